@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
+import { AuthService, JobQueue, requestContext, VigilLogger, type RequestContext, type VigilRuntime } from '#platform';
+import { AppModule } from './app.module.js';
+import { validationPipe } from './http/validation.js';
+import { mountBullBoard } from './operations/bull-board.js';
+import { Metrics } from './operations/metrics.js';
+import { buildOpenApi, mountOpenApi } from './openapi.js';
+
+export const API_PREFIX = 'api/v1';
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    vigil?: RequestContext;
+    startedAt?: bigint;
+  }
+}
+
+/** Builds the API (not yet listening): Fastify, validation, errors, guard, request context, docs, board. */
+export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boolean } = {}): Promise<NestFastifyApplication> {
+  const config = runtime.config;
+  const adapter = new FastifyAdapter({
+    trustProxy: config.TRUST_PROXY,
+    requestIdHeader: false,
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
+      const sent = req.headers['x-request-id'];
+      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
+    },
+    bodyLimit: 2 * 1024 * 1024,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED }), adapter, {
+    logger: new VigilLogger(config),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(validationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  const metrics = app.get(Metrics);
+  const log = new Logger('HTTP');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    request.vigil = { requestId: String(request.id), ip: request.ip };
+    request.startedAt = process.hrtime.bigint();
+    void reply.header('X-Request-Id', String(request.id));
+    done();
+  });
+  // The body is parsed between onRequest and preHandler; enter the context where the handler runs.
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    requestContext.run(request.vigil ?? { requestId: String(request.id) }, done);
+  });
+  fastify.addHook('onResponse', (request: FastifyRequest, reply, done) => {
+    const seconds = Number(process.hrtime.bigint() - (request.startedAt ?? process.hrtime.bigint())) / 1e9;
+    const route = request.routeOptions.url ?? 'unmatched';
+    metrics.observe(request.method, route, reply.statusCode, seconds);
+    if (config.LOG_REQUESTS) {
+      requestContext.run(request.vigil ?? { requestId: String(request.id) }, () =>
+        log.log(`${request.method} ${route} ${reply.statusCode} ${(seconds * 1000).toFixed(1)}ms`),
+      );
+    }
+    done();
+  });
+
+  mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
+  await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
+  await app.init();
+  await fastify.ready();
+  return app;
+}

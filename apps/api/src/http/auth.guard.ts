@@ -1,0 +1,31 @@
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AuthService, DomainError, PUBLIC_KEY, ROLES_KEY, requestContext, type Actor, type Role } from '#platform';
+
+/**
+ * Guarded by default: a route is open only with @Public; otherwise it needs a valid access token
+ * and a role its @Roles lists. A route with neither is refused (and fails the route-walk test).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
+    const header = request.headers.authorization;
+    const token = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+    if (!token) throw DomainError.unauthenticated();
+    const actor = this.auth.verifyAccessToken(token);
+    request.actor = actor;
+    requestContext.setActor(actor);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    if (!roles || !roles.includes(actor.role)) throw DomainError.forbidden();
+    return true;
+  }
+}

@@ -1,0 +1,59 @@
+import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { DataSource } from 'typeorm';
+import { JobQueue, Public, VIGIL_RUNTIME, type VigilRuntime } from '#platform';
+
+class CheckDto {
+  @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
+  @ApiProperty({ required: false }) detail?: string;
+}
+
+class ReadinessDto {
+  @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
+  @ApiProperty({ type: CheckDto }) database!: CheckDto;
+  @ApiProperty({ type: CheckDto }) queue!: CheckDto & { backend?: string };
+}
+
+const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
+  Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms).unref())]);
+
+@ApiTags('operations')
+@Public()
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly jobs: JobQueue,
+    @Inject(VIGIL_RUNTIME) private readonly runtime: VigilRuntime,
+  ) {}
+
+  /** The process is alive. */
+  @Get()
+  @HttpCode(200)
+  alive(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  /** PostgreSQL and the queue backend both answer (503 otherwise). */
+  @Get('ready')
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiServiceUnavailableResponse({ type: ReadinessDto })
+  async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<ReadinessDto> {
+    const check = async (fn: () => Promise<unknown>): Promise<CheckDto> => {
+      try {
+        await withTimeout(fn(), 2000);
+        return { status: 'up' };
+      } catch (err) {
+        return { status: 'down', detail: (err as Error).message };
+      }
+    };
+    const [database, queue] = await Promise.all([
+      check(() => this.dataSource.query('SELECT 1')),
+      check(() => this.jobs.all()[0]!.getJobCounts('waiting')),
+    ]);
+    const ok = database.status === 'up' && queue.status === 'up';
+    void reply.status(ok ? 200 : 503);
+    return { status: ok ? 'ok' : 'unavailable', database, queue: { ...queue, backend: this.runtime.queue.kind } };
+  }
+}

@@ -1,0 +1,49 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { ROLES, type Role } from '#platform';
+import { UserDto } from '../auth/auth.dto.js';
+import { BooleanFromQuery, PageQuery } from '../http/dto.js';
+
+export class CreateUserDto {
+  @ApiProperty() @IsEmail({ require_tld: false }) @MaxLength(320)
+  email!: string;
+
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  name!: string;
+
+  @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
+  role!: Role;
+
+  @ApiProperty({ minLength: 12, format: 'password' }) @IsString() @MinLength(12) @MaxLength(1024)
+  password!: string;
+}
+
+export class UpdateUserDto {
+  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  name?: string;
+
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional({ description: 'false deactivates the account and revokes its refresh tokens' }) @IsOptional() @IsBoolean()
+  active?: boolean;
+
+  @ApiPropertyOptional({ minLength: 12, format: 'password' }) @IsOptional() @IsString() @MinLength(12) @MaxLength(1024)
+  password?: string;
+
+  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' }) @IsOptional() @IsInt() @Min(1)
+  version?: number;
+}
+
+export class ListUsersQuery extends PageQuery {
+  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
+  role?: Role;
+
+  @ApiPropertyOptional() @IsOptional() @BooleanFromQuery() @IsBoolean()
+  active?: boolean;
+}
+
+export class UserPageDto {
+  @ApiProperty({ type: [UserDto] }) items!: UserDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

@@ -1,0 +1,10 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { PlatformModule, QueueWorkerModule, type VigilRuntime } from '#platform';
+
+/** The worker: queue processors and sweepers, no HTTP API. */
+@Module({})
+export class WorkerModule {
+  static forRoot(runtime: VigilRuntime): DynamicModule {
+    return { module: WorkerModule, imports: [PlatformModule.forRoot(runtime), QueueWorkerModule] };
+  }
+}

@@ -1,0 +1,32 @@
+// Jest runs Vigil's ES modules natively (node --experimental-vm-modules); @swc/jest strips types
+// and emits decorator metadata, tsc checks types separately (npm run typecheck).
+const swc = {
+  sourceMaps: 'inline',
+  jsc: {
+    target: 'es2023',
+    parser: { syntax: 'typescript', decorators: true },
+    transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
+    keepClassNames: true,
+  },
+  module: { type: 'es6' },
+};
+
+export default {
+  rootDir: '.',
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  moduleNameMapper: {
+    '^#platform$': '<rootDir>/libs/platform/src/index.ts',
+    '^#platform/(.*)$': '<rootDir>/libs/platform/src/$1/index.ts',
+    '^#clinic/(.*)$': '<rootDir>/libs/clinic/src/$1/index.ts',
+    '^#test/(.*)$': '<rootDir>/test/support/$1.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+  testTimeout: 30000,
+  maxWorkers: 2,
+};

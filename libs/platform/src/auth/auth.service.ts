@@ -1,0 +1,261 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
+import { AuditService } from '../audit/audit.service.js';
+import { Clock } from '../clock/clock.js';
+import { VigilConfig } from '../config/vigil-config.js';
+import { requestContext, type Actor, type Role } from '../context/request-context.js';
+import { TransactionRunner, type Tx } from '../database/transaction.js';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-code.js';
+import { JobHandler } from '../queue/job-handler.decorator.js';
+import { JobName } from '../queue/job-names.js';
+import type { PendingWork } from '../queue/pending-work.entity.js';
+import { PendingWorkService } from '../queue/pending-work.service.js';
+import { dummyHash, verifyPassword } from './password.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { hashSecret, newRefreshSecret, parseRefreshToken, sameHash, type AccessClaims } from './tokens.js';
+import { User } from './user.entity.js';
+
+export interface SessionTokens {
+  accessToken: string;
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  refreshTokenExpiresAt: string;
+  user: PublicUser;
+}
+
+export interface PublicUser {
+  id: string;
+  clinicId: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  lastLoginAt: string | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export function toPublicUser(u: User): PublicUser {
+  return {
+    id: u.id,
+    clinicId: u.clinicId,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    active: u.active,
+    lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+    version: u.version,
+  };
+}
+
+const actorOf = (u: User): Actor => ({ userId: u.id, clinicId: u.clinicId, role: u.role });
+
+/** A refusal decided inside a transaction whose audit row must still commit. */
+class Refusal {
+  constructor(readonly error: DomainError) {}
+}
+
+async function settle<T>(outcome: Promise<T | Refusal>): Promise<T> {
+  const value = await outcome;
+  if (value instanceof Refusal) throw value.error;
+  return value;
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly jwt: JwtService,
+    private readonly config: VigilConfig,
+    private readonly clock: Clock,
+    private readonly pendingWork: PendingWorkService,
+  ) {}
+
+  async login(emailInput: string, password: string): Promise<SessionTokens> {
+    const email = emailInput.trim().toLowerCase();
+    const ip = requestContext.current()?.ip ?? null;
+    return settle(
+      this.transactions.run(async (tx) => {
+        const limited = await this.rateLimited(tx, ip);
+        if (limited) {
+          await this.audit.record(tx, { action: 'auth.login', resourceType: 'user', outcome: 'denied', actor: null, clinicId: null, changes: { email, reason: 'rate_limited' } });
+          return new Refusal(new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts from this address; wait a minute', [], { 'Retry-After': '60' }));
+        }
+        const user = await tx.manager
+          .createQueryBuilder(User, 'u')
+          .addSelect('u.passwordHash')
+          .setLock('pessimistic_write')
+          .where('u.email = :email', { email })
+          .getOne();
+        if (!user) {
+          await verifyPassword(await dummyHash(), password);
+          await this.audit.record(tx, { action: 'auth.login', resourceType: 'user', outcome: 'failure', actor: null, clinicId: null, changes: { email, reason: 'unknown_email' } });
+          return new Refusal(DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong'));
+        }
+        const now = this.clock.now();
+        const base = { action: 'auth.login', resourceType: 'user', resourceId: user.id, clinicId: user.clinicId, actor: actorOf(user) };
+        if (user.lockedUntil && user.lockedUntil > now) {
+          await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'locked' } });
+          return new Refusal(this.lockedError(user.lockedUntil, now));
+        }
+        const valid = await verifyPassword(user.passwordHash, password);
+        if (!valid) {
+          const failures = user.failedLoginCount + 1;
+          if (failures >= this.config.LOGIN_MAX_FAILURES) {
+            const lockedUntil = new Date(now.getTime() + this.config.LOGIN_LOCK_MIN * 60_000);
+            await tx.manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil });
+            await this.audit.record(tx, { ...base, outcome: 'failure', changes: { reason: 'wrong_password', failures, lockedUntil } });
+            await this.audit.record(tx, { ...base, action: 'auth.lock', changes: { lockedUntil } });
+            return new Refusal(this.lockedError(lockedUntil, now));
+          }
+          await tx.manager.update(User, { id: user.id }, { failedLoginCount: failures });
+          await this.audit.record(tx, { ...base, outcome: 'failure', changes: { reason: 'wrong_password', failures } });
+          return new Refusal(DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong'));
+        }
+        if (!user.active) {
+          await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'inactive' } });
+          return new Refusal(DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated'));
+        }
+        await tx.manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+        user.lastLoginAt = now;
+        await this.audit.record(tx, { ...base, outcome: 'success' });
+        return this.issue(tx, user, randomUUID());
+      }),
+    );
+  }
+
+  async refresh(token: string): Promise<SessionTokens> {
+    const parsed = parseRefreshToken(token);
+    if (!parsed) throw DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is not valid');
+    return settle(
+      this.transactions.run(async (tx) => {
+        const row = await tx.manager
+          .createQueryBuilder(RefreshToken, 't')
+          .setLock('pessimistic_write')
+          .where('t.id = :id', { id: parsed.id })
+          .getOne();
+        if (!row || !row.tokenHash || !sameHash(row.tokenHash, hashSecret(parsed.secret))) {
+          return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is not valid'));
+        }
+        const user = await tx.manager.findOneByOrFail(User, { id: row.userId });
+        const base = { resourceType: 'user', resourceId: user.id, clinicId: user.clinicId, actor: actorOf(user) };
+        const now = this.clock.now();
+        if (row.revokedAt) {
+          if (row.revokedReason === 'rotated') {
+            // Someone presents a token that was already exchanged: assume it was stolen.
+            await this.revokeFamily(tx, row.familyId, 'reused');
+            await this.audit.record(tx, { ...base, action: 'auth.refresh', outcome: 'denied', changes: { reason: 'reuse', familyId: row.familyId } });
+            return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenReused, 'Refresh token was already used; every session of this login is revoked'));
+          }
+          return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is revoked'));
+        }
+        if (row.expiresAt <= now) {
+          return new Refusal(DomainError.unauthenticated(ErrorCode.TokenExpired, 'Refresh token has expired; log in again'));
+        }
+        if (!user.active) {
+          await this.revokeFamily(tx, row.familyId, 'deactivated');
+          return new Refusal(DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated'));
+        }
+        await tx.manager.update(RefreshToken, { id: row.id }, { revokedAt: now, revokedReason: 'rotated' });
+        await this.audit.record(tx, { ...base, action: 'auth.refresh', outcome: 'success', changes: { familyId: row.familyId } });
+        return this.issue(tx, user, row.familyId);
+      }),
+    );
+  }
+
+  /** Revokes the whole family of the presented token (this device's login). */
+  async logout(token: string): Promise<void> {
+    const parsed = parseRefreshToken(token);
+    if (!parsed) return;
+    await this.transactions.run(async (tx) => {
+      const row = await tx.manager.findOneBy(RefreshToken, { id: parsed.id });
+      if (!row || !row.tokenHash || !sameHash(row.tokenHash, hashSecret(parsed.secret))) return;
+      await this.revokeFamily(tx, row.familyId, 'logout');
+      await this.audit.record(tx, { action: 'auth.logout', resourceType: 'user', resourceId: row.userId, changes: { familyId: row.familyId } });
+    });
+  }
+
+  /** Revokes every live refresh token of a user (deactivation, password reset). */
+  async revokeAllForUser(tx: Tx, userId: string, reason: string): Promise<void> {
+    await tx.manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('user_id = :userId AND revoked_at IS NULL', { userId })
+      .execute();
+  }
+
+  verifyAccessToken(token: string): Actor {
+    let claims: AccessClaims;
+    try {
+      claims = this.jwt.verify<AccessClaims>(token, { algorithms: ['HS256'] });
+    } catch (err) {
+      if ((err as Error).name === 'TokenExpiredError') throw DomainError.unauthenticated(ErrorCode.TokenExpired, 'Access token has expired; refresh it');
+      throw DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
+    }
+    if (claims.typ !== 'access') throw DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
+    return { userId: claims.sub, clinicId: claims.clinicId, role: claims.role as Role };
+  }
+
+  /** Scrubs the stored hash of a refresh token once it has expired: nothing left to steal. */
+  @JobHandler(JobName.ExpireRefreshToken)
+  async expireRefreshToken(work: PendingWork, tx: Tx): Promise<void> {
+    await tx.manager.query(
+      `UPDATE refresh_tokens
+          SET token_hash = NULL, revoked_at = COALESCE(revoked_at, now()), revoked_reason = COALESCE(revoked_reason, 'expired')
+        WHERE id = $1`,
+      [work.subjectId],
+    );
+  }
+
+  private async issue(tx: Tx, user: User, familyId: string): Promise<SessionTokens> {
+    const now = this.clock.now();
+    const secret = newRefreshSecret();
+    const expiresAt = new Date(now.getTime() + this.config.REFRESH_TOKEN_TTL_DAYS * 86_400_000);
+    const inserted = await tx.manager.insert(RefreshToken, { userId: user.id, familyId, tokenHash: hashSecret(secret), expiresAt });
+    const id = (inserted.identifiers[0] as { id: string }).id;
+    await this.pendingWork.schedule(tx, { kind: JobName.ExpireRefreshToken, subjectId: id, dueAt: expiresAt, clinicId: user.clinicId });
+    const accessExpiresAt = new Date(now.getTime() + this.config.ACCESS_TOKEN_TTL_MIN * 60_000);
+    const claims: AccessClaims = { sub: user.id, clinicId: user.clinicId, role: user.role, typ: 'access' };
+    const accessToken = this.jwt.sign(claims, { expiresIn: this.config.ACCESS_TOKEN_TTL_MIN * 60, algorithm: 'HS256' });
+    return {
+      accessToken,
+      accessTokenExpiresAt: accessExpiresAt.toISOString(),
+      refreshToken: `${id}.${secret}`,
+      refreshTokenExpiresAt: expiresAt.toISOString(),
+      user: toPublicUser(user),
+    };
+  }
+
+  private async revokeFamily(tx: Tx, familyId: string, reason: string): Promise<void> {
+    await tx.manager
+      .createQueryBuilder()
+      .update(RefreshToken)
+      .set({ revokedAt: () => 'now()', revokedReason: reason })
+      .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
+      .execute();
+  }
+
+  private async rateLimited(tx: Tx, ip: string | null): Promise<boolean> {
+    if (!ip) return false;
+    const rows: Array<{ n: number }> = await tx.manager.query(
+      `SELECT count(*)::int AS n FROM audit_events
+        WHERE ip = $1 AND action = 'auth.login' AND occurred_at > now() - interval '1 minute'`,
+      [ip],
+    );
+    return (rows[0]?.n ?? 0) >= this.config.LOGIN_RATE_LIMIT_PER_MIN;
+  }
+
+  private lockedError(until: Date, now: Date): DomainError {
+    const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+    return new DomainError(429, ErrorCode.AccountLocked, `Account locked after repeated failed logins; try again after ${until.toISOString()}`, [], {
+      'Retry-After': String(seconds),
+    });
+  }
+}

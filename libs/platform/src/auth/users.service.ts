@@ -1,0 +1,111 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService } from '../audit/audit.service.js';
+import type { Actor, Role } from '../context/request-context.js';
+import { decodeCursor, toPage, type Page } from '../database/pagination.js';
+import { TransactionRunner } from '../database/transaction.js';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-code.js';
+import { AuthService, toPublicUser, type PublicUser } from './auth.service.js';
+import { hashPassword } from './password.js';
+import { User } from './user.entity.js';
+
+export interface NewUser {
+  email: string;
+  name: string;
+  role: Role;
+  password: string;
+}
+
+export interface UserChanges {
+  name?: string;
+  role?: Role;
+  active?: boolean;
+  password?: string;
+  /** When given, the change applies only to this version (409 STALE_VERSION otherwise). */
+  version?: number;
+}
+
+export interface UserFilter {
+  role?: Role;
+  active?: boolean;
+  limit: number;
+  cursor?: string;
+}
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly auth: AuthService,
+  ) {}
+
+  async create(actor: Actor, input: NewUser): Promise<PublicUser> {
+    const email = input.email.trim().toLowerCase();
+    const passwordHash = await hashPassword(input.password);
+    return this.transactions.run(async (tx) => {
+      const taken = await tx.manager.existsBy(User, { email });
+      if (taken) throw DomainError.conflict(ErrorCode.DuplicateKey, 'A user with this email already exists', [{ field: 'email', message: 'already in use' }]);
+      const user = tx.manager.create(User, { clinicId: actor.clinicId, email, name: input.name.trim(), role: input.role, passwordHash, active: true });
+      await tx.manager.save(user);
+      await this.audit.record(tx, { action: 'user.create', resourceType: 'user', resourceId: user.id, changes: { email, name: user.name, role: user.role } });
+      return toPublicUser(user);
+    });
+  }
+
+  async get(actor: Actor, id: string): Promise<PublicUser> {
+    const user = await this.transactions.run((tx) => tx.manager.findOneBy(User, { id, clinicId: actor.clinicId }));
+    if (!user) throw DomainError.notFound('User');
+    return toPublicUser(user);
+  }
+
+  async list(actor: Actor, filter: UserFilter): Promise<Page<PublicUser>> {
+    const after = decodeCursor(filter.cursor);
+    return this.transactions.run(async (tx) => {
+      const q = tx.manager.createQueryBuilder(User, 'u').where('u.clinic_id = :clinicId', { clinicId: actor.clinicId });
+      if (filter.role) q.andWhere('u.role = :role', { role: filter.role });
+      if (filter.active !== undefined) q.andWhere('u.active = :active', { active: filter.active });
+      if (after) q.andWhere('(u.created_at, u.id) > (:at, :id)', { at: after.at, id: after.id });
+      const rows = await q.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(filter.limit + 1).getMany();
+      return toPage(rows, filter.limit, (u) => ({ at: u.createdAt, id: u.id }), toPublicUser);
+    });
+  }
+
+  async update(actor: Actor, id: string, changes: UserChanges): Promise<PublicUser> {
+    const passwordHash = changes.password ? await hashPassword(changes.password) : undefined;
+    return this.transactions.run(async (tx) => {
+      const user = await tx.manager
+        .createQueryBuilder(User, 'u')
+        .setLock('pessimistic_write')
+        .where('u.id = :id AND u.clinic_id = :clinicId', { id, clinicId: actor.clinicId })
+        .getOne();
+      if (!user) throw DomainError.notFound('User');
+      if (changes.version !== undefined && changes.version !== user.version) {
+        throw DomainError.conflict(ErrorCode.StaleVersion, `User was changed meanwhile (version ${user.version}, you sent ${changes.version})`);
+      }
+      if (user.id === actor.userId && (changes.active === false || (changes.role && changes.role !== 'admin'))) {
+        throw DomainError.conflict(ErrorCode.Conflict, 'You cannot deactivate yourself or give up your own admin role');
+      }
+      const before = { name: user.name, role: user.role, active: user.active };
+      if (changes.name !== undefined) user.name = changes.name.trim();
+      if (changes.role !== undefined) user.role = changes.role;
+      if (changes.active !== undefined) user.active = changes.active;
+      if (passwordHash) {
+        user.passwordHash = passwordHash;
+        user.failedLoginCount = 0;
+        user.lockedUntil = null;
+      }
+      await tx.manager.save(user);
+      if (changes.active === false || passwordHash || (changes.role && changes.role !== before.role)) {
+        await this.auth.revokeAllForUser(tx, user.id, changes.active === false ? 'deactivated' : 'credentials_changed');
+      }
+      await this.audit.record(tx, {
+        action: 'user.update',
+        resourceType: 'user',
+        resourceId: user.id,
+        changes: { before, after: { name: user.name, role: user.role, active: user.active }, passwordChanged: Boolean(passwordHash) },
+      });
+      return toPublicUser(user);
+    });
+  }
+}

@@ -1,0 +1,39 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+
+export type Role = 'nurse' | 'anesthesiologist' | 'admin';
+export const ROLES: readonly Role[] = ['nurse', 'anesthesiologist', 'admin'] as const;
+
+/** The signed-in user as the access token states it. */
+export interface Actor {
+  userId: string;
+  clinicId: string;
+  role: Role;
+}
+
+/** What travels with one request (or one job) through services, logs, audit rows and job payloads. */
+export interface RequestContext {
+  requestId: string;
+  ip?: string;
+  actor?: Actor;
+}
+
+const storage = new AsyncLocalStorage<RequestContext>();
+
+export const requestContext = {
+  run<T>(ctx: RequestContext, fn: () => T): T {
+    return storage.run(ctx, fn);
+  },
+  current(): RequestContext | undefined {
+    return storage.getStore();
+  },
+  requestId(): string | undefined {
+    return storage.getStore()?.requestId;
+  },
+  actor(): Actor | undefined {
+    return storage.getStore()?.actor;
+  },
+  setActor(actor: Actor): void {
+    const store = storage.getStore();
+    if (store) store.actor = actor;
+  },
+};

@@ -1,0 +1,5 @@
+export * from './data-source.js';
+export * from './embedded-postgres.js';
+export * from './migrate.js';
+export * from './pagination.js';
+export * from './transaction.js';

@@ -1,0 +1,44 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+
+type Hook = () => Promise<unknown> | unknown;
+
+/**
+ * One unit of work: the entity manager of the open transaction plus hooks that run only once it
+ * has committed (enqueueing jobs, pushing stream events). Audit rows are written through `manager`.
+ */
+export class Tx {
+  constructor(
+    readonly manager: EntityManager,
+    private readonly hooks: Hook[],
+  ) {}
+
+  /** Runs `hook` after a successful commit; never when the transaction rolls back. */
+  afterCommit(hook: Hook): void {
+    this.hooks.push(hook);
+  }
+}
+
+@Injectable()
+export class TransactionRunner {
+  private readonly logger = new Logger('Transaction');
+
+  constructor(private readonly dataSource: DataSource) {}
+
+  /**
+   * Runs `work` in one database transaction. After-commit hooks that fail are logged and not
+   * rethrown: the change is committed, and whatever they did (an enqueue) is healed by a sweeper.
+   */
+  async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    const hooks: Hook[] = [];
+    const result = await this.dataSource.transaction((manager) => work(new Tx(manager, hooks)));
+    for (const hook of hooks) {
+      try {
+        await hook();
+      } catch (err) {
+        this.logger.warn(`after-commit hook failed; a sweeper will retry: ${(err as Error).message}`);
+      }
+    }
+    return result;
+  }
+}

@@ -1,0 +1,22 @@
+/** Stable error codes clients rely on (api.md). Each later domain adds its own. */
+export enum ErrorCode {
+  ValidationFailed = 'VALIDATION_FAILED',
+  Unauthenticated = 'UNAUTHENTICATED',
+  InvalidCredentials = 'INVALID_CREDENTIALS',
+  TokenExpired = 'TOKEN_EXPIRED',
+  RefreshTokenInvalid = 'REFRESH_TOKEN_INVALID',
+  RefreshTokenReused = 'REFRESH_TOKEN_REUSED',
+  AccountLocked = 'ACCOUNT_LOCKED',
+  AccountInactive = 'ACCOUNT_INACTIVE',
+  RateLimited = 'RATE_LIMITED',
+  Forbidden = 'FORBIDDEN',
+  NotFound = 'NOT_FOUND',
+  Conflict = 'CONFLICT',
+  DuplicateKey = 'DUPLICATE_KEY',
+  StaleVersion = 'STALE_VERSION',
+  InvalidTransition = 'INVALID_TRANSITION',
+  PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
+  RuleUnmet = 'RULE_UNMET',
+  DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  InternalError = 'INTERNAL_ERROR',
+}

@@ -1,0 +1,2 @@
+export * from './notification.entity.js';
+export * from './notification-outbox.service.js';

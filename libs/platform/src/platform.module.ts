@@ -1,0 +1,42 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { DataSource } from 'typeorm';
+import { AuditService } from './audit/audit.service.js';
+import { AuthService } from './auth/auth.service.js';
+import { UsersService } from './auth/users.service.js';
+import { Clock } from './clock/clock.js';
+import { VigilConfig } from './config/vigil-config.js';
+import { TransactionRunner } from './database/transaction.js';
+import { NotificationOutbox } from './notifications/notification-outbox.service.js';
+import { QueueName } from './queue/job-names.js';
+import { JobQueue, queueHandlesProvider } from './queue/job-queue.service.js';
+import { PendingWorkService } from './queue/pending-work.service.js';
+import { TenancyService } from './tenancy/tenancy.service.js';
+import { VIGIL_RUNTIME, type VigilRuntime } from './runtime.js';
+
+const SERVICES = [Clock, TransactionRunner, AuditService, NotificationOutbox, JobQueue, PendingWorkService, AuthService, UsersService, TenancyService];
+
+/** Config, database, transactions, audit, auth, queues: what both the API and the worker use. */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(runtime: VigilRuntime): DynamicModule {
+    return {
+      module: PlatformModule,
+      imports: [
+        JwtModule.register({ secret: runtime.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+        BullModule.forRoot({ connection: runtime.queue.connection, prefix: runtime.config.QUEUE_PREFIX }),
+        BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
+      ],
+      providers: [
+        { provide: VigilConfig, useValue: runtime.config },
+        { provide: DataSource, useValue: runtime.dataSource },
+        { provide: VIGIL_RUNTIME, useValue: runtime },
+        queueHandlesProvider(),
+        ...SERVICES,
+      ],
+      exports: [VigilConfig, DataSource, VIGIL_RUNTIME, ...SERVICES],
+    };
+  }
+}

@@ -1,0 +1,41 @@
+/** Queues by purpose (architecture.md). */
+export enum QueueName {
+  Alerts = 'alerts',
+  FollowUps = 'follow-ups',
+  Notifications = 'notifications',
+  Maintenance = 'maintenance',
+}
+
+/**
+ * Every job Vigil runs. A name here without exactly one @JobHandler stops the worker at start-up.
+ * Names of pending-work kinds double as `pending_work.kind`.
+ */
+export enum JobName {
+  SweepPendingWork = 'sweep-pending-work',
+  ExpireRefreshToken = 'expire-refresh-token',
+}
+
+/** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
+export interface PendingWorkJob {
+  workId: string;
+  requestId?: string;
+}
+
+export interface JobPayloads {
+  [JobName.SweepPendingWork]: { requestId?: string };
+  [JobName.ExpireRefreshToken]: PendingWorkJob;
+}
+
+export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
+  [JobName.SweepPendingWork]: QueueName.Maintenance,
+  [JobName.ExpireRefreshToken]: QueueName.Maintenance,
+};
+
+/** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
+export type PendingWorkKind = JobName.ExpireRefreshToken;
+export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([JobName.ExpireRefreshToken]);
+
+/** BullMQ refuses `:` in job ids, so ids are `<kind>-<uuid>`. */
+export function pendingWorkJobId(kind: JobName | string, workId: string): string {
+  return `${kind}-${workId}`;
+}

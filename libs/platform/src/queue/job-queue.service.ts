@@ -1,0 +1,70 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { getQueueToken } from '@nestjs/bullmq';
+import type { JobsOptions, Queue } from 'bullmq';
+import { requestContext } from '../context/request-context.js';
+import { JOB_QUEUE, JobName, QueueName, type JobPayloads } from './job-names.js';
+
+export interface EnqueueOptions {
+  /** Deterministic id: adding the same id twice is harmless. */
+  jobId: string;
+  /** Run no earlier than this. */
+  runAt?: Date;
+}
+
+/** Retries with exponential backoff; completed jobs go, failed ones stay visible on the board. */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: true,
+  removeOnFail: false,
+};
+
+export const QUEUE_HANDLES = Symbol('QUEUE_HANDLES');
+
+export function queueHandlesProvider() {
+  return {
+    provide: QUEUE_HANDLES,
+    inject: Object.values(QueueName).map((name) => getQueueToken(name)),
+    useFactory: (...queues: Queue[]) => new Map(queues.map((q) => [q.name as QueueName, q])),
+  };
+}
+
+/** The one way Vigil adds jobs: typed name and payload, deterministic id, after commit. */
+@Injectable()
+export class JobQueue {
+  private readonly logger = new Logger('JobQueue');
+
+  constructor(@Inject(QUEUE_HANDLES) private readonly queues: Map<QueueName, Queue>) {}
+
+  queue(name: QueueName): Queue {
+    const queue = this.queues.get(name);
+    if (!queue) throw new Error(`queue ${name} is not registered`);
+    return queue;
+  }
+
+  all(): Queue[] {
+    return [...this.queues.values()];
+  }
+
+  async add<N extends JobName>(name: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<void> {
+    const delay = opts.runAt ? Math.max(0, opts.runAt.getTime() - Date.now()) : 0;
+    const data = { ...payload, requestId: payload.requestId ?? requestContext.requestId() };
+    await this.queue(JOB_QUEUE[name]).add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId: opts.jobId, delay });
+  }
+
+  /** Adds many jobs of one queue in one round trip; existing ids are left as they are. */
+  async addBulk<N extends JobName>(jobs: Array<{ name: N; payload: JobPayloads[N] } & EnqueueOptions>): Promise<void> {
+    const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
+    for (const job of jobs) {
+      const queue = JOB_QUEUE[job.name];
+      const list = byQueue.get(queue) ?? [];
+      const delay = job.runAt ? Math.max(0, job.runAt.getTime() - Date.now()) : 0;
+      list.push({ name: job.name, data: job.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId, delay } });
+      byQueue.set(queue, list);
+    }
+    for (const [queue, list] of byQueue) {
+      await this.queue(queue).addBulk(list);
+      this.logger.debug(`added ${list.length} job(s) to ${queue}`);
+    }
+  }
+}
