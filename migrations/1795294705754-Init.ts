@@ -5,7 +5,7 @@ export class Init1795294705754 implements MigrationInterface {
 
   async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(
-      'CREATE TABLE "audit_events" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "occurred_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(), "clinic_id" uuid, "actor_user_id" uuid, "actor_role" text, "action" text NOT NULL, "resource_type" text NOT NULL, "resource_id" text, "outcome" text NOT NULL, "request_id" text, "ip" text, "changes" jsonb, CONSTRAINT "pk_audit_events" PRIMARY KEY ("id"))',
+      'CREATE TABLE "audit_events" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "occurred_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT clock_timestamp(), "clinic_id" uuid, "actor_user_id" uuid, "actor_role" text, "action" text NOT NULL, "resource_type" text NOT NULL, "resource_id" text, "outcome" text NOT NULL, "request_id" text, "ip" text, "changes" jsonb, CONSTRAINT "pk_audit_events" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
       'CREATE INDEX "ix_audit_events_ip_action" ON "audit_events"  ("ip", "action", "occurred_at") ',
@@ -32,7 +32,7 @@ export class Init1795294705754 implements MigrationInterface {
       'CREATE TABLE "clinics" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "name" text NOT NULL, "time_zone" text NOT NULL, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), CONSTRAINT "pk_clinics" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
-      'CREATE TABLE "users" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "clinic_id" uuid NOT NULL, "email" text NOT NULL, "name" text NOT NULL, "role" text NOT NULL, "password_hash" text NOT NULL, "active" boolean NOT NULL DEFAULT true, "failed_login_count" integer NOT NULL DEFAULT \'0\', "locked_until" TIMESTAMP WITH TIME ZONE, "last_login_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT \'1\', CONSTRAINT "ck_users_role" CHECK ("role" IN (\'nurse\', \'anesthesiologist\', \'admin\')), CONSTRAINT "pk_users" PRIMARY KEY ("id"))',
+      'CREATE TABLE "users" ("id" uuid NOT NULL DEFAULT gen_random_uuid(), "clinic_id" uuid NOT NULL, "email" text NOT NULL, "name" text NOT NULL, "role" text NOT NULL, "password_hash" text NOT NULL, "active" boolean NOT NULL DEFAULT true, "failed_login_count" integer NOT NULL DEFAULT \'0\', "locked_until" TIMESTAMP WITH TIME ZONE, "last_login_at" TIMESTAMP WITH TIME ZONE, "created_at" TIMESTAMP(3) WITH TIME ZONE NOT NULL DEFAULT now(), "updated_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "version" integer NOT NULL DEFAULT \'1\', CONSTRAINT "ck_users_role" CHECK ("role" IN (\'nurse\', \'anesthesiologist\', \'admin\')), CONSTRAINT "pk_users" PRIMARY KEY ("id"))',
     );
     await queryRunner.query(
       'CREATE INDEX "ix_users_clinic" ON "users"  ("clinic_id", "created_at") ',

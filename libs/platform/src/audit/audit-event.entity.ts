@@ -16,7 +16,7 @@ export class AuditEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_audit_events' })
   id!: string;
 
-  @Column({ name: 'occurred_at', type: 'timestamptz', default: () => 'clock_timestamp()' })
+  @Column({ name: 'occurred_at', type: 'timestamptz', precision: 3, default: () => 'clock_timestamp()' })
   occurredAt!: Date;
 
   @Column({ name: 'clinic_id', type: 'uuid', nullable: true })

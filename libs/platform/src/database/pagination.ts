@@ -10,7 +10,10 @@ export interface CursorPosition {
   id: string;
 }
 
-/** Cursor = base64url of the last item's sort time and id; opaque to clients. */
+/**
+ * Cursor = base64url of the last item's sort time and id; opaque to clients. The sort column must be
+ * `timestamptz(3)`: a JavaScript Date holds milliseconds, so a microsecond column would never match.
+ */
 export function encodeCursor(at: Date, id: string): string {
   return Buffer.from(JSON.stringify({ at: at.toISOString(), id })).toString('base64url');
 }
