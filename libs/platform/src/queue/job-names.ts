@@ -35,7 +35,11 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
 export type PendingWorkKind = JobName.ExpireRefreshToken;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([JobName.ExpireRefreshToken]);
 
-/** BullMQ refuses `:` in job ids, so ids are `<kind>-<uuid>`. */
-export function pendingWorkJobId(kind: JobName | string, workId: string): string {
-  return `${kind}-${workId}`;
+/**
+ * The job id of a pending row at its current due time: `<kind>-<uuid>-<due ms>` (BullMQ refuses
+ * `:` in ids). Adding it again is a no-op; moving the due time gives a new id, and the job left at
+ * the old time finds the row not yet due (or done) and does nothing.
+ */
+export function pendingWorkJobId(kind: JobName | string, workId: string, dueAt: Date): string {
+  return `${kind}-${workId}-${dueAt.getTime()}`;
 }

@@ -31,7 +31,7 @@ export class PendingWorkService {
       [work.clinicId ?? null, work.kind, work.subjectId, work.dueAt, requestContext.requestId() ?? null],
     );
     const id = rows[0]!.id;
-    tx.afterCommit(() => this.jobs.add(work.kind, { workId: id }, { jobId: pendingWorkJobId(work.kind, id), runAt: work.dueAt }));
+    tx.afterCommit(() => this.jobs.add(work.kind, { workId: id }, { jobId: pendingWorkJobId(work.kind, id, work.dueAt), runAt: work.dueAt }));
     return id;
   }
 

@@ -1,9 +1,11 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobDispatcher } from './job-dispatcher.js';
 import { QueueName } from './job-names.js';
 
 /** One BullMQ worker per queue; each hands its jobs to the dispatcher. */
+@Injectable() // gives the subclasses the constructor's parameter types to inject
 abstract class DispatchingProcessor extends WorkerHost {
   constructor(private readonly dispatcher: JobDispatcher) {
     super();

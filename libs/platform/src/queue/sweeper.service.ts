@@ -45,7 +45,11 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   async ensureScheduled(): Promise<void> {
     await this.jobs
       .queue(JOB_QUEUE[JobName.SweepPendingWork])
-      .upsertJobScheduler(SWEEPER_SCHEDULER_ID, { every: this.intervalMs }, { name: JobName.SweepPendingWork, data: {} });
+      .upsertJobScheduler(
+        SWEEPER_SCHEDULER_ID,
+        { every: this.intervalMs },
+        { name: JobName.SweepPendingWork, data: {}, opts: { removeOnComplete: true, removeOnFail: 100 } },
+      );
   }
 
   @JobHandler(JobName.SweepPendingWork)
@@ -59,7 +63,7 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
     );
     if (rows.length === 0) return 0;
     await this.jobs.addBulk(
-      rows.map((r) => ({ name: r.kind, payload: { workId: r.id }, jobId: pendingWorkJobId(r.kind, r.id), runAt: r.due_at })),
+      rows.map((r) => ({ name: r.kind, payload: { workId: r.id }, jobId: pendingWorkJobId(r.kind, r.id, r.due_at), runAt: r.due_at })),
     );
     this.logger.debug(`re-enqueued ${rows.length} pending row(s)`);
     return rows.length;
