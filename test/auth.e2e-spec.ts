@@ -17,7 +17,9 @@ describe('auth: login, refresh rotation, lockout', () => {
     expect(res.body.user.passwordHash).toBeUndefined();
     const me = await t.http.get('/api/v1/auth/me').set(bearer(res.body.accessToken)).expect(200);
     expect(me.body.email).toBe(staff.nurse.email);
-    const audit = await t.runtime.dataSource.getRepository(AuditEvent).findBy({ action: 'auth.login', resourceId: staff.nurse.id, outcome: 'success' });
+    const audit = await t.runtime.dataSource
+      .getRepository(AuditEvent)
+      .findBy({ action: 'auth.login', resourceId: staff.nurse.id, outcome: 'success' });
     expect(audit.length).toBeGreaterThanOrEqual(2);
   });
 
@@ -29,7 +31,9 @@ describe('auth: login, refresh rotation, lockout', () => {
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
     expect(unknown.body.code).toBe('INVALID_CREDENTIALS');
     expect(wrong.body.message).toBe(unknown.body.message);
-    const failures = await t.runtime.dataSource.getRepository(AuditEvent).findBy({ action: 'auth.login', resourceId: user.id, outcome: 'failure' });
+    const failures = await t.runtime.dataSource
+      .getRepository(AuditEvent)
+      .findBy({ action: 'auth.login', resourceId: user.id, outcome: 'failure' });
     expect(failures).toHaveLength(1);
   });
 
@@ -37,7 +41,10 @@ describe('auth: login, refresh rotation, lockout', () => {
     const clinic = await createClinic(t.runtime.dataSource);
     const user = await createUser(t.runtime.dataSource, clinic.id, 'anesthesiologist');
     for (let i = 1; i <= 4; i++) {
-      await t.http.post('/api/v1/auth/login').send({ email: user.email, password: `wrong ${i}` }).expect(401);
+      await t.http
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: `wrong ${i}` })
+        .expect(401);
     }
     const fifth = await t.http.post('/api/v1/auth/login').send({ email: user.email, password: 'wrong 5' }).expect(429);
     expect(fifth.body.code).toBe('ACCOUNT_LOCKED');
@@ -94,7 +101,10 @@ describe('auth: login, refresh rotation, lockout', () => {
     const user = await createUser(t.runtime.dataSource, clinic.id, 'nurse');
     const tokens = await login(t.http, user.email);
     const [id] = tokens.refreshToken.split('.');
-    await t.http.post('/api/v1/auth/refresh').send({ refreshToken: `${id}.${randomBytes(32).toString('base64url')}` }).expect(401);
+    await t.http
+      .post('/api/v1/auth/refresh')
+      .send({ refreshToken: `${id}.${randomBytes(32).toString('base64url')}` })
+      .expect(401);
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: 'garbage' }).expect(401);
     await t.http.post('/api/v1/auth/logout').send({ refreshToken: tokens.refreshToken }).expect(204);
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken }).expect(401);
@@ -115,7 +125,9 @@ describe('auth: login, refresh rotation, lockout', () => {
     const res = await t.http.get('/api/v1/auth/me').set(bearer(tampered)).expect(401);
     expect(res.body.code).toBe('UNAUTHENTICATED');
     const { JwtService } = await import('@nestjs/jwt');
-    const expired = t.app.get(JwtService).sign({ sub: staff.nurse.id, clinicId: staff.clinic.id, role: 'nurse', typ: 'access' }, { expiresIn: -10 });
+    const expired = t.app
+      .get(JwtService)
+      .sign({ sub: staff.nurse.id, clinicId: staff.clinic.id, role: 'nurse', typ: 'access' }, { expiresIn: -10 });
     const old = await t.http.get('/api/v1/auth/me').set(bearer(expired)).expect(401);
     expect(old.body.code).toBe('TOKEN_EXPIRED');
   });
@@ -133,10 +145,18 @@ describe('auth: login rate limit per address', () => {
     for (let i = 0; i < 3; i++) {
       await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: 'nobody@vigil.test', password: 'x' }).expect(401);
     }
-    const res = await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: 'nobody@vigil.test', password: 'x' }).expect(429);
+    const res = await t.http
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', ip)
+      .send({ email: 'nobody@vigil.test', password: 'x' })
+      .expect(429);
     expect(res.body.code).toBe('RATE_LIMITED');
     expect(res.headers['retry-after']).toBe('60');
     // Another address is not affected.
-    await t.http.post('/api/v1/auth/login').set('X-Forwarded-For', '203.0.113.9').send({ email: 'nobody@vigil.test', password: 'x' }).expect(401);
+    await t.http
+      .post('/api/v1/auth/login')
+      .set('X-Forwarded-For', '203.0.113.9')
+      .send({ email: 'nobody@vigil.test', password: 'x' })
+      .expect(401);
   });
 });

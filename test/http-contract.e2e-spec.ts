@@ -25,10 +25,10 @@ function routesOf(t: TestApp): Route[] {
     const cls = wrapper.metatype as new () => object;
     const base = String(Reflect.getMetadata(PATH_METADATA, cls) ?? '');
     for (const name of scanner.getAllMethodNames(cls.prototype)) {
-      const handler = (cls.prototype as Record<string, () => unknown>)[name]!;
+      const handler = (cls.prototype as Record<string, () => unknown>)[name];
       const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
       if (path === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number]!;
+      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
       routes.push({
         method,
         path: `/${[base, path].filter((p) => p && p !== '/').join('/')}`,
@@ -54,8 +54,18 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
     expect(routes.length).toBeGreaterThan(10);
     const unguarded = routes.filter((r) => !r.isPublic && !(r.roles && r.roles.length > 0));
     expect(unguarded).toEqual([]);
-    const open = routes.filter((r) => r.isPublic).map((r) => `${r.method} ${r.path}`).sort();
-    expect(open).toEqual(['GET /health', 'GET /health/ready', 'GET /metrics', 'POST /auth/login', 'POST /auth/logout', 'POST /auth/refresh']);
+    const open = routes
+      .filter((r) => r.isPublic)
+      .map((r) => `${r.method} ${r.path}`)
+      .sort();
+    expect(open).toEqual([
+      'GET /health',
+      'GET /health/ready',
+      'GET /metrics',
+      'POST /auth/login',
+      'POST /auth/logout',
+      'POST /auth/refresh',
+    ]);
   });
 
   it('every route that is not public answers 401 without a token', async () => {
@@ -66,8 +76,14 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
       if (publicPaths.has(path)) continue;
       for (const method of Object.keys(ops).filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))) {
         const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
-        const res = await (t.http as unknown as Record<string, (u: string) => Promise<{ status: number; body: { code: string } }>>)[method]!(url);
-        expect({ route: `${method} ${path}`, status: res.status, code: res.body.code }).toEqual({ route: `${method} ${path}`, status: 401, code: 'UNAUTHENTICATED' });
+        const res = await (t.http as unknown as Record<string, (u: string) => Promise<{ status: number; body: { code: string } }>>)[method](
+          url,
+        );
+        expect({ route: `${method} ${path}`, status: res.status, code: res.body.code }).toEqual({
+          route: `${method} ${path}`,
+          status: 401,
+          code: 'UNAUTHENTICATED',
+        });
         checked++;
       }
     }
@@ -75,7 +91,11 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
   });
 
   it('errors share one shape: 400 lists every bad field, unknown fields are refused', async () => {
-    const res = await t.http.post('/api/v1/users').set(bearer(staff.token.admin)).send({ email: 'not-an-email', role: 'surgeon', extra: true }).expect(400);
+    const res = await t.http
+      .post('/api/v1/users')
+      .set(bearer(staff.token.admin))
+      .send({ email: 'not-an-email', role: 'surgeon', extra: true })
+      .expect(400);
     expect(res.body).toMatchObject({ statusCode: 400, code: 'VALIDATION_FAILED', requestId: res.headers['x-request-id'] });
     const fields = new Set(res.body.details.map((d: { field: string }) => d.field));
     expect(fields).toEqual(new Set(['email', 'role', 'name', 'password', 'extra']));
@@ -88,7 +108,16 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
     ['403', () => t.http.get('/api/v1/users').set(bearer(staff.token.nurse)), 403, 'FORBIDDEN'],
     ['404', () => t.http.get('/api/v1/users/00000000-0000-4000-8000-000000000000').set(bearer(staff.token.admin)), 404, 'NOT_FOUND'],
     ['404 route', () => t.http.get('/api/v1/no-such-thing').set(bearer(staff.token.admin)), 404, 'NOT_FOUND'],
-    ['409', () => t.http.post('/api/v1/users').set(bearer(staff.token.admin)).send({ email: staff.nurse.email, name: 'x', role: 'nurse', password: 'long enough password' }), 409, 'DUPLICATE_KEY'],
+    [
+      '409',
+      () =>
+        t.http
+          .post('/api/v1/users')
+          .set(bearer(staff.token.admin))
+          .send({ email: staff.nurse.email, name: 'x', role: 'nurse', password: 'long enough password' }),
+      409,
+      'DUPLICATE_KEY',
+    ],
   ])('%s has the error shape', async (_label, call, status, code) => {
     const res = await call();
     expect(res.status).toBe(status);

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import {
   JOB_QUEUE,
   JobDispatcher,
@@ -80,11 +80,13 @@ describe.each(backends)('durable pending work on the %s queue backend', (_name, 
     const clinic = await createClinic(ds);
     const user = await createUser(ds, clinic.id, 'nurse');
     const tokens = await login(t.http, user.email);
-    const tokenId = tokens.refreshToken.split('.')[0]!;
+    const tokenId = tokens.refreshToken.split('.')[0];
     const dueAt = new Date(Date.now() + ms);
-    const workId = await t.app.get(TransactionRunner).run((tx) =>
-      t.app.get(PendingWorkService).schedule(tx, { kind: JobName.ExpireRefreshToken, subjectId: tokenId, dueAt, clinicId: clinic.id }),
-    );
+    const workId = await t.app
+      .get(TransactionRunner)
+      .run((tx) =>
+        t.app.get(PendingWorkService).schedule(tx, { kind: JobName.ExpireRefreshToken, subjectId: tokenId, dueAt, clinicId: clinic.id }),
+      );
     return { tokenId, workId, dueAt };
   }
 
@@ -113,7 +115,9 @@ describe.each(backends)('durable pending work on the %s queue backend', (_name, 
     const moved = await tokenWithExpiryIn(1000);
     const cancelled = await tokenWithExpiryIn(1000);
     await t.app.get(TransactionRunner).run(async (tx) => {
-      await t.app.get(PendingWorkService).schedule(tx, { kind: JobName.ExpireRefreshToken, subjectId: moved.tokenId, dueAt: new Date(Date.now() + 3_600_000) });
+      await t.app
+        .get(PendingWorkService)
+        .schedule(tx, { kind: JobName.ExpireRefreshToken, subjectId: moved.tokenId, dueAt: new Date(Date.now() + 3_600_000) });
       await t.app.get(PendingWorkService).cancel(tx, JobName.ExpireRefreshToken, cancelled.tokenId);
     });
     await sleep(3500);
@@ -152,7 +156,9 @@ describe.each(backends)('durable pending work on the %s queue backend', (_name, 
     const { workId } = await tokenWithExpiryIn(3_600_000);
     await ds.query(`UPDATE pending_work SET due_at = now() WHERE id = $1`, [workId]);
     const dispatcher = t.app.get(JobDispatcher);
-    await expect(dispatcher.runPendingWork(async () => Promise.reject(new Error('SMTP is down')), { workId })).rejects.toThrow('SMTP is down');
+    await expect(dispatcher.runPendingWork(async () => Promise.reject(new Error('SMTP is down')), { workId })).rejects.toThrow(
+      'SMTP is down',
+    );
     expect(await work(workId)).toMatchObject({ status: 'pending', attempts: 1, lastError: 'SMTP is down' });
   });
 });

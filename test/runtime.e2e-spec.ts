@@ -43,7 +43,9 @@ describe('schema: generated migrations match the entities', () => {
 describe('first start and clinics', () => {
   it('creates the bootstrap clinic and administrator once, with a generated password shown once', async () => {
     const scratch = await createScratchDatabase(testEnv.serverUrl(), 'vigil_test_boot');
-    const config = loadConfig(testConfigEnv({ DATABASE_URL: scratch.url, BOOTSTRAP_CLINIC_NAME: 'Lakeside Ketamine', BOOTSTRAP_CLINIC_TZ: 'America/Chicago' }));
+    const config = loadConfig(
+      testConfigEnv({ DATABASE_URL: scratch.url, BOOTSTRAP_CLINIC_NAME: 'Lakeside Ketamine', BOOTSTRAP_CLINIC_TZ: 'America/Chicago' }),
+    );
     const runtime = await startRuntime(config, schema);
     const app = await createApiApp(runtime, { worker: false });
     try {
@@ -53,7 +55,10 @@ describe('first start and clinics', () => {
       expect(first.generatedPassword).toMatch(/^[A-Za-z0-9_-]{16}$/);
       expect(second).toEqual({ created: false, email: 'admin@vigil.local' });
       expect(await runtime.dataSource.getRepository(User).count()).toBe(1);
-      const res = await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email: 'admin@vigil.local', password: first.generatedPassword }).expect(200);
+      const res = await request(app.getHttpServer())
+        .post('/api/v1/auth/login')
+        .send({ email: 'admin@vigil.local', password: first.generatedPassword })
+        .expect(200);
       expect(res.body.user.role).toBe('admin');
       const clinic = await runtime.dataSource.query('SELECT name, time_zone FROM clinics');
       expect(clinic).toEqual([{ name: 'Lakeside Ketamine', time_zone: 'America/Chicago' }]);
@@ -71,13 +76,31 @@ describe('first start and clinics', () => {
     try {
       const tenancy = app.get(TenancyService);
       const email = `owner-${Date.now()}@vigil.test`;
-      const { clinic, adminId } = await tenancy.createClinic({ name: 'Harbor Clinic', timeZone: 'Europe/Dublin', adminEmail: email, adminPassword: 'a strong passphrase' });
+      const { clinic, adminId } = await tenancy.createClinic({
+        name: 'Harbor Clinic',
+        timeZone: 'Europe/Dublin',
+        adminEmail: email,
+        adminPassword: 'a strong passphrase',
+      });
       expect(clinic.timeZone).toBe('Europe/Dublin');
-      expect(await runtime.dataSource.getRepository(User).findOneByOrFail({ id: adminId })).toMatchObject({ role: 'admin', clinicId: clinic.id, email });
-      const bad = await tenancy.createClinic({ name: '', timeZone: 'Nowhere/Land', adminEmail: 'x', adminPassword: 'short' }).catch((e: unknown) => e);
+      expect(await runtime.dataSource.getRepository(User).findOneByOrFail({ id: adminId })).toMatchObject({
+        role: 'admin',
+        clinicId: clinic.id,
+        email,
+      });
+      const bad = await tenancy
+        .createClinic({ name: '', timeZone: 'Nowhere/Land', adminEmail: 'x', adminPassword: 'short' })
+        .catch((e: unknown) => e);
       expect(bad).toBeInstanceOf(DomainError);
-      expect((bad as DomainError).details.map((d) => ('field' in d ? d.field : ''))).toEqual(['name', 'timezone', 'admin-email', 'admin-password']);
-      const dup = await tenancy.createClinic({ name: 'Again', timeZone: 'UTC', adminEmail: email, adminPassword: 'a strong passphrase' }).catch((e: unknown) => e);
+      expect((bad as DomainError).details.map((d) => ('field' in d ? d.field : ''))).toEqual([
+        'name',
+        'timezone',
+        'admin-email',
+        'admin-password',
+      ]);
+      const dup = await tenancy
+        .createClinic({ name: 'Again', timeZone: 'UTC', adminEmail: email, adminPassword: 'a strong passphrase' })
+        .catch((e: unknown) => e);
       expect((dup as DomainError).status).toBe(409);
     } finally {
       await app.close();
@@ -90,7 +113,13 @@ describe('one machine, nothing configured', () => {
   it('starts an embedded PostgreSQL, migrates it, keeps data and secret across restarts', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'vigil-embedded-'));
     await chmod(dir, 0o755);
-    const env = { NODE_ENV: 'test', VIGIL_DATA_DIR: dir, LOG_LEVEL: 'error', LOG_REQUESTS: 'false', BOOTSTRAP_ADMIN_PASSWORD: 'first start password' };
+    const env = {
+      NODE_ENV: 'test',
+      VIGIL_DATA_DIR: dir,
+      LOG_LEVEL: 'error',
+      LOG_REQUESTS: 'false',
+      BOOTSTRAP_ADMIN_PASSWORD: 'first start password',
+    };
     const first = await startRuntime(loadConfig(env), schema);
     try {
       expect(first.embedded).toBe(true);
@@ -111,7 +140,10 @@ describe('one machine, nothing configured', () => {
       const app = await createApiApp(second);
       const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
       expect(ready.body.queue.backend).toBe('postgres');
-      await request(app.getHttpServer()).post('/api/v1/auth/login').send({ email: 'admin@vigil.local', password: 'first start password' }).expect(200);
+      await request(app.getHttpServer())
+        .post('/api/v1/auth/login')
+        .send({ email: 'admin@vigil.local', password: 'first start password' })
+        .expect(200);
       await app.close();
     } finally {
       await second.close();

@@ -55,7 +55,12 @@ describe('users, tenancy and the audit trail', () => {
 
   it('pages through users with a cursor', async () => {
     const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
-    for (let i = 0; i < 3; i++) await t.http.post('/api/v1/users').set(bearer(staff.token.admin)).send(newUser(`page${i}-${staff.clinic.id}@vigil.test`)).expect(201);
+    for (let i = 0; i < 3; i++)
+      await t.http
+        .post('/api/v1/users')
+        .set(bearer(staff.token.admin))
+        .send(newUser(`page${i}-${staff.clinic.id}@vigil.test`))
+        .expect(201);
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
@@ -75,11 +80,21 @@ describe('users, tenancy and the audit trail', () => {
 
   it('edits a user with optimistic versioning: a stale version answers 409 STALE_VERSION', async () => {
     const created = await t.http.post('/api/v1/users').set(bearer(a.token.admin)).send(newUser('ver@vigil.test')).expect(201);
-    const ok = await t.http.patch(`/api/v1/users/${created.body.id}`).set(bearer(a.token.admin)).send({ role: 'anesthesiologist', version: 1 }).expect(200);
+    const ok = await t.http
+      .patch(`/api/v1/users/${created.body.id}`)
+      .set(bearer(a.token.admin))
+      .send({ role: 'anesthesiologist', version: 1 })
+      .expect(200);
     expect(ok.body).toMatchObject({ role: 'anesthesiologist', version: 2 });
-    const stale = await t.http.patch(`/api/v1/users/${created.body.id}`).set(bearer(a.token.admin)).send({ name: 'Late', version: 1 }).expect(409);
+    const stale = await t.http
+      .patch(`/api/v1/users/${created.body.id}`)
+      .set(bearer(a.token.admin))
+      .send({ name: 'Late', version: 1 })
+      .expect(409);
     expect(stale.body.code).toBe('STALE_VERSION');
-    const audit = await t.runtime.dataSource.getRepository(AuditEvent).findOneByOrFail({ action: 'user.update', resourceId: created.body.id });
+    const audit = await t.runtime.dataSource
+      .getRepository(AuditEvent)
+      .findOneByOrFail({ action: 'user.update', resourceId: created.body.id });
     expect(audit.changes).toMatchObject({ before: { role: 'nurse' }, after: { role: 'anesthesiologist' } });
   });
 
@@ -91,7 +106,9 @@ describe('users, tenancy and the audit trail', () => {
   it('GET /audit shows the clinic its own trail only, newest first, filtered', async () => {
     const res = await t.http.get(`/api/v1/audit?action=auth.login&actorUserId=${a.nurse.id}`).set(bearer(a.token.admin)).expect(200);
     expect(res.body.items.length).toBeGreaterThan(0);
-    expect(res.body.items.every((e: { action: string; actorUserId: string }) => e.action === 'auth.login' && e.actorUserId === a.nurse.id)).toBe(true);
+    expect(
+      res.body.items.every((e: { action: string; actorUserId: string }) => e.action === 'auth.login' && e.actorUserId === a.nurse.id),
+    ).toBe(true);
     const other = await t.http.get(`/api/v1/audit?actorUserId=${a.nurse.id}`).set(bearer(b.token.admin)).expect(200);
     expect(other.body.items).toEqual([]);
     const all = await t.http.get('/api/v1/audit?limit=200').set(bearer(a.token.admin)).expect(200);
@@ -114,7 +131,13 @@ describe('users, tenancy and the audit trail', () => {
     await expect(
       transactions.run(async (tx) => {
         await tx.manager.update(User, { id: a.nurse.id }, { name: 'Never saved' });
-        await audit.record(tx, { action: 'test.rollback', resourceType: 'user', resourceId: a.nurse.id, clinicId: a.clinic.id, actor: null });
+        await audit.record(tx, {
+          action: 'test.rollback',
+          resourceType: 'user',
+          resourceId: a.nurse.id,
+          clinicId: a.clinic.id,
+          actor: null,
+        });
         throw new Error('the change fails after its audit row was written');
       }),
     ).rejects.toThrow('the change fails');

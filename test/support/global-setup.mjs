@@ -84,6 +84,8 @@ export default async function globalSetup() {
     throw new Error(`REQUIRE_REDIS=1 but Redis at ${redisUrl} does not answer`);
   } else {
     process.env.VIGIL_TEST_REDIS_URL = '';
-    process.stderr.write(`\nRedis at ${redisUrl} does not answer: the Redis-backed queue tests are skipped (REQUIRE_REDIS=1 makes this an error).\n`);
+    process.stderr.write(
+      `\nRedis at ${redisUrl} does not answer: the Redis-backed queue tests are skipped (REQUIRE_REDIS=1 makes this an error).\n`,
+    );
   }
 }

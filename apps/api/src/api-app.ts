@@ -32,10 +32,14 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
     },
     bodyLimit: 2 * 1024 * 1024,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED }), adapter, {
-    logger: new VigilLogger(config),
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED }),
+    adapter,
+    {
+      logger: new VigilLogger(config),
+      abortOnError: false,
+    },
+  );
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health', method: RequestMethod.GET },

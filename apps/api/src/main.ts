@@ -26,12 +26,18 @@ async function main(): Promise<void> {
     const first = await app.get(TenancyService).bootstrap();
     await app.listen({ port: config.PORT, host: config.HOST });
     const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
-    boot.log(`API listening on ${base}/api/v1 (database: ${runtime.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}; queues: ${runtime.queue.kind}; worker ${config.WORKER_EMBEDDED ? 'in this process' : 'separate'})`);
+    boot.log(
+      `API listening on ${base}/api/v1 (database: ${runtime.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}; queues: ${runtime.queue.kind}; worker ${config.WORKER_EMBEDDED ? 'in this process' : 'separate'})`,
+    );
     boot.log(`API docs: ${base}/docs  health: ${base}/health/ready  queue board: ${base}/admin/queues?token=<admin access token>`);
     if (first.generatedPassword) {
-      boot.warn(`first start: log in as ${first.email} with password ${first.generatedPassword} (shown once; change it with PATCH /api/v1/users/:id)`);
+      boot.warn(
+        `first start: log in as ${first.email} with password ${first.generatedPassword} (shown once; change it with PATCH /api/v1/users/:id)`,
+      );
     } else {
-      boot.log(`log in: POST ${base}/api/v1/auth/login {"email","password"}${first.created ? ` (administrator ${first.email} created from BOOTSTRAP_ADMIN_*)` : ''}`);
+      boot.log(
+        `log in: POST ${base}/api/v1/auth/login {"email","password"}${first.created ? ` (administrator ${first.email} created from BOOTSTRAP_ADMIN_*)` : ''}`,
+      );
     }
     let stopping = false;
     const stop = async (signal: string) => {

@@ -91,7 +91,9 @@ async function run(argv: string[]): Promise<number> {
         process.stdout.write('migrations and entities agree\n');
         return 0;
       }
-      process.stderr.write(`the entities need SQL no migration has (run npm run migration:generate -- <Name>):\n${diff.up.map((s) => `  ${s};`).join('\n')}\n`);
+      process.stderr.write(
+        `the entities need SQL no migration has (run npm run migration:generate -- <Name>):\n${diff.up.map((s) => `  ${s};`).join('\n')}\n`,
+      );
       return 1;
     }
     case 'migration:generate': {
@@ -149,7 +151,10 @@ run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     if (err instanceof ConfigError) process.stderr.write(`${err.message}\n`);
-    else if (err instanceof DomainError) process.stderr.write(`${err.code}: ${err.message}\n${err.details.map((d) => `  - ${'field' in d ? d.field : d.code}: ${d.message}`).join('\n')}\n`);
+    else if (err instanceof DomainError)
+      process.stderr.write(
+        `${err.code}: ${err.message}\n${err.details.map((d) => `  - ${String('field' in d ? d.field : d.code)}: ${String(d.message)}`).join('\n')}\n`,
+      );
     else process.stderr.write(`${(err as Error).stack ?? String(err)}\n`);
     process.exit(1);
   },

@@ -15,7 +15,17 @@ import { PendingWorkService } from './queue/pending-work.service.js';
 import { TenancyService } from './tenancy/tenancy.service.js';
 import { VIGIL_RUNTIME, type VigilRuntime } from './runtime.js';
 
-const SERVICES = [Clock, TransactionRunner, AuditService, NotificationOutbox, JobQueue, PendingWorkService, AuthService, UsersService, TenancyService];
+const SERVICES = [
+  Clock,
+  TransactionRunner,
+  AuditService,
+  NotificationOutbox,
+  JobQueue,
+  PendingWorkService,
+  AuthService,
+  UsersService,
+  TenancyService,
+];
 
 /** Config, database, transactions, audit, auth, queues: what both the API and the worker use. */
 @Global()

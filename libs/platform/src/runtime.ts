@@ -45,7 +45,11 @@ async function jwtSecret(config: VigilConfig): Promise<string> {
  * Starts what Vigil needs before Nest starts: the embedded PostgreSQL when DATABASE_URL is unset,
  * the connection pool, pending migrations (under an advisory lock), the queue backend choice.
  */
-export async function startRuntime(config: VigilConfig, schema: RuntimeSchema, log: (m: string) => void = () => undefined): Promise<VigilRuntime> {
+export async function startRuntime(
+  config: VigilConfig,
+  schema: RuntimeSchema,
+  log: (m: string) => void = () => undefined,
+): Promise<VigilRuntime> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.DATABASE_URL;
   if (!databaseUrl) {

@@ -7,25 +7,44 @@ import { CurrentActor } from '../http/current-actor.decorator.js';
 import { PageQuery } from '../http/dto.js';
 
 class AuditQuery extends PageQuery {
-  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID()
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
   actorUserId?: string;
 
-  @ApiPropertyOptional({ example: 'user' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ example: 'user' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   resourceType?: string;
 
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   resourceId?: string;
 
-  @ApiPropertyOptional({ example: 'auth.login' }) @IsOptional() @IsString() @MaxLength(100)
+  @ApiPropertyOptional({ example: 'auth.login' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
   action?: string;
 
-  @ApiPropertyOptional({ enum: ['success', 'failure', 'denied'] }) @IsOptional() @IsIn(['success', 'failure', 'denied'])
+  @ApiPropertyOptional({ enum: ['success', 'failure', 'denied'] })
+  @IsOptional()
+  @IsIn(['success', 'failure', 'denied'])
   outcome?: AuditOutcome;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate()
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   from?: Date;
 
-  @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate()
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
   to?: Date;
 }
 

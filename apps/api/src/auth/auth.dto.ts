@@ -4,17 +4,22 @@ import { ROLES, type Role } from '#platform';
 
 export class LoginDto {
   @ApiProperty({ example: 'nurse@clinic.example' })
-  @IsEmail({ require_tld: false }) @MaxLength(320)
+  @IsEmail({ require_tld: false })
+  @MaxLength(320)
   email!: string;
 
   @ApiProperty({ format: 'password' })
-  @IsString() @MinLength(1) @MaxLength(1024)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(1024)
   password!: string;
 }
 
 export class RefreshDto {
   @ApiProperty()
-  @IsString() @MinLength(1) @MaxLength(512)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(512)
   refreshToken!: string;
 }
 

@@ -22,35 +22,57 @@ const HTTP_CODES: Record<number, ErrorCode> = {
 };
 
 /** PostgreSQL refused a connection or went away: answer 503 quickly, never hang. */
-const UNAVAILABLE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|timeout exceeded when trying to connect|Connection terminated|the database system is (starting up|shutting down)|terminating connection/i;
+const UNAVAILABLE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|timeout exceeded when trying to connect|Connection terminated|the database system is (starting up|shutting down)|terminating connection/i;
 
 /** Turns any error into api.md's error shape. Unknown errors become a bare 500; the log has the rest. */
 export function toErrorBody(err: unknown, requestId: string, logger: Logger): { body: ErrorBody; headers: Record<string, string> } {
-  const body = (status: number, code: string, message: string, details: ErrorDetail[] = []): ErrorBody => ({ statusCode: status, code, message, details, requestId });
+  const body = (status: number, code: string, message: string, details: ErrorDetail[] = []): ErrorBody => ({
+    statusCode: status,
+    code,
+    message,
+    details,
+    requestId,
+  });
   if (err instanceof DomainError) return { body: body(err.status, err.code, err.message, err.details), headers: err.headers };
   if (err instanceof HttpException) {
     const status = err.getStatus();
     const response = err.getResponse();
-    const message = typeof response === 'string' ? response : String((response as { message?: unknown }).message ?? err.message);
-    const text = Array.isArray(message) ? message.join('; ') : message;
+    const message: unknown = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? err.message);
+    const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : err.message;
     const details = status === 400 ? [{ field: 'body', message: text }] : [];
-    return { body: body(status, HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.InternalError : ErrorCode.Conflict), text, details), headers: {} };
+    return {
+      body: body(status, HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.InternalError : ErrorCode.Conflict), text, details),
+      headers: {},
+    };
   }
   const e = err as { code?: string; statusCode?: number; message?: string };
   // Errors Fastify raises before a route runs (malformed JSON, body too large, bad content type).
   if (typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode < 500) {
     const status = e.statusCode;
-    return { body: body(status, HTTP_CODES[status] ?? ErrorCode.ValidationFailed, e.message ?? 'Bad request', status === 400 ? [{ field: 'body', message: e.message ?? 'malformed' }] : []), headers: {} };
+    return {
+      body: body(
+        status,
+        HTTP_CODES[status] ?? ErrorCode.ValidationFailed,
+        e.message ?? 'Bad request',
+        status === 400 ? [{ field: 'body', message: e.message ?? 'malformed' }] : [],
+      ),
+      headers: {},
+    };
   }
   if (err instanceof QueryFailedError) {
     const code = (err as unknown as { code?: string }).code;
-    if (code === '23505') return { body: body(409, ErrorCode.DuplicateKey, 'A record with the same unique key already exists'), headers: {} };
+    if (code === '23505')
+      return { body: body(409, ErrorCode.DuplicateKey, 'A record with the same unique key already exists'), headers: {} };
     if (code === '23P01') return { body: body(409, ErrorCode.Conflict, 'Conflicts with an existing record'), headers: {} };
     if (code === '40001' || code === '40P01') return { body: body(409, ErrorCode.Conflict, 'Concurrent change; try again'), headers: {} };
   }
   if (UNAVAILABLE.test(e.message ?? '') || e.code === 'ECONNREFUSED' || e.code === '57P01' || e.code === '57P03') {
     logger.error(`database unavailable: ${e.message ?? String(err)}`);
-    return { body: body(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; try again shortly'), headers: { 'Retry-After': '5' } };
+    return {
+      body: body(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; try again shortly'),
+      headers: { 'Retry-After': '5' },
+    };
   }
   logger.error(err instanceof Error ? err : String(err), err instanceof Error ? err.stack : undefined);
   return { body: body(500, ErrorCode.InternalError, 'Internal server error'), headers: {} };

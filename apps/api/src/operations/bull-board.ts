@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter as BoardAdapter } from '@bull-board/fastify';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthService, DomainError, type JobQueue } from '#platform';
+import { type AuthService, DomainError, type JobQueue } from '#platform';
 import { toErrorBody } from '../http/error.filter.js';
 import { Logger } from '@nestjs/common';
 
@@ -11,10 +11,14 @@ const COOKIE = 'vigil_board';
 
 function tokenOf(request: FastifyRequest): { token?: string; fromQuery: boolean } {
   const header = request.headers.authorization;
-  if (typeof header === 'string' && /^Bearer\s+/i.test(header)) return { token: header.replace(/^Bearer\s+/i, '').trim(), fromQuery: false };
+  if (typeof header === 'string' && /^Bearer\s+/i.test(header))
+    return { token: header.replace(/^Bearer\s+/i, '').trim(), fromQuery: false };
   const query = (request.query ?? {}) as Record<string, unknown>;
   if (typeof query['token'] === 'string') return { token: query['token'], fromQuery: true };
-  const cookie = request.headers.cookie?.split(';').map((c) => c.trim().split('=')).find(([k]) => k === COOKIE);
+  const cookie = request.headers.cookie
+    ?.split(';')
+    .map((c) => c.trim().split('='))
+    .find(([k]) => k === COOKIE);
   return { token: cookie?.[1], fromQuery: false };
 }
 
@@ -43,7 +47,10 @@ export async function mountBullBoard(fastify: FastifyInstance, jobs: JobQueue, a
           return refuse(request, reply, err as DomainError);
         }
         if (fromQuery) {
-          void reply.header('Set-Cookie', `${COOKIE}=${token}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${accessTtlMin * 60}`);
+          void reply.header(
+            'Set-Cookie',
+            `${COOKIE}=${token}; Path=${BOARD_PATH}; HttpOnly; SameSite=Strict; Max-Age=${accessTtlMin * 60}`,
+          );
         }
         return undefined;
       });

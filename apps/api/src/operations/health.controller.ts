@@ -50,7 +50,7 @@ export class HealthController {
     };
     const [database, queue] = await Promise.all([
       check(() => this.dataSource.query('SELECT 1')),
-      check(() => this.jobs.all()[0]!.getJobCounts('waiting')),
+      check(() => this.jobs.all()[0].getJobCounts('waiting')),
     ]);
     const ok = database.status === 'up' && queue.status === 'up';
     void reply.status(ok ? 200 : 503);

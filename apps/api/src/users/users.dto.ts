@@ -5,41 +5,70 @@ import { UserDto } from '../auth/auth.dto.js';
 import { BooleanFromQuery, PageQuery } from '../http/dto.js';
 
 export class CreateUserDto {
-  @ApiProperty() @IsEmail({ require_tld: false }) @MaxLength(320)
+  @ApiProperty()
+  @IsEmail({ require_tld: false })
+  @MaxLength(320)
   email!: string;
 
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiProperty()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   name!: string;
 
-  @ApiProperty({ enum: ROLES }) @IsIn(ROLES)
+  @ApiProperty({ enum: ROLES })
+  @IsIn(ROLES)
   role!: Role;
 
-  @ApiProperty({ minLength: 12, format: 'password' }) @IsString() @MinLength(12) @MaxLength(1024)
+  @ApiProperty({ minLength: 12, format: 'password' })
+  @IsString()
+  @MinLength(12)
+  @MaxLength(1024)
   password!: string;
 }
 
 export class UpdateUserDto {
-  @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200)
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
   name?: string;
 
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional({ description: 'false deactivates the account and revokes its refresh tokens' }) @IsOptional() @IsBoolean()
+  @ApiPropertyOptional({ description: 'false deactivates the account and revokes its refresh tokens' })
+  @IsOptional()
+  @IsBoolean()
   active?: boolean;
 
-  @ApiPropertyOptional({ minLength: 12, format: 'password' }) @IsOptional() @IsString() @MinLength(12) @MaxLength(1024)
+  @ApiPropertyOptional({ minLength: 12, format: 'password' })
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
+  @MaxLength(1024)
   password?: string;
 
-  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' }) @IsOptional() @IsInt() @Min(1)
+  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
   version?: number;
 }
 
 export class ListUsersQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ROLES }) @IsOptional() @IsIn(ROLES)
+  @ApiPropertyOptional({ enum: ROLES })
+  @IsOptional()
+  @IsIn(ROLES)
   role?: Role;
 
-  @ApiPropertyOptional() @IsOptional() @BooleanFromQuery() @IsBoolean()
+  @ApiPropertyOptional()
+  @IsOptional()
+  @BooleanFromQuery()
+  @IsBoolean()
   active?: boolean;
 }
 

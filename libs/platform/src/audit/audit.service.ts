@@ -86,7 +86,11 @@ export class AuditService {
     if (f.from) q.andWhere('a.occurred_at >= :from', { from: f.from });
     if (f.to) q.andWhere('a.occurred_at < :to', { to: f.to });
     if (after) q.andWhere('(a.occurred_at, a.id) < (:at, :id)', { at: after.at, id: after.id });
-    const rows = await q.orderBy('a.occurred_at', 'DESC').addOrderBy('a.id', 'DESC').limit(f.limit + 1).getMany();
+    const rows = await q
+      .orderBy('a.occurred_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .limit(f.limit + 1)
+      .getMany();
     return toPage(rows, f.limit, (e) => ({ at: e.occurredAt, id: e.id }), view);
   }
 

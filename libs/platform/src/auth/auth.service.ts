@@ -84,8 +84,19 @@ export class AuthService {
       this.transactions.run(async (tx) => {
         const limited = await this.rateLimited(tx, ip);
         if (limited) {
-          await this.audit.record(tx, { action: 'auth.login', resourceType: 'user', outcome: 'denied', actor: null, clinicId: null, changes: { email, reason: 'rate_limited' } });
-          return new Refusal(new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts from this address; wait a minute', [], { 'Retry-After': '60' }));
+          await this.audit.record(tx, {
+            action: 'auth.login',
+            resourceType: 'user',
+            outcome: 'denied',
+            actor: null,
+            clinicId: null,
+            changes: { email, reason: 'rate_limited' },
+          });
+          return new Refusal(
+            new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts from this address; wait a minute', [], {
+              'Retry-After': '60',
+            }),
+          );
         }
         const user = await tx.manager
           .createQueryBuilder(User, 'u')
@@ -95,7 +106,14 @@ export class AuthService {
           .getOne();
         if (!user) {
           await verifyPassword(await dummyHash(), password);
-          await this.audit.record(tx, { action: 'auth.login', resourceType: 'user', outcome: 'failure', actor: null, clinicId: null, changes: { email, reason: 'unknown_email' } });
+          await this.audit.record(tx, {
+            action: 'auth.login',
+            resourceType: 'user',
+            outcome: 'failure',
+            actor: null,
+            clinicId: null,
+            changes: { email, reason: 'unknown_email' },
+          });
           return new Refusal(DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong'));
         }
         const now = this.clock.now();
@@ -150,8 +168,18 @@ export class AuthService {
           if (row.revokedReason === 'rotated') {
             // Someone presents a token that was already exchanged: assume it was stolen.
             await this.revokeFamily(tx, row.familyId, 'reused');
-            await this.audit.record(tx, { ...base, action: 'auth.refresh', outcome: 'denied', changes: { reason: 'reuse', familyId: row.familyId } });
-            return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenReused, 'Refresh token was already used; every session of this login is revoked'));
+            await this.audit.record(tx, {
+              ...base,
+              action: 'auth.refresh',
+              outcome: 'denied',
+              changes: { reason: 'reuse', familyId: row.familyId },
+            });
+            return new Refusal(
+              DomainError.unauthenticated(
+                ErrorCode.RefreshTokenReused,
+                'Refresh token was already used; every session of this login is revoked',
+              ),
+            );
           }
           return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is revoked'));
         }
@@ -177,7 +205,12 @@ export class AuthService {
       const row = await tx.manager.findOneBy(RefreshToken, { id: parsed.id });
       if (!row || !row.tokenHash || !sameHash(row.tokenHash, hashSecret(parsed.secret))) return;
       await this.revokeFamily(tx, row.familyId, 'logout');
-      await this.audit.record(tx, { action: 'auth.logout', resourceType: 'user', resourceId: row.userId, changes: { familyId: row.familyId } });
+      await this.audit.record(tx, {
+        action: 'auth.logout',
+        resourceType: 'user',
+        resourceId: row.userId,
+        changes: { familyId: row.familyId },
+      });
     });
   }
 
@@ -196,7 +229,8 @@ export class AuthService {
     try {
       claims = this.jwt.verify<AccessClaims>(token, { algorithms: ['HS256'] });
     } catch (err) {
-      if ((err as Error).name === 'TokenExpiredError') throw DomainError.unauthenticated(ErrorCode.TokenExpired, 'Access token has expired; refresh it');
+      if ((err as Error).name === 'TokenExpiredError')
+        throw DomainError.unauthenticated(ErrorCode.TokenExpired, 'Access token has expired; refresh it');
       throw DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
     }
     if (claims.typ !== 'access') throw DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
@@ -254,8 +288,14 @@ export class AuthService {
 
   private lockedError(until: Date, now: Date): DomainError {
     const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-    return new DomainError(429, ErrorCode.AccountLocked, `Account locked after repeated failed logins; try again after ${until.toISOString()}`, [], {
-      'Retry-After': String(seconds),
-    });
+    return new DomainError(
+      429,
+      ErrorCode.AccountLocked,
+      `Account locked after repeated failed logins; try again after ${until.toISOString()}`,
+      [],
+      {
+        'Retry-After': String(seconds),
+      },
+    );
   }
 }

@@ -17,7 +17,7 @@ export function sameHash(a: string, b: string): boolean {
 
 export function parseRefreshToken(token: string): { id: string; secret: string } | undefined {
   const match = /^([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,})$/.exec(token);
-  return match ? { id: match[1]!, secret: match[2]! } : undefined;
+  return match ? { id: match[1], secret: match[2] } : undefined;
 }
 
 export interface AccessClaims {

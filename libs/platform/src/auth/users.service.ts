@@ -45,10 +45,25 @@ export class UsersService {
     const passwordHash = await hashPassword(input.password);
     return this.transactions.run(async (tx) => {
       const taken = await tx.manager.existsBy(User, { email });
-      if (taken) throw DomainError.conflict(ErrorCode.DuplicateKey, 'A user with this email already exists', [{ field: 'email', message: 'already in use' }]);
-      const user = tx.manager.create(User, { clinicId: actor.clinicId, email, name: input.name.trim(), role: input.role, passwordHash, active: true });
+      if (taken)
+        throw DomainError.conflict(ErrorCode.DuplicateKey, 'A user with this email already exists', [
+          { field: 'email', message: 'already in use' },
+        ]);
+      const user = tx.manager.create(User, {
+        clinicId: actor.clinicId,
+        email,
+        name: input.name.trim(),
+        role: input.role,
+        passwordHash,
+        active: true,
+      });
       await tx.manager.save(user);
-      await this.audit.record(tx, { action: 'user.create', resourceType: 'user', resourceId: user.id, changes: { email, name: user.name, role: user.role } });
+      await this.audit.record(tx, {
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: user.id,
+        changes: { email, name: user.name, role: user.role },
+      });
       return toPublicUser(user);
     });
   }
@@ -66,7 +81,11 @@ export class UsersService {
       if (filter.role) q.andWhere('u.role = :role', { role: filter.role });
       if (filter.active !== undefined) q.andWhere('u.active = :active', { active: filter.active });
       if (after) q.andWhere('(u.created_at, u.id) > (:at, :id)', { at: after.at, id: after.id });
-      const rows = await q.orderBy('u.created_at', 'ASC').addOrderBy('u.id', 'ASC').limit(filter.limit + 1).getMany();
+      const rows = await q
+        .orderBy('u.created_at', 'ASC')
+        .addOrderBy('u.id', 'ASC')
+        .limit(filter.limit + 1)
+        .getMany();
       return toPage(rows, filter.limit, (u) => ({ at: u.createdAt, id: u.id }), toPublicUser);
     });
   }
@@ -81,7 +100,10 @@ export class UsersService {
         .getOne();
       if (!user) throw DomainError.notFound('User');
       if (changes.version !== undefined && changes.version !== user.version) {
-        throw DomainError.conflict(ErrorCode.StaleVersion, `User was changed meanwhile (version ${user.version}, you sent ${changes.version})`);
+        throw DomainError.conflict(
+          ErrorCode.StaleVersion,
+          `User was changed meanwhile (version ${user.version}, you sent ${changes.version})`,
+        );
       }
       if (user.id === actor.userId && (changes.active === false || (changes.role && changes.role !== 'admin'))) {
         throw DomainError.conflict(ErrorCode.Conflict, 'You cannot deactivate yourself or give up your own admin role');

@@ -4,7 +4,14 @@ import { ConfigError, VigilConfig, loadConfig } from './vigil-config.js';
 describe('configuration', () => {
   it('starts with no variables at all: embedded database, PostgreSQL queues, port 3000', () => {
     const config = loadConfig({});
-    expect(config).toMatchObject({ PORT: 3000, HOST: '0.0.0.0', WORKER_EMBEDDED: true, ACCESS_TOKEN_TTL_MIN: 15, LOGIN_MAX_FAILURES: 5, LOGIN_LOCK_MIN: 15 });
+    expect(config).toMatchObject({
+      PORT: 3000,
+      HOST: '0.0.0.0',
+      WORKER_EMBEDDED: true,
+      ACCESS_TOKEN_TTL_MIN: 15,
+      LOGIN_MAX_FAILURES: 5,
+      LOGIN_LOCK_MIN: 15,
+    });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
   });
@@ -19,13 +26,25 @@ describe('configuration', () => {
   it('names every bad variable and what it expects, in one error', () => {
     let error: unknown;
     try {
-      loadConfig({ PORT: 'eighty', DATABASE_URL: 'mysql://x', JWT_SECRET: 'short', BOOTSTRAP_CLINIC_TZ: 'Mars/Olympus', WORKER_EMBEDDED: 'maybe' });
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://x',
+        JWT_SECRET: 'short',
+        BOOTSTRAP_CLINIC_TZ: 'Mars/Olympus',
+        WORKER_EMBEDDED: 'maybe',
+      });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems;
-    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['BOOTSTRAP_CLINIC_TZ', 'DATABASE_URL', 'JWT_SECRET', 'PORT', 'WORKER_EMBEDDED']);
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual([
+      'BOOTSTRAP_CLINIC_TZ',
+      'DATABASE_URL',
+      'JWT_SECRET',
+      'PORT',
+      'WORKER_EMBEDDED',
+    ]);
     expect(problems.find((p) => p.startsWith('PORT'))).toMatch(/integer/);
     expect(problems.find((p) => p.startsWith('JWT_SECRET'))).toContain('(hidden)');
     expect(problems.find((p) => p.startsWith('JWT_SECRET'))).not.toContain('short');
@@ -38,7 +57,14 @@ describe('configuration', () => {
   it('.env.example documents every variable the configuration reads', () => {
     const example = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');
     const documented = new Set([...example.matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]));
-    const known = ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN', ...Object.keys(new VigilConfig())];
+    const known = [
+      'DATABASE_URL',
+      'REDIS_URL',
+      'JWT_SECRET',
+      'BOOTSTRAP_ADMIN_PASSWORD',
+      'METRICS_TOKEN',
+      ...Object.keys(new VigilConfig()),
+    ];
     expect([...new Set(known)].filter((k) => !documented.has(k))).toEqual([]);
   });
 });

@@ -25,8 +25,7 @@ const toBool = ({ value }: { value: unknown }): unknown => {
   if (['false', '0', 'no'].includes(v)) return false;
   return value;
 };
-const emptyToUndefined = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
+const emptyToUndefined = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
 /**
  * Every environment variable Vigil reads, with its default and what it means. Start-up
@@ -39,11 +38,17 @@ export class VigilConfig {
   NODE_ENV: 'production' | 'development' | 'test' = 'development';
 
   /** HTTP port of the API. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
   /** Port of the stand-alone worker's health endpoint (GET /health). */
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   WORKER_HEALTH_PORT = 3001;
 
   /** Address the API binds to. */
@@ -51,16 +56,21 @@ export class VigilConfig {
   HOST = '0.0.0.0';
 
   /** PostgreSQL URL. Unset: Vigil starts an embedded PostgreSQL with its data under VIGIL_DATA_DIR. */
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true })
   DATABASE_URL?: string;
 
   /** Largest number of PostgreSQL connections one process opens. */
-  @Transform(toInt) @IsInt() @Min(2) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(200)
   DATABASE_POOL_SIZE = 10;
 
   /** Redis URL for the queues. Unset: the queues run on PostgreSQL (BullMQ's PostgreSQL backend). */
-  @Transform(emptyToUndefined) @IsOptional()
+  @Transform(emptyToUndefined)
+  @IsOptional()
   @IsUrl({ protocols: ['redis', 'rediss'], require_tld: false, require_valid_protocol: true })
   REDIS_URL?: string;
 
@@ -69,39 +79,60 @@ export class VigilConfig {
   QUEUE_PREFIX = 'vigil';
 
   /** Folder for the embedded database and generated secrets. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   VIGIL_DATA_DIR = '.vigil';
 
   /** Run the queue processors and sweepers inside the API process. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   WORKER_EMBEDDED = true;
 
   /** Secret that signs access tokens (at least 32 characters). Unset: generated once and kept in VIGIL_DATA_DIR; set it when several API processes run. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(32)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
   JWT_SECRET?: string;
 
   /** Lifetime of an access token, minutes. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(60)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(60)
   ACCESS_TOKEN_TTL_MIN = 15;
 
   /** Lifetime of a refresh token, days. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(90)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(90)
   REFRESH_TOKEN_TTL_DAYS = 14;
 
   /** Failed logins in a row that lock an account. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   LOGIN_MAX_FAILURES = 5;
 
   /** How long a locked account stays locked, minutes. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(1440)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1440)
   LOGIN_LOCK_MIN = 15;
 
   /** Login attempts allowed per client address per minute. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(100000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
   LOGIN_RATE_LIMIT_PER_MIN = 20;
 
   /** Trust X-Forwarded-For from a reverse proxy for the client address. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   TRUST_PROXY = false;
 
   /** Email of the first administrator, created on first start when no user exists. */
@@ -109,11 +140,15 @@ export class VigilConfig {
   BOOTSTRAP_ADMIN_EMAIL = 'admin@vigil.local';
 
   /** Password of the first administrator. Unset: a random one is generated and printed once. */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(12)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
   BOOTSTRAP_ADMIN_PASSWORD?: string;
 
   /** Name of the first clinic. */
-  @IsString() @MinLength(1)
+  @IsString()
+  @MinLength(1)
   BOOTSTRAP_CLINIC_NAME = 'Vigil Clinic';
 
   /** IANA time zone of the first clinic. */
@@ -121,11 +156,17 @@ export class VigilConfig {
   BOOTSTRAP_CLINIC_TZ = 'UTC';
 
   /** Seconds between two runs of the pending-work sweeper. */
-  @Transform(toInt) @IsInt() @Min(1) @Max(3600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
   SWEEPER_INTERVAL_SEC = 60;
 
   /** Bearer token that /metrics requires. Unset: /metrics is open (keep it on a private network). */
-  @Transform(emptyToUndefined) @IsOptional() @IsString() @MinLength(16)
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
   METRICS_TOKEN?: string;
 
   /** error | warn | log | debug | verbose */
@@ -137,11 +178,15 @@ export class VigilConfig {
   LOG_FORMAT: 'json' | 'pretty' = 'json';
 
   /** Log one line per HTTP request. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   LOG_REQUESTS = true;
 
   /** Milliseconds to wait for in-flight requests and jobs when stopping. */
-  @Transform(toInt) @IsInt() @Min(0) @Max(120000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
 }
 
@@ -154,9 +199,8 @@ export class ConfigError extends Error {
 
 const describe = (e: ValidationError): string => {
   const expected = Object.values(e.constraints ?? {}).join('; ');
-  const shown = e.property.includes('PASSWORD') || e.property.includes('SECRET') || e.property.includes('TOKEN')
-    ? '(hidden)'
-    : JSON.stringify(e.value);
+  const shown =
+    e.property.includes('PASSWORD') || e.property.includes('SECRET') || e.property.includes('TOKEN') ? '(hidden)' : JSON.stringify(e.value);
   return `${e.property}=${shown}: ${expected}`;
 };
 

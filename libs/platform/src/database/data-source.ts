@@ -27,7 +27,8 @@ export function dataSourceOptions(url: string, opts: { poolSize?: number; entiti
     installExtensions: false,
     synchronize: false,
     migrationsRun: false,
-    logging: ['error', 'warn', 'migration'],
+    // Failed queries reach the error filter and its log; TypeORM itself reports migrations only.
+    logging: ['migration'],
     extra: {
       max: opts.poolSize ?? 10,
       // Fail fast when PostgreSQL is unreachable instead of hanging the request.

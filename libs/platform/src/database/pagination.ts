@@ -22,7 +22,12 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
   if (!cursor) return undefined;
   try {
     const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Partial<CursorPosition>;
-    if (typeof value.at === 'string' && !Number.isNaN(Date.parse(value.at)) && typeof value.id === 'string' && /^[0-9a-f-]{36}$/i.test(value.id)) {
+    if (
+      typeof value.at === 'string' &&
+      !Number.isNaN(Date.parse(value.at)) &&
+      typeof value.id === 'string' &&
+      /^[0-9a-f-]{36}$/i.test(value.id)
+    ) {
       return { at: value.at, id: value.id };
     }
   } catch {

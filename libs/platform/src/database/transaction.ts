@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
-type Hook = () => Promise<unknown> | unknown;
+type Hook = () => unknown;
 
 /**
  * One unit of work: the entity manager of the open transaction plus hooks that run only once it

@@ -30,8 +30,10 @@ export class PendingWorkService {
        RETURNING id`,
       [work.clinicId ?? null, work.kind, work.subjectId, work.dueAt, requestContext.requestId() ?? null],
     );
-    const id = rows[0]!.id;
-    tx.afterCommit(() => this.jobs.add(work.kind, { workId: id }, { jobId: pendingWorkJobId(work.kind, id, work.dueAt), runAt: work.dueAt }));
+    const id = rows[0].id;
+    tx.afterCommit(() =>
+      this.jobs.add(work.kind, { workId: id }, { jobId: pendingWorkJobId(work.kind, id, work.dueAt), runAt: work.dueAt }),
+    );
     return id;
   }
 

@@ -21,7 +21,7 @@ export function redisConnection(url: string): ConnectionOptions {
     tls: u.protocol === 'rediss:' ? {} : undefined,
     maxRetriesPerRequest: null,
     enableOfflineQueue: true,
-  } as ConnectionOptions;
+  };
 }
 
 /**
@@ -35,5 +35,5 @@ export function selectQueueBackend(config: Pick<VigilConfig, 'REDIS_URL'>, datab
   }
   setDefaultBackendFactory(createPostgresBackend);
   const connection = { connectionString: databaseUrl, migrate: true, max: 4 };
-  return { kind: 'postgres', connection: connection as unknown as ConnectionOptions };
+  return { kind: 'postgres', connection: connection };
 }

@@ -41,7 +41,8 @@ export class TenancyService {
   async createClinic(input: NewClinic): Promise<{ clinic: Clinic; adminId: string }> {
     const problems = [];
     if (!input.name.trim()) problems.push({ field: 'name', message: 'must not be empty' });
-    if (!isValidTimeZone(input.timeZone)) problems.push({ field: 'timezone', message: 'must be an IANA time zone such as America/New_York' });
+    if (!isValidTimeZone(input.timeZone))
+      problems.push({ field: 'timezone', message: 'must be an IANA time zone such as America/New_York' });
     if (!/^[^@\s]+@[^@\s]+$/.test(input.adminEmail)) problems.push({ field: 'admin-email', message: 'must be an email address' });
     if (input.adminPassword.length < 12) problems.push({ field: 'admin-password', message: 'must be at least 12 characters' });
     if (problems.length) throw DomainError.validation(problems);
@@ -53,11 +54,31 @@ export class TenancyService {
       }
       const clinic = tx.manager.create(Clinic, { name: input.name.trim(), timeZone: input.timeZone });
       await tx.manager.save(clinic);
-      const admin = tx.manager.create(User, { clinicId: clinic.id, email, name: input.adminName ?? 'Administrator', role: 'admin', passwordHash });
+      const admin = tx.manager.create(User, {
+        clinicId: clinic.id,
+        email,
+        name: input.adminName ?? 'Administrator',
+        role: 'admin',
+        passwordHash,
+      });
       await tx.manager.save(admin);
       const actor = null;
-      await this.audit.record(tx, { action: 'clinic.create', resourceType: 'clinic', resourceId: clinic.id, clinicId: clinic.id, actor, changes: { name: clinic.name, timeZone: clinic.timeZone } });
-      await this.audit.record(tx, { action: 'user.create', resourceType: 'user', resourceId: admin.id, clinicId: clinic.id, actor, changes: { email, role: 'admin' } });
+      await this.audit.record(tx, {
+        action: 'clinic.create',
+        resourceType: 'clinic',
+        resourceId: clinic.id,
+        clinicId: clinic.id,
+        actor,
+        changes: { name: clinic.name, timeZone: clinic.timeZone },
+      });
+      await this.audit.record(tx, {
+        action: 'user.create',
+        resourceType: 'user',
+        resourceId: admin.id,
+        clinicId: clinic.id,
+        actor,
+        changes: { email, role: 'admin' },
+      });
       return { clinic, adminId: admin.id };
     });
   }
@@ -71,13 +92,20 @@ export class TenancyService {
     return this.transactions.run(async (tx) => {
       // Several API processes may start at once: one of them bootstraps.
       await tx.manager.query('SELECT pg_advisory_xact_lock($1)', [BOOTSTRAP_LOCK]);
-      const anyUser = await tx.manager.query('SELECT 1 FROM users LIMIT 1');
+      const anyUser: unknown[] = await tx.manager.query('SELECT 1 FROM users LIMIT 1');
       if (anyUser.length > 0) return { created: false, email };
       const clinic = tx.manager.create(Clinic, { name: this.config.BOOTSTRAP_CLINIC_NAME, timeZone: this.config.BOOTSTRAP_CLINIC_TZ });
       await tx.manager.save(clinic);
       const admin = tx.manager.create(User, { clinicId: clinic.id, email, name: 'Administrator', role: 'admin', passwordHash });
       await tx.manager.save(admin);
-      await this.audit.record(tx, { action: 'clinic.bootstrap', resourceType: 'clinic', resourceId: clinic.id, clinicId: clinic.id, actor: null, changes: { name: clinic.name, timeZone: clinic.timeZone, adminEmail: email } });
+      await this.audit.record(tx, {
+        action: 'clinic.bootstrap',
+        resourceType: 'clinic',
+        resourceId: clinic.id,
+        clinicId: clinic.id,
+        actor: null,
+        changes: { name: clinic.name, timeZone: clinic.timeZone, adminEmail: email },
+      });
       this.logger.log(`created clinic "${clinic.name}" with administrator ${email}`);
       return generated ? { created: true, email, generatedPassword: generated } : { created: true, email };
     });
