@@ -77,6 +77,7 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
   await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
   await app.init();
+  await app.get(JobQueue).ready();
   await fastify.ready();
   return app;
 }

@@ -46,6 +46,11 @@ export class JobQueue {
     return [...this.queues.values()];
   }
 
+  /** Waits until every queue's backend answers (and, on PostgreSQL, has its schema). */
+  async ready(): Promise<void> {
+    await Promise.all(this.all().map((q) => q.waitUntilReady()));
+  }
+
   async add<N extends JobName>(name: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<void> {
     const delay = opts.runAt ? Math.max(0, opts.runAt.getTime() - Date.now()) : 0;
     const data = { ...payload, requestId: payload.requestId ?? requestContext.requestId() };
