@@ -104,8 +104,12 @@ describe.each(backends)('durable pending work on the %s queue backend', (_name, 
   });
 
   it('still fires when the queue lost its job: the sweeper re-enqueues it from the table', async () => {
-    const { tokenId, workId } = await tokenWithExpiryIn(2500);
+    const { tokenId, workId, dueAt } = await tokenWithExpiryIn(2500);
+    const queue = t.app.get(JobQueue).queue(JOB_QUEUE[JobName.ExpireRefreshToken]);
+    const jobId = pendingWorkJobId(JobName.ExpireRefreshToken, workId, dueAt);
+    await until('the job to be queued after commit', async () => Boolean(await queue.getJob(jobId)));
     await backend.loseQueuedJobs(ds);
+    expect(await queue.getJob(jobId)).toBeUndefined();
     await until('the work to be done after the queue lost it', async () => (await work(workId)).status === 'done', 20000);
     expect((await work(workId)).attempts).toBe(1);
     expect((await token(tokenId)).tokenHash).toBeNull();

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ENTITIES } from '#clinic/schema';
-import { ConfigError, TenancyService, VigilLogger, loadConfig, startRuntime, type VigilRuntime } from '#platform';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ConfigError, TenancyService, VigilLogger, loadConfig, onStopSignal, startRuntime, type VigilRuntime } from '#platform';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { createApiApp } from './api-app.js';
 
@@ -20,9 +21,17 @@ async function main(): Promise<void> {
   Logger.overrideLogger(logger);
   const boot = new Logger('Vigil');
   let runtime: VigilRuntime | undefined;
+  let app: NestFastifyApplication | undefined;
+  onStopSignal(boot, config.SHUTDOWN_TIMEOUT_MS + 5000, async () => {
+    try {
+      await app?.close();
+    } finally {
+      await runtime?.close();
+    }
+  });
   try {
     runtime = await startRuntime(config, { entities: ENTITIES, migrations: MIGRATIONS }, (m) => boot.log(m));
-    const app = await createApiApp(runtime);
+    app = await createApiApp(runtime);
     const first = await app.get(TenancyService).bootstrap();
     await app.listen({ port: config.PORT, host: config.HOST });
     const base = `http://${config.HOST === '0.0.0.0' ? 'localhost' : config.HOST}:${config.PORT}`;
@@ -39,26 +48,9 @@ async function main(): Promise<void> {
         `log in: POST ${base}/api/v1/auth/login {"email","password"}${first.created ? ` (administrator ${first.email} created from BOOTSTRAP_ADMIN_*)` : ''}`,
       );
     }
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      // A terminal's Ctrl-C also reaches an embedded PostgreSQL, which closes its connections at once.
-      process.on('uncaughtException', (err: Error & { code?: string }) => {
-        if (['57P01', 'ECONNREFUSED', 'ECONNRESET'].includes(err.code ?? '') || /Connection terminated/.test(err.message)) return;
-        boot.error(`while stopping: ${err.message}`, err.stack);
-      });
-      boot.log(`${signal}: finishing in-flight requests and jobs, then stopping`);
-      const force = setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5000);
-      force.unref();
-      await app.close();
-      await runtime?.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
   } catch (err) {
     boot.error(`start-up failed: ${(err as Error).message}`, (err as Error).stack);
+    await app?.close().catch(() => undefined);
     await runtime?.close().catch(() => undefined);
     process.exit(1);
   }

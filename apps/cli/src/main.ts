@@ -27,8 +27,12 @@ const USAGE = `usage: npm run vigil -- <command>
 
 const schema = { entities: ENTITIES, migrations: MIGRATIONS };
 
-async function withRuntime<T>(config: VigilConfig, fn: (rt: Awaited<ReturnType<typeof startRuntime>>) => Promise<T>): Promise<T> {
-  const runtime = await startRuntime(config, schema, (m) => process.stderr.write(`${m}\n`));
+async function withRuntime<T>(
+  config: VigilConfig,
+  fn: (rt: Awaited<ReturnType<typeof startRuntime>>) => Promise<T>,
+  opts: { migrate?: boolean } = {},
+): Promise<T> {
+  const runtime = await startRuntime(config, schema, (m) => process.stderr.write(`${m}\n`), opts);
   try {
     return await fn(runtime);
   } finally {
@@ -38,18 +42,23 @@ async function withRuntime<T>(config: VigilConfig, fn: (rt: Awaited<ReturnType<t
 
 /** Applies every migration to a fresh database and returns the SQL still missing for the entities. */
 async function schemaDiff(config: VigilConfig): Promise<{ up: string[]; down: string[] }> {
-  return withRuntime(config, async (rt) => {
-    const scratch = await createScratchDatabase(rt.databaseUrl, 'vigil_schema_check');
-    const ds = createDataSource(scratch.url, { ...schema, poolSize: 2 });
-    try {
-      await ds.initialize();
-      await applyMigrations(ds);
-      return await pendingSchemaChanges(ds);
-    } finally {
-      if (ds.isInitialized) await ds.destroy();
-      await scratch.drop();
-    }
-  });
+  // The scratch database gets the migrations; the configured one is left as it is.
+  return withRuntime(
+    config,
+    async (rt) => {
+      const scratch = await createScratchDatabase(rt.databaseUrl, 'vigil_schema_check');
+      const ds = createDataSource(scratch.url, { ...schema, poolSize: 2 });
+      try {
+        await ds.initialize();
+        await applyMigrations(ds);
+        return await pendingSchemaChanges(ds);
+      } finally {
+        if (ds.isInitialized) await ds.destroy();
+        await scratch.drop();
+      }
+    },
+    { migrate: false },
+  );
 }
 
 function migrationSource(className: string, up: string[], down: string[]): string {
@@ -80,10 +89,14 @@ async function run(argv: string[]): Promise<number> {
       });
       return 0;
     case 'migration:revert':
-      await withRuntime(config, async (rt) => {
-        await rt.dataSource.undoLastMigration({ transaction: 'each' });
-        process.stdout.write('reverted the last migration\n');
-      });
+      await withRuntime(
+        config,
+        async (rt) => {
+          await rt.dataSource.undoLastMigration({ transaction: 'each' });
+          process.stdout.write('reverted the last migration\n');
+        },
+        { migrate: false },
+      );
       return 0;
     case 'migration:check': {
       const diff = await schemaDiff(config);

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { createServer } from 'node:http';
-import { Logger } from '@nestjs/common';
+import { createServer, type Server } from 'node:http';
+import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from '#clinic/schema';
-import { ConfigError, VigilLogger, loadConfig, startRuntime, type VigilRuntime } from '#platform';
+import { ConfigError, VigilLogger, loadConfig, onStopSignal, startRuntime, type VigilRuntime } from '#platform';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { WorkerModule } from './worker.module.js';
 
@@ -27,11 +27,21 @@ async function main(): Promise<void> {
   Logger.overrideLogger(new VigilLogger(config));
   const log = new Logger('Worker');
   let runtime: VigilRuntime | undefined;
+  let app: INestApplicationContext | undefined;
+  let health: Server | undefined;
+  onStopSignal(log, config.SHUTDOWN_TIMEOUT_MS + 5000, async () => {
+    health?.close();
+    try {
+      await app?.close();
+    } finally {
+      await runtime?.close();
+    }
+  });
   try {
     runtime = await startRuntime(config, { entities: ENTITIES, migrations: MIGRATIONS }, (m) => log.log(m));
-    const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: new VigilLogger(config) });
+    app = await NestFactory.createApplicationContext(WorkerModule.forRoot(runtime), { logger: new VigilLogger(config) });
     const dataSource = app.get(DataSource);
-    const health = createServer((req, res) => {
+    health = createServer((req, res) => {
       if (req.url !== '/health') {
         res.writeHead(404).end();
         return;
@@ -43,26 +53,9 @@ async function main(): Promise<void> {
     });
     health.listen(config.WORKER_HEALTH_PORT, config.HOST);
     log.log(`worker running (queues: ${runtime.queue.kind}); health on :${config.WORKER_HEALTH_PORT}/health`);
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      // A terminal's Ctrl-C also reaches an embedded PostgreSQL, which closes its connections at once.
-      process.on('uncaughtException', (err: Error & { code?: string }) => {
-        if (['57P01', 'ECONNREFUSED', 'ECONNRESET'].includes(err.code ?? '') || /Connection terminated/.test(err.message)) return;
-        log.error(`while stopping: ${err.message}`, err.stack);
-      });
-      log.log(`${signal}: finishing active jobs, then stopping`);
-      setTimeout(() => process.exit(1), config.SHUTDOWN_TIMEOUT_MS + 5000).unref();
-      health.close();
-      await app.close();
-      await runtime?.close();
-      process.exit(0);
-    };
-    process.on('SIGINT', () => void stop('SIGINT'));
-    process.on('SIGTERM', () => void stop('SIGTERM'));
   } catch (err) {
     log.error(`start-up failed: ${(err as Error).message}`, (err as Error).stack);
+    await app?.close().catch(() => undefined);
     await runtime?.close().catch(() => undefined);
     process.exit(1);
   }

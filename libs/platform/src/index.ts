@@ -11,3 +11,4 @@ export * from './queue/index.js';
 export * from './tenancy/index.js';
 export * from './platform.module.js';
 export * from './runtime.js';
+export * from './lifecycle.js';

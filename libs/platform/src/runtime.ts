@@ -30,8 +30,10 @@ export interface RuntimeSchema {
   migrations: Function[];
 }
 
-async function jwtSecret(config: VigilConfig): Promise<string> {
+async function jwtSecret(config: VigilConfig, log: (m: string) => void): Promise<string> {
   if (config.JWT_SECRET) return config.JWT_SECRET;
+  if (config.DATABASE_URL)
+    log('JWT_SECRET is unset: using a secret kept on this machine; set JWT_SECRET when more than one API process runs');
   const file = resolve(config.VIGIL_DATA_DIR, 'jwt-secret');
   if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
   await mkdir(resolve(config.VIGIL_DATA_DIR), { recursive: true });
@@ -49,6 +51,7 @@ export async function startRuntime(
   config: VigilConfig,
   schema: RuntimeSchema,
   log: (m: string) => void = () => undefined,
+  opts: { migrate?: boolean } = {},
 ): Promise<VigilRuntime> {
   let embedded: EmbeddedDatabase | undefined;
   let databaseUrl = config.DATABASE_URL;
@@ -61,10 +64,10 @@ export async function startRuntime(
   const dataSource = createDataSource(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE, ...schema });
   try {
     await dataSource.initialize();
-    const appliedMigrations = await applyMigrations(dataSource);
+    const appliedMigrations = opts.migrate === false ? [] : await applyMigrations(dataSource);
     if (appliedMigrations.length) log(`applied migrations: ${appliedMigrations.join(', ')}`);
     const queue = selectQueueBackend(config, databaseUrl);
-    const secret = await jwtSecret(config);
+    const secret = await jwtSecret(config, log);
     return {
       config,
       databaseUrl,

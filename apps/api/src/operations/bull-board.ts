@@ -23,13 +23,15 @@ function tokenOf(request: FastifyRequest): { token?: string; fromQuery: boolean 
 }
 
 /**
- * Bull Board at /admin/queues, for administrators only. A browser opens it once with
+ * Bull Board at /admin/queues, read-only, for administrators. A browser opens it once with
  * `?token=<access token>`; the token then rides in an HttpOnly cookie limited to this path.
  */
 export async function mountBullBoard(fastify: FastifyInstance, jobs: JobQueue, auth: AuthService, accessTtlMin: number): Promise<void> {
   const board = new BoardAdapter();
   board.setBasePath(BOARD_PATH);
-  createBullBoard({ queues: jobs.all().map((q) => new BullMQAdapter(q)), serverAdapter: board });
+  // Read-only: queues are shared by every clinic of the installation, so no clinic's administrator
+  // may pause, clean or delete jobs; failed work is retried by the sweeper, not by hand.
+  createBullBoard({ queues: jobs.all().map((q) => new BullMQAdapter(q, { readOnlyMode: true })), serverAdapter: board });
   const logger = new Logger('QueueBoard');
   const refuse = (request: FastifyRequest, reply: FastifyReply, error: DomainError) => {
     const { body, headers } = toErrorBody(error, String(request.id), logger);

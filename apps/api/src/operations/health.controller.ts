@@ -1,4 +1,4 @@
-import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Logger, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
@@ -6,7 +6,6 @@ import { JobQueue, Public, VIGIL_RUNTIME, type VigilRuntime } from '#platform';
 
 class CheckDto {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
-  @ApiProperty({ required: false }) detail?: string;
 }
 
 class ReadinessDto {
@@ -22,6 +21,8 @@ const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
 @Public()
 @Controller('health')
 export class HealthController {
+  private readonly logger = new Logger('Health');
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
@@ -45,7 +46,8 @@ export class HealthController {
         await withTimeout(fn(), 2000);
         return { status: 'up' };
       } catch (err) {
-        return { status: 'down', detail: (err as Error).message };
+        this.logger.warn(`readiness check failed: ${(err as Error).message}`);
+        return { status: 'down' };
       }
     };
     const [database, queue] = await Promise.all([

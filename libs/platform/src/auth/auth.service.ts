@@ -204,11 +204,14 @@ export class AuthService {
     await this.transactions.run(async (tx) => {
       const row = await tx.manager.findOneBy(RefreshToken, { id: parsed.id });
       if (!row || !row.tokenHash || !sameHash(row.tokenHash, hashSecret(parsed.secret))) return;
+      const user = await tx.manager.findOneByOrFail(User, { id: row.userId });
       await this.revokeFamily(tx, row.familyId, 'logout');
       await this.audit.record(tx, {
         action: 'auth.logout',
         resourceType: 'user',
-        resourceId: row.userId,
+        resourceId: user.id,
+        clinicId: user.clinicId,
+        actor: actorOf(user),
         changes: { familyId: row.familyId },
       });
     });

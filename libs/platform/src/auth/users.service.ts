@@ -125,7 +125,7 @@ export class UsersService {
         action: 'user.update',
         resourceType: 'user',
         resourceId: user.id,
-        changes: { before, after: { name: user.name, role: user.role, active: user.active }, passwordChanged: Boolean(passwordHash) },
+        changes: { before, after: { name: user.name, role: user.role, active: user.active }, credentialsReset: Boolean(passwordHash) },
       });
       return toPublicUser(user);
     });

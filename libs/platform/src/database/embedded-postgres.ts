@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { userInfo } from 'node:os';
@@ -10,7 +11,15 @@ export interface EmbeddedDatabase {
 }
 
 const USER = 'vigil';
-const PASSWORD = 'vigil-embedded';
+
+/** The superuser password of the embedded server: generated once, kept beside its data (0600). */
+async function embeddedPassword(databaseDir: string): Promise<string> {
+  const file = `${databaseDir}.password`;
+  if (existsSync(file)) return (await readFile(file, 'utf8')).trim();
+  const password = randomBytes(24).toString('base64url');
+  await writeFile(file, password + '\n', { mode: 0o600 });
+  return password;
+}
 
 /** Asks the OS for a free TCP port on loopback. */
 export async function freePort(): Promise<number> {
@@ -52,15 +61,20 @@ const alive = (pid: number): boolean => {
   }
 };
 
-/** A server left running by a process that died holds the data folder; stop it first. */
-async function stopOrphan(databaseDir: string, log: (line: string) => void): Promise<void> {
+/**
+ * A server still running on this data folder belongs to another Vigil process (or one that died
+ * and left it behind): refuse to start rather than signal a process Vigil does not own.
+ */
+async function refuseIfInUse(databaseDir: string): Promise<void> {
   const pidFile = resolve(databaseDir, 'postmaster.pid');
   if (!existsSync(pidFile)) return;
   const pid = Number((await readFile(pidFile, 'utf8')).split('\n')[0]);
   if (!Number.isInteger(pid) || pid <= 0 || !alive(pid)) return;
-  log(`stopping an embedded PostgreSQL left running (pid ${pid})`);
-  process.kill(pid, 'SIGINT');
-  for (let i = 0; i < 100 && alive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  if (!cmdline.includes('postgres')) return;
+  throw new Error(
+    `the embedded database in ${databaseDir} is in use by PostgreSQL pid ${pid} (another Vigil process, or one that stopped uncleanly); stop it (kill -INT ${pid}) or set DATABASE_URL`,
+  );
 }
 
 /**
@@ -76,12 +90,14 @@ export async function startEmbeddedPostgres(
   const port = opts.port ?? (await freePort());
   const log = opts.log ?? (() => undefined);
   const EmbeddedPostgres = await loadEmbeddedPostgres();
-  await stopOrphan(databaseDir, log);
+  await refuseIfInUse(databaseDir);
+  await mkdir(resolve(databaseDir, '..'), { recursive: true });
+  const password = await embeddedPassword(databaseDir);
   const pg = new EmbeddedPostgres({
     databaseDir,
     port,
     user: USER,
-    password: PASSWORD,
+    password,
     authMethod: 'scram-sha-256',
     persistent: true,
     createPostgresUser: userInfo().uid === 0,
@@ -105,7 +121,7 @@ export async function startEmbeddedPostgres(
     await client.end();
   }
   return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`,
+    url: `postgres://${USER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${database}`,
     stop: () => pg.stop(),
   };
 }

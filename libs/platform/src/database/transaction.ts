@@ -26,18 +26,17 @@ export class TransactionRunner {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Runs `work` in one database transaction. After-commit hooks that fail are logged and not
-   * rethrown: the change is committed, and whatever they did (an enqueue) is healed by a sweeper.
+   * Runs `work` in one database transaction. After-commit hooks start once it has committed and
+   * are not awaited: the answer never waits on the queue (a Redis outage must not hold a
+   * request), and a hook that fails is logged; the sweeper heals whatever it did not enqueue.
    */
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     const hooks: Hook[] = [];
     const result = await this.dataSource.transaction((manager) => work(new Tx(manager, hooks)));
     for (const hook of hooks) {
-      try {
-        await hook();
-      } catch (err) {
-        this.logger.warn(`after-commit hook failed; a sweeper will retry: ${(err as Error).message}`);
-      }
+      Promise.resolve()
+        .then(hook)
+        .catch((err: Error) => this.logger.warn(`after-commit hook failed; the sweeper will retry: ${err.message}`));
     }
     return result;
   }

@@ -35,11 +35,16 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
 export type PendingWorkKind = JobName.ExpireRefreshToken;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([JobName.ExpireRefreshToken]);
 
+/** Attempts one job makes (with exponential backoff) before it is kept as failed. */
+export const JOB_ATTEMPTS = 8;
+
 /**
- * The job id of a pending row at its current due time: `<kind>-<uuid>-<due ms>` (BullMQ refuses
- * `:` in ids). Adding it again is a no-op; moving the due time gives a new id, and the job left at
- * the old time finds the row not yet due (or done) and does nothing.
+ * The job id of a pending row: `<kind>-<uuid>-<due ms>-<round>` (BullMQ refuses `:` in ids).
+ * Adding it again is a no-op. Moving the due time gives a new id, and the job left at the old time
+ * finds the row not yet due (or done) and does nothing. `round` counts exhausted retry series:
+ * once a job has failed JOB_ATTEMPTS times it stays failed on the board, and the sweeper's next add
+ * is a new job, so work that keeps failing is retried, visibly, and never silently dropped.
  */
-export function pendingWorkJobId(kind: JobName | string, workId: string, dueAt: Date): string {
-  return `${kind}-${workId}-${dueAt.getTime()}`;
+export function pendingWorkJobId(kind: JobName | string, workId: string, dueAt: Date, attempts = 0): string {
+  return `${kind}-${workId}-${dueAt.getTime()}-${Math.floor(attempts / JOB_ATTEMPTS)}`;
 }

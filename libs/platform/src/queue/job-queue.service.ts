@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { getQueueToken } from '@nestjs/bullmq';
 import type { JobsOptions, Queue } from 'bullmq';
 import { requestContext } from '../context/request-context.js';
-import { JOB_QUEUE, JobName, QueueName, type JobPayloads } from './job-names.js';
+import { JOB_ATTEMPTS, JOB_QUEUE, JobName, QueueName, type JobPayloads } from './job-names.js';
 
 export interface EnqueueOptions {
   /** Deterministic id: adding the same id twice is harmless. */
@@ -13,10 +13,10 @@ export interface EnqueueOptions {
 
 /** Retries with exponential backoff; completed jobs go, failed ones stay visible on the board. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
-  attempts: 8,
+  attempts: JOB_ATTEMPTS,
   backoff: { type: 'exponential', delay: 1000 },
   removeOnComplete: true,
-  removeOnFail: false,
+  removeOnFail: { count: 5000 },
 };
 
 export const QUEUE_HANDLES = Symbol('QUEUE_HANDLES');

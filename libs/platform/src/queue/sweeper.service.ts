@@ -55,15 +55,20 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   @JobHandler(JobName.SweepPendingWork)
   async sweep(): Promise<number> {
     // Look ahead two intervals so a job is in the queue before its row comes due.
-    const rows: Array<{ id: string; kind: PendingWorkKind; due_at: Date }> = await this.dataSource.query(
-      `SELECT id, kind, due_at FROM pending_work
+    const rows: Array<{ id: string; kind: PendingWorkKind; due_at: Date; attempts: number }> = await this.dataSource.query(
+      `SELECT id, kind, due_at, attempts FROM pending_work
         WHERE status = 'pending' AND due_at <= now() + make_interval(secs => $1)
         ORDER BY due_at LIMIT $2`,
       [(2 * this.intervalMs) / 1000, SWEEP_BATCH],
     );
     if (rows.length === 0) return 0;
     await this.jobs.addBulk(
-      rows.map((r) => ({ name: r.kind, payload: { workId: r.id }, jobId: pendingWorkJobId(r.kind, r.id, r.due_at), runAt: r.due_at })),
+      rows.map((r) => ({
+        name: r.kind,
+        payload: { workId: r.id },
+        jobId: pendingWorkJobId(r.kind, r.id, r.due_at, r.attempts),
+        runAt: r.due_at,
+      })),
     );
     this.logger.debug(`re-enqueued ${rows.length} pending row(s)`);
     return rows.length;
