@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
 type Hook = () => unknown;
@@ -20,8 +20,9 @@ export class Tx {
 }
 
 @Injectable()
-export class TransactionRunner {
+export class TransactionRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Transaction');
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -34,10 +35,18 @@ export class TransactionRunner {
     const hooks: Hook[] = [];
     const result = await this.dataSource.transaction((manager) => work(new Tx(manager, hooks)));
     for (const hook of hooks) {
-      Promise.resolve()
+      const running = Promise.resolve()
         .then(hook)
-        .catch((err: Error) => this.logger.warn(`after-commit hook failed; the sweeper will retry: ${err.message}`));
+        .catch((err: Error) => this.logger.warn(`after-commit hook failed; the sweeper will retry: ${err.message}`))
+        .finally(() => this.inFlight.delete(running));
+      this.inFlight.add(running);
     }
     return result;
+  }
+
+  /** On shutdown, lets after-commit hooks still running finish (at most 2 s) before the queues close. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (this.inFlight.size === 0) return;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }
