@@ -52,19 +52,22 @@ export class JobQueue {
   }
 
   async add<N extends JobName>(name: N, payload: JobPayloads[N], opts: EnqueueOptions): Promise<void> {
-    const delay = opts.runAt ? Math.max(0, opts.runAt.getTime() - Date.now()) : 0;
-    const data = { ...payload, requestId: payload.requestId ?? requestContext.requestId() };
-    await this.queue(JOB_QUEUE[name]).add(name, data, { ...DEFAULT_JOB_OPTIONS, jobId: opts.jobId, delay });
+    await this.addBulk([{ name, payload, ...opts }]);
   }
 
-  /** Adds many jobs of one queue in one round trip; existing ids are left as they are. */
+  /**
+   * Adds jobs, one round trip per queue; existing ids are left as they are. Each payload carries
+   * the request id of the work that caused it, so the job's logs and audit rows can be traced.
+   */
   async addBulk<N extends JobName>(jobs: Array<{ name: N; payload: JobPayloads[N] } & EnqueueOptions>): Promise<void> {
+    const requestId = requestContext.requestId();
     const byQueue = new Map<QueueName, Parameters<Queue['addBulk']>[0]>();
     for (const job of jobs) {
       const queue = JOB_QUEUE[job.name];
       const list = byQueue.get(queue) ?? [];
       const delay = job.runAt ? Math.max(0, job.runAt.getTime() - Date.now()) : 0;
-      list.push({ name: job.name, data: job.payload, opts: { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId, delay } });
+      const data = { ...job.payload, requestId: job.payload.requestId ?? requestId };
+      list.push({ name: job.name, data, opts: { ...DEFAULT_JOB_OPTIONS, jobId: job.jobId, delay } });
       byQueue.set(queue, list);
     }
     for (const [queue, list] of byQueue) {

@@ -55,8 +55,8 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   @JobHandler(JobName.SweepPendingWork)
   async sweep(): Promise<number> {
     // Look ahead two intervals so a job is in the queue before its row comes due.
-    const rows: Array<{ id: string; kind: PendingWorkKind; due_at: Date; attempts: number }> = await this.dataSource.query(
-      `SELECT id, kind, due_at, attempts FROM pending_work
+    const rows: Array<{ id: string; kind: PendingWorkKind; due_at: Date; attempts: number; request_id: string | null }> = await this.dataSource.query(
+      `SELECT id, kind, due_at, attempts, request_id FROM pending_work
         WHERE status = 'pending' AND due_at <= now() + make_interval(secs => $1)
         ORDER BY due_at LIMIT $2`,
       [(2 * this.intervalMs) / 1000, SWEEP_BATCH],
@@ -65,7 +65,7 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
     await this.jobs.addBulk(
       rows.map((r) => ({
         name: r.kind,
-        payload: { workId: r.id },
+        payload: { workId: r.id, requestId: r.request_id ?? undefined },
         jobId: pendingWorkJobId(r.kind, r.id, r.due_at, r.attempts),
         runAt: r.due_at,
       })),
