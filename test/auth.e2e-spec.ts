@@ -60,6 +60,16 @@ describe('auth: login, refresh rotation, lockout', () => {
     await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(200);
   });
 
+  it('failed logins sent at the same moment all count towards the lock', async () => {
+    const clinic = await createClinic(t.runtime.dataSource);
+    const user = await createUser(t.runtime.dataSource, clinic.id, 'nurse');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => t.http.post('/api/v1/auth/login').send({ email: user.email, password: `wrong ${i}` })),
+    );
+    expect(answers.map((r) => r.status).sort()).toEqual([401, 401, 401, 401, 429]);
+    await t.http.post('/api/v1/auth/login').send({ email: user.email, password: PASSWORD }).expect(429);
+  });
+
   it('a successful login resets the failure count', async () => {
     const clinic = await createClinic(t.runtime.dataSource);
     const user = await createUser(t.runtime.dataSource, clinic.id, 'nurse');

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import { Clock } from '../clock/clock.js';
 import { VigilConfig } from '../config/vigil-config.js';
@@ -69,6 +70,7 @@ async function settle<T>(outcome: Promise<T | Refusal>): Promise<T> {
 @Injectable()
 export class AuthService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly jwt: JwtService,
@@ -77,43 +79,42 @@ export class AuthService {
     private readonly pendingWork: PendingWorkService,
   ) {}
 
+  /**
+   * The password hash is checked outside any transaction (argon2 takes tens of milliseconds, and a
+   * flood of logins must not hold pool connections or row locks); the outcome is then applied in
+   * one short transaction that locks the user row, so concurrent failures all count.
+   */
   async login(emailInput: string, password: string): Promise<SessionTokens> {
     const email = emailInput.trim().toLowerCase();
     const ip = requestContext.current()?.ip ?? null;
+    const refused = { action: 'auth.login', resourceType: 'user', actor: null, clinicId: null } as const;
+    if (await this.rateLimited(ip)) {
+      await this.transactions.run((tx) =>
+        this.audit.record(tx, { ...refused, outcome: 'denied', changes: { email, reason: 'rate_limited' } }),
+      );
+      throw new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts from this address; wait a minute', [], {
+        'Retry-After': '60',
+      });
+    }
+    const found = await this.dataSource
+      .createQueryBuilder(User, 'u')
+      .addSelect('u.passwordHash')
+      .where('u.email = :email', { email })
+      .getOne();
+    // Unknown emails are checked against a dummy hash so both answers take as long.
+    const valid = await verifyPassword(found?.passwordHash ?? (await dummyHash()), password);
     return settle(
       this.transactions.run(async (tx) => {
-        const limited = await this.rateLimited(tx, ip);
-        if (limited) {
-          await this.audit.record(tx, {
-            action: 'auth.login',
-            resourceType: 'user',
-            outcome: 'denied',
-            actor: null,
-            clinicId: null,
-            changes: { email, reason: 'rate_limited' },
-          });
-          return new Refusal(
-            new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts from this address; wait a minute', [], {
-              'Retry-After': '60',
-            }),
-          );
-        }
-        const user = await tx.manager
-          .createQueryBuilder(User, 'u')
-          .addSelect('u.passwordHash')
-          .setLock('pessimistic_write')
-          .where('u.email = :email', { email })
-          .getOne();
+        const user = found
+          ? await tx.manager
+              .createQueryBuilder(User, 'u')
+              .addSelect('u.passwordHash')
+              .setLock('pessimistic_write')
+              .where('u.id = :id', { id: found.id })
+              .getOne()
+          : null;
         if (!user) {
-          await verifyPassword(await dummyHash(), password);
-          await this.audit.record(tx, {
-            action: 'auth.login',
-            resourceType: 'user',
-            outcome: 'failure',
-            actor: null,
-            clinicId: null,
-            changes: { email, reason: 'unknown_email' },
-          });
+          await this.audit.record(tx, { ...refused, outcome: 'failure', changes: { email, reason: 'unknown_email' } });
           return new Refusal(DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong'));
         }
         const now = this.clock.now();
@@ -122,8 +123,8 @@ export class AuthService {
           await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'locked' } });
           return new Refusal(this.lockedError(user.lockedUntil, now));
         }
-        const valid = await verifyPassword(user.passwordHash, password);
-        if (!valid) {
+        // A password changed while this one was being checked does not count as verified.
+        if (!valid || user.passwordHash !== found?.passwordHash) {
           const failures = user.failedLoginCount + 1;
           if (failures >= this.config.LOGIN_MAX_FAILURES) {
             const lockedUntil = new Date(now.getTime() + this.config.LOGIN_LOCK_MIN * 60_000);
@@ -279,9 +280,9 @@ export class AuthService {
       .execute();
   }
 
-  private async rateLimited(tx: Tx, ip: string | null): Promise<boolean> {
+  private async rateLimited(ip: string | null): Promise<boolean> {
     if (!ip) return false;
-    const rows: Array<{ n: number }> = await tx.manager.query(
+    const rows: Array<{ n: number }> = await this.dataSource.query(
       `SELECT count(*)::int AS n FROM audit_events
         WHERE ip = $1 AND action = 'auth.login' AND occurred_at > now() - interval '1 minute'`,
       [ip],
