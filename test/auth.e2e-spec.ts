@@ -129,6 +129,18 @@ describe('auth: login, refresh rotation, lockout', () => {
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: nurseTokens.refreshToken }).expect(401);
   });
 
+  it('a deactivated account or a changed role takes effect at once, not when the access token expires', async () => {
+    const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+    const second = await createUser(t.runtime.dataSource, staff.clinic.id, 'admin');
+    const secondToken = (await login(t.http, second.email)).accessToken;
+    await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(200);
+    await t.http.patch(`/api/v1/users/${second.id}`).set(bearer(staff.token.admin)).send({ role: 'nurse' }).expect(200);
+    await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(403);
+    await t.http.patch(`/api/v1/users/${staff.nurse.id}`).set(bearer(staff.token.admin)).send({ active: false }).expect(200);
+    const res = await t.http.get('/api/v1/auth/me').set(bearer(staff.token.nurse)).expect(401);
+    expect(res.body.code).toBe('ACCOUNT_INACTIVE');
+  });
+
   it('refuses an expired or tampered access token', async () => {
     const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
     const tampered = staff.token.nurse.slice(0, -4) + 'AAAA';

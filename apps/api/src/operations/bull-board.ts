@@ -43,7 +43,7 @@ export async function mountBullBoard(fastify: FastifyInstance, jobs: JobQueue, a
         const { token, fromQuery } = tokenOf(request);
         if (!token) return refuse(request, reply, DomainError.unauthenticated());
         try {
-          const actor = auth.verifyAccessToken(token);
+          const actor = await auth.authenticate(token);
           if (actor.role !== 'admin') return refuse(request, reply, DomainError.forbidden('The queue board is for administrators'));
         } catch (err) {
           return refuse(request, reply, err as DomainError);

@@ -228,6 +228,21 @@ export class AuthService {
       .execute();
   }
 
+  /**
+   * The signed-in user of an access token, as the database knows them now: a deactivated account
+   * is refused and a changed role applies at once, not when the token expires.
+   */
+  async authenticate(token: string): Promise<Actor> {
+    const claimed = this.verifyAccessToken(token);
+    const rows: Array<{ role: Role; clinic_id: string; active: boolean }> = await this.dataSource.query(
+      'SELECT role, clinic_id, active FROM users WHERE id = $1',
+      [claimed.userId],
+    );
+    const user = rows[0];
+    if (!user || !user.active) throw DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated');
+    return { userId: claimed.userId, clinicId: user.clinic_id, role: user.role };
+  }
+
   verifyAccessToken(token: string): Actor {
     let claims: AccessClaims;
     try {

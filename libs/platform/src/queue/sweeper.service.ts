@@ -55,12 +55,13 @@ export class PendingWorkSweeper implements OnApplicationBootstrap, OnApplication
   @JobHandler(JobName.SweepPendingWork)
   async sweep(): Promise<number> {
     // Look ahead two intervals so a job is in the queue before its row comes due.
-    const rows: Array<{ id: string; kind: PendingWorkKind; due_at: Date; attempts: number; request_id: string | null }> = await this.dataSource.query(
-      `SELECT id, kind, due_at, attempts, request_id FROM pending_work
+    const rows: Array<{ id: string; kind: PendingWorkKind; due_at: Date; attempts: number; request_id: string | null }> =
+      await this.dataSource.query(
+        `SELECT id, kind, due_at, attempts, request_id FROM pending_work
         WHERE status = 'pending' AND due_at <= now() + make_interval(secs => $1)
         ORDER BY due_at LIMIT $2`,
-      [(2 * this.intervalMs) / 1000, SWEEP_BATCH],
-    );
+        [(2 * this.intervalMs) / 1000, SWEEP_BATCH],
+      );
     if (rows.length === 0) return 0;
     await this.jobs.addBulk(
       rows.map((r) => ({
