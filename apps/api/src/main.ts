@@ -2,21 +2,12 @@ import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
 import { ENTITIES } from '#clinic/schema';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ConfigError, TenancyService, VigilLogger, loadConfig, onStopSignal, startRuntime, type VigilRuntime } from '#platform';
+import { TenancyService, VigilLogger, loadConfigOrExit, onStopSignal, startRuntime, type VigilRuntime } from '#platform';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { createApiApp } from './api-app.js';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Vigil cannot start. ${err.message}\nSee .env.example for every variable.\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('Vigil');
   const logger = new VigilLogger(config);
   Logger.overrideLogger(logger);
   const boot = new Logger('Vigil');

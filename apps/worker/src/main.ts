@@ -4,22 +4,13 @@ import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DataSource } from 'typeorm';
 import { ENTITIES } from '#clinic/schema';
-import { ConfigError, VigilLogger, loadConfig, onStopSignal, startRuntime, type VigilRuntime } from '#platform';
+import { VigilLogger, loadConfigOrExit, onStopSignal, startRuntime, type VigilRuntime } from '#platform';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { WorkerModule } from './worker.module.js';
 
 /** Stand-alone worker (WORKER_EMBEDDED=false on the API): processors, sweeper, GET /health. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Vigil worker cannot start. ${err.message}\n`);
-      process.exit(78);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('Vigil worker');
   if (!config.DATABASE_URL) {
     process.stderr.write('The stand-alone worker needs DATABASE_URL (the embedded database belongs to `npm start`).\n');
     process.exit(78);

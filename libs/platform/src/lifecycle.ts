@@ -1,4 +1,16 @@
 import type { Logger } from '@nestjs/common';
+import { ConfigError, loadConfig, type VigilConfig } from './config/vigil-config.js';
+
+/** The validated configuration, or a message naming every bad variable and exit code 78 (EX_CONFIG). */
+export function loadConfigOrExit(program: string): VigilConfig {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${program} cannot start. ${err.message}\nSee .env.example for every variable.\n`);
+    process.exit(78);
+  }
+}
 
 /** Errors a closing pool raises when an embedded PostgreSQL has already been stopped by Ctrl-C. */
 const closingNoise = (err: Error & { code?: string }) =>
