@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../audit/audit.service.js';
 import type { Actor, Role } from '../context/request-context.js';
 import { decodeCursor, toPage, type Page } from '../database/pagination.js';
@@ -35,6 +36,7 @@ export interface UserFilter {
 @Injectable()
 export class UsersService {
   constructor(
+    private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly auth: AuthService,
@@ -69,25 +71,23 @@ export class UsersService {
   }
 
   async get(actor: Actor, id: string): Promise<PublicUser> {
-    const user = await this.transactions.run((tx) => tx.manager.findOneBy(User, { id, clinicId: actor.clinicId }));
+    const user = await this.dataSource.getRepository(User).findOneBy({ id, clinicId: actor.clinicId });
     if (!user) throw DomainError.notFound('User');
     return toPublicUser(user);
   }
 
   async list(actor: Actor, filter: UserFilter): Promise<Page<PublicUser>> {
     const after = decodeCursor(filter.cursor);
-    return this.transactions.run(async (tx) => {
-      const q = tx.manager.createQueryBuilder(User, 'u').where('u.clinic_id = :clinicId', { clinicId: actor.clinicId });
-      if (filter.role) q.andWhere('u.role = :role', { role: filter.role });
-      if (filter.active !== undefined) q.andWhere('u.active = :active', { active: filter.active });
-      if (after) q.andWhere('(u.created_at, u.id) > (:at, :id)', { at: after.at, id: after.id });
-      const rows = await q
-        .orderBy('u.created_at', 'ASC')
-        .addOrderBy('u.id', 'ASC')
-        .limit(filter.limit + 1)
-        .getMany();
-      return toPage(rows, filter.limit, (u) => ({ at: u.createdAt, id: u.id }), toPublicUser);
-    });
+    const q = this.dataSource.createQueryBuilder(User, 'u').where('u.clinic_id = :clinicId', { clinicId: actor.clinicId });
+    if (filter.role) q.andWhere('u.role = :role', { role: filter.role });
+    if (filter.active !== undefined) q.andWhere('u.active = :active', { active: filter.active });
+    if (after) q.andWhere('(u.created_at, u.id) > (:at, :id)', { at: after.at, id: after.id });
+    const rows = await q
+      .orderBy('u.created_at', 'ASC')
+      .addOrderBy('u.id', 'ASC')
+      .limit(filter.limit + 1)
+      .getMany();
+    return toPage(rows, filter.limit, (u) => ({ at: u.createdAt, id: u.id }), toPublicUser);
   }
 
   async update(actor: Actor, id: string, changes: UserChanges): Promise<PublicUser> {
