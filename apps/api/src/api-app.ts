@@ -3,7 +3,7 @@ import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { AuthService, JobQueue, requestContext, VigilLogger, type RequestContext, type VigilRuntime } from '#platform';
+import { AuthService, JobQueue, requestContext, VigilLogger, type Clock, type RequestContext, type VigilRuntime } from '#platform';
 import { AppModule } from './app.module.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
@@ -21,7 +21,7 @@ declare module 'fastify' {
 }
 
 /** Builds the API (not yet listening): Fastify, validation, errors, guard, request context, docs, board. */
-export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boolean } = {}): Promise<NestFastifyApplication> {
+export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boolean; clock?: Clock } = {}): Promise<NestFastifyApplication> {
   const config = runtime.config;
   const adapter = new FastifyAdapter({
     trustProxy: config.TRUST_PROXY,
@@ -33,7 +33,7 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
     bodyLimit: 2 * 1024 * 1024,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED }),
+    AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED, clock: opts.clock }),
     adapter,
     {
       logger: new VigilLogger(config),

@@ -12,3 +12,4 @@ export * from './tenancy/index.js';
 export * from './platform.module.js';
 export * from './runtime.js';
 export * from './lifecycle.js';
+export * from './idempotency/index.js';

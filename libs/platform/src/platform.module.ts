@@ -8,6 +8,8 @@ import { UsersService } from './auth/users.service.js';
 import { Clock } from './clock/clock.js';
 import { VigilConfig } from './config/vigil-config.js';
 import { TransactionRunner } from './database/transaction.js';
+import { IdempotencyService } from './idempotency/idempotency.service.js';
+import { NotificationDelivery } from './notifications/notification-delivery.service.js';
 import { NotificationOutbox } from './notifications/notification-outbox.service.js';
 import { QueueName } from './queue/job-names.js';
 import { JobQueue, queueHandlesProvider } from './queue/job-queue.service.js';
@@ -16,7 +18,6 @@ import { TenancyService } from './tenancy/tenancy.service.js';
 import { VIGIL_RUNTIME, type VigilRuntime } from './runtime.js';
 
 const SERVICES = [
-  Clock,
   TransactionRunner,
   AuditService,
   NotificationOutbox,
@@ -25,13 +26,16 @@ const SERVICES = [
   AuthService,
   UsersService,
   TenancyService,
+  IdempotencyService,
+  NotificationDelivery,
 ];
 
 /** Config, database, transactions, audit, auth, queues: what both the API and the worker use. */
 @Global()
 @Module({})
 export class PlatformModule {
-  static forRoot(runtime: VigilRuntime): DynamicModule {
+  /** `clock` replaces the wall clock (tests move time with it). */
+  static forRoot(runtime: VigilRuntime, opts: { clock?: Clock } = {}): DynamicModule {
     return {
       module: PlatformModule,
       imports: [
@@ -44,9 +48,10 @@ export class PlatformModule {
         { provide: DataSource, useValue: runtime.dataSource },
         { provide: VIGIL_RUNTIME, useValue: runtime },
         queueHandlesProvider(),
+        opts.clock ? { provide: Clock, useValue: opts.clock } : Clock,
         ...SERVICES,
       ],
-      exports: [VigilConfig, DataSource, VIGIL_RUNTIME, ...SERVICES],
+      exports: [VigilConfig, DataSource, VIGIL_RUNTIME, Clock, ...SERVICES],
     };
   }
 }

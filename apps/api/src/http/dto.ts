@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, IsUUID, Max, Min } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 
 /** `?limit=&cursor=` of every list (api.md). */
 export class PageQuery {
@@ -42,3 +43,40 @@ export class ErrorDto {
   @ApiProperty({ type: [ErrorDetailDto] }) details!: ErrorDetailDto[];
   @ApiProperty() requestId!: string;
 }
+
+/** Optional, but when present must not be null (for fields the record cannot be without). */
+export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
+
+const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO-8601 timestamp with its offset (api.md), e.g. 2026-11-21T09:30:00-05:00. */
+export const IsTimestamp = () =>
+  applyDecorators(
+    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 timestamp with offset' }),
+    Matches(OFFSET, { message: '$property must carry its offset (Z or ±hh:mm)' }),
+  );
+
+/** A calendar date YYYY-MM-DD that exists (no 2026-02-30). */
+export const IsCalendarDate = () =>
+  applyDecorators(
+    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' }),
+    IsISO8601({ strict: true }, { message: '$property must be a real calendar date' }),
+  );
+
+/**
+ * At most `places` decimals. class-validator's own `maxDecimalPlaces` throws on numbers written
+ * with an exponent (5e-324), which would be a 500; this one just refuses them.
+ */
+export const MaxDecimals = (places: number) =>
+  ValidateBy({
+    name: 'maxDecimals',
+    constraints: [places],
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+        const scaled = value * 10 ** places;
+        return Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, Math.abs(scaled));
+      },
+      defaultMessage: () => `$property must have at most ${places} decimal places`,
+    },
+  });

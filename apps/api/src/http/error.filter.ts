@@ -62,6 +62,22 @@ export function toErrorBody(err: unknown, requestId: string, logger: Logger): { 
   }
   if (err instanceof QueryFailedError) {
     const code = (err as unknown as { code?: string }).code;
+    if (code === '23505' && (err as unknown as { constraint?: string }).constraint === 'ux_sessions_patient_active')
+      return { body: body(409, 'PATIENT_HAS_ACTIVE_SESSION', 'The patient already has a session in progress'), headers: {} };
+    if (code === '22021' || code === '22P05')
+      return {
+        body: body(400, ErrorCode.ValidationFailed, 'Text must not contain NUL characters', [
+          { field: 'body', message: 'contains a NUL (\\u0000) character' },
+        ]),
+        headers: {},
+      };
+    if (code === '22P02' || code === '22007' || code === '22008')
+      return {
+        body: body(400, ErrorCode.ValidationFailed, 'A value is not in the expected format', [
+          { field: 'query', message: 'malformed value' },
+        ]),
+        headers: {},
+      };
     if (code === '23505')
       return { body: body(409, ErrorCode.DuplicateKey, 'A record with the same unique key already exists'), headers: {} };
     if (code === '23P01') return { body: body(409, ErrorCode.Conflict, 'Conflicts with an existing record'), headers: {} };

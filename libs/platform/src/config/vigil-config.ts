@@ -169,6 +169,17 @@ export class VigilConfig {
   @MinLength(16)
   METRICS_TOKEN?: string;
 
+  /** SMTP server that delivers the notifications outbox (smtp://user:pass@host:587). Unset: messages stay in the outbox, readable by administrators. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['smtp', 'smtps'], require_tld: false, require_valid_protocol: true })
+  SMTP_URL?: string;
+
+  /** Sender of Vigil's emails. */
+  @IsString()
+  @MinLength(3)
+  SMTP_FROM = 'Vigil <vigil@vigil.local>';
+
   /** error | warn | log | debug | verbose */
   @IsIn(['error', 'warn', 'log', 'debug', 'verbose'])
   LOG_LEVEL: 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
@@ -208,7 +219,7 @@ const describe = (e: ValidationError): string => {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const known = Object.keys(new VigilConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN']) {
+  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN', 'SMTP_URL']) {
     const value = env[key];
     if (value !== undefined) raw[key] = value;
   }

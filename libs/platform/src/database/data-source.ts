@@ -3,11 +3,12 @@ import { AuditEvent } from '../audit/audit-event.entity.js';
 import { RefreshToken } from '../auth/refresh-token.entity.js';
 import { User } from '../auth/user.entity.js';
 import { Notification } from '../notifications/notification.entity.js';
+import { IdempotencyKey } from '../idempotency/idempotency-key.entity.js';
 import { PendingWork } from '../queue/pending-work.entity.js';
 import { Clinic } from '../tenancy/clinic.entity.js';
 
 /** The platform's tables; each clinical domain adds its own list. */
-export const PLATFORM_ENTITIES = [Clinic, User, RefreshToken, AuditEvent, PendingWork, Notification];
+export const PLATFORM_ENTITIES = [Clinic, User, RefreshToken, AuditEvent, PendingWork, Notification, IdempotencyKey];
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Entities = MixedList<Function | string | EntitySchema>;

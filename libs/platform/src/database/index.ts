@@ -3,3 +3,4 @@ export * from './embedded-postgres.js';
 export * from './migrate.js';
 export * from './pagination.js';
 export * from './transaction.js';
+export * from './numeric.js';

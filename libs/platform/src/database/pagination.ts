@@ -26,7 +26,7 @@ export function decodeCursor(cursor: string | undefined): CursorPosition | undef
       typeof value.at === 'string' &&
       !Number.isNaN(Date.parse(value.at)) &&
       typeof value.id === 'string' &&
-      /^[0-9a-f-]{36}$/i.test(value.id)
+      /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value.id)
     ) {
       return { at: value.at, id: value.id };
     }

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 
@@ -23,17 +24,25 @@ export class Tx {
 export class TransactionRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Transaction');
   private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly ambient = new AsyncLocalStorage<Tx>();
 
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Runs `work` in one database transaction. After-commit hooks start once it has committed and
+   * Runs `work` in one database transaction; called inside another `run`, it joins that one (its
+   * after-commit hooks then wait for the outer commit). After-commit hooks start once it has committed and
    * are not awaited: the answer never waits on the queue (a Redis outage must not hold a
    * request), and a hook that fails is logged; the sweeper heals whatever it did not enqueue.
    */
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    // Inside a unit of work already (an idempotent request wraps its handler in one): join it.
+    const ambient = this.ambient.getStore();
+    if (ambient) return work(ambient);
     const hooks: Hook[] = [];
-    const result = await this.dataSource.transaction((manager) => work(new Tx(manager, hooks)));
+    const result = await this.dataSource.transaction((manager) => {
+      const tx = new Tx(manager, hooks);
+      return this.ambient.run(tx, () => work(tx));
+    });
     for (const hook of hooks) {
       const running = Promise.resolve()
         .then(hook)

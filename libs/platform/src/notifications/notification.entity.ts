@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export type NotificationStatus = 'pending' | 'sent' | 'failed';
+/** pending → sending (the attempt is recorded before the SMTP call) → sent; a 'sending' found later was interrupted and is resent, visibly. */
+export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
 
 /**
  * The notifications outbox: any transaction may write a message here; delivery (SMTP) reads it
@@ -50,6 +51,6 @@ export class Notification {
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId!: string | null;
 
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }

@@ -18,6 +18,34 @@ class ExpiryHandler {
   async expire(): Promise<void> {}
 }
 
+/** The clinical domains' handlers (vitals overdue, alert escalation, observation). */
+@Injectable()
+class ClinicalHandlers {
+  @JobHandler(JobName.VitalsOverdue)
+  async overdue(): Promise<void> {}
+
+  @JobHandler(JobName.EscalateAlertToSession)
+  async toSession(): Promise<void> {}
+
+  @JobHandler(JobName.EscalateAlertToAll)
+  async toAll(): Promise<void> {}
+
+  @JobHandler(JobName.ObservationComplete)
+  async observed(): Promise<void> {}
+
+  @JobHandler(JobName.RemsBpCheck)
+  async remsBp(): Promise<void> {}
+
+  @JobHandler(JobName.FollowUpDue)
+  async due(): Promise<void> {}
+
+  @JobHandler(JobName.FollowUpEscalate)
+  async escalate(): Promise<void> {}
+
+  @JobHandler(JobName.DeliverNotification)
+  async deliver(): Promise<void> {}
+}
+
 @Injectable()
 class SecondSweep {
   @JobHandler(JobName.SweepPendingWork)
@@ -42,7 +70,7 @@ describe('job handlers are checked at start-up', () => {
   });
 
   it('starts when every job name has exactly one handler', async () => {
-    const app = await boot(SweepOnly, ExpiryHandler);
+    const app = await boot(SweepOnly, ExpiryHandler, ClinicalHandlers);
     await app.close();
   });
 });

@@ -13,6 +13,22 @@ export enum QueueName {
 export enum JobName {
   SweepPendingWork = 'sweep-pending-work',
   ExpireRefreshToken = 'expire-refresh-token',
+  /** A session's next reading is late (clinical-rules.md section 3): raise "vitals overdue". */
+  VitalsOverdue = 'vitals-overdue',
+  /** A critical alert still unacknowledged: tell the session's anesthesiologist. */
+  EscalateAlertToSession = 'escalate-alert-to-session',
+  /** …and later every anesthesiologist of the clinic. */
+  EscalateAlertToAll = 'escalate-alert-to-all',
+  /** The minimum observation has passed: tell the session's nurse discharge may be assessed. */
+  ObservationComplete = 'observation-complete',
+  /** Esketamine: 40 minutes after the first device, is the label's blood pressure recorded? */
+  RemsBpCheck = 'rems-bp-check',
+  /** A follow-up's time has come: it shows as due and its assignees are told. */
+  FollowUpDue = 'follow-up-due',
+  /** A follow-up still open at its escalation time (REMS form at day 5): tell the administrators. */
+  FollowUpEscalate = 'follow-up-escalate',
+  /** Send one outbox message by SMTP. */
+  DeliverNotification = 'deliver-notification',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -24,16 +40,51 @@ export interface PendingWorkJob {
 export interface JobPayloads {
   [JobName.SweepPendingWork]: { requestId?: string };
   [JobName.ExpireRefreshToken]: PendingWorkJob;
+  [JobName.VitalsOverdue]: PendingWorkJob;
+  [JobName.EscalateAlertToSession]: PendingWorkJob;
+  [JobName.EscalateAlertToAll]: PendingWorkJob;
+  [JobName.ObservationComplete]: PendingWorkJob;
+  [JobName.RemsBpCheck]: PendingWorkJob;
+  [JobName.FollowUpDue]: PendingWorkJob;
+  [JobName.FollowUpEscalate]: PendingWorkJob;
+  [JobName.DeliverNotification]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.SweepPendingWork]: QueueName.Maintenance,
   [JobName.ExpireRefreshToken]: QueueName.Maintenance,
+  [JobName.VitalsOverdue]: QueueName.Alerts,
+  [JobName.EscalateAlertToSession]: QueueName.Alerts,
+  [JobName.EscalateAlertToAll]: QueueName.Alerts,
+  [JobName.ObservationComplete]: QueueName.Alerts,
+  [JobName.RemsBpCheck]: QueueName.Alerts,
+  [JobName.FollowUpDue]: QueueName.FollowUps,
+  [JobName.FollowUpEscalate]: QueueName.FollowUps,
+  [JobName.DeliverNotification]: QueueName.Notifications,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
-export type PendingWorkKind = JobName.ExpireRefreshToken;
-export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([JobName.ExpireRefreshToken]);
+export type PendingWorkKind =
+  | JobName.ExpireRefreshToken
+  | JobName.VitalsOverdue
+  | JobName.EscalateAlertToSession
+  | JobName.EscalateAlertToAll
+  | JobName.ObservationComplete
+  | JobName.RemsBpCheck
+  | JobName.FollowUpDue
+  | JobName.FollowUpEscalate
+  | JobName.DeliverNotification;
+export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
+  JobName.ExpireRefreshToken,
+  JobName.VitalsOverdue,
+  JobName.EscalateAlertToSession,
+  JobName.EscalateAlertToAll,
+  JobName.ObservationComplete,
+  JobName.RemsBpCheck,
+  JobName.FollowUpDue,
+  JobName.FollowUpEscalate,
+  JobName.DeliverNotification,
+]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */
 export const JOB_ATTEMPTS = 8;

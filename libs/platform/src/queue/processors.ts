@@ -1,5 +1,5 @@
-import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import { JobDispatcher } from './job-dispatcher.js';
 import { QueueName } from './job-names.js';
@@ -13,6 +13,12 @@ abstract class DispatchingProcessor extends WorkerHost {
 
   process(job: Job): Promise<unknown> {
     return this.dispatcher.dispatch(job);
+  }
+
+  /** A queue-backend error (a job wiped while it ran, a deadlock in the backend): logged; the sweeper re-adds what matters. */
+  @OnWorkerEvent('error')
+  onError(err: Error): void {
+    new Logger('Queue').warn(`worker error: ${err.message}`);
   }
 }
 
