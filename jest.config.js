@@ -19,6 +19,7 @@ export default {
   moduleNameMapper: {
     '^#platform$': '<rootDir>/libs/platform/src/index.ts',
     '^#platform/(.*)$': '<rootDir>/libs/platform/src/$1/index.ts',
+    '^#clinic$': '<rootDir>/libs/clinic/src/index.ts',
     '^#clinic/(.*)$': '<rootDir>/libs/clinic/src/$1/index.ts',
     '^#test/(.*)$': '<rootDir>/test/support/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',

@@ -1,23 +1,61 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD } from '@nestjs/core';
-import { PlatformModule, QueueWorkerModule, type VigilRuntime } from '#platform';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ClinicModule } from '#clinic';
+import { PlatformModule, QueueWorkerModule, type Clock, type VigilRuntime } from '#platform';
+import { AlertsController } from './alerts/alerts.controller.js';
+import { ClinicSettingsController } from './alerts/clinic-settings.controller.js';
+import { ThresholdsController } from './alerts/thresholds.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
+import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
+import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
+import { NotificationsController } from './operations/notifications.controller.js';
+import { AssessmentsController } from './patients/assessments.controller.js';
+import { PatientsController } from './patients/patients.controller.js';
+import { ProtocolsController } from './protocols/protocols.controller.js';
+import { SchedulingController } from './scheduling/scheduling.controller.js';
+import { ObservationController } from './sessions/observation.controller.js';
+import { SessionsController } from './sessions/sessions.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
 export class AppModule {
   /** The HTTP API; with `worker` (WORKER_EMBEDDED) the queue processors and sweeper run here too. */
-  static forRoot(runtime: VigilRuntime, opts: { worker: boolean }): DynamicModule {
+  static forRoot(runtime: VigilRuntime, opts: { worker: boolean; clock?: Clock | undefined }): DynamicModule {
     return {
       module: AppModule,
-      imports: [PlatformModule.forRoot(runtime), ...(opts.worker ? [QueueWorkerModule] : [])],
-      controllers: [AuthController, UsersController, AuditController, HealthController, MetricsController],
-      providers: [Metrics, { provide: APP_GUARD, useClass: AuthGuard }, { provide: APP_FILTER, useClass: ErrorFilter }],
+      imports: [PlatformModule.forRoot(runtime, { clock: opts.clock }), ClinicModule, ...(opts.worker ? [QueueWorkerModule] : [])],
+      controllers: [
+        AuthController,
+        UsersController,
+        AuditController,
+        PatientsController,
+        PatientConsentsController,
+        ConsentFormsController,
+        ProtocolsController,
+        FollowUpsController,
+        SessionsController,
+        ObservationController,
+        AssessmentsController,
+        SchedulingController,
+        AlertsController,
+        ThresholdsController,
+        ClinicSettingsController,
+        NotificationsController,
+        HealthController,
+        MetricsController,
+      ],
+      providers: [
+        Metrics,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_FILTER, useClass: ErrorFilter },
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
+      ],
     };
   }
 }

@@ -1,0 +1,98 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ConsentService } from '#clinic';
+import { AnyRole, Roles, type Actor } from '#platform';
+import { CurrentActor } from '../http/current-actor.decorator.js';
+import { IdParam } from '../http/dto.js';
+import { Idempotent } from '../http/idempotency.interceptor.js';
+import {
+  ConsentDto,
+  ConsentFormDto,
+  ConsentFormQuery,
+  ConsentParams,
+  CreateConsentFormDto,
+  RecordConsentDto,
+  UpdateConsentFormDto,
+  WithdrawConsentDto,
+} from './consent.dto.js';
+
+@ApiTags('consent')
+@ApiBearerAuth()
+@Controller('consent-forms')
+export class ConsentFormsController {
+  constructor(private readonly consent: ConsentService) {}
+
+  @Post()
+  @Roles('admin')
+  @ApiCreatedResponse({ type: ConsentFormDto })
+  create(@CurrentActor() actor: Actor, @Body() body: CreateConsentFormDto): Promise<ConsentFormDto> {
+    return this.consent.createForm(actor, body);
+  }
+
+  @Get()
+  @AnyRole()
+  @ApiOkResponse({ type: [ConsentFormDto] })
+  list(@CurrentActor() actor: Actor, @Query() query: ConsentFormQuery): Promise<ConsentFormDto[]> {
+    return this.consent.listForms(actor, query.kind);
+  }
+
+  @Get(':id')
+  @AnyRole()
+  @ApiOkResponse({ type: ConsentFormDto })
+  get(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentFormDto> {
+    return this.consent.getForm(actor, params.id);
+  }
+
+  @Patch(':id')
+  @Roles('admin')
+  @ApiOkResponse({ type: ConsentFormDto, description: 'drafts only; a published version answers 409 FORM_PUBLISHED' })
+  edit(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdateConsentFormDto): Promise<ConsentFormDto> {
+    return this.consent.editDraft(actor, params.id, body);
+  }
+
+  @Post(':id/publish')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ type: ConsentFormDto })
+  publish(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentFormDto> {
+    return this.consent.publish(actor, params.id);
+  }
+}
+
+@ApiTags('consent')
+@ApiBearerAuth()
+@Controller('patients/:id/consents')
+export class PatientConsentsController {
+  constructor(private readonly consent: ConsentService) {}
+
+  @Post()
+  @Idempotent()
+  @Roles('nurse', 'anesthesiologist')
+  @ApiCreatedResponse({ type: ConsentDto, description: 'Idempotency-Key honoured' })
+  record(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordConsentDto): Promise<ConsentDto> {
+    return this.consent.record(actor, params.id, {
+      formId: body.formId,
+      signedAt: new Date(body.signedAt),
+      signedByName: body.signedByName,
+      method: body.method,
+      witnessUserId: body.witnessUserId,
+      prescriberUserId: body.prescriberUserId,
+      prescriberSignedAt: body.prescriberSignedAt === undefined ? undefined : new Date(body.prescriberSignedAt),
+    });
+  }
+
+  @Get()
+  @AnyRole()
+  @ApiOkResponse({ type: [ConsentDto] })
+  list(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentDto[]> {
+    return this.consent.list(actor, params.id);
+  }
+
+  @Post(':consentId/withdraw')
+  @HttpCode(200)
+  @Roles('nurse', 'anesthesiologist')
+  @ApiOkResponse({ type: ConsentDto })
+  withdraw(@CurrentActor() actor: Actor, @Param() params: ConsentParams, @Body() body: WithdrawConsentDto): Promise<ConsentDto> {
+    return this.consent.withdraw(actor, params.id, params.consentId, body.reason);
+  }
+}

@@ -1,0 +1,118 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { DosingService, PatientsService, ScreeningService } from '#clinic';
+import { AnyRole, Roles, type Actor } from '#platform';
+import { CurrentActor } from '../http/current-actor.decorator.js';
+import { IdParam } from '../http/dto.js';
+import {
+  AcknowledgeCautionsDto,
+  CreatePatientDto,
+  CreateWeightDto,
+  DoseCalculationDto,
+  DoseCalculationQuery,
+  PatientDto,
+  PatientPageDto,
+  RecordScreeningDto,
+  ScreeningDto,
+  SearchPatientsQuery,
+  UpdatePatientDto,
+  WeightDto,
+} from './patients.dto.js';
+
+const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
+
+@ApiTags('patients')
+@ApiBearerAuth()
+@Controller('patients')
+export class PatientsController {
+  constructor(
+    private readonly patients: PatientsService,
+    private readonly screening: ScreeningService,
+    private readonly dosing: DosingService,
+  ) {}
+
+  @Post()
+  @AnyRole()
+  @ApiCreatedResponse({ type: PatientDto })
+  create(@CurrentActor() actor: Actor, @Body() body: CreatePatientDto): Promise<PatientDto> {
+    const { weightMeasuredAt, ...rest } = body;
+    return this.patients.register(actor, { ...rest, weightMeasuredAt: date(weightMeasuredAt) });
+  }
+
+  @Get()
+  @AnyRole()
+  @ApiOkResponse({ type: PatientPageDto })
+  search(@CurrentActor() actor: Actor, @Query() query: SearchPatientsQuery): Promise<PatientPageDto> {
+    return this.patients.search(actor, query);
+  }
+
+  @Get(':id')
+  @AnyRole()
+  @ApiOkResponse({ type: PatientDto })
+  get(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<PatientDto> {
+    return this.patients.get(actor, params.id);
+  }
+
+  @Patch(':id')
+  @AnyRole()
+  @ApiOkResponse({ type: PatientDto })
+  update(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdatePatientDto): Promise<PatientDto> {
+    return this.patients.update(actor, params.id, body);
+  }
+
+  @Post(':id/weights')
+  @Roles('nurse', 'anesthesiologist')
+  @ApiCreatedResponse({ type: WeightDto })
+  addWeight(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: CreateWeightDto): Promise<WeightDto> {
+    return this.patients.addWeight(actor, params.id, { value: body.value, unit: body.unit, measuredAt: date(body.measuredAt) });
+  }
+
+  @Get(':id/weights')
+  @Roles('nurse', 'anesthesiologist')
+  @ApiOkResponse({ type: [WeightDto] })
+  weights(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<WeightDto[]> {
+    return this.patients.weights(actor, params.id);
+  }
+
+  @Get(':id/contraindications')
+  @Roles('nurse', 'anesthesiologist')
+  @ApiOkResponse({ type: ScreeningDto })
+  getScreening(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ScreeningDto> {
+    return this.screening.get(actor, params.id);
+  }
+
+  @Put(':id/contraindications')
+  @Roles('nurse', 'anesthesiologist')
+  @ApiOkResponse({ type: ScreeningDto })
+  recordScreening(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordScreeningDto): Promise<ScreeningDto> {
+    return this.screening.record(actor, params.id, body);
+  }
+
+  @Post(':id/contraindications/acknowledge')
+  @HttpCode(200)
+  @Roles('anesthesiologist')
+  @ApiOkResponse({ type: ScreeningDto })
+  acknowledge(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: AcknowledgeCautionsDto): Promise<ScreeningDto> {
+    return this.screening.acknowledge(actor, params.id, body.note);
+  }
+
+  @Get(':id/dose-calculation')
+  @Roles('nurse', 'anesthesiologist')
+  @ApiOkResponse({ type: DoseCalculationDto })
+  doseCalculation(
+    @CurrentActor() actor: Actor,
+    @Param() params: IdParam,
+    @Query() query: DoseCalculationQuery,
+  ): Promise<DoseCalculationDto> {
+    return this.dosing.calculate(actor, params.id, {
+      protocol: query.protocol,
+      mgPerKg: query.mgPerKg,
+      doseMg: query.doseMg,
+      concentrationMgPerMl: query.concentrationMgPerMl,
+      overrides: query.override
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    });
+  }
+}

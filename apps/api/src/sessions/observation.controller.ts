@@ -1,0 +1,120 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ADVERSE_EVENT_KINDS, ObservationService, sessionView } from '#clinic';
+import { Roles, type Actor } from '#platform';
+import { CurrentActor } from '../http/current-actor.decorator.js';
+import { IdParam, IsTimestamp, OptionalNotNull } from '../http/dto.js';
+import { SessionDto } from './sessions.responses.js';
+
+export class ObservationCheckDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'default now; up to 15 min back' })
+  @OptionalNotNull()
+  @IsTimestamp()
+  checkedAt?: string;
+  @ApiProperty({ enum: ['resolved', 'present'] }) @IsIn(['resolved', 'present']) dissociation!: 'resolved' | 'present';
+  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 24 }) @IsOptional() @IsInt() @Min(0) @Max(24) cadss6Total?: number | null;
+  @ApiPropertyOptional({ enum: ['none', 'controlled', 'uncontrolled'], nullable: true })
+  @IsOptional()
+  @IsIn(['none', 'controlled', 'uncontrolled'])
+  nausea?: 'none' | 'controlled' | 'uncontrolled' | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsBoolean() oriented?: boolean | null;
+  @ApiPropertyOptional({ enum: ['steady', 'unsteady', 'not-assessed'], nullable: true })
+  @IsOptional()
+  @IsIn(['steady', 'unsteady', 'not-assessed'])
+  gait?: 'steady' | 'unsteady' | 'not-assessed' | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
+}
+
+export class ObservationCheckResultDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
+  @ApiProperty() dissociation!: string;
+}
+
+export class AdverseEventDto {
+  @ApiProperty({ enum: ADVERSE_EVENT_KINDS }) @IsIn(ADVERSE_EVENT_KINDS) kind!: string;
+  @ApiProperty({ enum: ['mild', 'moderate', 'severe', 'life-threatening'] })
+  @IsIn(['mild', 'moderate', 'severe', 'life-threatening'])
+  severity!: 'mild' | 'moderate' | 'severe' | 'life-threatening';
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() onsetAt!: string;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) actionTaken!: string;
+  @ApiProperty({ enum: ['resolved', 'ongoing', 'transferred', 'unknown'] })
+  @IsIn(['resolved', 'ongoing', 'transferred', 'unknown'])
+  outcome!: 'resolved' | 'ongoing' | 'transferred' | 'unknown';
+}
+
+export class AdverseEventResultDto {
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty() kind!: string;
+  @ApiProperty({ description: 'goes on the esketamine REMS form' }) remsReportable!: boolean;
+}
+
+export class AttestVitalsDto {
+  @ApiProperty({ description: 'why the out-of-range vitals are acceptable' }) @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
+}
+
+export class DischargeDto {
+  @ApiProperty() @IsBoolean() alertAndOriented!: boolean;
+  @ApiProperty() @IsBoolean() walksSteadily!: boolean;
+  @ApiProperty() @IsBoolean() nauseaControlled!: boolean;
+  @ApiProperty({ description: 'a responsible adult escort or transport home' }) @IsBoolean() escortConfirmed!: boolean;
+  @ApiProperty({ description: 'told not to drive until the next day after sleep' }) @IsBoolean() drivingInstructionGiven!: boolean;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'esketamine REMS: minutes from the first device when the patient would have been ready without the 2-hour minimum',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  remsReadyToLeaveMin?: number | null;
+  @ApiPropertyOptional({ format: 'date-time' }) @OptionalNotNull() @IsTimestamp() occurredAt?: string;
+}
+
+/** After dosing: observation checks, adverse events, attestation, discharge and the REMS form (nurses and anesthesiologists). */
+@ApiTags('sessions')
+@ApiBearerAuth()
+@Roles('nurse', 'anesthesiologist')
+@Controller('sessions')
+export class ObservationController {
+  constructor(private readonly observation: ObservationService) {}
+
+  @Post(':id/observation-checks')
+  @ApiCreatedResponse({ type: ObservationCheckResultDto })
+  async check(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: ObservationCheckDto): Promise<ObservationCheckResultDto> {
+    const c = await this.observation.check(actor, p.id, { ...b, checkedAt: b.checkedAt ? new Date(b.checkedAt) : undefined });
+    return { id: c.id, checkedAt: c.checkedAt.toISOString(), dissociation: c.dissociation };
+  }
+
+  @Post(':id/adverse-events')
+  @ApiCreatedResponse({ type: AdverseEventResultDto })
+  async adverseEvent(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AdverseEventDto): Promise<AdverseEventResultDto> {
+    const e = await this.observation.adverseEvent(actor, p.id, { ...b, onsetAt: new Date(b.onsetAt) });
+    return { id: e.id, kind: e.kind, remsReportable: e.remsReportable };
+  }
+
+  @Post(':id/attest-vitals')
+  @Roles('anesthesiologist')
+  @ApiCreatedResponse({ description: 'the latest vitals are acceptable for discharge despite a threshold breach' })
+  async attest(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AttestVitalsDto): Promise<{ id: string; readingId: string }> {
+    const a = await this.observation.attestVitals(actor, p.id, b.reason);
+    return { id: a.id, readingId: a.readingId };
+  }
+
+  @Post(':id/discharge')
+  @HttpCode(200)
+  @ApiOkResponse({ type: SessionDto, description: '422 lists every unmet discharge criterion by code' })
+  async discharge(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: DischargeDto): Promise<SessionDto> {
+    return sessionView(
+      await this.observation.discharge(actor, p.id, { ...b, occurredAt: b.occurredAt ? new Date(b.occurredAt) : undefined }),
+    );
+  }
+
+  @Get(':id/rems-form')
+  @ApiOkResponse({ description: 'esketamine: the REMS Patient Monitoring Form fields (status draft before discharge, complete after)' })
+  remsForm(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<Record<string, unknown>> {
+    return this.observation.remsFormFor(actor, p.id);
+  }
+}

@@ -1,0 +1,197 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { CRISIS_SYMPTOMS, PLAUSIBLE, SESSION_STATUSES, type CrisisSymptom, type SessionStatus } from '#clinic';
+import { IsCalendarDate, IsTimestamp, OptionalNotNull, MaxDecimals } from '../http/dto.js';
+
+export class CreateSessionDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
+  @ApiProperty({ example: 'ketamine-iv-standard' }) @IsString() @MinLength(1) @MaxLength(100) protocol!: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() appointmentId?: string;
+}
+
+export class ListSessionsQuery {
+  @ApiPropertyOptional({ enum: SESSION_STATUSES }) @IsOptional() @IsIn(SESSION_STATUSES) status?: SessionStatus;
+  @ApiPropertyOptional({ format: 'date', description: 'the clinic’s calendar day' }) @IsOptional() @IsCalendarDate() date?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() patientId?: string;
+  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 50;
+}
+
+/** Every transition may be charted up to 15 minutes late. */
+export class TransitionDto {
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'when it happened: up to 15 min ago, not before the previous event; default now',
+  })
+  @OptionalNotNull()
+  @IsTimestamp()
+  occurredAt?: string;
+}
+
+export class ReasonDto extends TransitionDto {
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
+}
+
+export class OptionalReasonDto extends TransitionDto {
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(2000) reason?: string;
+}
+
+export class CheckInDto extends TransitionDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'the anesthesiologist on site for this session (default: you, if you are one)' })
+  @OptionalNotNull()
+  @IsUUID()
+  anesthesiologistUserId?: string;
+
+  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(100) chairLabel?: string;
+}
+
+export class PreChecksDto extends TransitionDto {
+  @ApiProperty({ enum: ['escort', 'arranged-transport', 'none'] }) @IsIn(['escort', 'arranged-transport', 'none']) transportHome!:
+    'escort' | 'arranged-transport' | 'none';
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) escortName?: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'esketamine: no food 2 h before (label)' })
+  @IsOptional()
+  @IsTimestamp()
+  lastFoodAt?: string | null;
+  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'esketamine: no liquids 30 min before (label)' })
+  @IsOptional()
+  @IsTimestamp()
+  lastLiquidsAt?: string | null;
+
+  @ApiPropertyOptional({ enum: ['not-applicable', 'not-pregnant', 'pregnant', 'unknown'], nullable: true })
+  @IsOptional()
+  @IsIn(['not-applicable', 'not-pregnant', 'pregnant', 'unknown'])
+  pregnancyStatus?: 'not-applicable' | 'not-pregnant' | 'pregnant' | 'unknown' | null;
+
+  @ApiProperty({ enum: ['negative', 'low-risk', 'high-risk', 'not-taken'] })
+  @IsIn(['negative', 'low-risk', 'high-risk', 'not-taken'])
+  cssrsScreener!: 'negative' | 'low-risk' | 'high-risk' | 'not-taken';
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
+  @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() anesthesiologistUserId?: string;
+}
+
+export class OverrideDto {
+  @ApiProperty({ example: 'BASELINE_BP_HIGH' }) @IsString() @MinLength(1) @MaxLength(64) code!: string;
+  @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
+}
+
+export class StartSessionDto extends TransitionDto {
+  @ApiPropertyOptional({ description: 'weight-based protocols; default the protocol’s dose for this session' })
+  @OptionalNotNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(3)
+  @Min(0.01)
+  @Max(5)
+  doseMgPerKg?: number;
+
+  @ApiPropertyOptional({ description: 'esketamine: 56 or 84' }) @OptionalNotNull() @IsInt() @Min(1) @Max(1000) doseMg?: number;
+
+  @ApiPropertyOptional({ description: 'IV: mg/mL of the bag, for the pump rate in mL/h' })
+  @OptionalNotNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(3)
+  @Min(0.01)
+  @Max(100)
+  concentrationMgPerMl?: number;
+
+  @ApiProperty({ description: 'lot of the drug given, for the controlled-substance log' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  lotNumber!: string;
+
+  @ApiPropertyOptional({ type: [OverrideDto], description: 'anesthesiologists: soft stops passed, each with a reason' })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @ValidateNested({ each: true })
+  @Type(() => OverrideDto)
+  overrides?: OverrideDto[];
+}
+
+export class EndDosingDto extends OptionalReasonDto {
+  @ApiPropertyOptional()
+  @OptionalNotNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(1)
+  @Min(0)
+  @Max(1000)
+  deliveredDoseMg?: number;
+}
+
+export class RateChangeDto {
+  @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @MaxDecimals(1) @Min(0) @Max(2000) rateMlPerH!: number;
+  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
+  @ApiPropertyOptional({ format: 'date-time' }) @OptionalNotNull() @IsTimestamp() occurredAt?: string;
+}
+
+const range = (k: keyof typeof PLAUSIBLE) => [Min(PLAUSIBLE[k][0]), Max(PLAUSIBLE[k][1])];
+const apply =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+
+/** clinical-rules.md section 3 plausibility: outside these a reading is refused (400) and not stored. */
+export class VitalReadingDto {
+  @ApiProperty({ format: 'date-time' }) @IsTimestamp() measuredAt!: string;
+  @ApiProperty({ enum: ['manual', 'device'] }) @IsIn(['manual', 'device']) source!: 'manual' | 'device';
+
+  @ApiPropertyOptional({ description: 'required for device readings: (device, measuredAt) is stored once' })
+  @ValidateIf((o: VitalReadingDto) => o.source === 'device' || o.deviceId !== undefined)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  deviceId?: string;
+
+  @ApiPropertyOptional({ minimum: 40, maximum: 300 }) @IsOptional() @IsInt() @apply(...range('systolic')) systolic?: number | null;
+  @ApiPropertyOptional({ minimum: 20, maximum: 200 }) @IsOptional() @IsInt() @apply(...range('diastolic')) diastolic?: number | null;
+  @ApiPropertyOptional({ minimum: 20, maximum: 300 }) @IsOptional() @IsInt() @apply(...range('heartRate')) heartRate?: number | null;
+  @ApiPropertyOptional({ minimum: 50, maximum: 100 }) @IsOptional() @IsInt() @apply(...range('spo2')) spo2?: number | null;
+  @ApiPropertyOptional({ minimum: 0, maximum: 80 }) @IsOptional() @IsInt() @apply(...range('respiratoryRate')) respiratoryRate?:
+    number | null;
+  @ApiPropertyOptional({ minimum: 30, maximum: 45 })
+  @IsOptional()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(1)
+  @apply(...range('temperatureC'))
+  temperatureC?: number | null;
+  @ApiPropertyOptional({ minimum: 0, maximum: 5 }) @IsOptional() @IsInt() @apply(...range('moaas')) moaas?: number | null;
+}
+
+export class VitalsBatchDto {
+  @ApiProperty({ type: [VitalReadingDto], maxItems: 500 })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => VitalReadingDto)
+  readings!: VitalReadingDto[];
+}
+
+export class EmergencyDto {
+  @ApiProperty({ enum: CRISIS_SYMPTOMS, isArray: true })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(CRISIS_SYMPTOMS.length)
+  @IsIn(CRISIS_SYMPTOMS, { each: true })
+  symptoms!: CrisisSymptom[];
+
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
+}

@@ -1,0 +1,160 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { User } from '#platform';
+import { Session } from '../sessions/session.entity.js';
+
+export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+/** A vitals measure, `emergency` (crisis symptoms) or `vitals-overdue`. */
+export type AlertMeasure =
+  | 'systolic'
+  | 'diastolic'
+  | 'heartRate'
+  | 'spo2'
+  | 'respiratoryRate'
+  | 'moaas'
+  | 'emergency'
+  | 'vitals-overdue'
+  | 'rems-40-min-bp'
+  | 'suicide-risk';
+
+/**
+ * open → acknowledged → resolved, with who and when. At most one unresolved alert per
+ * (session, measure, level): a later breach of the same kind attaches its reading to it.
+ */
+@Entity({ name: 'alerts' })
+@Check('ck_alerts_status', `"status" IN ('open', 'acknowledged', 'resolved')`)
+@Check('ck_alerts_level', `"level" IN ('warning', 'critical')`)
+@Index('ux_alerts_unresolved', ['sessionId', 'measure', 'level'], { unique: true, where: `"status" <> 'resolved'` })
+@Index('ix_alerts_clinic_status', ['clinicId', 'status', 'openedAt'])
+@Index('ix_alerts_session', ['sessionId', 'openedAt'])
+export class Alert {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_alerts' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'session_id', type: 'uuid' })
+  sessionId!: string;
+
+  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_alerts_session' })
+  session?: Relation<Session>;
+
+  @Column({ name: 'patient_id', type: 'uuid' })
+  patientId!: string;
+
+  @Column({ type: 'text' })
+  measure!: AlertMeasure;
+
+  @Column({ type: 'text' })
+  level!: 'warning' | 'critical';
+
+  @Column({ type: 'text' })
+  status!: AlertStatus;
+
+  @Column({ type: 'text' })
+  message!: string;
+
+  @Column({ name: 'reading_count', type: 'integer', default: 0 })
+  readingCount!: number;
+
+  @Column({ name: 'last_reading_id', type: 'uuid', nullable: true })
+  lastReadingId!: string | null;
+
+  @Column({ name: 'opened_at', type: 'timestamptz', precision: 3 })
+  openedAt!: Date;
+
+  @Column({ name: 'opened_by', type: 'uuid', nullable: true })
+  openedBy!: string | null;
+
+  @Column({ name: 'acknowledged_at', type: 'timestamptz', precision: 3, nullable: true })
+  acknowledgedAt!: Date | null;
+
+  @Column({ name: 'acknowledged_by', type: 'uuid', nullable: true })
+  acknowledgedBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'acknowledged_by', foreignKeyConstraintName: 'fk_alerts_acknowledged_by' })
+  acknowledger?: Relation<User>;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', precision: 3, nullable: true })
+  resolvedAt!: Date | null;
+
+  @Column({ name: 'resolved_by', type: 'uuid', nullable: true })
+  resolvedBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'resolved_by', foreignKeyConstraintName: 'fk_alerts_resolved_by' })
+  resolver?: Relation<User>;
+
+  @Column({ name: 'resolution_note', type: 'text', nullable: true })
+  resolutionNote!: string | null;
+
+  /** 0 not escalated, 1 to the session's anesthesiologist, 2 to every anesthesiologist. */
+  @Column({ name: 'escalation_level', type: 'smallint', default: 0 })
+  escalationLevel!: number;
+
+  @Column({ name: 'escalated_at', type: 'timestamptz', precision: 3, nullable: true })
+  escalatedAt!: Date | null;
+}
+
+/** The readings that breached into an alert. */
+@Entity({ name: 'alert_readings' })
+export class AlertReading {
+  @PrimaryColumn({ name: 'alert_id', type: 'uuid', primaryKeyConstraintName: 'pk_alert_readings' })
+  alertId!: string;
+
+  @PrimaryColumn({ name: 'reading_id', type: 'uuid', primaryKeyConstraintName: 'pk_alert_readings' })
+  readingId!: string;
+
+  @ManyToOne(() => Alert, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'alert_id', foreignKeyConstraintName: 'fk_alert_readings_alert' })
+  alert?: Relation<Alert>;
+}
+
+export type AlertEventType = 'raised' | 'acknowledged' | 'repeated' | 'escalated' | 'resolved' | 'observation-complete';
+
+/**
+ * What the alert stream sends, in order: the id is the SSE event id, so a client reconnecting
+ * with Last-Event-ID is replayed what it missed from here.
+ */
+@Entity({ name: 'alert_events' })
+@Index('ix_alert_events_clinic', ['clinicId', 'id'])
+export class AlertEvent {
+  @PrimaryGeneratedColumn('increment', { type: 'bigint', primaryKeyConstraintName: 'pk_alert_events' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  /** The alert, or null for a session event (observation complete). */
+  @Column({ name: 'alert_id', type: 'uuid', nullable: true })
+  alertId!: string | null;
+
+  @ManyToOne(() => Alert, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'alert_id', foreignKeyConstraintName: 'fk_alert_events_alert' })
+  alert?: Relation<Alert>;
+
+  @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  sessionId!: string | null;
+
+  @Column({ type: 'text' })
+  type!: AlertEventType;
+
+  @Column({ type: 'jsonb' })
+  payload!: Record<string, unknown>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}

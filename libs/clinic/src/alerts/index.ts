@@ -1,0 +1,3 @@
+export * from './alert.entity.js';
+export * from './alerts.service.js';
+export * from './alert-stream.service.js';

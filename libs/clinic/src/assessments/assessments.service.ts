@@ -1,0 +1,205 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, type EntityManager } from 'typeorm';
+import { AuditService, Clock, DomainError, TransactionRunner, type Actor, type Tx } from '#platform';
+import { AlertsService } from '../alerts/alerts.service.js';
+import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
+import { PatientsService } from '../patients/patients.service.js';
+import { Session } from '../sessions/session.entity.js';
+import { VITALS_STATUSES } from '../sessions/session-state.js';
+import { Assessment } from './assessment.entity.js';
+import { itemProblems, score, summarize, type Instrument, type OutcomeSummary } from './scoring.js';
+
+export interface NewAssessment {
+  instrument: Instrument;
+  items: unknown[];
+  behaviourPastThreeMonths?: boolean;
+  administeredAt: Date;
+  sessionId?: string;
+}
+
+export interface AssessmentView {
+  id: string;
+  patientId: string;
+  sessionId: string | null;
+  instrument: Instrument;
+  items: (number | boolean)[];
+  total: number;
+  band: string | null;
+  flags: string[];
+  loinc: string | null;
+  administeredAt: string;
+  recordedBy: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+}
+
+const view = (a: Assessment): AssessmentView => ({
+  id: a.id,
+  patientId: a.patientId,
+  sessionId: a.sessionId,
+  instrument: a.instrument,
+  items: a.items,
+  total: a.total,
+  band: a.band,
+  flags: a.flags,
+  loinc: a.loinc,
+  administeredAt: a.administeredAt.toISOString(),
+  recordedBy: a.recordedBy,
+  reviewedBy: a.reviewedBy,
+  reviewedAt: a.reviewedAt?.toISOString() ?? null,
+  reviewNote: a.reviewNote,
+});
+
+/** Outcome measures (clinical-rules.md section 5): scored here, never trusted from the client. */
+@Injectable()
+export class AssessmentsService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly patients: PatientsService,
+    private readonly alerts: AlertsService,
+    private readonly followUps: FollowUpsService,
+  ) {}
+
+  async record(actor: Actor, patientId: string, input: NewAssessment): Promise<AssessmentView> {
+    const now = this.clock.now();
+    const problems = itemProblems(input.instrument, input.items);
+    if (input.administeredAt.getTime() > now.getTime() + 2 * 60_000)
+      problems.push({ field: 'administeredAt', message: 'must not be in the future' });
+    if (problems.length) throw DomainError.validation(problems);
+    const items = input.items as (number | boolean)[];
+    const s = score(input.instrument, items, input.behaviourPastThreeMonths ?? false);
+    return this.transactions.run(async (tx) => {
+      const m = tx.manager;
+      const patient = await this.patients.findInClinic(m, actor.clinicId, patientId);
+      const session = input.sessionId ? await m.findOneBy(Session, { id: input.sessionId, clinicId: actor.clinicId, patientId }) : null;
+      if (input.sessionId && !session)
+        throw DomainError.validation([{ field: 'sessionId', message: 'no session of this patient has this id' }]);
+      const a = await m.save(
+        m.create(Assessment, {
+          clinicId: actor.clinicId,
+          patientId,
+          sessionId: session?.id ?? null,
+          instrument: input.instrument,
+          items,
+          behaviourPastThreeMonths: input.instrument === 'CSSRS' ? (input.behaviourPastThreeMonths ?? false) : null,
+          total: s.total,
+          band: s.band,
+          flags: s.flags,
+          loinc: s.loinc,
+          administeredAt: input.administeredAt,
+          recordedBy: actor.userId,
+        }),
+      );
+      for (const flag of s.flags) await this.raiseRisk(tx, actor, patient, session, a, flag);
+      await this.audit.record(tx, {
+        action: 'patient.assessment.record',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { assessmentId: a.id, instrument: a.instrument, total: a.total, band: a.band, flags: a.flags },
+      });
+      return view(a);
+    });
+  }
+
+  /** An anesthesiologist reviews a high-risk C-SSRS screener; until then no session of the patient starts. */
+  async review(actor: Actor, patientId: string, assessmentId: string, note: string): Promise<AssessmentView> {
+    return this.transactions.run(async (tx) => {
+      await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
+      const a = await tx.manager.findOneBy(Assessment, { id: assessmentId, patientId, clinicId: actor.clinicId });
+      if (!a) throw DomainError.notFound('Assessment');
+      if (a.reviewedAt) throw DomainError.conflict('ALREADY_REVIEWED', 'This assessment was already reviewed');
+      Object.assign(a, { reviewedBy: actor.userId, reviewedAt: this.clock.now(), reviewNote: note.trim() });
+      await tx.manager.save(a);
+      await this.audit.record(tx, {
+        action: 'patient.assessment.review',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { assessmentId, note: a.reviewNote },
+      });
+      return view(a);
+    });
+  }
+
+  async list(actor: Actor, patientId: string): Promise<AssessmentView[]> {
+    return this.transactions.run(async (tx) => {
+      await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
+      await this.audit.record(tx, { action: 'patient.assessments.read', resourceType: 'patient', resourceId: patientId });
+      const rows = await tx.manager.find(Assessment, { where: { patientId }, order: { administeredAt: 'ASC' } });
+      return rows.map(view);
+    });
+  }
+
+  /** Per instrument: baseline, every point, latest, change, response, remission and the relapse signal. */
+  async outcomes(
+    actor: Actor,
+    patientId: string,
+  ): Promise<Record<'PHQ9' | 'GAD7' | 'CADSS6', OutcomeSummary> & { CSSRS: AssessmentView | null; firstSessionAt: string | null }> {
+    return this.transactions.run(async (tx) => {
+      await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
+      await this.audit.record(tx, { action: 'patient.outcomes.read', resourceType: 'patient', resourceId: patientId });
+      const rows = await tx.manager.find(Assessment, { where: { patientId }, order: { administeredAt: 'ASC' } });
+      const [first] = await tx.manager.query<{ at: Date | null }[]>(
+        `SELECT min(dosing_started_at) AS at FROM sessions WHERE patient_id = $1`,
+        [patientId],
+      );
+      const firstSessionAt = first?.at ?? null;
+      const points = (i: Instrument) => rows.filter((r) => r.instrument === i).map((r) => ({ at: r.administeredAt, total: r.total }));
+      const cssrs = rows.filter((r) => r.instrument === 'CSSRS');
+      return {
+        firstSessionAt: firstSessionAt?.toISOString() ?? null,
+        PHQ9: summarize(points('PHQ9'), firstSessionAt),
+        GAD7: summarize(points('GAD7'), firstSessionAt),
+        CADSS6: summarize(points('CADSS6'), firstSessionAt),
+        CSSRS: cssrs.length ? view(cssrs[cssrs.length - 1]) : null,
+      };
+    });
+  }
+
+  /** A high-risk C-SSRS screener no anesthesiologist has reviewed yet, whatever came after it (pre-session gate). */
+  async unreviewedHighRisk(m: EntityManager, patientId: string): Promise<boolean> {
+    return m.existsBy(Assessment, { patientId, instrument: 'CSSRS', band: 'high', reviewedAt: IsNull() });
+  }
+
+  /**
+   * PHQ-9 item 9 above 0 (warning) or a high-risk C-SSRS screener (critical): an alert on the
+   * session when the patient is in the clinic, else a task and a message to the anesthesiologists.
+   */
+  private async raiseRisk(
+    tx: Tx,
+    actor: Actor,
+    patient: { id: string; firstName: string; lastName: string; mrn: string },
+    session: Session | null,
+    a: Assessment,
+    flag: string,
+  ): Promise<void> {
+    const level = flag === 'suicide-risk-high' ? 'critical' : 'warning';
+    const message =
+      flag === 'suicide-risk-high' ? 'C-SSRS screener: high suicide risk' : `PHQ-9 item 9 answered ${String(a.items[8])}: suicide risk`;
+    if (session && VITALS_STATUSES.includes(session.status)) {
+      await this.alerts.raiseOrAttach(tx, {
+        session,
+        measure: 'suicide-risk',
+        level,
+        message,
+        at: this.clock.now(),
+        actorUserId: actor.userId,
+      });
+      return;
+    }
+    const title = `${patient.firstName} ${patient.lastName} (MRN ${patient.mrn}): ${message}`;
+    // The follow-up tells the anesthesiologists (an email each, in the outbox).
+    await this.followUps.create(tx, {
+      clinicId: actor.clinicId,
+      patientId: patient.id,
+      kind: 'suicide-risk-review',
+      subjectType: 'assessment',
+      subjectId: a.id,
+      title,
+      dueAt: this.clock.now(),
+      assigneeRole: 'anesthesiologist',
+    });
+  }
+}

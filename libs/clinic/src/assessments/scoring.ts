@@ -1,0 +1,116 @@
+import type { FieldProblem } from '#platform';
+
+export const INSTRUMENTS = ['PHQ9', 'GAD7', 'CSSRS', 'CADSS6'] as const;
+export type Instrument = (typeof INSTRUMENTS)[number];
+
+/** clinical-rules.md section 5: item counts and ranges; LOINC codes of section 9 for the totals. */
+const SHAPE: Record<Instrument, { items: number; kind: 'score'; max: number } | { items: number; kind: 'yes-no' }> = {
+  PHQ9: { items: 9, kind: 'score', max: 3 },
+  GAD7: { items: 7, kind: 'score', max: 3 },
+  CADSS6: { items: 6, kind: 'score', max: 4 },
+  CSSRS: { items: 6, kind: 'yes-no' },
+};
+
+export const LOINC: Partial<Record<Instrument, string>> = { PHQ9: '44261-6', GAD7: '70274-6' };
+
+// PHQ-9: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–19 moderately severe, 20–27 severe (Kroenke 2001).
+const PHQ9_BANDS: [number, string][] = [
+  [20, 'severe'],
+  [15, 'moderately severe'],
+  [10, 'moderate'],
+  [5, 'mild'],
+  [0, 'minimal'],
+];
+// GAD-7: 0–4 minimal, 5–9 mild, 10–14 moderate, 15–21 severe (Spitzer 2006).
+const GAD7_BANDS: [number, string][] = [
+  [15, 'severe'],
+  [10, 'moderate'],
+  [5, 'mild'],
+  [0, 'minimal'],
+];
+
+export interface Score {
+  total: number;
+  band: string | null;
+  flags: string[];
+  loinc: string | null;
+}
+
+const band = (bands: [number, string][], total: number) => bands.find(([min]) => total >= min)![1];
+
+/** Every item problem at once, each named `items[i]`. */
+export function itemProblems(instrument: Instrument, items: unknown[]): FieldProblem[] {
+  const shape = SHAPE[instrument];
+  if (items.length !== shape.items) return [{ field: 'items', message: `${instrument} has ${shape.items} items (got ${items.length})` }];
+  return items.flatMap((v, i) => {
+    if (shape.kind === 'yes-no') return typeof v === 'boolean' ? [] : [{ field: `items[${i}]`, message: 'must be true or false' }];
+    return Number.isInteger(v) && (v as number) >= 0 && (v as number) <= shape.max
+      ? []
+      : [{ field: `items[${i}]`, message: `must be an integer 0–${shape.max}` }];
+  });
+}
+
+/**
+ * Totals, bands and flags, computed here and never taken from the client. C-SSRS screener
+ * (Columbia triage): yes to item 4 or 5, or suicidal behaviour (item 6) in the past 3 months is
+ * high risk; item 3 or older behaviour moderate; items 1–2 low.
+ */
+export function score(instrument: Instrument, items: (number | boolean)[], behaviourPastThreeMonths = false): Score {
+  if (instrument === 'CSSRS') {
+    const [, , q3, q4, q5, q6] = items as boolean[];
+    const total = (items as boolean[]).filter(Boolean).length;
+    const risk = q4 || q5 || (q6 && behaviourPastThreeMonths) ? 'high' : q3 || q6 ? 'moderate' : total > 0 ? 'low' : 'none';
+    return { total, band: risk, flags: risk === 'high' ? ['suicide-risk-high'] : [], loinc: null };
+  }
+  const values = items as number[];
+  const total = values.reduce((a, b) => a + b, 0);
+  if (instrument === 'PHQ9')
+    return { total, band: band(PHQ9_BANDS, total), flags: values[8] > 0 ? ['suicide-risk'] : [], loinc: LOINC.PHQ9! };
+  if (instrument === 'GAD7') return { total, band: band(GAD7_BANDS, total), flags: [], loinc: LOINC.GAD7! };
+  return { total, band: null, flags: [], loinc: null };
+}
+
+export interface OutcomePoint {
+  at: Date;
+  total: number;
+}
+
+export interface OutcomeSummary {
+  baseline: OutcomePoint | null;
+  latest: OutcomePoint | null;
+  changePercent: number | null;
+  /** A drop of at least 50% from the baseline (section 5). */
+  response: boolean;
+  /** PHQ-9 or GAD-7 below 5. */
+  remission: boolean;
+  /** After a response, back above 50% of the baseline: propose an earlier maintenance session. */
+  relapse: boolean;
+  points: OutcomePoint[];
+}
+
+/** clinical-rules.md section 5. Baseline: the last score before the first session (all scores are baseline until one). */
+export function summarize(points: OutcomePoint[], firstSessionAt: Date | null): OutcomeSummary {
+  const sorted = [...points].sort((a, b) => a.at.getTime() - b.at.getTime());
+  const before = firstSessionAt ? sorted.filter((p) => p.at < firstSessionAt) : sorted;
+  const baseline = before[before.length - 1] ?? null;
+  const latest = sorted[sorted.length - 1] ?? null;
+  const after = firstSessionAt ? sorted.filter((p) => p.at >= firstSessionAt) : [];
+  const responded = (p: OutcomePoint) => baseline !== null && baseline.total > 0 && p.total <= baseline.total * 0.5;
+  const latestAfter = after[after.length - 1] ?? null;
+  const firstResponse = after.findIndex(responded);
+  return {
+    baseline,
+    latest,
+    changePercent:
+      baseline && latest && baseline.total > 0 ? Math.round(((latest.total - baseline.total) / baseline.total) * 1000) / 10 : null,
+    response: latestAfter !== null && responded(latestAfter),
+    remission: latestAfter !== null && latestAfter.total < 5,
+    relapse:
+      firstResponse >= 0 &&
+      latestAfter !== null &&
+      baseline !== null &&
+      latestAfter.total > baseline.total * 0.5 &&
+      after.indexOf(latestAfter) > firstResponse,
+    points: sorted,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './dose-math.js';
+export * from './dose-history.js';
+export * from './dosing.service.js';

@@ -1,0 +1,228 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  AuditService,
+  Clock,
+  decodeCursor,
+  DomainError,
+  JobHandler,
+  JobName,
+  NotificationOutbox,
+  PendingWorkService,
+  toPage,
+  TransactionRunner,
+  User,
+  type Actor,
+  type Page,
+  type PendingWork,
+  type Role,
+  type Tx,
+} from '#platform';
+import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
+
+export interface NewFollowUp {
+  clinicId: string;
+  patientId: string;
+  kind: string;
+  subjectType?: string | null;
+  subjectId?: string | null;
+  title: string;
+  dueAt: Date;
+  assigneeRole: Role;
+  escalateAt?: Date | null;
+}
+
+export interface FollowUpView {
+  id: string;
+  patientId: string;
+  kind: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  title: string;
+  dueAt: string;
+  status: FollowUpStatus;
+  assigneeRole: Role;
+  escalateAt: string | null;
+  escalatedAt: string | null;
+  resultNote: string | null;
+  completedBy: string | null;
+  completedAt: string | null;
+  createdAt: string;
+}
+
+const view = (f: FollowUp): FollowUpView => ({
+  id: f.id,
+  patientId: f.patientId,
+  kind: f.kind,
+  subjectType: f.subjectType,
+  subjectId: f.subjectId,
+  title: f.title,
+  dueAt: f.dueAt.toISOString(),
+  status: f.status,
+  assigneeRole: f.assigneeRole,
+  escalateAt: f.escalateAt?.toISOString() ?? null,
+  escalatedAt: f.escalatedAt?.toISOString() ?? null,
+  resultNote: f.resultNote,
+  completedBy: f.completedBy,
+  completedAt: f.completedAt?.toISOString() ?? null,
+  createdAt: f.createdAt.toISOString(),
+});
+
+/** Tasks for the clinic's staff (clinical-rules.md section 7). Administrators see their own tasks only (api.md). */
+@Injectable()
+export class FollowUpsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly pendingWork: PendingWorkService,
+    private readonly outbox: NotificationOutbox,
+  ) {}
+
+  /**
+   * Adds a task inside the caller's transaction. One due now is visible at once (and its assignees
+   * told); a later one is a pending-work row that makes it due at its time, whatever the queue loses.
+   */
+  async create(tx: Tx, input: NewFollowUp): Promise<FollowUp> {
+    const due = input.dueAt.getTime() <= this.clock.now().getTime();
+    const task = await tx.manager.save(
+      tx.manager.create(FollowUp, {
+        ...input,
+        subjectType: input.subjectType ?? null,
+        subjectId: input.subjectId ?? null,
+        escalateAt: input.escalateAt ?? null,
+        status: due ? 'due' : 'pending',
+      }),
+    );
+    if (due) await this.tell(tx, task, input.assigneeRole, `Vigil: ${task.kind.replace(/-/g, ' ')}`);
+    else await this.pendingWork.schedule(tx, { kind: JobName.FollowUpDue, subjectId: task.id, dueAt: task.dueAt, clinicId: task.clinicId });
+    if (task.escalateAt)
+      await this.pendingWork.schedule(tx, {
+        kind: JobName.FollowUpEscalate,
+        subjectId: task.id,
+        dueAt: task.escalateAt,
+        clinicId: task.clinicId,
+      });
+    return task;
+  }
+
+  /** Moves a task not yet done; the job left at the old time finds nothing to do. */
+  async reschedule(actor: Actor, id: string, dueAt: Date): Promise<FollowUpView> {
+    return this.transactions.run(async (tx) => {
+      const task = await this.lockOpen(tx, actor, id);
+      const before = task.dueAt;
+      const due = dueAt.getTime() <= this.clock.now().getTime();
+      Object.assign(task, { dueAt, status: due ? 'due' : 'pending' });
+      await tx.manager.save(task);
+      if (due) await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);
+      else await this.pendingWork.schedule(tx, { kind: JobName.FollowUpDue, subjectId: id, dueAt, clinicId: task.clinicId });
+      await this.audit.record(tx, {
+        action: 'follow-up.reschedule',
+        resourceType: 'follow-up',
+        resourceId: id,
+        changes: { before: before.toISOString(), after: dueAt.toISOString() },
+      });
+      return view(task);
+    });
+  }
+
+  async cancel(actor: Actor, id: string, reason: string): Promise<FollowUpView> {
+    return this.transactions.run(async (tx) => {
+      const task = await this.lockOpen(tx, actor, id);
+      Object.assign(task, { status: 'cancelled', resultNote: reason.trim(), completedBy: actor.userId, completedAt: this.clock.now() });
+      await tx.manager.save(task);
+      await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);
+      await this.pendingWork.cancel(tx, JobName.FollowUpEscalate, id);
+      await this.audit.record(tx, {
+        action: 'follow-up.cancel',
+        resourceType: 'follow-up',
+        resourceId: id,
+        changes: { reason: task.resultNote },
+      });
+      return view(task);
+    });
+  }
+
+  @JobHandler(JobName.FollowUpDue)
+  async becomeDue(work: PendingWork, tx: Tx): Promise<void> {
+    const task = await tx.manager.findOneBy(FollowUp, { id: work.subjectId });
+    if (!task || task.status !== 'pending') return;
+    await tx.manager.update(FollowUp, { id: task.id }, { status: 'due' });
+    await this.tell(tx, task, task.assigneeRole, `Vigil: ${task.kind.replace(/-/g, ' ')}`);
+  }
+
+  @JobHandler(JobName.FollowUpEscalate)
+  async escalate(work: PendingWork, tx: Tx): Promise<void> {
+    const task = await tx.manager.findOneBy(FollowUp, { id: work.subjectId });
+    if (!task || task.status === 'done' || task.status === 'cancelled' || task.escalatedAt) return;
+    await tx.manager.update(FollowUp, { id: task.id }, { escalatedAt: this.clock.now() });
+    await this.tell(tx, task, 'admin', `Vigil: overdue soon: ${task.kind.replace(/-/g, ' ')}`);
+  }
+
+  /** An email in the outbox for every active user of `role` in the task's clinic. */
+  private async tell(tx: Tx, task: FollowUp, role: Role, subject: string): Promise<void> {
+    const users = await tx.manager.findBy(User, { clinicId: task.clinicId, role, active: true });
+    for (const u of users)
+      await this.outbox.add(tx, {
+        clinicId: task.clinicId,
+        recipientUserId: u.id,
+        recipientAddress: u.email,
+        subject,
+        body: `${task.title}. Due ${task.dueAt.toISOString()}. Follow-up ${task.id}.`,
+      });
+  }
+
+  private async lockOpen(tx: Tx, actor: Actor, id: string): Promise<FollowUp> {
+    const q = tx.manager
+      .createQueryBuilder(FollowUp, 'f')
+      .setLock('pessimistic_write')
+      .where('f.id = :id AND f.clinic_id = :c', { id, c: actor.clinicId });
+    if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
+    const task = await q.getOne();
+    if (!task) throw DomainError.notFound('Follow-up');
+    if (task.status === 'done' || task.status === 'cancelled')
+      throw DomainError.conflict('FOLLOW_UP_CLOSED', `This follow-up is already ${task.status}`);
+    return task;
+  }
+
+  async list(actor: Actor, f: { status?: FollowUpStatus; dueBefore?: Date; limit: number; cursor?: string }): Promise<Page<FollowUpView>> {
+    const after = decodeCursor(f.cursor);
+    const q = this.dataSource.createQueryBuilder(FollowUp, 'f').where('f.clinic_id = :clinicId', { clinicId: actor.clinicId });
+    if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
+    if (f.status) q.andWhere('f.status = :status', { status: f.status });
+    if (f.dueBefore) q.andWhere('f.due_at < :dueBefore', { dueBefore: f.dueBefore });
+    if (after) q.andWhere('(f.due_at, f.id) > (:at, :id)', { at: after.at, id: after.id });
+    const rows = await q
+      .orderBy('f.due_at', 'ASC')
+      .addOrderBy('f.id', 'ASC')
+      .limit(f.limit + 1)
+      .getMany();
+    return toPage(rows, f.limit, (r) => ({ at: r.dueAt, id: r.id }), view);
+  }
+
+  async complete(actor: Actor, id: string, note: string): Promise<FollowUpView> {
+    return this.transactions.run(async (tx) => {
+      const q = tx.manager
+        .createQueryBuilder(FollowUp, 'f')
+        .setLock('pessimistic_write')
+        .where('f.id = :id AND f.clinic_id = :clinicId', { id, clinicId: actor.clinicId });
+      if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
+      const task = await q.getOne();
+      if (!task) throw DomainError.notFound('Follow-up');
+      if (task.status === 'done' || task.status === 'cancelled')
+        throw DomainError.conflict('FOLLOW_UP_CLOSED', `This follow-up is already ${task.status}`);
+      Object.assign(task, { status: 'done', resultNote: note.trim(), completedBy: actor.userId, completedAt: this.clock.now() });
+      await tx.manager.save(task);
+      await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);
+      await this.pendingWork.cancel(tx, JobName.FollowUpEscalate, id);
+      await this.audit.record(tx, {
+        action: 'follow-up.complete',
+        resourceType: 'follow-up',
+        resourceId: id,
+        changes: { kind: task.kind, patientId: task.patientId, note: task.resultNote },
+      });
+      return view(task);
+    });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './follow-up.entity.js';
+export * from './follow-ups.service.js';

@@ -1,0 +1,3 @@
+export * from './discharge-criteria.js';
+export * from './observation.entity.js';
+export * from './observation.service.js';

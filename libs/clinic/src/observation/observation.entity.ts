@@ -1,0 +1,185 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { User } from '#platform';
+import { Session } from '../sessions/session.entity.js';
+import type { DischargeChecklist } from './discharge-criteria.js';
+
+/** A nurse's look at the patient during observation (each is also a timeline event). */
+@Entity({ name: 'observation_checks' })
+@Check('ck_observation_checks_dissociation', `"dissociation" IN ('resolved', 'present')`)
+@Index('ix_observation_checks_session', ['sessionId', 'checkedAt'])
+export class ObservationCheck {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_observation_checks' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'session_id', type: 'uuid' })
+  sessionId!: string;
+
+  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_observation_checks_session' })
+  session?: Relation<Session>;
+
+  @Column({ name: 'checked_at', type: 'timestamptz', precision: 3 })
+  checkedAt!: Date;
+
+  @Column({ type: 'text' })
+  dissociation!: 'resolved' | 'present';
+
+  @Column({ name: 'cadss6_total', type: 'smallint', nullable: true })
+  cadss6Total!: number | null;
+
+  @Column({ type: 'text', nullable: true })
+  nausea!: 'none' | 'controlled' | 'uncontrolled' | null;
+
+  @Column({ type: 'boolean', nullable: true })
+  oriented!: boolean | null;
+
+  @Column({ type: 'text', nullable: true })
+  gait!: 'steady' | 'unsteady' | 'not-assessed' | null;
+
+  @Column({ type: 'text', nullable: true })
+  note!: string | null;
+
+  @Column({ name: 'recorded_by', type: 'uuid' })
+  recordedBy!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_observation_checks_recorded_by' })
+  recorder?: Relation<User>;
+}
+
+/** An adverse event during or after dosing; `remsReportable` marks what the REMS form asks about. */
+@Entity({ name: 'adverse_events' })
+@Check('ck_adverse_events_severity', `"severity" IN ('mild', 'moderate', 'severe', 'life-threatening')`)
+@Index('ix_adverse_events_session', ['sessionId', 'onsetAt'])
+export class AdverseEvent {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_adverse_events' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'session_id', type: 'uuid' })
+  sessionId!: string;
+
+  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_adverse_events_session' })
+  session?: Relation<Session>;
+
+  @Column({ type: 'text' })
+  kind!: string;
+
+  @Column({ type: 'text' })
+  severity!: 'mild' | 'moderate' | 'severe' | 'life-threatening';
+
+  @Column({ name: 'onset_at', type: 'timestamptz', precision: 3 })
+  onsetAt!: Date;
+
+  @Column({ name: 'action_taken', type: 'text' })
+  actionTaken!: string;
+
+  @Column({ type: 'text' })
+  outcome!: 'resolved' | 'ongoing' | 'transferred' | 'unknown';
+
+  @Column({ name: 'rems_reportable', type: 'boolean' })
+  remsReportable!: boolean;
+
+  @Column({ name: 'recorded_by', type: 'uuid' })
+  recordedBy!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_adverse_events_recorded_by' })
+  recorder?: Relation<User>;
+
+  @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', precision: 3 })
+  recordedAt!: Date;
+}
+
+/** An anesthesiologist's word that out-of-range vitals are acceptable for discharge. */
+@Entity({ name: 'vitals_attestations' })
+@Index('ix_vitals_attestations_session', ['sessionId', 'attestedAt'])
+export class VitalsAttestation {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_vitals_attestations' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'session_id', type: 'uuid' })
+  sessionId!: string;
+
+  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_vitals_attestations_session' })
+  session?: Relation<Session>;
+
+  /** The reading attested: a later reading needs a new attestation. */
+  @Column({ name: 'reading_id', type: 'uuid' })
+  readingId!: string;
+
+  @Column({ type: 'text' })
+  reason!: string;
+
+  @Column({ name: 'attested_by', type: 'uuid' })
+  attestedBy!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'attested_by', foreignKeyConstraintName: 'fk_vitals_attestations_by' })
+  attester?: Relation<User>;
+
+  @CreateDateColumn({ name: 'attested_at', type: 'timestamptz', precision: 3 })
+  attestedAt!: Date;
+}
+
+/** The discharge record (one per session). */
+@Entity({ name: 'discharges' })
+export class Discharge {
+  @PrimaryColumn({ name: 'session_id', type: 'uuid', primaryKeyConstraintName: 'pk_discharges' })
+  sessionId!: string;
+
+  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_discharges_session' })
+  session?: Relation<Session>;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'discharged_at', type: 'timestamptz', precision: 3 })
+  dischargedAt!: Date;
+
+  @Column({ name: 'discharged_by', type: 'uuid' })
+  dischargedBy!: string;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'discharged_by', foreignKeyConstraintName: 'fk_discharges_by' })
+  discharger?: Relation<User>;
+
+  /** From the first dose (first device for esketamine) to discharge. */
+  @Column({ name: 'total_min', type: 'integer' })
+  totalMin!: number;
+
+  @Column({ type: 'jsonb' })
+  checklist!: DischargeChecklist & { notes: string | null };
+
+  @Column({ type: 'text', array: true })
+  instructions!: string[];
+
+  @Column({ name: 'vitals_attestation_id', type: 'uuid', nullable: true })
+  vitalsAttestationId!: string | null;
+
+  /** Esketamine: the REMS Patient Monitoring Form fields, as assembled at discharge. */
+  @Column({ name: 'rems_form', type: 'jsonb', nullable: true })
+  remsForm!: Record<string, unknown> | null;
+}

@@ -1,0 +1,374 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ageInYears,
+  AuditService,
+  Clinic,
+  Clock,
+  decodeCursor,
+  DomainError,
+  ErrorCode,
+  localDate,
+  toPage,
+  TransactionRunner,
+  type Actor,
+  type Page,
+  type Tx,
+} from '#platform';
+import { ProtocolsService } from '../protocols/protocols.service.js';
+import { Patient } from './patient.entity.js';
+import { patientSearchText, foldForSearch } from './search-text.js';
+import type { Sex } from './screening-items.js';
+import { PatientWeight, type WeightUnit } from './weight.entity.js';
+
+export interface EmergencyContact {
+  name?: string | null;
+  phone?: string | null;
+  relationship?: string | null;
+}
+
+export interface PatientDemographics {
+  mrn: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string;
+  sex?: Sex;
+  phone?: string | null;
+  email?: string | null;
+  address?: string | null;
+  emergencyContact?: EmergencyContact | null;
+  heightCm?: number | null;
+}
+
+export interface NewPatient extends PatientDemographics {
+  weightKg: number;
+  weightMeasuredAt?: Date;
+}
+
+export type PatientChanges = Partial<PatientDemographics> & { version?: number };
+
+export interface NewWeight {
+  value: number;
+  unit: WeightUnit;
+  measuredAt?: Date;
+}
+
+export interface WeightView {
+  id: string;
+  weightKg: number;
+  enteredValue: number;
+  enteredUnit: WeightUnit;
+  measuredAt: string;
+  recordedBy: string;
+}
+
+export interface PatientView {
+  id: string;
+  mrn: string;
+  firstName: string;
+  lastName: string;
+  dateOfBirth: string;
+  ageYears: number;
+  sex: Sex;
+  phone: string | null;
+  email: string | null;
+  address: string | null;
+  emergencyContact: { name: string | null; phone: string | null; relationship: string | null };
+  heightCm: number | null;
+  latestWeight: WeightView | null;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** Plausible adult weights; 0 or 700 kg is a typing error, not a patient. */
+export const WEIGHT_KG_RANGE = { min: 20, max: 400 } as const;
+const KG_PER_LB = 0.45359237;
+
+export function toKg(value: number, unit: WeightUnit): number {
+  return unit === 'kg' ? value : Number((value * KG_PER_LB).toFixed(3));
+}
+
+const weightView = (w: PatientWeight): WeightView => ({
+  id: w.id,
+  weightKg: w.weightKg,
+  enteredValue: w.enteredValue,
+  enteredUnit: w.enteredUnit,
+  measuredAt: w.measuredAt.toISOString(),
+  recordedBy: w.recordedBy,
+});
+
+@Injectable()
+export class PatientsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly protocols: ProtocolsService,
+  ) {}
+
+  async register(actor: Actor, input: NewPatient): Promise<PatientView> {
+    const now = this.clock.now();
+    await this.checkBirthDate(actor.clinicId, input.dateOfBirth, now);
+    const measuredAt = input.weightMeasuredAt ?? now;
+    this.checkWeight(input.weightKg, 'kg', measuredAt, now, 'weightKg');
+    return this.transactions.run(async (tx) => {
+      await this.checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
+      const patient = tx.manager.create(Patient, { clinicId: actor.clinicId, ...this.columns(input) });
+      patient.searchText = patientSearchText(patient);
+      await tx.manager.save(patient);
+      const weight = await this.insertWeight(tx, actor, patient, { value: input.weightKg, unit: 'kg', measuredAt });
+      await this.audit.record(tx, {
+        action: 'patient.create',
+        resourceType: 'patient',
+        resourceId: patient.id,
+        changes: { ...this.columns(input), weightKg: weight.weightKg },
+      });
+      return this.view(patient, weight, now, await this.timeZone(tx.manager, actor.clinicId));
+    });
+  }
+
+  /** A patient's record; the read itself is audited. */
+  async get(actor: Actor, id: string): Promise<PatientView> {
+    return this.transactions.run(async (tx) => {
+      const patient = await this.findInClinic(tx.manager, actor.clinicId, id);
+      await this.audit.record(tx, { action: 'patient.read', resourceType: 'patient', resourceId: id });
+      return this.view(patient, await this.latestWeight(tx.manager, id), this.clock.now(), await this.timeZone(tx.manager, actor.clinicId));
+    });
+  }
+
+  /** By name, MRN or date of birth (YYYY-MM-DD); case and accents ignored. The search is audited. */
+  async search(actor: Actor, query: { search?: string; limit: number; cursor?: string }): Promise<Page<PatientView>> {
+    return this.transactions.run(async (tx) => {
+      const after = decodeCursor(query.cursor);
+      const q = tx.manager.createQueryBuilder(Patient, 'p').where('p.clinic_id = :clinicId', { clinicId: actor.clinicId });
+      const term = query.search?.trim() ?? '';
+      if (/^\d{4}-\d{2}-\d{2}$/.test(term)) {
+        q.andWhere('p.date_of_birth = :dob', { dob: term });
+      } else if (term) {
+        foldForSearch(term)
+          .split(' ')
+          .slice(0, 8)
+          .forEach((token, i) => q.andWhere(`p.search_text LIKE :t${i}`, { [`t${i}`]: `%${token.replace(/[\\%_]/g, '\\$&')}%` }));
+      }
+      if (after) q.andWhere('(p.created_at, p.id) > (:at, :id)', { at: after.at, id: after.id });
+      const rows = await q
+        .orderBy('p.created_at', 'ASC')
+        .addOrderBy('p.id', 'ASC')
+        .limit(query.limit + 1)
+        .getMany();
+      const weights = await this.latestWeights(
+        tx.manager,
+        rows.map((r) => r.id),
+      );
+      await this.audit.record(tx, {
+        action: 'patient.search',
+        resourceType: 'patient',
+        changes: { search: term || null, returned: Math.min(rows.length, query.limit) },
+      });
+      const now = this.clock.now();
+      const tz = await this.timeZone(tx.manager, actor.clinicId);
+      return toPage(
+        rows,
+        query.limit,
+        (p) => ({ at: p.createdAt, id: p.id }),
+        (p) => this.view(p, weights.get(p.id) ?? null, now, tz),
+      );
+    });
+  }
+
+  async update(actor: Actor, id: string, changes: PatientChanges): Promise<PatientView> {
+    const now = this.clock.now();
+    if (changes.dateOfBirth !== undefined) await this.checkBirthDate(actor.clinicId, changes.dateOfBirth, now);
+    return this.transactions.run(async (tx) => {
+      const patient = await this.findInClinic(tx.manager, actor.clinicId, id, true);
+      if (changes.version !== undefined && changes.version !== patient.version) {
+        throw DomainError.conflict(
+          ErrorCode.StaleVersion,
+          `Patient was changed meanwhile (version ${patient.version}, you sent ${changes.version})`,
+        );
+      }
+      if (changes.mrn !== undefined && changes.mrn.trim() !== patient.mrn)
+        await this.checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim());
+      const before = this.columns(patient);
+      const current = this.asInput(patient);
+      Object.assign(
+        patient,
+        this.columns({ ...current, ...changes, emergencyContact: { ...current.emergencyContact, ...changes.emergencyContact } }),
+      );
+      patient.searchText = patientSearchText(patient);
+      const after = this.columns(patient);
+      const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+      if (changed.length) {
+        await tx.manager.save(patient);
+        await this.audit.record(tx, {
+          action: 'patient.update',
+          resourceType: 'patient',
+          resourceId: id,
+          changes: {
+            before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+            after: Object.fromEntries(changed.map((k) => [k, after[k]])),
+          },
+        });
+      }
+      return this.view(patient, await this.latestWeight(tx.manager, id), now, await this.timeZone(tx.manager, actor.clinicId));
+    });
+  }
+
+  async addWeight(actor: Actor, patientId: string, input: NewWeight): Promise<WeightView> {
+    const now = this.clock.now();
+    const measuredAt = input.measuredAt ?? now;
+    this.checkWeight(input.value, input.unit, measuredAt, now, 'value');
+    return this.transactions.run(async (tx) => {
+      const patient = await this.findInClinic(tx.manager, actor.clinicId, patientId);
+      const weight = await this.insertWeight(tx, actor, patient, { ...input, measuredAt });
+      await this.audit.record(tx, {
+        action: 'patient.weight.record',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { weightKg: weight.weightKg, enteredValue: input.value, enteredUnit: input.unit, measuredAt: measuredAt.toISOString() },
+      });
+      return weightView(weight);
+    });
+  }
+
+  async weights(actor: Actor, patientId: string): Promise<WeightView[]> {
+    return this.transactions.run(async (tx) => {
+      await this.findInClinic(tx.manager, actor.clinicId, patientId);
+      await this.audit.record(tx, { action: 'patient.weights.read', resourceType: 'patient', resourceId: patientId });
+      const rows = await tx.manager.find(PatientWeight, { where: { patientId }, order: { measuredAt: 'DESC', id: 'DESC' } });
+      return rows.map(weightView);
+    });
+  }
+
+  /** The patient, or 404 when missing or another clinic's; `lock` holds the row for an update. */
+  async findInClinic(manager: EntityManager, clinicId: string, id: string, lock = false): Promise<Patient> {
+    const q = manager.createQueryBuilder(Patient, 'p').where('p.id = :id AND p.clinic_id = :clinicId', { id, clinicId });
+    if (lock) q.setLock('pessimistic_write');
+    const patient = await q.getOne();
+    if (!patient) throw DomainError.notFound('Patient');
+    return patient;
+  }
+
+  async latestWeight(manager: EntityManager, patientId: string): Promise<PatientWeight | null> {
+    return manager.findOne(PatientWeight, { where: { patientId }, order: { measuredAt: 'DESC', id: 'DESC' } });
+  }
+
+  private async latestWeights(manager: EntityManager, ids: string[]): Promise<Map<string, PatientWeight>> {
+    if (!ids.length) return new Map();
+    const rows = await manager
+      .createQueryBuilder(PatientWeight, 'w')
+      .distinctOn(['w.patient_id'])
+      .where('w.patient_id IN (:...ids)', { ids })
+      .orderBy('w.patient_id')
+      .addOrderBy('w.measured_at', 'DESC')
+      .addOrderBy('w.id', 'DESC')
+      .getMany();
+    return new Map(rows.map((w) => [w.patientId, w]));
+  }
+
+  private async insertWeight(tx: Tx, actor: Actor, patient: Patient, input: Required<NewWeight>): Promise<PatientWeight> {
+    return tx.manager.save(
+      tx.manager.create(PatientWeight, {
+        clinicId: patient.clinicId,
+        patientId: patient.id,
+        weightKg: toKg(input.value, input.unit),
+        enteredValue: input.value,
+        enteredUnit: input.unit,
+        measuredAt: input.measuredAt,
+        recordedBy: actor.userId,
+      }),
+    );
+  }
+
+  private checkWeight(value: number, unit: WeightUnit, measuredAt: Date, now: Date, field: string): void {
+    const kg = toKg(value, unit);
+    const problems = [];
+    if (!(kg >= WEIGHT_KG_RANGE.min && kg <= WEIGHT_KG_RANGE.max))
+      problems.push({ field, message: `weight must be ${WEIGHT_KG_RANGE.min}–${WEIGHT_KG_RANGE.max} kg (got ${kg} kg)` });
+    if (measuredAt.getTime() > now.getTime() + 2 * 60_000) problems.push({ field: 'measuredAt', message: 'must not be in the future' });
+    if (problems.length) throw DomainError.validation(problems);
+  }
+
+  private async checkBirthDate(clinicId: string, dateOfBirth: string, now: Date): Promise<void> {
+    const tz = await this.timeZone(this.dataSource.manager, clinicId);
+    const today = localDate(now, tz);
+    if (dateOfBirth > today) throw DomainError.validation([{ field: 'dateOfBirth', message: 'must not be in the future' }]);
+    if (dateOfBirth < '1900-01-01') throw DomainError.validation([{ field: 'dateOfBirth', message: 'must be 1900-01-01 or later' }]);
+    const protocols = await this.protocols.list(clinicId);
+    const minAge = Math.min(...protocols.map((p) => p.minAgeYears));
+    if (Number.isFinite(minAge) && ageInYears(dateOfBirth, today) < minAge) {
+      throw DomainError.validation([
+        { field: 'dateOfBirth', message: `the patient must be at least ${minAge} years old for this clinic's protocols` },
+      ]);
+    }
+  }
+
+  private async checkMrnFree(manager: EntityManager, clinicId: string, mrn: string): Promise<void> {
+    if (await manager.existsBy(Patient, { clinicId, mrn })) {
+      throw DomainError.conflict(ErrorCode.DuplicateKey, 'A patient with this MRN already exists in this clinic', [
+        { field: 'mrn', message: 'already in use' },
+      ]);
+    }
+  }
+
+  private async timeZone(manager: EntityManager, clinicId: string): Promise<string> {
+    const clinic = await manager.findOneBy(Clinic, { id: clinicId });
+    return clinic?.timeZone ?? 'UTC';
+  }
+
+  private asInput(p: Patient): PatientDemographics {
+    return {
+      mrn: p.mrn,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      dateOfBirth: p.dateOfBirth,
+      sex: p.sex,
+      phone: p.phone,
+      email: p.email,
+      address: p.address,
+      emergencyContact: { name: p.emergencyContactName, phone: p.emergencyContactPhone, relationship: p.emergencyContactRelationship },
+      heightCm: p.heightCm,
+    };
+  }
+
+  private columns(input: PatientDemographics): Record<string, unknown> & Partial<Patient> {
+    const trim = (v: string | null | undefined) => (v === undefined || v === null ? null : v.trim() || null);
+    return {
+      mrn: input.mrn.trim(),
+      firstName: input.firstName.trim(),
+      lastName: input.lastName.trim(),
+      dateOfBirth: input.dateOfBirth,
+      sex: input.sex ?? 'unknown',
+      phone: trim(input.phone),
+      email: trim(input.email),
+      address: trim(input.address),
+      emergencyContactName: trim(input.emergencyContact?.name),
+      emergencyContactPhone: trim(input.emergencyContact?.phone),
+      emergencyContactRelationship: trim(input.emergencyContact?.relationship),
+      heightCm: input.heightCm ?? null,
+    };
+  }
+
+  private view(p: Patient, weight: PatientWeight | null, now: Date, timeZone: string): PatientView {
+    return {
+      id: p.id,
+      mrn: p.mrn,
+      firstName: p.firstName,
+      lastName: p.lastName,
+      dateOfBirth: p.dateOfBirth,
+      ageYears: ageInYears(p.dateOfBirth, localDate(now, timeZone)),
+      sex: p.sex,
+      phone: p.phone,
+      email: p.email,
+      address: p.address,
+      emergencyContact: { name: p.emergencyContactName, phone: p.emergencyContactPhone, relationship: p.emergencyContactRelationship },
+      heightCm: p.heightCm,
+      latestWeight: weight ? weightView(weight) : null,
+      createdAt: p.createdAt.toISOString(),
+      updatedAt: p.updatedAt.toISOString(),
+      version: p.version,
+    };
+  }
+}

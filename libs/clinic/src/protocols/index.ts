@@ -1,0 +1,3 @@
+export * from './protocol-definition.js';
+export * from './protocol.entity.js';
+export * from './protocols.service.js';

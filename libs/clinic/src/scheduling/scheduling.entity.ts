@@ -1,0 +1,171 @@
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Exclusion,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
+import { Clinic, User } from '#platform';
+import { Patient } from '../patients/patient.entity.js';
+
+/** A treatment chair of the clinic. */
+@Entity({ name: 'chairs' })
+@Index('ux_chairs_name', ['clinicId', 'name'], { unique: true })
+export class Chair {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_chairs' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @ManyToOne(() => Clinic, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'clinic_id', foreignKeyConstraintName: 'fk_chairs_clinic' })
+  clinic?: Relation<Clinic>;
+
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ type: 'boolean', default: true })
+  active!: boolean;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
+
+/** An induction series booked as a whole (clinical-rules.md section 1), then its maintenance. */
+@Entity({ name: 'treatment_series' })
+@Check('ck_treatment_series_status', `"status" IN ('active', 'completed', 'cancelled')`)
+@Index('ix_treatment_series_patient', ['patientId', 'createdAt'])
+export class TreatmentSeries {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_treatment_series' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'patient_id', type: 'uuid' })
+  patientId!: string;
+
+  @ManyToOne(() => Patient, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'patient_id', foreignKeyConstraintName: 'fk_treatment_series_patient' })
+  patient?: Relation<Patient>;
+
+  @Column({ name: 'protocol_key', type: 'text' })
+  protocolKey!: string;
+
+  @Column({ name: 'start_date', type: 'date' })
+  startDate!: string;
+
+  /** Local wall-clock time of every session ("09:00"), constant across daylight-saving changes. */
+  @Column({ name: 'preferred_time', type: 'text' })
+  preferredTime!: string;
+
+  @Column({ name: 'sessions_planned', type: 'integer' })
+  sessionsPlanned!: number;
+
+  @Column({ type: 'text', default: 'active' })
+  status!: 'active' | 'completed' | 'cancelled';
+
+  @Column({ name: 'created_by', type: 'uuid' })
+  createdBy!: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+}
+
+export type AppointmentStatus = 'booked' | 'tentative' | 'checked-in' | 'completed' | 'cancelled' | 'no-show';
+
+/**
+ * A chair held for dosing, the protocol's minimum observation and the turnover. Two appointments
+ * that are not cancelled can never overlap in one chair, nor for one patient: PostgreSQL refuses
+ * it (exclusion constraints), whatever races the requests run.
+ */
+@Entity({ name: 'appointments' })
+@Check('ck_appointments_status', `"status" IN ('booked', 'tentative', 'checked-in', 'completed', 'cancelled', 'no-show')`)
+@Check('ck_appointments_range', `"ends_at" > "starts_at"`)
+@Exclusion(
+  'ex_appointments_chair',
+  `USING gist ("chair_id" WITH =, tstzrange("starts_at", "ends_at") WITH &&) WHERE ("status" NOT IN ('cancelled', 'no-show'))`,
+)
+@Exclusion(
+  'ex_appointments_patient',
+  `USING gist ("patient_id" WITH =, tstzrange("starts_at", "ends_at") WITH &&) WHERE ("status" NOT IN ('cancelled', 'no-show'))`,
+)
+@Index('ix_appointments_clinic_time', ['clinicId', 'startsAt'])
+@Index('ix_appointments_patient', ['patientId', 'startsAt'])
+export class Appointment {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_appointments' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid' })
+  clinicId!: string;
+
+  @Column({ name: 'patient_id', type: 'uuid' })
+  patientId!: string;
+
+  @ManyToOne(() => Patient, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'patient_id', foreignKeyConstraintName: 'fk_appointments_patient' })
+  patient?: Relation<Patient>;
+
+  @Column({ name: 'chair_id', type: 'uuid' })
+  chairId!: string;
+
+  @ManyToOne(() => Chair, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'chair_id', foreignKeyConstraintName: 'fk_appointments_chair' })
+  chair?: Relation<Chair>;
+
+  @Column({ name: 'protocol_key', type: 'text' })
+  protocolKey!: string;
+
+  @Column({ name: 'starts_at', type: 'timestamptz', precision: 3 })
+  startsAt!: Date;
+
+  /** starts_at + dosing + minimum observation + turnover. */
+  @Column({ name: 'ends_at', type: 'timestamptz', precision: 3 })
+  endsAt!: Date;
+
+  @Column({ type: 'text' })
+  status!: AppointmentStatus;
+
+  @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  sessionId!: string | null;
+
+  @Column({ name: 'series_id', type: 'uuid', nullable: true })
+  seriesId!: string | null;
+
+  @ManyToOne(() => TreatmentSeries, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'series_id', foreignKeyConstraintName: 'fk_appointments_series' })
+  series?: Relation<TreatmentSeries>;
+
+  /** What staff should look at before this visit (e.g. consent-withdrawn). */
+  @Column({ type: 'text', array: true, default: () => "'{}'" })
+  flags!: string[];
+
+  @Column({ name: 'cancelled_at', type: 'timestamptz', nullable: true })
+  cancelledAt!: Date | null;
+
+  @Column({ name: 'cancelled_by', type: 'uuid', nullable: true })
+  cancelledBy!: string | null;
+
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: string | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'fk_appointments_created_by' })
+  creator?: Relation<User>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

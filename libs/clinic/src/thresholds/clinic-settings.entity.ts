@@ -1,0 +1,99 @@
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+  VersionColumn,
+  type Relation,
+} from 'typeorm';
+import { Clinic, User } from '#platform';
+import type { ThresholdSet } from '../protocols/protocol-definition.js';
+
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+/** Local opening intervals per weekday, "HH:MM" pairs. */
+export type OpeningHours = Record<Weekday, [string, string][]>;
+
+export interface EscalationSettings {
+  /** A critical alert unacknowledged this long goes to the session's anesthesiologist (CLINIC: 2). */
+  sessionAnesthesiologistAfterMin: number;
+  /** …and this long to every anesthesiologist of the clinic (CLINIC: 5). */
+  allAnesthesiologistsAfterMin: number;
+}
+
+/**
+ * A clinic's defaults (clinical-rules.md section 3 thresholds, alert escalation, chair turnover).
+ * The row without a clinic is Vigil's default, seeded by a data migration; a clinic's first edit
+ * writes its own row, the default stays for everyone else.
+ */
+@Entity({ name: 'clinic_settings' })
+@Index('ux_clinic_settings_clinic', ['clinicId'], { unique: true, where: '"clinic_id" IS NOT NULL' })
+@Index('ux_clinic_settings_default', { synchronize: false })
+export class ClinicSettings {
+  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_clinic_settings' })
+  id!: string;
+
+  @Column({ name: 'clinic_id', type: 'uuid', nullable: true })
+  clinicId!: string | null;
+
+  @ManyToOne(() => Clinic, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'clinic_id', foreignKeyConstraintName: 'fk_clinic_settings_clinic' })
+  clinic?: Relation<Clinic>;
+
+  @Column({ type: 'jsonb' })
+  thresholds!: ThresholdSet;
+
+  @Column({ type: 'jsonb' })
+  escalation!: EscalationSettings;
+
+  @Column({ name: 'appointment_turnover_min', type: 'integer' })
+  appointmentTurnoverMin!: number;
+
+  /** Opening hours per weekday (mon…sun) in the clinic's time zone, e.g. [["08:00", "18:00"]] (CLINIC). */
+  @Column({
+    name: 'opening_hours',
+    type: 'jsonb',
+    default: () =>
+      `'{"fri": [["08:00", "18:00"]], "mon": [["08:00", "18:00"]], "sat": [], "sun": [], "thu": [["08:00", "18:00"]], "tue": [["08:00", "18:00"]], "wed": [["08:00", "18:00"]]}'`,
+  })
+  openingHours!: OpeningHours;
+
+  /** clinical-rules.md section 7: a check-in call this long after every session (CLINIC: 24 h). */
+  @Column({ name: 'check_in_call_after_hours', type: 'integer', default: 24 })
+  checkInCallAfterHours!: number;
+
+  /** Spravato REMS: the Patient Monitoring Form within 7 days of the session (LABEL) … */
+  @Column({ name: 'rems_form_due_days', type: 'integer', default: 7 })
+  remsFormDueDays!: number;
+
+  /** … escalated while still open at day 5 (clinical-rules.md section 7). */
+  @Column({ name: 'rems_form_escalate_days', type: 'integer', default: 5 })
+  remsFormEscalateDays!: number;
+
+  /** PHQ-9 after the last induction session: 24 h, 7 and 28 days (clinical-rules.md section 5). */
+  @Column({ name: 'phq9_after_induction_hours', type: 'integer', array: true, default: () => "'{24,168,672}'" })
+  phq9AfterInductionHours!: number[];
+
+  @Column({ type: 'jsonb' })
+  sources!: Record<string, string>;
+
+  @Column({ name: 'updated_by', type: 'uuid', nullable: true })
+  updatedBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'updated_by', foreignKeyConstraintName: 'fk_clinic_settings_updated_by' })
+  updater?: Relation<User>;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+
+  @VersionColumn({ type: 'integer', default: 1 })
+  version!: number;
+}

@@ -1,0 +1,143 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
+import { PatientsService } from '../patients/patients.service.js';
+import type { ThresholdSet } from '../protocols/protocol-definition.js';
+import { ProtocolsService } from '../protocols/protocols.service.js';
+import { ClinicSettings } from './clinic-settings.entity.js';
+import { ClinicSettingsService } from './clinic-settings.service.js';
+import { PatientThresholds } from './patient-thresholds.entity.js';
+import { mergeThresholds, thresholdProblems, type ThresholdOverrides } from './thresholds.js';
+
+export interface ThresholdsView {
+  clinic: ThresholdSet;
+  /** Effective per protocol: the clinic's with the protocol's overrides. */
+  protocols: { protocol: string; version: number; overrides: ThresholdOverrides; effective: ThresholdSet }[];
+}
+
+export interface PatientThresholdsView {
+  overrides: ThresholdOverrides;
+  reason: string | null;
+  updatedBy: string | null;
+  /** Per protocol: clinic, then protocol, then this patient. */
+  effective: { protocol: string; thresholds: ThresholdSet }[];
+}
+
+/** The three threshold layers (clinical-rules.md section 3): clinic, protocol, patient; each edit audited. */
+@Injectable()
+export class ThresholdsService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly settings: ClinicSettingsService,
+    private readonly protocols: ProtocolsService,
+    private readonly patients: PatientsService,
+  ) {}
+
+  async clinicView(actor: Actor): Promise<ThresholdsView> {
+    const clinic = (await this.settings.forClinic(actor.clinicId)).thresholds;
+    const protocols = await this.protocols.list(actor.clinicId);
+    return {
+      clinic,
+      protocols: protocols.map((p) => ({
+        protocol: p.key,
+        version: p.version,
+        overrides: p.thresholds,
+        effective: mergeThresholds(clinic, p.thresholds),
+      })),
+    };
+  }
+
+  /** Changes the clinic layer (any subset); the clinic gets its own settings row on its first edit. */
+  async editClinic(actor: Actor, changes: unknown, reason: string): Promise<ThresholdsView> {
+    const problems = thresholdProblems(changes, 'thresholds', true);
+    if (problems.length) throw DomainError.validation(problems);
+    await this.transactions.run(async (tx) => {
+      await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`clinic-settings:${actor.clinicId}`]);
+      const current = await this.settings.forClinic(actor.clinicId, tx.manager);
+      const after = mergeThresholds(current.thresholds, changes as ThresholdOverrides);
+      if (current.clinicId === null) {
+        await tx.manager.insert(ClinicSettings, {
+          clinicId: actor.clinicId,
+          thresholds: after,
+          escalation: current.escalation,
+          appointmentTurnoverMin: current.appointmentTurnoverMin,
+          sources: { ...current.sources, thresholds: `edited by the clinic: ${reason}` },
+          updatedBy: actor.userId,
+        });
+      } else {
+        await tx.manager.update(
+          ClinicSettings,
+          { id: current.id },
+          { thresholds: after, updatedBy: actor.userId, version: current.version + 1 },
+        );
+      }
+      await this.audit.record(tx, {
+        action: 'thresholds.clinic.edit',
+        resourceType: 'clinic',
+        resourceId: actor.clinicId,
+        changes: { before: current.thresholds, after, reason },
+      });
+    });
+    return this.clinicView(actor);
+  }
+
+  async patientView(actor: Actor, patientId: string): Promise<PatientThresholdsView> {
+    return this.transactions.run(async (tx) => {
+      await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
+      await this.audit.record(tx, { action: 'patient.thresholds.read', resourceType: 'patient', resourceId: patientId });
+      return this.buildPatientView(tx.manager, actor, patientId);
+    });
+  }
+
+  private async buildPatientView(m: EntityManager, actor: Actor, patientId: string): Promise<PatientThresholdsView> {
+    const own = await m.findOneBy(PatientThresholds, { patientId });
+    const clinic = (await this.settings.forClinic(actor.clinicId, m)).thresholds;
+    const protocols = await this.protocols.list(actor.clinicId);
+    return {
+      overrides: own?.thresholds ?? {},
+      reason: own?.reason ?? null,
+      updatedBy: own?.updatedBy ?? null,
+      effective: protocols.map((p) => ({ protocol: p.key, thresholds: mergeThresholds(clinic, p.thresholds, own?.thresholds) })),
+    };
+  }
+
+  /** Replaces the patient's overrides ({} removes them). */
+  async setPatient(
+    actor: Actor,
+    patientId: string,
+    overrides: unknown,
+    reason: string,
+    expectedVersion?: number,
+  ): Promise<PatientThresholdsView> {
+    const problems = thresholdProblems(overrides, 'thresholds', true);
+    if (problems.length) throw DomainError.validation(problems);
+    return this.transactions.run(async (tx) => {
+      await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
+      const own = await tx.manager.findOneBy(PatientThresholds, { patientId });
+      if (expectedVersion !== undefined && own && own.version !== expectedVersion)
+        throw DomainError.conflict(ErrorCode.StaleVersion, `The patient's thresholds changed meanwhile (version ${own.version})`);
+      if (own)
+        await tx.manager.update(
+          PatientThresholds,
+          { patientId },
+          { thresholds: overrides as ThresholdOverrides, reason, updatedBy: actor.userId, version: own.version + 1 },
+        );
+      else
+        await tx.manager.insert(PatientThresholds, {
+          patientId,
+          clinicId: actor.clinicId,
+          thresholds: overrides as ThresholdOverrides,
+          reason,
+          updatedBy: actor.userId,
+        });
+      await this.audit.record(tx, {
+        action: 'patient.thresholds.set',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { before: own?.thresholds ?? {}, after: overrides, reason },
+      });
+      return this.buildPatientView(tx.manager, actor, patientId);
+    });
+  }
+}
