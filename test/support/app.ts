@@ -3,9 +3,10 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { ENTITIES } from '../../libs/clinic/src/schema/index.js';
-import { loadConfig, startRuntime, type VigilRuntime } from '../../libs/platform/src/index.js';
+import { Clock, loadConfig, startRuntime, type VigilRuntime } from '../../libs/platform/src/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createApiApp } from '../../apps/api/src/api-app.js';
+import { createScratchDatabase } from '../../apps/cli/src/scratch-database.js';
 import { testEnv } from './test-env.js';
 
 export interface TestApp {
@@ -15,7 +16,11 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** The test configuration: this run's database, quiet logs, generous login limits, own queue prefix. */
+/**
+ * The test configuration: this run's database, quiet logs, generous login limits, own queue
+ * prefix, and no embedded worker: test files share the run's database, and a worker sweeps every
+ * pending row in it, so a test that runs the worker takes a database of its own (`ownDatabase`).
+ */
 export function testConfigEnv(overrides: Record<string, string> = {}): Record<string, string> {
   return {
     NODE_ENV: 'test',
@@ -27,15 +32,16 @@ export function testConfigEnv(overrides: Record<string, string> = {}): Record<st
     QUEUE_PREFIX: `t-${randomBytes(4).toString('hex')}`,
     DATABASE_POOL_SIZE: '5',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    WORKER_EMBEDDED: 'false',
     ...overrides,
   };
 }
 
 /** The whole API, as `npm start` builds it, on this run's database (HTTP through supertest). */
-export async function startTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function startTestApp(overrides: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
   const config = loadConfig(testConfigEnv(overrides));
   const runtime = await startRuntime(config, { entities: ENTITIES, migrations: MIGRATIONS });
-  const app = await createApiApp(runtime);
+  const app = await createApiApp(runtime, opts);
   return {
     app,
     runtime,
@@ -45,4 +51,30 @@ export async function startTestApp(overrides: Record<string, string> = {}): Prom
       await runtime.close();
     },
   };
+}
+
+/**
+ * An empty database beside the run's, for a test file that runs the worker (its sweeper and
+ * processors then see only this file's pending work). The first app started on it migrates it.
+ * The global teardown drops any a failed test leaves behind.
+ */
+export function ownDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  return createScratchDatabase(testEnv.serverUrl(), `${new URL(testEnv.databaseUrl()).pathname.slice(1)}_own`);
+}
+
+/** A clock a test moves forward: every rule that asks "now" sees the moved time. */
+export class MovableClock extends Clock {
+  private offsetMs = 0;
+
+  override now(): Date {
+    return new Date(Date.now() + this.offsetMs);
+  }
+
+  advanceDays(days: number): void {
+    this.offsetMs += days * 24 * 60 * 60 * 1000;
+  }
+
+  reset(): void {
+    this.offsetMs = 0;
+  }
 }

@@ -56,3 +56,31 @@ export async function clinicWithStaff(ds: DataSource, http: TestAgent): Promise<
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+let mrnSeq = 0;
+
+/** A valid patient registration body; `extra` replaces any field. */
+export function patientBody(extra: Record<string, unknown> = {}): Record<string, unknown> {
+  mrnSeq += 1;
+  return {
+    mrn: `MRN-${tag()}-${mrnSeq}`,
+    firstName: 'Ana',
+    lastName: 'Souza',
+    dateOfBirth: '1984-05-17',
+    sex: 'female',
+    weightKg: 70,
+    phone: '+1 555 0100',
+    emergencyContact: { name: 'Rui Souza', phone: '+1 555 0101', relationship: 'spouse' },
+    ...extra,
+  };
+}
+
+export async function createPatient(
+  http: TestAgent,
+  token: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; mrn: string }> {
+  const res = await http.post('/api/v1/patients').set(bearer(token)).send(patientBody(extra));
+  if (res.status !== 201) throw new Error(`patient registration answered ${res.status}: ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; mrn: string };
+}

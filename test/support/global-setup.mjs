@@ -71,6 +71,9 @@ export default async function globalSetup() {
   state.stop.unshift(async () => {
     const c = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
     await c.connect();
+    // The run's database and the ones test files took for themselves (support/app.ts ownDatabase).
+    const own = await c.query(`SELECT datname FROM pg_database WHERE starts_with(datname, $1)`, [`${name}_own_`]);
+    for (const { datname } of own.rows) await c.query(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     await c.end();
   });

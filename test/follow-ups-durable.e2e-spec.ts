@@ -1,0 +1,105 @@
+import { FollowUpsService } from '../libs/clinic/src/index.js';
+import { TransactionRunner } from '../libs/platform/src/index.js';
+import { ownDatabase, startTestApp, type TestApp } from './support/app.js';
+import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { startPrivateRedis, type PrivateRedis } from './support/private-redis.js';
+import { testEnv } from './support/test-env.js';
+
+const until = async (what: string, check: () => Promise<boolean>, ms = 60000): Promise<void> => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+const withRedis = testEnv.redisUrl() ? describe : describe.skip;
+
+withRedis('follow-ups on a durable queue', () => {
+  let redis: PrivateRedis;
+  let db: Awaited<ReturnType<typeof ownDatabase>>;
+  let t: TestApp;
+  let s: Staff;
+  let patientId: string;
+  const env = () => ({ REDIS_URL: redis.url, DATABASE_URL: db.url, WORKER_EMBEDDED: 'true', SWEEPER_INTERVAL_SEC: '1' });
+  beforeAll(async () => {
+    redis = await startPrivateRedis();
+    db = await ownDatabase();
+    t = await startTestApp(env());
+    s = await clinicWithStaff(t.runtime.dataSource, t.http);
+    patientId = (await createPatient(t.http, s.token.nurse)).id;
+  });
+  afterAll(async () => {
+    await t.close();
+    await redis.stop();
+    await db.drop();
+  });
+
+  async function schedule(n: number, dueInMs: (i: number) => number, tag: string): Promise<void> {
+    const followUps = t.app.get(FollowUpsService);
+    for (let from = 0; from < n; from += 100) {
+      await t.app.get(TransactionRunner).run(async (tx) => {
+        for (let i = from; i < Math.min(n, from + 100); i++) {
+          await followUps.create(tx, {
+            clinicId: s.clinic.id,
+            patientId,
+            kind: tag,
+            title: `${tag} ${i}`,
+            dueAt: new Date(Date.now() + dueInMs(i)),
+            assigneeRole: 'admin',
+          });
+        }
+      });
+    }
+  }
+
+  const count = async (sql: string, params: unknown[]) => (await t.runtime.dataSource.query<{ n: number }[]>(sql, params))[0].n;
+
+  it('1,000 follow-ups: Redis flushed and the worker stopped mid-way, every one becomes due exactly once', async () => {
+    await schedule(1000, (i) => 2000 + (i % 50) * 100, 'durability');
+    await redis.client.flushall();
+    await until(
+      'some due',
+      async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, [])) > 100,
+    );
+    // The worker goes away mid-way; another process takes over with the queue empty again.
+    await t.close();
+    await redis.client.flushall();
+    t = await startTestApp(env());
+    await until(
+      'all due',
+      async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, [])) === 1000,
+    );
+    await new Promise((r) => setTimeout(r, 2000)); // more sweeps: nothing fires twice
+    const perTask = await t.runtime.dataSource.query<{ n: number }[]>(
+      `SELECT count(n.id)::int AS n FROM follow_ups f LEFT JOIN notifications n ON n.body LIKE '%Follow-up ' || f.id || '.%' WHERE f.kind = 'durability' GROUP BY f.id`,
+    );
+    expect(perTask).toHaveLength(1000);
+    expect(new Set(perTask.map((r) => r.n))).toEqual(new Set([1])); // one administrator, one email each
+  });
+
+  it('a follow-up rescheduled or cancelled before its time never fires at its old time', async () => {
+    await schedule(2, () => 1500, 'moved');
+    const [moved, cancelled] = await t.runtime.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM follow_ups WHERE kind = 'moved' ORDER BY title`,
+    );
+    await t.http
+      .post(`/api/v1/follow-ups/${moved.id}/reschedule`)
+      .set(bearer(s.token.admin))
+      .send({ dueAt: new Date(Date.now() + 3_600_000).toISOString() })
+      .expect(200);
+    await t.http.post(`/api/v1/follow-ups/${cancelled.id}/cancel`).set(bearer(s.token.admin)).send({ reason: 'not needed' }).expect(200);
+    await new Promise((r) => setTimeout(r, 3500));
+    const rows = await t.runtime.dataSource.query<{ status: string }[]>(
+      `SELECT status FROM follow_ups WHERE kind = 'moved' ORDER BY title`,
+    );
+    expect(rows.map((r) => r.status)).toEqual(['pending', 'cancelled']);
+    expect(
+      await count(`SELECT count(*)::int AS n FROM notifications WHERE body LIKE $1 OR body LIKE $2`, [
+        `%${moved.id}%`,
+        `%${cancelled.id}%`,
+      ]),
+    ).toBe(0);
+  });
+});

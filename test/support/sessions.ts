@@ -1,0 +1,82 @@
+import type TestAgent from 'supertest/lib/agent.js';
+import { bearer, createPatient, type Staff } from './factories.js';
+
+const api = '/api/v1';
+
+async function ok<T>(res: Promise<{ status: number; body: T }>, status: number, what: string): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body;
+}
+
+/** A published off-label ketamine consent form of the clinic (one per call). */
+export async function consentForm(http: TestAgent, staff: Staff, kind = 'ketamine-off-label'): Promise<string> {
+  const body = await ok<{ id: string }>(
+    http.post(`${api}/consent-forms`).set(bearer(staff.token.admin)).send({ kind, title: kind, body: 'text' }),
+    201,
+    'consent form',
+  );
+  return body.id;
+}
+
+/** A patient of 70 kg with an active off-label ketamine consent. */
+export async function consentedPatient(
+  http: TestAgent,
+  staff: Staff,
+  extra: Record<string, unknown> = {},
+  now: () => Date = () => new Date(),
+): Promise<string> {
+  const patient = await createPatient(http, staff.token.nurse, { weightKg: 70, ...extra });
+  const formId = await consentForm(http, staff);
+  await ok(
+    http
+      .post(`${api}/patients/${patient.id}/consents`)
+      .set(bearer(staff.token.nurse))
+      .send({ formId, signedAt: now().toISOString(), signedByName: 'Ana Souza', method: 'in-person' }),
+    201,
+    'consent',
+  );
+  return patient.id;
+}
+
+export const vitals = (values: Record<string, unknown> = {}) => ({
+  measuredAt: new Date().toISOString(),
+  source: 'manual',
+  systolic: 122,
+  diastolic: 78,
+  heartRate: 72,
+  spo2: 98,
+  moaas: 5,
+  ...values,
+});
+
+/** A session checked in, pre-checked and with a normal baseline: ready to start. */
+export async function readySession(
+  http: TestAgent,
+  staff: Staff,
+  opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown> } = {},
+): Promise<string> {
+  const patientId = opts.patientId ?? (await consentedPatient(http, staff));
+  const nurse = bearer(staff.token.nurse);
+  const s = await ok<{ id: string }>(
+    http
+      .post(`${api}/sessions`)
+      .set(nurse)
+      .send({ patientId, protocol: opts.protocol ?? 'ketamine-iv-standard' }),
+    201,
+    'session',
+  );
+  await ok(http.post(`${api}/sessions/${s.id}/check-in`).set(nurse).send({ chairLabel: 'Chair 1' }), 200, 'check-in');
+  await ok(
+    http
+      .post(`${api}/sessions/${s.id}/pre-checks`)
+      .set(nurse)
+      .send({ transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' }),
+    200,
+    'pre-checks',
+  );
+  await ok(http.post(`${api}/sessions/${s.id}/vitals`).set(nurse).send(vitals(opts.baseline)), 201, 'baseline');
+  return s.id;
+}
+
+export const startBody = { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'LOT-2026-11' };
