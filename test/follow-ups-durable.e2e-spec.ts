@@ -1,8 +1,9 @@
 import { FollowUpsService } from '../libs/clinic/src/index.js';
 import { TransactionRunner } from '../libs/platform/src/index.js';
-import { ownDatabase, startTestApp, type TestApp } from './support/app.js';
+import { ownDatabase, startTestApp, testConfigEnv, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
 import { startPrivateRedis, type PrivateRedis } from './support/private-redis.js';
+import { spawnWorker, type VigilProcess } from './support/processes.js';
 import { testEnv } from './support/test-env.js';
 
 const until = async (what: string, check: () => Promise<boolean>, ms = 60000): Promise<void> => {
@@ -16,21 +17,29 @@ const until = async (what: string, check: () => Promise<boolean>, ms = 60000): P
 
 const withRedis = testEnv.redisUrl() ? describe : describe.skip;
 
+/**
+ * The API (here: in the test process) schedules; a stand-alone worker process does the work, as in
+ * production. The worker is SIGKILLed mid-way and Redis flushed: the rows in PostgreSQL are the truth.
+ */
 withRedis('follow-ups on a durable queue', () => {
   let redis: PrivateRedis;
   let db: Awaited<ReturnType<typeof ownDatabase>>;
   let t: TestApp;
+  let worker: VigilProcess;
   let s: Staff;
   let patientId: string;
-  const env = () => ({ REDIS_URL: redis.url, DATABASE_URL: db.url, WORKER_EMBEDDED: 'true', SWEEPER_INTERVAL_SEC: '1' });
+  let env: Record<string, string>;
   beforeAll(async () => {
     redis = await startPrivateRedis();
     db = await ownDatabase();
-    t = await startTestApp(env());
+    env = testConfigEnv({ REDIS_URL: redis.url, DATABASE_URL: db.url, SWEEPER_INTERVAL_SEC: '1' });
+    t = await startTestApp(env);
+    worker = await spawnWorker(env);
     s = await clinicWithStaff(t.runtime.dataSource, t.http);
     patientId = (await createPatient(t.http, s.token.nurse)).id;
-  });
+  }, 60000);
   afterAll(async () => {
+    await worker.kill('SIGTERM');
     await t.close();
     await redis.stop();
     await db.drop();
@@ -56,21 +65,23 @@ withRedis('follow-ups on a durable queue', () => {
 
   const count = async (sql: string, params: unknown[]) => (await t.runtime.dataSource.query<{ n: number }[]>(sql, params))[0].n;
 
-  it('1,000 follow-ups: Redis flushed and the worker stopped mid-way, every one becomes due exactly once', async () => {
+  it('1,000 follow-ups: Redis flushed and the worker SIGKILLed mid-way, every one becomes due exactly once', async () => {
     await schedule(1000, (i) => 2000 + (i % 50) * 100, 'durability');
     await redis.client.flushall();
     await until(
       'some due',
       async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, [])) > 100,
     );
-    // The worker goes away mid-way; another process takes over with the queue empty again.
-    await t.close();
+    // The worker dies mid-way (no clean-up at all); a new one takes over with the queue empty again.
+    await worker.kill('SIGKILL');
+    const dueAtKill = await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, []);
     await redis.client.flushall();
-    t = await startTestApp(env());
+    worker = await spawnWorker(env);
     await until(
       'all due',
       async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, [])) === 1000,
     );
+    expect(dueAtKill).toBeLessThan(1000); // the kill really was mid-way
     await new Promise((r) => setTimeout(r, 2000)); // more sweeps: nothing fires twice
     const perTask = await t.runtime.dataSource.query<{ n: number }[]>(
       `SELECT count(n.id)::int AS n FROM follow_ups f LEFT JOIN notifications n ON n.body LIKE '%Follow-up ' || f.id || '.%' WHERE f.kind = 'durability' GROUP BY f.id`,

@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { freePort } from '../../libs/platform/src/index.js';
+
+export interface VigilProcess {
+  child: ChildProcess;
+  /** What the process printed, for a failing test's message. */
+  output(): string;
+  /** Sends `signal` (SIGKILL: no clean-up of any kind) and waits for the process to be gone. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const ROOT = process.cwd(); // Jest runs from the repository root
+
+/**
+ * The stand-alone worker (`apps/worker/src/main.ts`) as a real process, run from the TypeScript
+ * sources (ts-register.mjs), so a test can SIGKILL it mid-work. Resolves once its /health answers.
+ */
+export async function spawnWorker(env: Record<string, string>): Promise<VigilProcess> {
+  const port = await freePort();
+  const child = spawn(
+    process.execPath,
+    ['--conditions=vigil-src', '--import', './test/support/ts-register.mjs', 'apps/worker/src/main.ts'],
+    {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', ...env, HOST: '127.0.0.1', WORKER_HEALTH_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let printed = '';
+  child.stdout.on('data', (b: Buffer) => (printed += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (printed += b.toString()));
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  const proc: VigilProcess = {
+    child,
+    output: () => printed,
+    async kill(signal = 'SIGKILL') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
+    },
+  };
+  const deadline = Date.now() + 30000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the worker exited during start-up:\n${printed}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`)
+      .then((r) => r.ok)
+      .catch(() => false);
+    if (ok) return proc;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  await proc.kill();
+  throw new Error(`the worker did not become healthy within 30 s:\n${printed}`);
+}
