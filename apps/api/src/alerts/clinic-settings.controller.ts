@@ -1,7 +1,19 @@
 import { Body, Controller, Get, Patch } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsObject, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateNested,
+} from 'class-validator';
 import { ClinicSettingsService, type ClinicSettings } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
@@ -44,6 +56,60 @@ export class EditClinicSettingsDto {
   @OptionalNotNull()
   @IsObject()
   openingHours?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'hours after every session for the check-in call (default 24, CLINIC)', minimum: 1, maximum: 168 })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  checkInCallAfterHours?: number;
+  @ApiPropertyOptional({
+    description: 'days to submit the REMS Patient Monitoring Form (default 7; the label allows no later)',
+    minimum: 1,
+    maximum: 7,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(7)
+  remsFormDueDays?: number;
+  @ApiPropertyOptional({
+    description: 'days after which an open REMS form task escalates (default 5; before remsFormDueDays)',
+    minimum: 1,
+    maximum: 6,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(6)
+  remsFormEscalateDays?: number;
+  @ApiPropertyOptional({
+    type: [Number],
+    description: 'hours after the last induction session for each PHQ-9 (default 24, 168, 672), increasing',
+  })
+  @OptionalNotNull()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(8)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(2160, { each: true })
+  phq9AfterInductionHours?: number[];
+  @ApiPropertyOptional({
+    description: 'days before a consent expires that its reminder task is due (default 30)',
+    minimum: 1,
+    maximum: 180,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(180)
+  consentExpiryReminderDays?: number;
+  @ApiPropertyOptional({ description: 'hours before an appointment that the patient is reminded (default 24)', minimum: 1, maximum: 168 })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(168)
+  appointmentReminderHours?: number;
 
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
@@ -57,6 +123,8 @@ export class ClinicSettingsDto {
   @ApiProperty({ description: 'REMS Patient Monitoring Form due (LABEL: 7)' }) remsFormDueDays!: number;
   @ApiProperty({ description: 'REMS form escalated while open (5)' }) remsFormEscalateDays!: number;
   @ApiProperty({ type: [Number], description: 'PHQ-9 after the last induction session (24, 168, 672)' }) phq9AfterInductionHours!: number[];
+  @ApiProperty({ description: 'consent expiry reminder, days before (section 7: 30)' }) consentExpiryReminderDays!: number;
+  @ApiProperty({ description: 'patient appointment reminder, hours before (24)' }) appointmentReminderHours!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the clinic threshold layer (edited at /thresholds)' })
   thresholds!: object;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) sources!: Record<string, string>;
@@ -71,6 +139,8 @@ const view = (s: ClinicSettings): ClinicSettingsDto => ({
   remsFormDueDays: s.remsFormDueDays,
   remsFormEscalateDays: s.remsFormEscalateDays,
   phq9AfterInductionHours: s.phq9AfterInductionHours,
+  consentExpiryReminderDays: s.consentExpiryReminderDays,
+  appointmentReminderHours: s.appointmentReminderHours,
   thresholds: s.thresholds,
   sources: s.sources,
   clinicEdited: s.clinicId !== null,
@@ -93,12 +163,7 @@ export class ClinicSettingsController {
   @Roles('admin')
   @ApiOkResponse({ type: ClinicSettingsDto, description: 'audited with old and new values and the reason' })
   async edit(@CurrentActor() actor: Actor, @Body() b: EditClinicSettingsDto): Promise<ClinicSettingsDto> {
-    return view(
-      await this.settings.edit(
-        actor,
-        { escalation: b.escalation, appointmentTurnoverMin: b.appointmentTurnoverMin, openingHours: b.openingHours },
-        b.reason,
-      ),
-    );
+    const { reason, ...changes } = b;
+    return view(await this.settings.edit(actor, changes, reason));
   }
 }

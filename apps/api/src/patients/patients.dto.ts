@@ -17,7 +17,17 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { MEDICATION_CLASSES, SCREENING_CODES, SEXES, WEIGHT_KG_RANGE, type MedicationClass, type Sex } from '#clinic';
+import {
+  CONTACT_PREFERENCES,
+  MEDICATION_CLASSES,
+  SCREENING_CODES,
+  SEXES,
+  WEIGHT_KG_RANGE,
+  type CareStatus,
+  type ContactPreference,
+  type MedicationClass,
+  type Sex,
+} from '#clinic';
 import { IsCalendarDate, IsTimestamp, OptionalNotNull, PageQuery, MaxDecimals } from '../http/dto.js';
 
 const NAME = 200;
@@ -49,6 +59,16 @@ class DemographicsDto {
   @Min(100)
   @Max(250)
   heightCm?: number | null;
+
+  @ApiPropertyOptional({ enum: CONTACT_PREFERENCES, description: 'how the patient wants appointment reminders (default none)' })
+  @OptionalNotNull()
+  @IsIn(CONTACT_PREFERENCES)
+  contactPreference?: ContactPreference;
+
+  @ApiPropertyOptional({ description: 'the patient agreed to be contacted with reminders (default false); nothing is sent without it' })
+  @OptionalNotNull()
+  @IsBoolean()
+  contactConsent?: boolean;
 }
 
 export class CreatePatientDto extends DemographicsDto {
@@ -147,6 +167,12 @@ export class PatientDto {
   @ApiProperty({ type: String, nullable: true }) address!: string | null;
   @ApiProperty({ type: EmergencyContactViewDto }) emergencyContact!: EmergencyContactViewDto;
   @ApiProperty({ type: Number, nullable: true }) heightCm!: number | null;
+  @ApiProperty({ enum: CONTACT_PREFERENCES }) contactPreference!: ContactPreference;
+  @ApiProperty() contactConsent!: boolean;
+  @ApiProperty({ enum: ['active', 'discharged'], description: 'discharged: treatment ended, no maintenance, no new bookings' })
+  careStatus!: CareStatus;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) dischargedFromCareAt!: string | null;
+  @ApiProperty({ type: String, nullable: true }) dischargedFromCareReason!: string | null;
   @ApiProperty({ type: WeightDto, nullable: true }) latestWeight!: WeightDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;

@@ -4,6 +4,7 @@ import { AuditService, Clock, DomainError, TransactionRunner, type Actor, type T
 import { AlertsService } from '../alerts/alerts.service.js';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { PatientsService } from '../patients/patients.service.js';
+import { SchedulingService } from '../scheduling/scheduling.service.js';
 import { Session } from '../sessions/session.entity.js';
 import { VITALS_STATUSES } from '../sessions/session-state.js';
 import { Assessment } from './assessment.entity.js';
@@ -61,6 +62,7 @@ export class AssessmentsService {
     private readonly patients: PatientsService,
     private readonly alerts: AlertsService,
     private readonly followUps: FollowUpsService,
+    private readonly scheduling: SchedulingService,
   ) {}
 
   async record(actor: Actor, patientId: string, input: NewAssessment): Promise<AssessmentView> {
@@ -94,6 +96,19 @@ export class AssessmentsService {
         }),
       );
       for (const flag of s.flags) await this.raiseRisk(tx, actor, patient, session, a, flag);
+      if (a.instrument === 'PHQ9' || a.instrument === 'GAD7') {
+        // A relapse signal after induction proposes the next maintenance session earlier (section 5).
+        const rows = await m.find(Assessment, { where: { patientId, instrument: a.instrument }, order: { administeredAt: 'ASC' } });
+        const [first] = await m.query<{ at: Date | null }[]>(`SELECT min(dosing_started_at) AS at FROM sessions WHERE patient_id = $1`, [
+          patientId,
+        ]);
+        const summary = summarize(
+          rows.map((r) => ({ at: r.administeredAt, total: r.total })),
+          first?.at ?? null,
+        );
+        if (summary.relapse && summary.latest?.at.getTime() === a.administeredAt.getTime())
+          await this.scheduling.bringMaintenanceForward(tx, actor, patientId, `${a.instrument === 'PHQ9' ? 'PHQ-9' : 'GAD-7'} ${a.total}`);
+      }
       await this.audit.record(tx, {
         action: 'patient.assessment.record',
         resourceType: 'patient',

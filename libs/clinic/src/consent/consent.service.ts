@@ -3,7 +3,9 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, DomainError, ErrorCode, TransactionRunner, User, type Actor } from '#platform';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { PatientsService } from '../patients/patients.service.js';
+import { ProtocolsService } from '../protocols/protocols.service.js';
 import { SchedulingService } from '../scheduling/scheduling.service.js';
+import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 import { addMonths, consentStatus, type ConsentStatus } from './consent-status.js';
 import { PatientConsent, type ConsentMethod } from './patient-consent.entity.js';
@@ -96,6 +98,8 @@ export class ConsentService {
     private readonly patients: PatientsService,
     private readonly followUps: FollowUpsService,
     private readonly scheduling: SchedulingService,
+    private readonly protocols: ProtocolsService,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   async createForm(actor: Actor, input: NewConsentForm): Promise<ConsentFormView> {
@@ -238,6 +242,25 @@ export class ConsentService {
           recordedBy: actor.userId,
         }),
       );
+      // Section 7: a reminder task before it expires; an older consent of the same kind no longer needs one.
+      for (const older of await m.find(PatientConsent, { where: { patientId, kind: form.kind }, select: { id: true } }))
+        if (older.id !== consent.id)
+          await this.followUps.closeOpen(
+            tx,
+            { patientId, kind: 'consent-expiry', subjectId: older.id },
+            { status: 'cancelled', note: `a new ${form.kind} consent was signed`, by: actor.userId },
+          );
+      const reminderDays = (await this.settings.forClinic(actor.clinicId, m)).consentExpiryReminderDays;
+      await this.followUps.create(tx, {
+        clinicId: actor.clinicId,
+        patientId,
+        kind: 'consent-expiry',
+        subjectType: 'consent',
+        subjectId: consent.id,
+        title: `The ${form.kind} consent expires on ${consent.expiresAt.toISOString().slice(0, 10)}: arrange re-consent`,
+        dueAt: new Date(Math.max(consent.expiresAt.getTime() - reminderDays * 86_400_000, now.getTime())),
+        assigneeRole: 'admin',
+      });
       await this.audit.record(tx, {
         action: 'consent.record',
         resourceType: 'patient',
@@ -285,6 +308,18 @@ export class ConsentService {
       if (result.affected !== 1) throw DomainError.conflict('ALREADY_WITHDRAWN', 'This consent was already withdrawn');
       Object.assign(consent, { withdrawnAt: now, withdrawnBy: actor.userId, withdrawalReason: reason.trim() });
       const flagged = await this.scheduling.flagFutureAppointments(m, patientId, 'consent-withdrawn', now);
+      await this.followUps.closeOpen(
+        tx,
+        { patientId, kind: 'consent-expiry', subjectId: consentId },
+        { status: 'cancelled', note: 'consent withdrawn', by: actor.userId },
+      );
+      // Maintenance of a protocol that needs this consent stops proposing sessions (section 7).
+      const needing = (await this.protocols.list(actor.clinicId))
+        .filter((p) => p.requiredConsentKinds.includes(consent.kind))
+        .map((p) => p.key);
+      const stoppedSeries = needing.length
+        ? await this.scheduling.stopMaintenance(tx, actor, patientId, `${consent.kind} consent withdrawn`, { protocols: needing })
+        : [];
       const title = `${patient.firstName} ${patient.lastName} (MRN ${patient.mrn}) withdrew ${consent.kind} consent: review ${flagged} upcoming appointment(s)`;
       const task = await this.followUps.create(tx, {
         clinicId: actor.clinicId,
@@ -301,7 +336,7 @@ export class ConsentService {
         action: 'consent.withdraw',
         resourceType: 'patient',
         resourceId: patientId,
-        changes: { consentId, kind: consent.kind, reason: reason.trim(), followUpId: task.id, appointmentsFlagged: flagged },
+        changes: { consentId, kind: consent.kind, reason: reason.trim(), followUpId: task.id, appointmentsFlagged: flagged, stoppedSeries },
       });
       return this.view(consent, await this.reconsentVersions(m, actor.clinicId, consent.kind, now), now);
     });

@@ -144,6 +144,36 @@ export class FollowUpsService {
     });
   }
 
+  /**
+   * Closes, inside the caller's transaction, every open task of `kind` for the patient (and subject,
+   * if given): `cancelled` when it no longer applies, `done` when the caller's action did it. Their
+   * pending work is cancelled with them. Returns how many were closed.
+   */
+  async closeOpen(
+    tx: Tx,
+    where: { patientId: string; kind: string; subjectId?: string },
+    outcome: { status: 'cancelled' | 'done'; note: string; by?: string | null },
+  ): Promise<number> {
+    const q = tx.manager
+      .createQueryBuilder(FollowUp, 'f')
+      .setLock('pessimistic_write')
+      .where("f.patient_id = :p AND f.kind = :k AND f.status IN ('pending', 'due')", { p: where.patientId, k: where.kind });
+    if (where.subjectId) q.andWhere('f.subject_id = :s', { s: where.subjectId });
+    const open = await q.getMany();
+    for (const task of open) {
+      Object.assign(task, {
+        status: outcome.status,
+        resultNote: outcome.note,
+        completedBy: outcome.by ?? null,
+        completedAt: this.clock.now(),
+      });
+      await tx.manager.save(task);
+      await this.pendingWork.cancel(tx, JobName.FollowUpDue, task.id);
+      await this.pendingWork.cancel(tx, JobName.FollowUpEscalate, task.id);
+    }
+    return open.length;
+  }
+
   @JobHandler(JobName.FollowUpDue)
   async becomeDue(work: PendingWork, tx: Tx): Promise<void> {
     const task = await tx.manager.findOneBy(FollowUp, { id: work.subjectId });

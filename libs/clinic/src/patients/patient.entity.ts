@@ -14,8 +14,14 @@ import {
 import { Clinic, numeric } from '#platform';
 import type { Sex } from './screening-items.js';
 
+export const CONTACT_PREFERENCES = ['email', 'phone', 'none'] as const;
+export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
+export type CareStatus = 'active' | 'discharged';
+
 @Entity({ name: 'patients' })
 @Check('ck_patients_sex', `"sex" IN ('female', 'male', 'other', 'unknown')`)
+@Check('ck_patients_contact_preference', `"contact_preference" IN ('email', 'phone', 'none')`)
+@Check('ck_patients_care_status', `"care_status" IN ('active', 'discharged')`)
 @Index('ux_patients_mrn', ['clinicId', 'mrn'], { unique: true })
 @Index('ix_patients_clinic', ['clinicId', 'createdAt'])
 @Index('ix_patients_birth_date', ['clinicId', 'dateOfBirth'])
@@ -65,6 +71,24 @@ export class Patient {
 
   @Column({ name: 'emergency_contact_relationship', type: 'text', nullable: true })
   emergencyContactRelationship!: string | null;
+
+  /** How the patient wants appointment reminders; `none` until they say. */
+  @Column({ name: 'contact_preference', type: 'text', default: 'none' })
+  contactPreference!: ContactPreference;
+
+  /** The patient agreed to be contacted (reminders); nothing is sent without it. */
+  @Column({ name: 'contact_consent', type: 'boolean', default: false })
+  contactConsent!: boolean;
+
+  /** `discharged` ends the treatment: no maintenance proposals, no new bookings. */
+  @Column({ name: 'care_status', type: 'text', default: 'active' })
+  careStatus!: CareStatus;
+
+  @Column({ name: 'discharged_from_care_at', type: 'timestamptz', nullable: true })
+  dischargedFromCareAt!: Date | null;
+
+  @Column({ name: 'discharged_from_care_reason', type: 'text', nullable: true })
+  dischargedFromCareReason!: string | null;
 
   @Column({ name: 'height_cm', type: 'numeric', precision: 5, scale: 1, nullable: true, transformer: numeric })
   heightCm!: number | null;

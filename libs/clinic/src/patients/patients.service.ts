@@ -16,7 +16,7 @@ import {
   type Tx,
 } from '#platform';
 import { ProtocolsService } from '../protocols/protocols.service.js';
-import { Patient } from './patient.entity.js';
+import { Patient, type CareStatus, type ContactPreference } from './patient.entity.js';
 import { patientSearchText, foldForSearch } from './search-text.js';
 import type { Sex } from './screening-items.js';
 import { PatientWeight, type WeightUnit } from './weight.entity.js';
@@ -38,6 +38,8 @@ export interface PatientDemographics {
   address?: string | null;
   emergencyContact?: EmergencyContact | null;
   heightCm?: number | null;
+  contactPreference?: ContactPreference;
+  contactConsent?: boolean;
 }
 
 export interface NewPatient extends PatientDemographics {
@@ -75,6 +77,11 @@ export interface PatientView {
   address: string | null;
   emergencyContact: { name: string | null; phone: string | null; relationship: string | null };
   heightCm: number | null;
+  contactPreference: ContactPreference;
+  contactConsent: boolean;
+  careStatus: CareStatus;
+  dischargedFromCareAt: string | null;
+  dischargedFromCareReason: string | null;
   latestWeight: WeightView | null;
   createdAt: string;
   updatedAt: string;
@@ -116,6 +123,7 @@ export class PatientsService {
     return this.transactions.run(async (tx) => {
       await this.checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
       const patient = tx.manager.create(Patient, { clinicId: actor.clinicId, ...this.columns(input) });
+      this.checkContact(patient);
       patient.searchText = patientSearchText(patient);
       await tx.manager.save(patient);
       const weight = await this.insertWeight(tx, actor, patient, { value: input.weightKg, unit: 'kg', measuredAt });
@@ -198,6 +206,7 @@ export class PatientsService {
         this.columns({ ...current, ...changes, emergencyContact: { ...current.emergencyContact, ...changes.emergencyContact } }),
       );
       patient.searchText = patientSearchText(patient);
+      this.checkContact(patient);
       const after = this.columns(patient);
       const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       if (changed.length) {
@@ -330,7 +339,17 @@ export class PatientsService {
       address: p.address,
       emergencyContact: { name: p.emergencyContactName, phone: p.emergencyContactPhone, relationship: p.emergencyContactRelationship },
       heightCm: p.heightCm,
+      contactPreference: p.contactPreference,
+      contactConsent: p.contactConsent,
     };
+  }
+
+  /** Reminders go where the patient said: an email preference needs an address, a phone one a number. */
+  private checkContact(p: Pick<Patient, 'contactPreference' | 'email' | 'phone'>): void {
+    if (p.contactPreference === 'email' && !p.email)
+      throw DomainError.validation([{ field: 'contactPreference', message: 'email reminders need the patient’s email address' }]);
+    if (p.contactPreference === 'phone' && !p.phone)
+      throw DomainError.validation([{ field: 'contactPreference', message: 'phone reminders need the patient’s phone number' }]);
   }
 
   private columns(input: PatientDemographics): Record<string, unknown> & Partial<Patient> {
@@ -348,6 +367,8 @@ export class PatientsService {
       emergencyContactPhone: trim(input.emergencyContact?.phone),
       emergencyContactRelationship: trim(input.emergencyContact?.relationship),
       heightCm: input.heightCm ?? null,
+      contactPreference: input.contactPreference ?? 'none',
+      contactConsent: input.contactConsent ?? false,
     };
   }
 
@@ -365,6 +386,11 @@ export class PatientsService {
       address: p.address,
       emergencyContact: { name: p.emergencyContactName, phone: p.emergencyContactPhone, relationship: p.emergencyContactRelationship },
       heightCm: p.heightCm,
+      contactPreference: p.contactPreference,
+      contactConsent: p.contactConsent,
+      careStatus: p.careStatus,
+      dischargedFromCareAt: p.dischargedFromCareAt?.toISOString() ?? null,
+      dischargedFromCareReason: p.dischargedFromCareReason,
       latestWeight: weight ? weightView(weight) : null,
       createdAt: p.createdAt.toISOString(),
       updatedAt: p.updatedAt.toISOString(),

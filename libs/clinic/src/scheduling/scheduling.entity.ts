@@ -40,7 +40,7 @@ export class Chair {
 
 /** An induction series booked as a whole (clinical-rules.md section 1), then its maintenance. */
 @Entity({ name: 'treatment_series' })
-@Check('ck_treatment_series_status', `"status" IN ('active', 'completed', 'cancelled')`)
+@Check('ck_treatment_series_status', `"status" IN ('active', 'completed', 'cancelled', 'stopped')`)
 @Index('ix_treatment_series_patient', ['patientId', 'createdAt'])
 export class TreatmentSeries {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_treatment_series' })
@@ -69,8 +69,13 @@ export class TreatmentSeries {
   @Column({ name: 'sessions_planned', type: 'integer' })
   sessionsPlanned!: number;
 
+  /** active: induction under way; completed: induction done, maintenance proposed; stopped: maintenance ended. */
   @Column({ type: 'text', default: 'active' })
-  status!: 'active' | 'completed' | 'cancelled';
+  status!: 'active' | 'completed' | 'cancelled' | 'stopped';
+
+  /** Why maintenance stopped (consent withdrawn, discharged from care). */
+  @Column({ name: 'stopped_reason', type: 'text', nullable: true })
+  stoppedReason!: string | null;
 
   @Column({ name: 'created_by', type: 'uuid' })
   createdBy!: string;

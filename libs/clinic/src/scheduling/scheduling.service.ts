@@ -1,7 +1,23 @@
 import { Injectable } from '@nestjs/common';
 import { Between, DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { AuditService, Clinic, Clock, DomainError, localParts, TransactionRunner, zonedTimeToUtc, type Actor, type Tx } from '#platform';
+import {
+  AuditService,
+  Clinic,
+  Clock,
+  DomainError,
+  JobHandler,
+  JobName,
+  localParts,
+  NotificationOutbox,
+  PendingWorkService,
+  TransactionRunner,
+  zonedTimeToUtc,
+  type Actor,
+  type PendingWork,
+  type Tx,
+} from '#platform';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
+import { Patient } from '../patients/patient.entity.js';
 import { PatientsService } from '../patients/patients.service.js';
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
@@ -62,6 +78,8 @@ export function withinOpeningHours(start: Date, end: Date, hours: OpeningHours, 
   );
 }
 
+const DAY_MS = 24 * 60 * 60_000;
+
 const CONSTRAINT_CODES: Record<string, [string, string]> = {
   ex_appointments_chair: ['CHAIR_DOUBLE_BOOKED', 'The chair is already booked for part of this time'],
   ex_appointments_patient: ['PATIENT_DOUBLE_BOOKED', 'The patient already has an appointment overlapping this time'],
@@ -78,13 +96,14 @@ export class SchedulingService {
     private readonly protocols: ProtocolsService,
     private readonly settings: ClinicSettingsService,
     private readonly followUps: FollowUpsService,
+    private readonly pendingWork: PendingWorkService,
+    private readonly outbox: NotificationOutbox,
   ) {}
 
   /**
-   * After a discharge (clinical-rules.md section 7): when it completes the last induction session of
-   * a series, PHQ-9 follow-ups at 24 h, 7 and 28 days, and the first maintenance session proposed at
-   * the protocol's interval, at the series' local time, in a free chair, as tentative, with a task
-   * for an administrator to confirm or move it.
+   * After a discharge (clinical-rules.md section 7). When it completes the last induction session of
+   * a series: PHQ-9 follow-ups at 24 h, 7 and 28 days, and the first maintenance session proposed at
+   * the protocol's interval. When it was a maintenance session: the next one proposed the same way.
    */
   async afterDischarge(tx: Tx, actor: Actor, session: { id: string; clinicId: string; patientId: string }, at: Date): Promise<void> {
     const m = tx.manager;
@@ -95,14 +114,22 @@ export class SchedulingService {
       .setLock('pessimistic_write')
       .where('s.id = :id', { id: link.series_id })
       .getOne();
-    if (!series || series.status !== 'active') return;
+    if (!series) return;
+    const protocol = await this.protocols.effective(session.clinicId, series.protocolKey, m);
+    const next = new Date(at.getTime() + protocol.maintenance.intervalDays * DAY_MS);
+    if (series.status === 'completed') {
+      // A maintenance session: re-proposed after each one, unless one is already ahead.
+      if (!(await this.maintenanceAhead(m, series.id, at)))
+        await this.proposeMaintenance(tx, actor, series, next, 'Next maintenance session');
+      return;
+    }
+    if (series.status !== 'active') return;
     const [done] = await m.query<{ n: number }[]>(
       `SELECT count(*)::int AS n FROM appointments WHERE series_id = $1 AND status = 'completed'`,
       [series.id],
     );
     if ((done?.n ?? 0) < series.sessionsPlanned) return;
     await m.update(TreatmentSeries, { id: series.id }, { status: 'completed' });
-    const day = 24 * 60 * 60_000;
     const settings = await this.settings.forClinic(session.clinicId, m);
     for (const hours of settings.phq9AfterInductionHours) {
       await this.followUps.create(tx, {
@@ -116,24 +143,47 @@ export class SchedulingService {
         assigneeRole: 'nurse',
       });
     }
-    const protocol = await this.protocols.effective(session.clinicId, series.protocolKey, m);
-    const clinic = await m.findOneByOrFail(Clinic, { id: session.clinicId });
-    let date = localParts(new Date(at.getTime() + protocol.maintenance.intervalDays * day), clinic.timeZone).date;
-    for (
-      let i = 0;
-      i < 7 &&
-      !(settings.openingHours[localParts(zonedTimeToUtc(date, '12:00', clinic.timeZone), clinic.timeZone).weekday as Weekday] ?? []).length;
-      i++
-    )
-      date = localParts(new Date(zonedTimeToUtc(date, '12:00', clinic.timeZone).getTime() + day), clinic.timeZone).date;
+    await this.proposeMaintenance(tx, actor, series, next, 'First maintenance session');
+  }
+
+  /** Whether the series already has a maintenance appointment (booked or proposed) after `after`. */
+  private async maintenanceAhead(m: EntityManager, seriesId: string, after: Date): Promise<Appointment | null> {
+    return m
+      .createQueryBuilder(Appointment, 'a')
+      .where(`a.series_id = :s AND a.starts_at > :after AND a.status IN ('booked', 'tentative')`, { s: seriesId, after })
+      .orderBy('a.starts_at')
+      .getOne();
+  }
+
+  /**
+   * Books a tentative maintenance appointment on the first open day from `earliest`, at the series'
+   * local time, in the first free chair, with a task for an administrator to confirm or move it (or,
+   * when no chair is free, to book one).
+   */
+  private async proposeMaintenance(
+    tx: Tx,
+    actor: Actor,
+    series: TreatmentSeries,
+    earliest: Date,
+    why: string,
+  ): Promise<Appointment | null> {
+    const m = tx.manager;
+    const settings = await this.settings.forClinic(series.clinicId, m);
+    const clinic = await m.findOneByOrFail(Clinic, { id: series.clinicId });
+    const isOpen = (date: string) =>
+      (settings.openingHours[localParts(zonedTimeToUtc(date, '12:00', clinic.timeZone), clinic.timeZone).weekday as Weekday] ?? []).length >
+      0;
+    let date = localParts(earliest, clinic.timeZone).date;
+    for (let i = 0; i < 7 && !isOpen(date); i++)
+      date = localParts(new Date(zonedTimeToUtc(date, '12:00', clinic.timeZone).getTime() + DAY_MS), clinic.timeZone).date;
     const startsAt = zonedTimeToUtc(date, series.preferredTime, clinic.timeZone);
     let proposed: Appointment | null = null;
-    for (const chair of await m.find(Chair, { where: { clinicId: session.clinicId, active: true }, order: { name: 'ASC' } })) {
+    for (const chair of await m.find(Chair, { where: { clinicId: series.clinicId, active: true }, order: { name: 'ASC' } })) {
       try {
         proposed = await this.book(
           actor,
           {
-            patientId: session.patientId,
+            patientId: series.patientId,
             chairId: chair.id,
             protocol: series.protocolKey,
             startsAt,
@@ -148,16 +198,133 @@ export class SchedulingService {
       }
     }
     await this.followUps.create(tx, {
-      clinicId: session.clinicId,
-      patientId: session.patientId,
+      clinicId: series.clinicId,
+      patientId: series.patientId,
       kind: 'maintenance-proposal',
       subjectType: proposed ? 'appointment' : 'series',
       subjectId: proposed?.id ?? series.id,
       title: proposed
-        ? `Confirm or move the proposed maintenance session on ${date} at ${series.preferredTime}`
-        : `No chair free on ${date} at ${series.preferredTime}: book the first maintenance session`,
+        ? `${why}: confirm or move the proposed session on ${date} at ${series.preferredTime}`
+        : `${why}: no chair free on ${date} at ${series.preferredTime}; book one`,
       dueAt: this.clock.now(),
       assigneeRole: 'admin',
+    });
+    return proposed;
+  }
+
+  /**
+   * A relapse signal in the outcomes (clinical-rules.md section 5) after induction: the next
+   * maintenance session is proposed for the next open day. Vigil's own later proposals are
+   * withdrawn; a session an administrator confirmed stays until they move it. Nothing happens when
+   * one is already that soon, so a repeated signal proposes nothing twice.
+   */
+  async bringMaintenanceForward(tx: Tx, actor: Actor, patientId: string, signal: string): Promise<Appointment | null> {
+    const m = tx.manager;
+    const series = await m
+      .createQueryBuilder(TreatmentSeries, 's')
+      .setLock('pessimistic_write')
+      .where(`s.patient_id = :p AND s.clinic_id = :c AND s.status = 'completed'`, { p: patientId, c: actor.clinicId })
+      .orderBy('s.created_at', 'DESC')
+      .getOne();
+    if (!series) return null;
+    const clinic = await m.findOneByOrFail(Clinic, { id: series.clinicId });
+    const now = this.clock.now();
+    const tomorrow = localParts(new Date(now.getTime() + DAY_MS), clinic.timeZone).date;
+    const ahead = await this.maintenanceAhead(m, series.id, now);
+    if (ahead && localParts(ahead.startsAt, clinic.timeZone).date <= tomorrow) return null;
+    const later = await m.find(Appointment, { where: { seriesId: series.id, status: 'tentative' } });
+    for (const a of later.filter((x) => x.startsAt > now)) {
+      Object.assign(a, { status: 'cancelled', cancelledAt: now, cancelledBy: actor.userId, cancelReason: `brought forward: ${signal}` });
+      await m.save(a);
+      await this.followUps.closeOpen(
+        tx,
+        { patientId, kind: 'maintenance-proposal', subjectId: a.id },
+        { status: 'cancelled', note: `replaced by an earlier proposal: ${signal}` },
+      );
+    }
+    const proposed = await this.proposeMaintenance(tx, actor, series, new Date(now.getTime() + DAY_MS), `Relapse signal (${signal})`);
+    await this.audit.record(tx, {
+      action: 'maintenance.bring-forward',
+      resourceType: 'patient',
+      resourceId: patientId,
+      changes: {
+        seriesId: series.id,
+        signal,
+        withdrawn: later.map((a) => a.id),
+        proposed: proposed?.id ?? null,
+        confirmedKept: ahead?.status === 'booked' ? ahead.id : null,
+      },
+    });
+    return proposed;
+  }
+
+  /**
+   * Maintenance stops (consent withdrawn, discharged from care): the series stop proposing, Vigil's
+   * tentative proposals are cancelled with their tasks; confirmed appointments are flagged for the
+   * administrators by the caller. Returns the series stopped.
+   */
+  async stopMaintenance(
+    tx: Tx,
+    actor: Actor,
+    patientId: string,
+    reason: string,
+    opts: { statuses?: TreatmentSeries['status'][]; protocols?: string[] } = {},
+  ): Promise<string[]> {
+    const m = tx.manager;
+    const [rows] = await m.query<[{ id: string }[], number]>(
+      `UPDATE treatment_series SET status = 'stopped', stopped_reason = $3
+        WHERE patient_id = $1 AND clinic_id = $2 AND status = ANY($4) AND ($5::text[] IS NULL OR protocol_key = ANY($5)) RETURNING id`,
+      [patientId, actor.clinicId, reason, opts.statuses ?? ['completed'], opts.protocols ?? null],
+    );
+    if (!rows.length) return [];
+    const now = this.clock.now();
+    const tentative = await m.query<[{ id: string }[], number]>(
+      `UPDATE appointments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4
+        WHERE series_id = ANY($1) AND status = 'tentative' AND starts_at > $2 RETURNING id`,
+      [rows.map((r) => r.id), now, actor.userId, `maintenance stopped: ${reason}`],
+    );
+    await this.followUps.closeOpen(
+      tx,
+      { patientId, kind: 'maintenance-proposal' },
+      { status: 'cancelled', note: `maintenance stopped: ${reason}` },
+    );
+    await this.audit.record(tx, {
+      action: 'maintenance.stop',
+      resourceType: 'patient',
+      resourceId: patientId,
+      changes: { reason, series: rows.map((r) => r.id), cancelledProposals: tentative[0].map((r) => r.id) },
+    });
+    return rows.map((r) => r.id);
+  }
+
+  /**
+   * Ends the patient's treatment at the clinic: no more maintenance proposals or bookings; future
+   * confirmed appointments are flagged for the administrators to cancel or keep. Audited with the reason.
+   */
+  async dischargeFromCare(
+    actor: Actor,
+    patientId: string,
+    reason: string,
+  ): Promise<{ stoppedSeries: string[]; flaggedAppointments: number }> {
+    return this.transactions.run(async (tx) => {
+      const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
+      if (patient.careStatus === 'discharged')
+        throw DomainError.conflict('ALREADY_DISCHARGED_FROM_CARE', 'The patient was already discharged from care');
+      const now = this.clock.now();
+      await tx.manager.update(
+        Patient,
+        { id: patientId },
+        { careStatus: 'discharged', dischargedFromCareAt: now, dischargedFromCareReason: reason.trim() },
+      );
+      const stoppedSeries = await this.stopMaintenance(tx, actor, patientId, 'discharged from care', { statuses: ['active', 'completed'] });
+      const flaggedAppointments = await this.flagFutureAppointments(tx.manager, patientId, 'patient-discharged-from-care', now);
+      await this.audit.record(tx, {
+        action: 'patient.discharge-from-care',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { reason: reason.trim(), stoppedSeries, flaggedAppointments },
+      });
+      return { stoppedSeries, flaggedAppointments };
     });
   }
 
@@ -203,9 +370,17 @@ export class SchedulingService {
   ): Promise<Appointment> {
     const work = async (tx: Tx) => {
       const m = tx.manager;
-      await this.patients.findInClinic(m, actor.clinicId, input.patientId).catch(() => {
+      const patient = await this.patients.findInClinic(m, actor.clinicId, input.patientId).catch(() => {
         throw DomainError.validation([{ field: 'patientId', message: 'no patient with this id in your clinic' }]);
       });
+      if (patient.careStatus === 'discharged')
+        throw DomainError.rulesUnmet('PATIENT_DISCHARGED_FROM_CARE', 'The patient was discharged from care', [
+          {
+            code: 'PATIENT_DISCHARGED_FROM_CARE',
+            message: `discharged from care: ${patient.dischargedFromCareReason ?? ''}`,
+            overridable: false,
+          },
+        ]);
       const chair = await m.findOneBy(Chair, { id: input.chairId, clinicId: actor.clinicId });
       if (!chair || !chair.active)
         throw DomainError.validation([{ field: 'chairId', message: 'no active chair with this id in your clinic' }]);
@@ -263,6 +438,7 @@ export class SchedulingService {
           status: appointment.status,
         },
       });
+      if (appointment.status === 'booked') await this.scheduleReminder(tx, appointment);
       return appointment;
     };
     return txIn ? work(txIn) : this.transactions.run(work);
@@ -449,15 +625,17 @@ export class SchedulingService {
 
   async cancel(actor: Actor, id: string, reason: string, status: 'cancelled' | 'no-show' = 'cancelled'): Promise<Appointment> {
     return this.transactions.run(async (tx) => {
-      const a = await tx.manager
-        .createQueryBuilder(Appointment, 'a')
-        .setLock('pessimistic_write')
-        .where('a.id = :id AND a.clinic_id = :c', { id, c: actor.clinicId })
-        .getOne();
-      if (!a) throw DomainError.notFound('Appointment');
+      const a = await this.lockAppointment(tx, actor, id);
       if (!['booked', 'tentative'].includes(a.status)) throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}`);
       Object.assign(a, { status, cancelledAt: this.clock.now(), cancelledBy: actor.userId, cancelReason: reason.trim() });
       await tx.manager.save(a);
+      await this.pendingWork.cancel(tx, JobName.AppointmentReminder, a.id);
+      if (a.seriesId)
+        await this.followUps.closeOpen(
+          tx,
+          { patientId: a.patientId, kind: 'maintenance-proposal', subjectId: a.id },
+          { status: 'cancelled', note: `appointment ${status}: ${a.cancelReason}`, by: actor.userId },
+        );
       await this.audit.record(tx, {
         action: `appointment.${status}`,
         resourceType: 'appointment',
@@ -466,6 +644,129 @@ export class SchedulingService {
       });
       return a;
     });
+  }
+
+  /** An administrator confirms a proposed (tentative) maintenance session; its task is done and the patient will be reminded. */
+  async confirm(actor: Actor, id: string): Promise<Appointment> {
+    return this.transactions.run(async (tx) => {
+      const a = await this.lockAppointment(tx, actor, id);
+      if (a.status !== 'tentative') throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}, not tentative`);
+      a.status = 'booked';
+      await tx.manager.save(a);
+      await this.followUps.closeOpen(
+        tx,
+        { patientId: a.patientId, kind: 'maintenance-proposal', subjectId: a.id },
+        { status: 'done', note: 'confirmed', by: actor.userId },
+      );
+      await this.scheduleReminder(tx, a);
+      await this.audit.record(tx, {
+        action: 'appointment.confirm',
+        resourceType: 'appointment',
+        resourceId: id,
+        changes: { startsAt: a.startsAt.toISOString() },
+      });
+      return a;
+    });
+  }
+
+  /**
+   * Moves an appointment not yet checked in: the old one is kept as cancelled ("moved") and a new
+   * one booked at the new time and chair (same series), in one transaction; an overlap refuses the
+   * whole move. A moved proposal counts as confirmed.
+   */
+  async move(actor: Actor, id: string, to: { startsAt: Date; chairId?: string }): Promise<Appointment> {
+    return this.transactions.run(async (tx) => {
+      const a = await this.lockAppointment(tx, actor, id);
+      if (!['booked', 'tentative'].includes(a.status)) throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}`);
+      const now = this.clock.now();
+      Object.assign(a, { status: 'cancelled', cancelledAt: now, cancelledBy: actor.userId, cancelReason: 'moved' });
+      await tx.manager.save(a);
+      await this.pendingWork.cancel(tx, JobName.AppointmentReminder, a.id);
+      const moved = await this.book(
+        actor,
+        {
+          patientId: a.patientId,
+          chairId: to.chairId ?? a.chairId,
+          protocol: a.protocolKey,
+          startsAt: to.startsAt,
+          seriesId: a.seriesId ?? undefined,
+        },
+        tx,
+      );
+      if (a.flags.length) {
+        moved.flags = a.flags;
+        await tx.manager.save(moved);
+      }
+      await this.followUps.closeOpen(
+        tx,
+        { patientId: a.patientId, kind: 'maintenance-proposal', subjectId: a.id },
+        { status: 'done', note: `moved to ${to.startsAt.toISOString()}`, by: actor.userId },
+      );
+      await this.audit.record(tx, {
+        action: 'appointment.move',
+        resourceType: 'appointment',
+        resourceId: id,
+        changes: { from: a.startsAt.toISOString(), to: to.startsAt.toISOString(), chairId: moved.chairId, newAppointmentId: moved.id },
+      });
+      return moved;
+    });
+  }
+
+  private async lockAppointment(tx: Tx, actor: Actor, id: string): Promise<Appointment> {
+    const a = await tx.manager
+      .createQueryBuilder(Appointment, 'a')
+      .setLock('pessimistic_write')
+      .where('a.id = :id AND a.clinic_id = :c', { id, c: actor.clinicId })
+      .getOne();
+    if (!a) throw DomainError.notFound('Appointment');
+    return a;
+  }
+
+  /** A confirmed appointment: the patient's reminder at the clinic's lead time (default 24 h), unless that has passed. */
+  private async scheduleReminder(tx: Tx, a: Appointment): Promise<void> {
+    const settings = await this.settings.forClinic(a.clinicId, tx.manager);
+    const dueAt = new Date(a.startsAt.getTime() - settings.appointmentReminderHours * 3600_000);
+    if (dueAt.getTime() <= this.clock.now().getTime()) return;
+    await this.pendingWork.schedule(tx, { kind: JobName.AppointmentReminder, subjectId: a.id, dueAt, clinicId: a.clinicId });
+  }
+
+  /**
+   * The reminder (issue 6): only for a confirmed appointment still ahead, only if the patient agreed
+   * to be contacted, the way they chose: an email in the outbox, or a call task for the front desk.
+   */
+  @JobHandler(JobName.AppointmentReminder)
+  async remind(work: PendingWork, tx: Tx): Promise<void> {
+    const m = tx.manager;
+    const a = await m.findOneBy(Appointment, { id: work.subjectId });
+    if (!a || a.status !== 'booked' || a.startsAt.getTime() <= this.clock.now().getTime()) return;
+    const patient = await m.findOneByOrFail(Patient, { id: a.patientId });
+    if (!patient.contactConsent || patient.contactPreference === 'none' || patient.careStatus !== 'active') return;
+    const clinic = await m.findOneByOrFail(Clinic, { id: a.clinicId });
+    const when = localParts(a.startsAt, clinic.timeZone);
+    if (patient.contactPreference === 'email' && patient.email) {
+      await this.outbox.add(tx, {
+        clinicId: a.clinicId,
+        recipientAddress: patient.email,
+        subject: `Your appointment at ${clinic.name} on ${when.date} at ${when.time}`,
+        body: [
+          `Dear ${patient.firstName},`,
+          `this is a reminder of your treatment appointment at ${clinic.name} on ${when.date} at ${when.time} (${clinic.timeZone}).`,
+          'Please arrange for an adult to take you home afterwards: you must not drive until the next day, after a night’s sleep.',
+          'If you cannot come, please call the clinic.',
+        ].join('\n\n'),
+      });
+    } else if (patient.contactPreference === 'phone' && patient.phone) {
+      await this.followUps.create(tx, {
+        clinicId: a.clinicId,
+        patientId: a.patientId,
+        kind: 'appointment-reminder-call',
+        subjectType: 'appointment',
+        subjectId: a.id,
+        title: `Call ${patient.firstName} ${patient.lastName} (${patient.phone}) about the appointment on ${when.date} at ${when.time}`,
+        dueAt: this.clock.now(),
+        assigneeRole: 'admin',
+      });
+    }
   }
 
   /** The clinic's day per chair: appointments, their sessions, and the free time within opening hours. */

@@ -78,6 +78,14 @@ export class ClinicSettings {
   @Column({ name: 'phq9_after_induction_hours', type: 'integer', array: true, default: () => "'{24,168,672}'" })
   phq9AfterInductionHours!: number[];
 
+  /** Consent expiry: a reminder task this many days before (clinical-rules.md section 7: 30). */
+  @Column({ name: 'consent_expiry_reminder_days', type: 'integer', default: 30 })
+  consentExpiryReminderDays!: number;
+
+  /** Patient appointment reminders this many hours before (issue 6: 24 h). */
+  @Column({ name: 'appointment_reminder_hours', type: 'integer', default: 24 })
+  appointmentReminderHours!: number;
+
   @Column({ type: 'jsonb' })
   sources!: Record<string, string>;
 

@@ -1,10 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, IsNull, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, TransactionRunner, type Actor } from '#platform';
+import { AuditService, DomainError, TransactionRunner, type Actor, type FieldProblem } from '#platform';
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import type { ThresholdSet } from '../protocols/protocol-definition.js';
-import { ClinicSettings, WEEKDAYS, type EscalationSettings, type OpeningHours } from './clinic-settings.entity.js';
+import { ClinicSettings, WEEKDAYS } from './clinic-settings.entity.js';
 import { mergeThresholds, type ThresholdOverrides } from './thresholds.js';
+
+/** What administrators edit at PATCH /clinic-settings. */
+const EDITABLE = [
+  'escalation',
+  'appointmentTurnoverMin',
+  'openingHours',
+  'checkInCallAfterHours',
+  'remsFormDueDays',
+  'remsFormEscalateDays',
+  'phq9AfterInductionHours',
+  'consentExpiryReminderDays',
+  'appointmentReminderHours',
+] as const;
+type Editable = (typeof EDITABLE)[number];
+export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };
+
+/** Rules across fields (single-field ranges are the request DTO's). */
+export function settingsProblems(next: Pick<ClinicSettings, Editable>, changes: ClinicSettingsChanges): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  if (changes.openingHours !== undefined) problems.push(...openingHoursProblems(changes.openingHours));
+  if (next.escalation.allAnesthesiologistsAfterMin <= next.escalation.sessionAnesthesiologistAfterMin)
+    problems.push({ field: 'escalation.allAnesthesiologistsAfterMin', message: 'must come after sessionAnesthesiologistAfterMin' });
+  // Spravato REMS: the Patient Monitoring Form is due within 7 days of the session (LABEL); a clinic may ask for it sooner.
+  if (next.remsFormDueDays > 7)
+    problems.push({ field: 'remsFormDueDays', message: 'the REMS form is due within 7 days (label); it cannot be later' });
+  if (next.remsFormEscalateDays >= next.remsFormDueDays)
+    problems.push({ field: 'remsFormEscalateDays', message: 'must come before remsFormDueDays' });
+  const hours = next.phq9AfterInductionHours;
+  if (hours.some((h, i) => i > 0 && h <= (hours[i - 1] ?? 0)))
+    problems.push({ field: 'phq9AfterInductionHours', message: 'must be increasing, without repeats' });
+  return problems;
+}
 
 @Injectable()
 export class ClinicSettingsService {
@@ -14,35 +46,22 @@ export class ClinicSettingsService {
     private readonly audit: AuditService,
   ) {}
 
-  /** Administrators: alert escalation times and chair turnover (thresholds are the anesthesiologists', at /thresholds). */
-  async edit(
-    actor: Actor,
-    changes: { escalation?: EscalationSettings; appointmentTurnoverMin?: number; openingHours?: unknown },
-    reason: string,
-  ): Promise<ClinicSettings> {
-    if (changes.openingHours !== undefined) {
-      const problems = openingHoursProblems(changes.openingHours);
-      if (problems.length) throw DomainError.validation(problems);
-    }
-    if (changes.escalation && changes.escalation.allAnesthesiologistsAfterMin <= changes.escalation.sessionAnesthesiologistAfterMin)
-      throw DomainError.validation([
-        { field: 'escalation.allAnesthesiologistsAfterMin', message: 'must come after sessionAnesthesiologistAfterMin' },
-      ]);
+  /**
+   * Administrators: alert escalation times, chair turnover, opening hours and the follow-up timings
+   * (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
+   */
+  async edit(actor: Actor, changes: ClinicSettingsChanges, reason: string): Promise<ClinicSettings> {
     return this.transactions.run(async (tx) => {
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`clinic-settings:${actor.clinicId}`]);
       const current = await this.forClinic(actor.clinicId, tx.manager);
-      const next = {
-        escalation: changes.escalation ?? current.escalation,
-        appointmentTurnoverMin: changes.appointmentTurnoverMin ?? current.appointmentTurnoverMin,
-        openingHours: (changes.openingHours as OpeningHours | undefined) ?? current.openingHours,
-      };
+      const edited = Object.fromEntries(Object.entries(changes).filter(([k, v]) => v !== undefined && EDITABLE.includes(k as Editable)));
+      const before = Object.fromEntries(EDITABLE.map((k) => [k, current[k]])) as Pick<ClinicSettings, Editable>;
+      const next = { ...before, ...edited } as Pick<ClinicSettings, Editable>;
+      const problems = settingsProblems(next, changes);
+      if (problems.length) throw DomainError.validation(problems);
       const sources = {
         ...current.sources,
-        ...Object.fromEntries(
-          Object.entries(changes)
-            .filter(([, v]) => v !== undefined)
-            .map(([k]) => [k, `edited by the clinic: ${reason}`]),
-        ),
+        ...Object.fromEntries(Object.keys(edited).map((k) => [k, `edited by the clinic: ${reason}`])),
       };
       if (current.clinicId === null) {
         await tx.manager.insert(ClinicSettings, {
@@ -63,15 +82,7 @@ export class ClinicSettingsService {
         action: 'clinic-settings.edit',
         resourceType: 'clinic',
         resourceId: actor.clinicId,
-        changes: {
-          before: {
-            escalation: current.escalation,
-            appointmentTurnoverMin: current.appointmentTurnoverMin,
-            openingHours: current.openingHours,
-          },
-          after: next,
-          reason,
-        },
+        changes: { before, after: next, reason },
       });
       return this.forClinic(actor.clinicId, tx.manager);
     });

@@ -44,6 +44,9 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.DeliverNotification)
   async deliver(): Promise<void> {}
+
+  @JobHandler(JobName.AppointmentReminder)
+  async remind(): Promise<void> {}
 }
 
 @Injectable()

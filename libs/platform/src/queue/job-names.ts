@@ -29,6 +29,8 @@ export enum JobName {
   FollowUpEscalate = 'follow-up-escalate',
   /** Send one outbox message by SMTP. */
   DeliverNotification = 'deliver-notification',
+  /** The day before an appointment: remind the patient the way they chose, if they agreed to it. */
+  AppointmentReminder = 'appointment-reminder',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -48,6 +50,7 @@ export interface JobPayloads {
   [JobName.FollowUpDue]: PendingWorkJob;
   [JobName.FollowUpEscalate]: PendingWorkJob;
   [JobName.DeliverNotification]: PendingWorkJob;
+  [JobName.AppointmentReminder]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
@@ -61,6 +64,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.FollowUpDue]: QueueName.FollowUps,
   [JobName.FollowUpEscalate]: QueueName.FollowUps,
   [JobName.DeliverNotification]: QueueName.Notifications,
+  [JobName.AppointmentReminder]: QueueName.FollowUps,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
@@ -73,7 +77,8 @@ export type PendingWorkKind =
   | JobName.RemsBpCheck
   | JobName.FollowUpDue
   | JobName.FollowUpEscalate
-  | JobName.DeliverNotification;
+  | JobName.DeliverNotification
+  | JobName.AppointmentReminder;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
   JobName.ExpireRefreshToken,
   JobName.VitalsOverdue,
@@ -84,6 +89,7 @@ export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>
   JobName.FollowUpDue,
   JobName.FollowUpEscalate,
   JobName.DeliverNotification,
+  JobName.AppointmentReminder,
 ]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */
