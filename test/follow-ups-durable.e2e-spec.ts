@@ -37,7 +37,7 @@ withRedis('follow-ups on a durable queue', () => {
     worker = await spawnWorker(env);
     s = await clinicWithStaff(t.runtime.dataSource, t.http);
     patientId = (await createPatient(t.http, s.token.nurse)).id;
-  }, 60000);
+  }, 90_000);
   afterAll(async () => {
     await worker.kill('SIGTERM');
     await t.close();
@@ -88,7 +88,7 @@ withRedis('follow-ups on a durable queue', () => {
     );
     expect(perTask).toHaveLength(1000);
     expect(new Set(perTask.map((r) => r.n))).toEqual(new Set([1])); // one administrator, one email each
-  });
+  }, 120_000); // two worker start-ups from source and 1,000 rows: slow when the machine is busy
 
   it('a follow-up rescheduled or cancelled before its time never fires at its old time', async () => {
     await schedule(2, () => 1500, 'moved');

@@ -1,5 +1,6 @@
 import type { Job } from 'bullmq';
-import { JobDispatcher, JobName, localParts, zonedTimeToUtc } from '../libs/platform/src/index.js';
+import { FollowUpsService } from '../libs/clinic/src/index.js';
+import { JobDispatcher, JobName, localParts, TransactionRunner, zonedTimeToUtc } from '../libs/platform/src/index.js';
 import { MovableClock, ownDatabase, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
 import { consentForm, consentedPatient } from './support/sessions.js';
@@ -323,6 +324,41 @@ describe('maintenance, reminders and follow-up timings', () => {
         .expect(400);
       expect(res.body.details).toEqual([expect.objectContaining({ field: 'contactPreference' })]);
     });
+  });
+
+  it('a task still open a day after it came due escalates to the administrators; a moved one escalates later', async () => {
+    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+    const create = (dueAt: Date) =>
+      t.app
+        .get(TransactionRunner)
+        .run((tx) =>
+          t.app
+            .get(FollowUpsService)
+            .create(tx, { clinicId: a.clinic.id, patientId, kind: 'check-in-call-24h', title: 'Call', dueAt, assigneeRole: 'nurse' }),
+        );
+    const escalation = async (id: string) =>
+      (
+        await q<{ due_at: Date }>(`SELECT due_at FROM pending_work WHERE kind = $1 AND subject_id = $2 AND status = 'pending'`, [
+          JobName.FollowUpEscalate,
+          id,
+        ])
+      )[0]?.due_at;
+    const task = await create(clock.now());
+    expect(new Date(await escalation(task.id)).getTime() - task.dueAt.getTime()).toBe(24 * 3600_000);
+    const admins = await q<{ n: number }>(`SELECT count(*)::int AS n FROM users WHERE clinic_id = $1 AND role = 'admin' AND active`, [
+      a.clinic.id,
+    ]);
+    minutes(25 * 60);
+    await dispatch(JobName.FollowUpEscalate, task.id);
+    const told = await q<{ subject: string }>(`SELECT subject FROM notifications WHERE body LIKE $1 AND subject LIKE 'Vigil: overdue%'`, [
+      `%Follow-up ${task.id}.%`,
+    ]);
+    expect(told.map((x) => x.subject)).toEqual(Array(admins[0].n).fill('Vigil: overdue: check in call 24h'));
+    // A task moved before its time takes its escalation along.
+    const later = await create(new Date(clock.now().getTime() + 2 * 3600_000));
+    const dueAt = new Date(clock.now().getTime() + 5 * 3600_000);
+    await post(`/follow-ups/${later.id}/reschedule`, a.token.nurse, { dueAt: dueAt.toISOString() }).expect(200);
+    expect(new Date(await escalation(later.id)).getTime()).toBe(dueAt.getTime() + 24 * 3600_000);
   });
 
   it('a signed consent gets its expiry reminder 30 days before; re-signing replaces it', async () => {

@@ -38,7 +38,7 @@ export async function spawnWorker(env: Record<string, string>): Promise<VigilPro
       await exited;
     },
   };
-  const deadline = Date.now() + 30000;
+  const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the worker exited during start-up:\n${printed}`);
     const ok = await fetch(`http://127.0.0.1:${port}/health`)
@@ -48,5 +48,5 @@ export async function spawnWorker(env: Record<string, string>): Promise<VigilPro
     await new Promise((r) => setTimeout(r, 200));
   }
   await proc.kill();
-  throw new Error(`the worker did not become healthy within 30 s:\n${printed}`);
+  throw new Error(`the worker did not become healthy within 60 s:\n${printed}`);
 }

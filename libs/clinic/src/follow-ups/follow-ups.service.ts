@@ -68,6 +68,9 @@ const view = (f: FollowUp): FollowUpView => ({
   createdAt: f.createdAt.toISOString(),
 });
 
+/** A task still open this long after it came due is escalated to the administrators (a clinic choice, not a clinical figure). */
+export const OVERDUE_ESCALATION_HOURS = 24;
+
 /** Tasks for the clinic's staff (clinical-rules.md section 7). Administrators see their own tasks only (api.md). */
 @Injectable()
 export class FollowUpsService {
@@ -91,7 +94,8 @@ export class FollowUpsService {
         ...input,
         subjectType: input.subjectType ?? null,
         subjectId: input.subjectId ?? null,
-        escalateAt: input.escalateAt ?? null,
+        // Overdue tasks escalate: at the time given (REMS form: day 5), else a day after they came due.
+        escalateAt: input.escalateAt ?? new Date(input.dueAt.getTime() + OVERDUE_ESCALATION_HOURS * 3600_000),
         status: due ? 'due' : 'pending',
       }),
     );
@@ -113,10 +117,15 @@ export class FollowUpsService {
       const task = await this.lockOpen(tx, actor, id);
       const before = task.dueAt;
       const due = dueAt.getTime() <= this.clock.now().getTime();
-      Object.assign(task, { dueAt, status: due ? 'due' : 'pending' });
+      // The escalation keeps its distance from the due time.
+      const escalateAt =
+        task.escalateAt && !task.escalatedAt ? new Date(dueAt.getTime() + (task.escalateAt.getTime() - before.getTime())) : task.escalateAt;
+      Object.assign(task, { dueAt, escalateAt, status: due ? 'due' : 'pending' });
       await tx.manager.save(task);
       if (due) await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);
       else await this.pendingWork.schedule(tx, { kind: JobName.FollowUpDue, subjectId: id, dueAt, clinicId: task.clinicId });
+      if (escalateAt && !task.escalatedAt)
+        await this.pendingWork.schedule(tx, { kind: JobName.FollowUpEscalate, subjectId: id, dueAt: escalateAt, clinicId: task.clinicId });
       await this.audit.record(tx, {
         action: 'follow-up.reschedule',
         resourceType: 'follow-up',
@@ -186,8 +195,10 @@ export class FollowUpsService {
   async escalate(work: PendingWork, tx: Tx): Promise<void> {
     const task = await tx.manager.findOneBy(FollowUp, { id: work.subjectId });
     if (!task || task.status === 'done' || task.status === 'cancelled' || task.escalatedAt) return;
-    await tx.manager.update(FollowUp, { id: task.id }, { escalatedAt: this.clock.now() });
-    await this.tell(tx, task, 'admin', `Vigil: overdue soon: ${task.kind.replace(/-/g, ' ')}`);
+    const now = this.clock.now();
+    await tx.manager.update(FollowUp, { id: task.id }, { escalatedAt: now });
+    const overdue = task.dueAt.getTime() <= now.getTime();
+    await this.tell(tx, task, 'admin', `Vigil: ${overdue ? 'overdue' : 'overdue soon'}: ${task.kind.replace(/-/g, ' ')}`);
   }
 
   /** An email in the outbox for every active user of `role` in the task's clinic. */
