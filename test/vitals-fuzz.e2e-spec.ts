@@ -219,7 +219,7 @@ describe('vitals endpoints under random input, and threshold layers', () => {
       .send({ openingHours: hours, reason: 'new hours' })
       .expect(200);
     expect(saved.body.openingHours).toEqual(hours);
-    const other = await t.http.get(`${api}/clinic-settings`).set(bearer(s.token.nurse)).expect(200);
+    const other = await t.http.get(`${api}/clinic-settings`).set(bearer(s.token.admin)).expect(200);
     expect(other.body).toMatchObject({
       clinicEdited: false,
       escalation: { sessionAnesthesiologistAfterMin: 2, allAnesthesiologistsAfterMin: 5 },

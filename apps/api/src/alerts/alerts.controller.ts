@@ -68,14 +68,22 @@ export class AlertsController {
       'X-Request-Id': String(request.id),
     });
     raw.write(': connected\n\n');
+    // Listen for the hang-up before subscribing: a client gone during the subscription must not leave it (and its heartbeat) behind.
+    let closed = false;
+    let release = () => void (closed = true);
+    request.raw.on('close', () => release());
     const unsubscribe = await this.stream.subscribe(actor.clinicId, lastEventId ?? null, (events) => {
       for (const e of events) raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`);
     });
+    if (closed) {
+      unsubscribe();
+      return;
+    }
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-    request.raw.on('close', () => {
+    release = () => {
       clearInterval(heartbeat);
       unsubscribe();
-    });
+    };
   }
 
   @Post(':id/acknowledge')

@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { ClinicSettingsService, type ClinicSettings } from '#clinic';
-import { AnyRole, Roles, type Actor } from '#platform';
+import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { OptionalNotNull } from '../http/dto.js';
 
@@ -153,7 +153,7 @@ export class ClinicSettingsController {
   constructor(private readonly settings: ClinicSettingsService) {}
 
   @Get()
-  @AnyRole()
+  @Roles('admin')
   @ApiOkResponse({ type: ClinicSettingsDto })
   async get(@CurrentActor() actor: Actor): Promise<ClinicSettingsDto> {
     return view(await this.settings.forClinic(actor.clinicId));
