@@ -366,11 +366,14 @@ describe('maintenance, reminders and follow-up timings', () => {
     const [first] = await q<{ id: string; expires_at: Date }>(`SELECT id, expires_at FROM patient_consents WHERE patient_id = $1`, [
       patientId,
     ]);
-    const [task] = await q<{ due_at: Date; status: string }>(
-      `SELECT due_at, status FROM follow_ups WHERE subject_id = $1 AND kind = 'consent-expiry'`,
+    const [task] = await q<{ due_at: Date; status: string; title: string }>(
+      `SELECT due_at, status, title FROM follow_ups WHERE subject_id = $1 AND kind = 'consent-expiry'`,
       [first.id],
     );
     expect(task.status).toBe('pending');
+    expect(task.title).toBe(
+      `The ketamine-off-label consent expires on ${localParts(new Date(first.expires_at), TZ).date}: arrange re-consent`,
+    );
     expect(new Date(first.expires_at).getTime() - new Date(task.due_at).getTime()).toBe(30 * DAY);
     const formId = await consentForm(t.http, a);
     await post(`/patients/${patientId}/consents`, a.token.nurse, {

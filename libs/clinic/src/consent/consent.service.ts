@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, DomainError, ErrorCode, TransactionRunner, User, type Actor } from '#platform';
+import { AuditService, Clinic, Clock, DomainError, ErrorCode, localDate, TransactionRunner, User, type Actor } from '#platform';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { PatientsService } from '../patients/patients.service.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
@@ -251,13 +251,14 @@ export class ConsentService {
             { status: 'cancelled', note: `a new ${form.kind} consent was signed`, by: actor.userId },
           );
       const reminderDays = (await this.settings.forClinic(actor.clinicId, m)).consentExpiryReminderDays;
+      const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
       await this.followUps.create(tx, {
         clinicId: actor.clinicId,
         patientId,
         kind: 'consent-expiry',
         subjectType: 'consent',
         subjectId: consent.id,
-        title: `The ${form.kind} consent expires on ${consent.expiresAt.toISOString().slice(0, 10)}: arrange re-consent`,
+        title: `The ${form.kind} consent expires on ${localDate(consent.expiresAt, clinic.timeZone)}: arrange re-consent`,
         dueAt: new Date(Math.max(consent.expiresAt.getTime() - reminderDays * 86_400_000, now.getTime())),
         assigneeRole: 'admin',
       });
