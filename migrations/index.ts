@@ -11,6 +11,7 @@ import { FollowUpTimings1795305559441 } from './1795305559441-FollowUpTimings.js
 import { SessionsVitalsAlerts1795299554592 } from './1795299554592-SessionsVitalsAlerts.js';
 
 import { MaintenanceRemindersContact1795307568988 } from './1795307568988-MaintenanceRemindersContact.js';
+import { FollowUpOverdueEscalation1795309532239 } from './1795309532239-FollowUpOverdueEscalation.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   NotificationCursor1795303859083,
   FollowUpTimings1795305559441,
   MaintenanceRemindersContact1795307568988,
+  FollowUpOverdueEscalation1795309532239,
 ];

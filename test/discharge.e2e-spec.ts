@@ -2,7 +2,7 @@ import type { Job } from 'bullmq';
 import { JobDispatcher, JobName, localParts } from '../libs/platform/src/index.js';
 import { MovableClock, ownDatabase, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
-import { consentForm, consentedPatient } from './support/sessions.js';
+import { consentForm, consentedPatient, dischargedIvSession } from './support/sessions.js';
 
 const api = '/api/v1';
 
@@ -418,22 +418,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     await t.runtime.dataSource.query(`UPDATE appointments SET status = 'completed' WHERE id = ANY($1)`, [
       appointments.slice(0, 5).map((x) => x.id),
     ]);
-    const s = (
-      await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard', appointmentId: appointments[5].id }).expect(201)
-    ).body as { id: string };
-    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
-    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
-      transportHome: 'escort',
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
-    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, lotNumber: 'L' }).expect(200);
-    minutes(40);
-    await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
-    minutes(30);
-    await readyToGo(s.id);
-    await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(200);
+    await dischargedIvSession(t.http, a, clock, { patientId, appointmentId: appointments[5].id });
 
     const tasks = await t.runtime.dataSource.query(
       `SELECT kind, due_at FROM follow_ups WHERE patient_id = $1 AND kind = 'phq9-after-induction' ORDER BY due_at`,

@@ -3,7 +3,7 @@ import { FollowUpsService } from '../libs/clinic/src/index.js';
 import { JobDispatcher, JobName, localParts, TransactionRunner, zonedTimeToUtc } from '../libs/platform/src/index.js';
 import { MovableClock, ownDatabase, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
-import { consentForm, consentedPatient } from './support/sessions.js';
+import { consentForm, consentedPatient, dischargedIvSession } from './support/sessions.js';
 
 const api = '/api/v1';
 const TZ = 'America/New_York'; // the factories' clinic zone
@@ -32,15 +32,6 @@ describe('maintenance, reminders and follow-up timings', () => {
   const post = (path: string, token: string, body: object = {}) => t.http.post(`${api}${path}`).set(bearer(token)).send(body);
   const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.runtime.dataSource.query<T[]>(sql, params);
   const minutes = (m: number) => clock.advanceDays(m / (24 * 60));
-  const vitals = () => ({
-    measuredAt: clock.now().toISOString(),
-    source: 'manual',
-    systolic: 124,
-    diastolic: 78,
-    heartRate: 72,
-    spo2: 98,
-    moaas: 5,
-  });
 
   /** A weekday (the clinic is open Monday to Friday) at least `days` ahead, as the clinic's local date. */
   function weekdayAhead(days: number): string {
@@ -62,37 +53,7 @@ describe('maintenance, reminders and follow-up timings', () => {
     );
   }
 
-  /** The whole session for an appointment, discharged after its observation. */
-  async function sessionFor(patientId: string, appointmentId: string): Promise<void> {
-    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard', appointmentId }).expect(201)).body as {
-      id: string;
-    };
-    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
-    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
-      transportHome: 'escort',
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
-    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, lotNumber: 'L' }).expect(200);
-    minutes(40);
-    await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
-    minutes(30);
-    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
-    await post(`/sessions/${s.id}/observation-checks`, a.token.nurse, {
-      dissociation: 'resolved',
-      nausea: 'none',
-      oriented: true,
-      gait: 'steady',
-    }).expect(201);
-    await post(`/sessions/${s.id}/discharge`, a.token.nurse, {
-      alertAndOriented: true,
-      walksSteadily: true,
-      nauseaControlled: true,
-      escortConfirmed: true,
-      drivingInstructionGiven: true,
-    }).expect(200);
-  }
+  const sessionFor = (patientId: string, appointmentId: string) => dischargedIvSession(t.http, a, clock, { patientId, appointmentId });
 
   /** A patient whose 6-session induction series just ended (the first five marked done, the last one run). */
   async function afterInduction(
@@ -403,6 +364,7 @@ describe('maintenance, reminders and follow-up timings', () => {
       [{ phq9AfterInductionHours: [0] }, 'phq9AfterInductionHours'],
       [{ appointmentReminderHours: 0 }, 'appointmentReminderHours'],
       [{ consentExpiryReminderDays: 'soon' }, 'consentExpiryReminderDays'],
+      [{ followUpOverdueEscalationHours: 0 }, 'followUpOverdueEscalationHours'],
     ])('%j is refused, naming %s', async (body, field) => {
       const res = await patch({ ...body, reason: 'testing limits' }).expect(400);
       expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
@@ -415,6 +377,7 @@ describe('maintenance, reminders and follow-up timings', () => {
         appointmentReminderHours: 48,
         checkInCallAfterHours: 20,
         phq9AfterInductionHours: [24, 168, 336, 672],
+        followUpOverdueEscalationHours: 12,
         reason: 'front desk needs more time',
       }).expect(200);
       expect(res.body).toMatchObject({
@@ -422,6 +385,7 @@ describe('maintenance, reminders and follow-up timings', () => {
         appointmentReminderHours: 48,
         checkInCallAfterHours: 20,
         phq9AfterInductionHours: [24, 168, 336, 672],
+        followUpOverdueEscalationHours: 12,
         remsFormDueDays: 7,
       });
       expect(res.body.sources.consentExpiryReminderDays).toBe('edited by the clinic: front desk needs more time');

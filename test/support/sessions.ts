@@ -80,3 +80,35 @@ export async function readySession(
 }
 
 export const startBody = { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'LOT-2026-11' };
+
+/**
+ * A whole IV session (0.5 mg/kg over 40 min) from creation to discharge after 30 minutes of
+ * observation, with every criterion met; `clock` is moved through it. Returns the session id.
+ */
+export async function dischargedIvSession(
+  http: TestAgent,
+  staff: Staff,
+  clock: { now(): Date; advanceDays(days: number): void },
+  input: { patientId: string; appointmentId?: string },
+): Promise<string> {
+  const post = (path: string, body: object, status: number) =>
+    ok<{ id: string }>(http.post(`${api}${path}`).set(bearer(staff.token.nurse)).send(body), status, path);
+  const minutes = (m: number) => clock.advanceDays(m / (24 * 60));
+  const reading = () => ({ ...vitals(), measuredAt: clock.now().toISOString(), systolic: 124 });
+  const { id } = await post('/sessions', { ...input, protocol: 'ketamine-iv-standard' }, 201);
+  await post(`/sessions/${id}/check-in`, {}, 200);
+  await post(`/sessions/${id}/pre-checks`, { transportHome: 'escort', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' }, 200);
+  await post(`/sessions/${id}/vitals`, reading(), 201);
+  await post(`/sessions/${id}/start`, { doseMgPerKg: 0.5, lotNumber: 'L' }, 200);
+  minutes(40);
+  await post(`/sessions/${id}/end-dosing`, {}, 200);
+  minutes(30);
+  await post(`/sessions/${id}/vitals`, reading(), 201);
+  await post(`/sessions/${id}/observation-checks`, { dissociation: 'resolved', nausea: 'none', oriented: true, gait: 'steady' }, 201);
+  await post(
+    `/sessions/${id}/discharge`,
+    { alertAndOriented: true, walksSteadily: true, nauseaControlled: true, escortConfirmed: true, drivingInstructionGiven: true },
+    200,
+  );
+  return id;
+}

@@ -110,6 +110,16 @@ export class EditClinicSettingsDto {
   @Min(1)
   @Max(168)
   appointmentReminderHours?: number;
+  @ApiPropertyOptional({
+    description: 'hours after a follow-up came due before it escalates to the administrators (default 24)',
+    minimum: 1,
+    maximum: 336,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(336)
+  followUpOverdueEscalationHours?: number;
 
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
@@ -125,6 +135,8 @@ export class ClinicSettingsDto {
   @ApiProperty({ type: [Number], description: 'PHQ-9 after the last induction session (24, 168, 672)' }) phq9AfterInductionHours!: number[];
   @ApiProperty({ description: 'consent expiry reminder, days before (section 7: 30)' }) consentExpiryReminderDays!: number;
   @ApiProperty({ description: 'patient appointment reminder, hours before (24)' }) appointmentReminderHours!: number;
+  @ApiProperty({ description: 'an open follow-up escalates this many hours after it came due (24)' })
+  followUpOverdueEscalationHours!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the clinic threshold layer (edited at /thresholds)' })
   thresholds!: object;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) sources!: Record<string, string>;
@@ -141,6 +153,7 @@ const view = (s: ClinicSettings): ClinicSettingsDto => ({
   phq9AfterInductionHours: s.phq9AfterInductionHours,
   consentExpiryReminderDays: s.consentExpiryReminderDays,
   appointmentReminderHours: s.appointmentReminderHours,
+  followUpOverdueEscalationHours: s.followUpOverdueEscalationHours,
   thresholds: s.thresholds,
   sources: s.sources,
   clinicEdited: s.clinicId !== null,

@@ -53,6 +53,9 @@ const view = (a: Assessment): AssessmentView => ({
 });
 
 /** Outcome measures (clinical-rules.md section 5): scored here, never trusted from the client. */
+const points = (rows: Assessment[], instrument: Instrument) =>
+  rows.filter((r) => r.instrument === instrument).map((r) => ({ at: r.administeredAt, total: r.total }));
+
 @Injectable()
 export class AssessmentsService {
   constructor(
@@ -99,13 +102,7 @@ export class AssessmentsService {
       if (a.instrument === 'PHQ9' || a.instrument === 'GAD7') {
         // A relapse signal after induction proposes the next maintenance session earlier (section 5).
         const rows = await m.find(Assessment, { where: { patientId, instrument: a.instrument }, order: { administeredAt: 'ASC' } });
-        const [first] = await m.query<{ at: Date | null }[]>(`SELECT min(dosing_started_at) AS at FROM sessions WHERE patient_id = $1`, [
-          patientId,
-        ]);
-        const summary = summarize(
-          rows.map((r) => ({ at: r.administeredAt, total: r.total })),
-          first?.at ?? null,
-        );
+        const summary = summarize(points(rows, a.instrument), await this.firstSessionAt(m, patientId));
         if (summary.relapse && summary.latest?.at.getTime() === a.administeredAt.getTime())
           await this.scheduling.bringMaintenanceForward(tx, actor, patientId, `${a.instrument === 'PHQ9' ? 'PHQ-9' : 'GAD-7'} ${a.total}`);
       }
@@ -156,21 +153,24 @@ export class AssessmentsService {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
       await this.audit.record(tx, { action: 'patient.outcomes.read', resourceType: 'patient', resourceId: patientId });
       const rows = await tx.manager.find(Assessment, { where: { patientId }, order: { administeredAt: 'ASC' } });
-      const [first] = await tx.manager.query<{ at: Date | null }[]>(
-        `SELECT min(dosing_started_at) AS at FROM sessions WHERE patient_id = $1`,
-        [patientId],
-      );
-      const firstSessionAt = first?.at ?? null;
-      const points = (i: Instrument) => rows.filter((r) => r.instrument === i).map((r) => ({ at: r.administeredAt, total: r.total }));
+      const firstSessionAt = await this.firstSessionAt(tx.manager, patientId);
       const cssrs = rows.filter((r) => r.instrument === 'CSSRS');
       return {
         firstSessionAt: firstSessionAt?.toISOString() ?? null,
-        PHQ9: summarize(points('PHQ9'), firstSessionAt),
-        GAD7: summarize(points('GAD7'), firstSessionAt),
-        CADSS6: summarize(points('CADSS6'), firstSessionAt),
+        PHQ9: summarize(points(rows, 'PHQ9'), firstSessionAt),
+        GAD7: summarize(points(rows, 'GAD7'), firstSessionAt),
+        CADSS6: summarize(points(rows, 'CADSS6'), firstSessionAt),
         CSSRS: cssrs.length ? view(cssrs[cssrs.length - 1]) : null,
       };
     });
+  }
+
+  /** When the patient's first dose was given: the baseline is the last score before it (section 5). */
+  private async firstSessionAt(m: EntityManager, patientId: string): Promise<Date | null> {
+    const [first] = await m.query<{ at: Date | null }[]>(`SELECT min(dosing_started_at) AS at FROM sessions WHERE patient_id = $1`, [
+      patientId,
+    ]);
+    return first?.at ?? null;
   }
 
   /** A high-risk C-SSRS screener no anesthesiologist has reviewed yet, whatever came after it (pre-session gate). */

@@ -18,6 +18,7 @@ import {
   type Role,
   type Tx,
 } from '#platform';
+import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
 import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
 
 export interface NewFollowUp {
@@ -68,9 +69,6 @@ const view = (f: FollowUp): FollowUpView => ({
   createdAt: f.createdAt.toISOString(),
 });
 
-/** A task still open this long after it came due is escalated to the administrators (a clinic choice, not a clinical figure). */
-export const OVERDUE_ESCALATION_HOURS = 24;
-
 /** Tasks for the clinic's staff (clinical-rules.md section 7). Administrators see their own tasks only (api.md). */
 @Injectable()
 export class FollowUpsService {
@@ -81,6 +79,7 @@ export class FollowUpsService {
     private readonly clock: Clock,
     private readonly pendingWork: PendingWorkService,
     private readonly outbox: NotificationOutbox,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   /**
@@ -89,13 +88,16 @@ export class FollowUpsService {
    */
   async create(tx: Tx, input: NewFollowUp): Promise<FollowUp> {
     const due = input.dueAt.getTime() <= this.clock.now().getTime();
+    const escalateAfterHours = input.escalateAt
+      ? 0
+      : (await this.settings.forClinic(input.clinicId, tx.manager)).followUpOverdueEscalationHours;
     const task = await tx.manager.save(
       tx.manager.create(FollowUp, {
         ...input,
         subjectType: input.subjectType ?? null,
         subjectId: input.subjectId ?? null,
-        // Overdue tasks escalate: at the time given (REMS form: day 5), else a day after they came due.
-        escalateAt: input.escalateAt ?? new Date(input.dueAt.getTime() + OVERDUE_ESCALATION_HOURS * 3600_000),
+        // Overdue tasks escalate: at the time given (REMS form: day 5), else the clinic's hours after they came due.
+        escalateAt: input.escalateAt ?? new Date(input.dueAt.getTime() + escalateAfterHours * 3600_000),
         status: due ? 'due' : 'pending',
       }),
     );

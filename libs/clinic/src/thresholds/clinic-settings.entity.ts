@@ -82,6 +82,10 @@ export class ClinicSettings {
   @Column({ name: 'consent_expiry_reminder_days', type: 'integer', default: 30 })
   consentExpiryReminderDays!: number;
 
+  /** A follow-up still open this many hours after it came due is escalated to the administrators (CLINIC: 24). */
+  @Column({ name: 'follow_up_overdue_escalation_hours', type: 'integer', default: 24 })
+  followUpOverdueEscalationHours!: number;
+
   /** Patient appointment reminders this many hours before (issue 6: 24 h). */
   @Column({ name: 'appointment_reminder_hours', type: 'integer', default: 24 })
   appointmentReminderHours!: number;

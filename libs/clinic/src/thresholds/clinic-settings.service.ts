@@ -17,6 +17,7 @@ const EDITABLE = [
   'phq9AfterInductionHours',
   'consentExpiryReminderDays',
   'appointmentReminderHours',
+  'followUpOverdueEscalationHours',
 ] as const;
 type Editable = (typeof EDITABLE)[number];
 export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };
