@@ -34,16 +34,17 @@ const NAME = 200;
 const NOTE = 2000;
 
 export class EmergencyContactDto {
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(NAME) name?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(40) phone?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(100) relationship?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(NAME) name?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(40) phone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(100) relationship?: string | null;
 }
 
 class DemographicsDto {
-  @ApiPropertyOptional({ nullable: true, enum: SEXES }) @OptionalNotNull() @IsIn(SEXES) sex?: Sex;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(40) phone?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsEmail({ require_tld: false }) @MaxLength(320) email?: string | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(500) address?: string | null;
+  @ApiPropertyOptional({ enum: SEXES }) @OptionalNotNull() @IsIn(SEXES) sex?: Sex;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(40) phone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsEmail({ require_tld: false }) @MaxLength(320) email?:
+    string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) address?: string | null;
 
   @ApiPropertyOptional({ type: EmergencyContactDto, nullable: true })
   @IsOptional()
@@ -52,7 +53,7 @@ class DemographicsDto {
   @Type(() => EmergencyContactDto)
   emergencyContact?: EmergencyContactDto | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 100, maximum: 250 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 100, maximum: 250 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @MaxDecimals(1)
@@ -187,18 +188,18 @@ export class PatientPageDto {
 export class ScreeningAnswerDto {
   @ApiProperty({ enum: SCREENING_CODES }) @IsIn(SCREENING_CODES) item!: string;
   @ApiProperty() @IsBoolean() present!: boolean;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(NOTE) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(NOTE) note?: string | null;
 }
 
 export class AllergyDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(NAME) substance!: string;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(500) reaction?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(500) reaction?: string | null;
 }
 
 export class MedicationDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(NAME) name!: string;
   @ApiProperty({ enum: MEDICATION_CLASSES }) @IsIn(MEDICATION_CLASSES) drugClass!: MedicationClass;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) dose?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) dose?: string | null;
 }
 
 export class RecordScreeningDto {

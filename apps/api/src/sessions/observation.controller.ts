@@ -13,17 +13,18 @@ export class ObservationCheckDto {
   @IsTimestamp()
   checkedAt?: string;
   @ApiProperty({ enum: ['resolved', 'present'] }) @IsIn(['resolved', 'present']) dissociation!: 'resolved' | 'present';
-  @ApiPropertyOptional({ nullable: true, minimum: 0, maximum: 24 }) @IsOptional() @IsInt() @Min(0) @Max(24) cadss6Total?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 24 }) @IsOptional() @IsInt() @Min(0) @Max(24) cadss6Total?:
+    number | null;
   @ApiPropertyOptional({ enum: ['none', 'controlled', 'uncontrolled'], nullable: true })
   @IsOptional()
   @IsIn(['none', 'controlled', 'uncontrolled'])
   nausea?: 'none' | 'controlled' | 'uncontrolled' | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsBoolean() oriented?: boolean | null;
+  @ApiPropertyOptional({ type: Boolean, nullable: true }) @IsOptional() @IsBoolean() oriented?: boolean | null;
   @ApiPropertyOptional({ enum: ['steady', 'unsteady', 'not-assessed'], nullable: true })
   @IsOptional()
   @IsIn(['steady', 'unsteady', 'not-assessed'])
   gait?: 'steady' | 'unsteady' | 'not-assessed' | null;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
 }
 
 export class ObservationCheckResultDto {
@@ -60,9 +61,12 @@ export class DischargeDto {
   @ApiProperty() @IsBoolean() nauseaControlled!: boolean;
   @ApiProperty({ description: 'a responsible adult escort or transport home' }) @IsBoolean() escortConfirmed!: boolean;
   @ApiProperty({ description: 'told not to drive until the next day after sleep' }) @IsBoolean() drivingInstructionGiven!: boolean;
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
   @ApiPropertyOptional({
+    type: 'integer',
     nullable: true,
+    minimum: 0,
+    maximum: 600,
     description: 'esketamine REMS: minutes from the first device when the patient would have been ready without the 2-hour minimum',
   })
   @IsOptional()

@@ -64,12 +64,12 @@ export class CheckInDto extends TransitionDto {
 export class PreChecksDto extends TransitionDto {
   @ApiProperty({ enum: ['escort', 'arranged-transport', 'none'] }) @IsIn(['escort', 'arranged-transport', 'none']) transportHome!:
     'escort' | 'arranged-transport' | 'none';
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(200) escortName?: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'esketamine: no food 2 h before (label)' })
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) escortName?: string | null;
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'esketamine: no food 2 h before (label)' })
   @IsOptional()
   @IsTimestamp()
   lastFoodAt?: string | null;
-  @ApiPropertyOptional({ format: 'date-time', nullable: true, description: 'esketamine: no liquids 30 min before (label)' })
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'esketamine: no liquids 30 min before (label)' })
   @IsOptional()
   @IsTimestamp()
   lastLiquidsAt?: string | null;
@@ -82,7 +82,7 @@ export class PreChecksDto extends TransitionDto {
   @ApiProperty({ enum: ['negative', 'low-risk', 'high-risk', 'not-taken'] })
   @IsIn(['negative', 'low-risk', 'high-risk', 'not-taken'])
   cssrsScreener!: 'negative' | 'low-risk' | 'high-risk' | 'not-taken';
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
   @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() anesthesiologistUserId?: string;
 }
 
@@ -160,19 +160,42 @@ export class VitalReadingDto {
   @MaxLength(100)
   deviceId?: string;
 
-  @ApiPropertyOptional({ minimum: 40, maximum: 300 }) @IsOptional() @IsInt() @apply(...range('systolic')) systolic?: number | null;
-  @ApiPropertyOptional({ minimum: 20, maximum: 200 }) @IsOptional() @IsInt() @apply(...range('diastolic')) diastolic?: number | null;
-  @ApiPropertyOptional({ minimum: 20, maximum: 300 }) @IsOptional() @IsInt() @apply(...range('heartRate')) heartRate?: number | null;
-  @ApiPropertyOptional({ minimum: 50, maximum: 100 }) @IsOptional() @IsInt() @apply(...range('spo2')) spo2?: number | null;
-  @ApiPropertyOptional({ minimum: 0, maximum: 80 }) @IsOptional() @IsInt() @apply(...range('respiratoryRate')) respiratoryRate?:
-    number | null;
-  @ApiPropertyOptional({ minimum: 30, maximum: 45 })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 40, maximum: 300 })
+  @IsOptional()
+  @IsInt()
+  @apply(...range('systolic'))
+  systolic?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 20, maximum: 200 })
+  @IsOptional()
+  @IsInt()
+  @apply(...range('diastolic'))
+  diastolic?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 20, maximum: 300 })
+  @IsOptional()
+  @IsInt()
+  @apply(...range('heartRate'))
+  heartRate?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 50, maximum: 100 })
+  @IsOptional()
+  @IsInt()
+  @apply(...range('spo2'))
+  spo2?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 80 })
+  @IsOptional()
+  @IsInt()
+  @apply(...range('respiratoryRate'))
+  respiratoryRate?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 30, maximum: 45 })
   @IsOptional()
   @IsNumber({ allowNaN: false, allowInfinity: false })
   @MaxDecimals(1)
   @apply(...range('temperatureC'))
   temperatureC?: number | null;
-  @ApiPropertyOptional({ minimum: 0, maximum: 5 }) @IsOptional() @IsInt() @apply(...range('moaas')) moaas?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 5 })
+  @IsOptional()
+  @IsInt()
+  @apply(...range('moaas'))
+  moaas?: number | null;
 }
 
 export class VitalsBatchDto {
@@ -193,5 +216,5 @@ export class EmergencyDto {
   @IsIn(CRISIS_SYMPTOMS, { each: true })
   symptoms!: CrisisSymptom[];
 
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
 }
