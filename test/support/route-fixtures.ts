@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import type TestAgent from 'supertest/lib/agent.js';
+import { localParts, zonedTimeToUtc } from '../../libs/platform/src/index.js';
+import { API } from './api-contract.js';
+import { bearer, createPatient, type Staff } from './factories.js';
+import { consentForm, consentedPatient, readySession, startBody, vitals } from './sessions.js';
+
+/*
+ * The records every route of the API can be called on (a patient, a consent, a chair, an
+ * appointment, sessions in several states, alerts, follow-up tasks), a valid body for the routes
+ * that take one, and the URL of a route filled in with them. Shared by the authorization matrix
+ * and the OpenAPI fuzzing.
+ */
+
+export const PROTOCOL = 'ketamine-iv-standard';
+
+export interface Fixtures {
+  /** our rows, by the collection segment before `{id}` */
+  byCollection: Record<string, string>;
+  /** our rows, by path parameter name (other than `id`) */
+  byParam: Record<string, string>;
+  patientId: string;
+  formId: string;
+  chairId: string;
+  startsAt: string;
+  day: string;
+  highBaselineSessionId: string;
+  /** in dosing, with the two alerts and the emergency below */
+  alertSessionId: string;
+  criticalAlertId: string;
+  emergencyAlertId: string;
+  clinicalTaskId: string;
+  /** a fresh follow-up task assigned to the administrators (a consent withdrawal's) */
+  schedulingTask(): Promise<string>;
+  /** every id of our clinic, for the leak check */
+  ours: string[];
+}
+
+export interface Call {
+  /** path parameters; default: our row of the collection the parameter follows */
+  params?: (fx: Fixtures) => Promise<Record<string, string>> | Record<string, string>;
+  /** query string, sent by every caller */
+  query?: (fx: Fixtures) => Record<string, string | number>;
+  /**
+   * A valid body. Another clinic sends it, so that its request reaches the record lookup; the
+   * roles send `{}` (the guard answers before validation) unless `bodyForAll`.
+   */
+  body?: (fx: Fixtures) => object;
+  bodyForAll?: boolean;
+  /**
+   * The valid body names records of our clinic: another clinic must be answered exactly as for
+   * ids that exist nowhere (never 2xx). A record named in the path answers 404.
+   */
+  bodyRefs?: boolean;
+}
+
+export const now = () => new Date().toISOString();
+export const soon = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
+
+export const CALLS: Record<string, Call> = {
+  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic' }) },
+  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199' }) },
+  'POST /api/v1/patients/{id}/weights': { body: () => ({ value: 71, unit: 'kg' }) },
+  'POST /api/v1/patients/{id}/contraindications/acknowledge': { body: () => ({ note: 'reviewed with the patient' }) },
+  'GET /api/v1/patients/{id}/dose-calculation': { query: () => ({ protocol: PROTOCOL, mgPerKg: 0.5 }) },
+  'POST /api/v1/patients/{id}/consents': {
+    body: (fx) => ({ formId: fx.formId, signedAt: now(), signedByName: 'Ana Souza', method: 'in-person' }),
+  },
+  'POST /api/v1/patients/{id}/consents/{consentId}/withdraw': { body: () => ({ reason: 'changed her mind' }) },
+  'PATCH /api/v1/consent-forms/{id}': { body: () => ({ title: 'Retitled' }) },
+  'PATCH /api/v1/protocols/{key}': { body: () => ({ reason: 'matrix check', durationMin: 40 }) },
+  'POST /api/v1/follow-ups/{id}/complete': { body: () => ({ note: 'called the patient' }) },
+  'POST /api/v1/follow-ups/{id}/reschedule': { body: () => ({ dueAt: soon() }) },
+  'POST /api/v1/follow-ups/{id}/cancel': { body: () => ({ reason: 'not needed' }) },
+  'POST /api/v1/sessions': { bodyRefs: true, body: (fx) => ({ patientId: fx.patientId, protocol: PROTOCOL }) },
+  'POST /api/v1/sessions/{id}/pre-checks': {
+    body: () => ({ transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' }),
+  },
+  'POST /api/v1/sessions/{id}/start': { body: () => startBody },
+  'POST /api/v1/sessions/{id}/pause': { body: () => ({ reason: 'patient asked' }) },
+  'POST /api/v1/sessions/{id}/rate': { body: () => ({ rateMlPerH: 40, reason: 'nausea' }) },
+  'POST /api/v1/sessions/{id}/abort': { body: () => ({ reason: 'patient asked' }) },
+  'POST /api/v1/sessions/{id}/cancel': { body: () => ({ reason: 'patient asked' }) },
+  'POST /api/v1/sessions/{id}/vitals': { body: () => vitals() },
+  'POST /api/v1/sessions/{id}/vitals/batch': { body: () => ({ readings: [vitals()] }) },
+  'POST /api/v1/sessions/{id}/emergency': { body: () => ({ symptoms: ['chest-pain'] }) },
+  'POST /api/v1/sessions/{id}/observation-checks': { body: () => ({ dissociation: 'resolved' }) },
+  'POST /api/v1/sessions/{id}/adverse-events': {
+    body: () => ({ kind: 'nausea-vomiting', severity: 'mild', onsetAt: now(), actionTaken: 'ondansetron 4 mg', outcome: 'resolved' }),
+  },
+  'POST /api/v1/sessions/{id}/attest-vitals': { body: () => ({ reason: 'acceptable for this patient' }) },
+  'POST /api/v1/sessions/{id}/discharge': {
+    body: () => ({
+      alertAndOriented: true,
+      walksSteadily: true,
+      nauseaControlled: true,
+      escortConfirmed: true,
+      drivingInstructionGiven: true,
+    }),
+  },
+  'POST /api/v1/patients/{id}/assessments': {
+    body: () => ({ instrument: 'PHQ9', items: [0, 0, 0, 0, 0, 0, 0, 0, 0], administeredAt: now() }),
+  },
+  'POST /api/v1/patients/{id}/assessments/{assessmentId}/review': { body: () => ({ note: 'safety plan made' }) },
+  'PATCH /api/v1/chairs/{id}': { body: () => ({ name: `Chair ${randomUUID().slice(0, 8)}` }) },
+  'POST /api/v1/appointments': {
+    bodyRefs: true,
+    body: (fx) => ({ patientId: fx.patientId, chairId: fx.chairId, protocol: PROTOCOL, startsAt: fx.startsAt }),
+  },
+  'GET /api/v1/appointments': { query: () => ({ from: now(), to: new Date(Date.now() + 30 * 86_400_000).toISOString() }) },
+  'POST /api/v1/appointments/{id}/cancel': { body: () => ({ reason: 'patient asked' }) },
+  'POST /api/v1/appointments/{id}/no-show': { body: () => ({ reason: 'did not come' }) },
+  'POST /api/v1/appointments/{id}/move': { body: (fx) => ({ startsAt: fx.startsAt }) },
+  'POST /api/v1/patients/{id}/discharge-from-care': { body: () => ({ reason: 'moved away' }) },
+  'POST /api/v1/patients/{id}/series': { body: (fx) => ({ protocol: PROTOCOL, startDate: fx.day, preferredTime: '09:00' }) },
+  'GET /api/v1/schedule': { query: (fx) => ({ date: fx.day }) },
+  'POST /api/v1/alerts/{id}/resolve': { body: () => ({ note: 'repeated; settled' }) },
+  'PUT /api/v1/patients/{id}/thresholds': { body: () => ({ thresholds: {}, reason: 'no overrides needed' }) },
+};
+
+/**
+ * Routes whose answer depends on the record, not only on the route: each is called again on
+ * the record that decides it, and checked against the row that names that case.
+
+/** POST or GET a fixture; anything but the expected status fails the set-up. */
+export async function fixturePost<T = { id: string }>(
+  http: TestAgent,
+  path: string,
+  token: string,
+  body: object,
+  status = 201,
+): Promise<T> {
+  const res = await http.post(`${API}${path}`).set(bearer(token)).send(body);
+  if (res.status !== status) throw new Error(`fixture ${path} answered ${res.status}: ${res.text}`);
+  return res.body as T;
+}
+
+export async function fixtureGet<T>(http: TestAgent, path: string, token: string): Promise<T> {
+  const res = await http.get(`${API}${path}`).set(bearer(token));
+  if (res.status !== 200) throw new Error(`fixture ${path} answered ${res.status}: ${res.text}`);
+  return res.body as T;
+}
+
+/** The clinic's Tuesday one to two weeks ahead, and 10:00 on it (inside the default opening hours). */
+export function nextTuesday(timeZone: string, fromDays = 7): { day: string; startsAt: string } {
+  let day = '';
+  for (let d = fromDays; d < fromDays + 8 && !day; d++) {
+    const p = localParts(new Date(Date.now() + d * 86_400_000), timeZone);
+    if (p.weekday === 'tue') day = p.date;
+  }
+  return { day, startsAt: zonedTimeToUtc(day, '10:00', timeZone).toISOString() };
+}
+
+/** One record of every kind in the staff's clinic (about three seconds of requests). */
+export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures> {
+  const post = <T = { id: string }>(path: string, token: string, body: object, status = 201) =>
+    fixturePost<T>(http, path, token, body, status);
+  const get = <T>(path: string, token: string) => fixtureGet<T>(http, path, token);
+  const nurse = a.token.nurse;
+  const doc = a.token.anesthesiologist;
+  const { day, startsAt } = nextTuesday(a.clinic.timeZone);
+
+  // One after the other: consent forms of a kind are numbered per clinic.
+  const patientId = await consentedPatient(http, a);
+  const formId = await consentForm(http, a);
+  const chair = await post('/chairs', a.token.admin, { name: 'Chair 1' });
+  const sessionId = await readySession(http, a);
+  const highBaselineSessionId = await readySession(http, a, { baseline: { systolic: 150, diastolic: 95 } });
+  const alertSessionId = await readySession(http, a);
+  const consents = await get<Array<{ id: string }>>(`/patients/${patientId}/consents`, nurse);
+  const appointment = await post('/appointments', a.token.admin, { patientId, chairId: chair.id, protocol: PROTOCOL, startsAt });
+  // PHQ-9 item 9 above 0: a suicide-risk review task for the anesthesiologists (a clinical task).
+  const assessment = await post(`/patients/${patientId}/assessments`, nurse, {
+    instrument: 'PHQ9',
+    items: [1, 1, 1, 1, 0, 0, 0, 0, 1],
+    administeredAt: now(),
+  });
+
+  // A session in dosing with a critical (systolic 185) and a warning (diastolic 100) alert, and an emergency.
+  await post(`/sessions/${alertSessionId}/start`, nurse, startBody, 200);
+  const spike = await post<{ alerts: Array<{ id: string; level: string }> }>(
+    `/sessions/${alertSessionId}/vitals`,
+    nurse,
+    vitals({ systolic: 185, diastolic: 100, heartRate: 96 }),
+  );
+  const alertOf = (level: string) => {
+    const found = spike.alerts.find((x) => x.level === level);
+    if (!found) throw new Error(`no ${level} alert: ${JSON.stringify(spike)}`);
+    return found.id;
+  };
+  const emergency = await post(`/sessions/${alertSessionId}/emergency`, nurse, { symptoms: ['sudden-severe-headache'] });
+
+  const tasks = await get<{ items: Array<{ id: string; subjectId: string }> }>('/follow-ups?limit=200', doc);
+  const clinicalTask = tasks.items.find((x) => x.subjectId === assessment.id);
+  if (!clinicalTask) throw new Error('no suicide-risk review task');
+
+  const schedulingTask = async (): Promise<string> => {
+    const p = await createPatient(http, nurse);
+    const consent = await post(`/patients/${p.id}/consents`, nurse, {
+      formId,
+      signedAt: now(),
+      signedByName: 'Ana Souza',
+      method: 'in-person',
+    });
+    await post(`/patients/${p.id}/consents/${consent.id}/withdraw`, nurse, { reason: 'changed her mind' }, 200);
+    const list = await get<{ items: Array<{ id: string; subjectId: string }> }>('/follow-ups?limit=200', a.token.admin);
+    const task = list.items.find((x) => x.subjectId === consent.id);
+    if (!task) throw new Error('no consent-withdrawn task for the administrators');
+    return task.id;
+  };
+  const adminTaskId = await schedulingTask();
+
+  const fx: Fixtures = {
+    byCollection: {
+      users: a.nurse.id,
+      patients: patientId,
+      'consent-forms': formId,
+      'follow-ups': adminTaskId,
+      sessions: sessionId,
+      chairs: chair.id,
+      appointments: appointment.id,
+      alerts: alertOf('warning'),
+    },
+    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL },
+    patientId,
+    formId,
+    chairId: chair.id,
+    startsAt,
+    day,
+    highBaselineSessionId,
+    alertSessionId,
+    criticalAlertId: alertOf('critical'),
+    emergencyAlertId: emergency.id,
+    clinicalTaskId: clinicalTask.id,
+    schedulingTask,
+    ours: [],
+  };
+  fx.ours = [
+    a.clinic.id,
+    a.nurse.id,
+    a.anesthesiologist.id,
+    a.admin.id,
+    ...Object.values(fx.byCollection),
+    consents[0].id,
+    assessment.id,
+    highBaselineSessionId,
+    alertSessionId,
+    fx.criticalAlertId,
+    fx.emergencyAlertId,
+    fx.clinicalTaskId,
+  ];
+  return fx;
+}
+
+/**
+ * The path of a route (`/api/v1/sessions/{id}/start`) with its parameters filled in: `given`
+ * first, else our row of the collection an `{id}` follows, else the row named by the parameter,
+ * else an id that exists nowhere.
+ */
+export function pathOf(path: string, fx: Fixtures, given: Record<string, string> = {}): string {
+  const segments = path.split('/');
+  return segments
+    .map((segment, i) => {
+      const param = /^\{(\w+)\}$/.exec(segment)?.[1];
+      if (!param) return segment;
+      return given[param] ?? (param === 'id' ? fx.byCollection[segments[i - 1]] : fx.byParam[param]) ?? randomUUID();
+    })
+    .join('/');
+}
