@@ -53,14 +53,14 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   const metrics = app.get(Metrics);
   const log = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
-    request.vigil = { requestId: String(request.id), ip: request.ip };
+    request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true };
     request.startedAt = process.hrtime.bigint();
     void reply.header('X-Request-Id', String(request.id));
     done();
   });
   // The body is parsed between onRequest and preHandler; enter the context where the handler runs.
   fastify.addHook('preHandler', (request, _reply, done) => {
-    requestContext.run(request.vigil ?? { requestId: String(request.id) }, done);
+    requestContext.run(request.vigil ?? { requestId: String(request.id), interactive: true }, done);
   });
   fastify.addHook('onResponse', (request: FastifyRequest, reply, done) => {
     const seconds = Number(process.hrtime.bigint() - (request.startedAt ?? process.hrtime.bigint())) / 1e9;

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { QueryFailedError } from 'typeorm';
+import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
 import { DomainError, ErrorCode, type ErrorDetail } from '#platform';
 
 export interface ErrorBody {
@@ -21,9 +21,18 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   429: ErrorCode.RateLimited,
 };
 
-/** PostgreSQL refused a connection or went away: answer 503 quickly, never hang. */
+/** PostgreSQL refused a connection, went away or did not answer in time: answer 503 quickly, never hang. */
 const UNAVAILABLE =
-  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|timeout exceeded when trying to connect|Connection terminated|the database system is (starting up|shutting down)|terminating connection/i;
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|timeout exceeded when trying to connect|Connection terminated|the database system is (starting up|shutting down|in recovery mode)|terminating connection|Client has encountered a connection error/i;
+/** Connection failures by code: the network's, the data source's deadline, PostgreSQL's own (admin shutdown, crash, cannot connect now). */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'VIGIL_DB_NO_ANSWER', '57P01', '57P02', '57P03']);
+
+function databaseUnavailable(err: unknown): boolean {
+  // The connection broke between two queries of a transaction: TypeORM released it, the next query finds it gone.
+  if (err instanceof QueryRunnerAlreadyReleasedError || err instanceof QueryRunnerProviderAlreadyReleasedError) return true;
+  const e = err as { code?: string; message?: string };
+  return UNAVAILABLE_CODES.has(e.code ?? '') || UNAVAILABLE.test(e.message ?? '');
+}
 
 /** Turns any error into api.md's error shape. Unknown errors become a bare 500; the log has the rest. */
 export function toErrorBody(err: unknown, requestId: string, logger: Logger): { body: ErrorBody; headers: Record<string, string> } {
@@ -83,7 +92,7 @@ export function toErrorBody(err: unknown, requestId: string, logger: Logger): { 
     if (code === '23P01') return { body: body(409, ErrorCode.Conflict, 'Conflicts with an existing record'), headers: {} };
     if (code === '40001' || code === '40P01') return { body: body(409, ErrorCode.Conflict, 'Concurrent change; try again'), headers: {} };
   }
-  if (UNAVAILABLE.test(e.message ?? '') || e.code === 'ECONNREFUSED' || e.code === '57P01' || e.code === '57P03') {
+  if (databaseUnavailable(err)) {
     logger.error(`database unavailable: ${e.message ?? String(err)}`);
     return {
       body: body(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; try again shortly'),

@@ -15,6 +15,8 @@ export interface RequestContext {
   requestId: string;
   ip?: string;
   actor?: Actor;
+  /** Someone waits for the answer (an HTTP request): database calls give up quickly rather than hang. */
+  interactive?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestContext>();
