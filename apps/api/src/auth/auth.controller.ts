@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { AnyRole, AuthService, Public, UsersService, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { LoginDto, RefreshDto, SessionTokensDto, UserDto } from './auth.dto.js';
@@ -26,8 +27,8 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokensDto })
-  refresh(@Body() body: RefreshDto): Promise<SessionTokensDto> {
-    return this.auth.refresh(body.refreshToken);
+  refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<SessionTokensDto> {
+    return this.auth.refresh(body.refreshToken, request);
   }
 
   /** Ends this login: its refresh tokens stop working. */

@@ -6,6 +6,7 @@ import { AuthService, DomainError, PUBLIC_KEY, ROLES_KEY, requestContext, type A
 /**
  * Guarded by default: a route is open only with @Public; otherwise it needs a valid access token
  * and a role its @Roles lists. A route with neither is refused (and fails the route-walk test).
+ * A refused token is audited by AuthService.authenticate (no header at all is not a token: 401 only).
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -21,7 +22,7 @@ export class AuthGuard implements CanActivate {
     const header = request.headers.authorization;
     const token = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
     if (!token) throw DomainError.unauthenticated();
-    const actor = await this.auth.authenticate(token);
+    const actor = await this.auth.authenticate(token, request);
     request.actor = actor;
     requestContext.setActor(actor);
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { AuditService } from '../audit/audit.service.js';
+import { AuditService, requestLine, type RefusalRecord, type RefusedRequest } from '../audit/audit.service.js';
 import { Clock } from '../clock/clock.js';
 import { VigilConfig } from '../config/vigil-config.js';
 import { requestContext, type Actor, type Role } from '../context/request-context.js';
@@ -15,6 +15,7 @@ import type { PendingWork } from '../queue/pending-work.entity.js';
 import { PendingWorkService } from '../queue/pending-work.service.js';
 import { dummyHash, verifyPassword } from './password.js';
 import { RefreshToken } from './refresh-token.entity.js';
+import { claimedIdentity, headerRefusal, verifyRefusal, type AccessRefusalReason } from './token-refusal.js';
 import { hashSecret, newRefreshSecret, parseRefreshToken, sameHash, type AccessClaims } from './tokens.js';
 import { User } from './user.entity.js';
 
@@ -56,16 +57,21 @@ export function toPublicUser(u: User): PublicUser {
 
 const actorOf = (u: User): Actor => ({ userId: u.id, clinicId: u.clinicId, role: u.role });
 
-/** A refusal decided inside a transaction whose audit row must still commit. */
+/**
+ * A refusal decided inside a transaction, which still commits (with the audit rows written in it).
+ * `audit` is the row of a refused token that changed nothing: written after the transaction, on
+ * its own and coalesced (AuditService.recordRefusal).
+ */
 class Refusal {
-  constructor(readonly error: DomainError) {}
+  constructor(
+    readonly error: DomainError,
+    readonly audit?: RefusalRecord,
+  ) {}
 }
 
-async function settle<T>(outcome: Promise<T | Refusal>): Promise<T> {
-  const value = await outcome;
-  if (value instanceof Refusal) throw value.error;
-  return value;
-}
+const invalidAccess = () => DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
+const invalidRefresh = (message = 'Refresh token is not valid') => DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, message);
+const inactive = () => DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated');
 
 @Injectable()
 export class AuthService {
@@ -103,7 +109,7 @@ export class AuthService {
       .getOne();
     // Unknown emails are checked against a dummy hash so both answers take as long.
     const valid = await verifyPassword(found?.passwordHash ?? (await dummyHash()), password);
-    return settle(
+    return this.settle(
       this.transactions.run(async (tx) => {
         const user = found
           ? await tx.manager
@@ -139,7 +145,7 @@ export class AuthService {
         }
         if (!user.active) {
           await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'inactive' } });
-          return new Refusal(DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated'));
+          return new Refusal(inactive());
         }
         await tx.manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
         user.lastLoginAt = now;
@@ -149,47 +155,68 @@ export class AuthService {
     );
   }
 
-  async refresh(token: string): Promise<SessionTokens> {
+  /**
+   * Every refusal is audited. A token whose secret does not check out names no one (at most the
+   * user its row id points to, as `claimed`); a genuine one that is revoked, expired or replayed is
+   * filed under its user and clinic, as the reuse that revokes a login always was.
+   */
+  async refresh(token: string, request?: RefusedRequest): Promise<SessionTokens> {
+    const line = requestLine(request);
+    const unverified = (reason: string, error: DomainError, sub?: string) =>
+      new Refusal(error, {
+        action: 'auth.refresh',
+        resourceType: 'user',
+        reason,
+        verified: false,
+        details: { ...line, ...(sub ? { claimed: { sub } } : {}) },
+      });
     const parsed = parseRefreshToken(token);
-    if (!parsed) throw DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is not valid');
-    return settle(
+    if (!parsed) return this.settle<SessionTokens>(unverified('malformed', invalidRefresh()));
+    return this.settle(
       this.transactions.run(async (tx) => {
         const row = await tx.manager
           .createQueryBuilder(RefreshToken, 't')
           .setLock('pessimistic_write')
           .where('t.id = :id', { id: parsed.id })
           .getOne();
-        if (!row || !row.tokenHash || !sameHash(row.tokenHash, hashSecret(parsed.secret))) {
-          return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is not valid'));
-        }
+        if (!row) return unverified('unknown', invalidRefresh());
+        // Scrubbed once expired: the secret can no longer be checked.
+        if (!row.tokenHash) return unverified('expired', invalidRefresh(), row.userId);
+        if (!sameHash(row.tokenHash, hashSecret(parsed.secret))) return unverified('bad_secret', invalidRefresh(), row.userId);
         const user = await tx.manager.findOneByOrFail(User, { id: row.userId });
         const base = { resourceType: 'user', resourceId: user.id, clinicId: user.clinicId, actor: actorOf(user) };
+        const refused = (reason: string, details: Record<string, unknown> = {}): RefusalRecord => ({
+          ...base,
+          action: 'auth.refresh',
+          reason,
+          verified: true,
+          details: { familyId: row.familyId, ...line, ...details },
+        });
         const now = this.clock.now();
         if (row.revokedAt) {
           if (row.revokedReason === 'rotated') {
-            // Someone presents a token that was already exchanged: assume it was stolen.
-            await this.revokeFamily(tx, row.familyId, 'reused');
-            await this.audit.record(tx, {
-              ...base,
-              action: 'auth.refresh',
-              outcome: 'denied',
-              changes: { reason: 'reuse', familyId: row.familyId },
-            });
-            return new Refusal(
-              DomainError.unauthenticated(
-                ErrorCode.RefreshTokenReused,
-                'Refresh token was already used; every session of this login is revoked',
-              ),
+            // Someone presents a token that was already exchanged: assume it was stolen. The first
+            // replay revokes the login, audited with it; later ones find nothing left to revoke.
+            const reused = DomainError.unauthenticated(
+              ErrorCode.RefreshTokenReused,
+              'Refresh token was already used; every session of this login is revoked',
             );
+            if ((await this.revokeFamily(tx, row.familyId, 'reused')) === 0) return new Refusal(reused, refused('reuse'));
+            await this.audit.recordRefusalIn(tx, refused('reuse'));
+            return new Refusal(reused);
           }
-          return new Refusal(DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, 'Refresh token is revoked'));
+          return new Refusal(invalidRefresh('Refresh token is revoked'), refused('revoked', { revokedReason: row.revokedReason }));
         }
         if (row.expiresAt <= now) {
-          return new Refusal(DomainError.unauthenticated(ErrorCode.TokenExpired, 'Refresh token has expired; log in again'));
+          return new Refusal(
+            DomainError.unauthenticated(ErrorCode.TokenExpired, 'Refresh token has expired; log in again'),
+            refused('expired'),
+          );
         }
         if (!user.active) {
           await this.revokeFamily(tx, row.familyId, 'deactivated');
-          return new Refusal(DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated'));
+          await this.audit.recordRefusalIn(tx, refused('inactive'));
+          return new Refusal(inactive());
         }
         await tx.manager.update(RefreshToken, { id: row.id }, { revokedAt: now, revokedReason: 'rotated' });
         await this.audit.record(tx, { ...base, action: 'auth.refresh', outcome: 'success', changes: { familyId: row.familyId } });
@@ -230,30 +257,46 @@ export class AuthService {
 
   /**
    * The signed-in user of an access token, as the database knows them now: a deactivated account
-   * is refused and a changed role applies at once, not when the token expires.
+   * is refused and a changed role applies at once, not when the token expires. Every refusal is
+   * audited (`auth.access`, coalesced): `request` gives the row its method and route.
    */
-  async authenticate(token: string): Promise<Actor> {
-    const claimed = this.verifyAccessToken(token);
-    const rows: Array<{ role: Role; clinic_id: string; active: boolean }> = await this.dataSource.query(
-      'SELECT role, clinic_id, active FROM users WHERE id = $1',
-      [claimed.userId],
-    );
-    const user = rows[0];
-    if (!user || !user.active) throw DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated');
-    return { userId: claimed.userId, clinicId: user.clinic_id, role: user.role };
-  }
-
-  verifyAccessToken(token: string): Actor {
+  async authenticate(token: string, request?: RefusedRequest): Promise<Actor> {
+    const refuse = async (reason: AccessRefusalReason, signed: boolean, error: DomainError, details: Record<string, unknown> = {}) => {
+      const claimed = claimedIdentity(token);
+      // Only a Vigil signature makes the claims the user and clinic of the row; otherwise they stay claims.
+      await this.audit.recordRefusal({
+        action: 'auth.access',
+        resourceType: 'user',
+        reason,
+        verified: signed,
+        resourceId: claimed?.sub,
+        clinicId: claimed?.clinicId,
+        details: { ...requestLine(request), claimed, ...details },
+      });
+      return error;
+    };
+    const early = headerRefusal(token);
+    if (early) throw await refuse(early.reason, false, invalidAccess(), early.alg ? { alg: early.alg } : {});
     let claims: AccessClaims;
     try {
       claims = this.jwt.verify<AccessClaims>(token, { algorithms: ['HS256'] });
     } catch (err) {
-      if ((err as Error).name === 'TokenExpiredError')
-        throw DomainError.unauthenticated(ErrorCode.TokenExpired, 'Access token has expired; refresh it');
-      throw DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
+      const { reason, signed } = verifyRefusal(err as Error);
+      const error =
+        reason === 'expired'
+          ? DomainError.unauthenticated(ErrorCode.TokenExpired, 'Access token has expired; refresh it')
+          : invalidAccess();
+      throw await refuse(reason, signed, error);
     }
-    if (claims.typ !== 'access') throw DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
-    return { userId: claims.sub, clinicId: claims.clinicId, role: claims.role as Role };
+    if (claims.typ !== 'access') throw await refuse('wrong_token_type', true, invalidAccess());
+    const rows: Array<{ role: Role; clinic_id: string; active: boolean }> = await this.dataSource.query(
+      'SELECT role, clinic_id, active FROM users WHERE id = $1',
+      [claims.sub],
+    );
+    const user = rows[0];
+    if (!user) throw await refuse('unknown_user', true, inactive());
+    if (!user.active) throw await refuse('inactive', true, inactive());
+    return { userId: claims.sub, clinicId: user.clinic_id, role: user.role };
   }
 
   /** Scrubs the stored hash of a refresh token once it has expired: nothing left to steal. */
@@ -286,13 +329,23 @@ export class AuthService {
     };
   }
 
-  private async revokeFamily(tx: Tx, familyId: string, reason: string): Promise<void> {
-    await tx.manager
+  /** How many tokens it revoked: none when the family was already ended. */
+  private async revokeFamily(tx: Tx, familyId: string, reason: string): Promise<number> {
+    const result = await tx.manager
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ revokedAt: () => 'now()', revokedReason: reason })
       .where('family_id = :familyId AND revoked_at IS NULL', { familyId })
       .execute();
+    return result.affected ?? 0;
+  }
+
+  /** The value of a unit of work, or its refusal thrown once the transaction is over (and its token audited). */
+  private async settle<T>(outcome: T | Refusal | Promise<T | Refusal>): Promise<T> {
+    const value = await outcome;
+    if (!(value instanceof Refusal)) return value;
+    if (value.audit) await this.audit.recordRefusal(value.audit);
+    throw value.error;
   }
 
   private async rateLimited(ip: string | null): Promise<boolean> {
