@@ -20,6 +20,7 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
 };
 
 export const QUEUE_HANDLES = Symbol('QUEUE_HANDLES');
+const QUEUE_ERROR_LOG_INTERVAL_MS = 10_000;
 
 export function queueHandlesProvider() {
   return {
@@ -34,7 +35,18 @@ export function queueHandlesProvider() {
 export class JobQueue {
   private readonly logger = new Logger('JobQueue');
 
-  constructor(@Inject(QUEUE_HANDLES) private readonly queues: Map<QueueName, Queue>) {}
+  constructor(@Inject(QUEUE_HANDLES) private readonly queues: Map<QueueName, Queue>) {
+    // Without a listener BullMQ prints every reconnection failure to the console; once a queue is
+    // unreachable, say so once per interval in the log (jobs wait in PostgreSQL; the sweeper re-adds them).
+    let lastWarnedAt = 0;
+    for (const queue of queues.values()) {
+      queue.on('error', (err: Error) => {
+        if (Date.now() - lastWarnedAt < QUEUE_ERROR_LOG_INTERVAL_MS) return;
+        lastWarnedAt = Date.now();
+        this.logger.warn(`queue backend unreachable (${err.message}); work stays in PostgreSQL until it is back`);
+      });
+    }
+  }
 
   queue(name: QueueName): Queue {
     const queue = this.queues.get(name);
