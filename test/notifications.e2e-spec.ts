@@ -1,31 +1,9 @@
-import { SMTPServer } from 'smtp-server';
+import type { SMTPServer } from 'smtp-server';
 import { freePort } from '../libs/platform/src/index.js';
 import { ownDatabase, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
 import { consentedPatient } from './support/sessions.js';
-
-interface Received {
-  to: string[];
-  subject: string;
-  raw: string;
-}
-
-/** A real SMTP server on loopback that keeps what arrives. */
-function smtp(port: number, inbox: Received[]): Promise<SMTPServer> {
-  const server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        inbox.push({ to: session.envelope.rcptTo.map((r) => r.address), subject: /^Subject: (.*)$/m.exec(raw)?.[1] ?? '', raw });
-        callback();
-      });
-    },
-  });
-  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
-}
+import { smtp, type Received } from './support/smtp.js';
 
 const until = async (what: string, check: () => Promise<boolean> | boolean, ms = 20000): Promise<void> => {
   const end = Date.now() + ms;

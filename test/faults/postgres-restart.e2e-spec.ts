@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, clinicWithStaff, type Staff } from '../support/factories.js';
-import { loadRun, sleep, until, type Answer } from '../support/load.js';
+import { dosingSessions, loadRun, sleep, until, type Answer } from '../support/load.js';
 import { startPrivatePostgres, type PrivatePostgres } from '../support/private-postgres.js';
-import { readySession, startBody, vitals } from '../support/sessions.js';
+import { vitals } from '../support/sessions.js';
 import { testEnv } from '../support/test-env.js';
 
 /** The longest any request may take to answer while PostgreSQL is away. */
@@ -30,11 +30,7 @@ withRedis('PostgreSQL restarted under a vitals load', () => {
     pg = await startPrivatePostgres();
     t = await startTestApp({ DATABASE_URL: await pg.database(), REDIS_URL: testEnv.redisUrl()!, DATABASE_POOL_SIZE: '4' });
     s = await clinicWithStaff(t.runtime.dataSource, t.http);
-    for (let i = 0; i < 4; i++) {
-      const id = await readySession(t.http, s);
-      await t.http.post(`/api/v1/sessions/${id}/start`).set(bearer(s.token.nurse)).send(startBody).expect(200);
-      sessions.push(id);
-    }
+    sessions.push(...(await dosingSessions(t.http, s, 4)));
   }, 60_000);
   afterAll(async () => {
     await t?.close();

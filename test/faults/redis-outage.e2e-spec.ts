@@ -2,9 +2,9 @@ import { FollowUpsService } from '../../libs/clinic/src/index.js';
 import { TransactionRunner } from '../../libs/platform/src/index.js';
 import { ownDatabase, startTestApp, type TestApp } from '../support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from '../support/factories.js';
-import { loadRun, sleep, until } from '../support/load.js';
+import { dosingSessions, loadRun, sleep, until } from '../support/load.js';
 import { startPrivateRedis, type PrivateRedis } from '../support/private-redis.js';
-import { readySession, startBody, vitals } from '../support/sessions.js';
+import { vitals } from '../support/sessions.js';
 import { testEnv } from '../support/test-env.js';
 
 const withRedis = testEnv.redisUrl() ? describe : describe.skip;
@@ -25,11 +25,7 @@ withRedis('Redis killed during a vitals load', () => {
     db = await ownDatabase();
     t = await startTestApp({ REDIS_URL: redis.url, DATABASE_URL: db.url, SWEEPER_INTERVAL_SEC: '1', WORKER_EMBEDDED: 'true' });
     s = await clinicWithStaff(t.runtime.dataSource, t.http);
-    for (let i = 0; i < 4; i++) {
-      const id = await readySession(t.http, s);
-      await t.http.post(`/api/v1/sessions/${id}/start`).set(bearer(s.token.nurse)).send(startBody).expect(200);
-      sessions.push(id);
-    }
+    sessions.push(...(await dosingSessions(t.http, s, 4)));
   }, 60_000);
   afterAll(async () => {
     await t?.close();

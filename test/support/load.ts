@@ -1,3 +1,7 @@
+import type TestAgent from 'supertest/lib/agent.js';
+import { bearer, type Staff } from './factories.js';
+import { readySession, startBody } from './sessions.js';
+
 /** Polls `check` every `everyMs` until it holds; fails naming `what` after `ms`. */
 export async function until(what: string, check: () => Promise<boolean> | boolean, ms = 30_000, everyMs = 100): Promise<void> {
   const end = Date.now() + ms;
@@ -49,4 +53,16 @@ export function loadRun<T>(
       return answers;
     },
   };
+}
+
+/** `n` sessions of the clinic in dosing (IV, started through the API): the chairs a load posts to. */
+export async function dosingSessions(http: TestAgent, staff: Staff, n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const id = await readySession(http, staff);
+    const res = await http.post(`/api/v1/sessions/${id}/start`).set(bearer(staff.token.nurse)).send(startBody);
+    if (res.status !== 200) throw new Error(`start answered ${res.status}: ${JSON.stringify(res.body)}`);
+    ids.push(id);
+  }
+  return ids;
 }

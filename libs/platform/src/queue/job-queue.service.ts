@@ -11,10 +11,20 @@ export interface EnqueueOptions {
   runAt?: Date;
 }
 
-/** Retries with exponential backoff; completed jobs go, failed ones stay visible on the board. */
+/**
+ * Retry delays double from 1 s up to 10 s: plain exponential backoff reached 64 and 128 s, so a
+ * message waited up to two minutes after its SMTP server was back. Workers name it in their settings.
+ */
+export const CAPPED_BACKOFF = 'capped-exponential';
+export const RETRY_DELAY_CAP_MS = 10_000;
+export function cappedBackoff(attemptsMade: number): number {
+  return Math.min(1000 * 2 ** Math.max(0, attemptsMade - 1), RETRY_DELAY_CAP_MS);
+}
+
+/** Retries with capped exponential backoff; completed jobs go, failed ones stay visible on the board. */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: JOB_ATTEMPTS,
-  backoff: { type: 'exponential', delay: 1000 },
+  backoff: { type: CAPPED_BACKOFF },
   removeOnComplete: true,
   removeOnFail: { count: 5000 },
 };
