@@ -1,3 +1,4 @@
+import { createSecretKey } from 'node:crypto';
 import { BullModule } from '@nestjs/bullmq';
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
@@ -39,7 +40,9 @@ export class PlatformModule {
     return {
       module: PlatformModule,
       imports: [
-        JwtModule.register({ secret: runtime.jwtSecret, signOptions: { algorithm: 'HS256' } }),
+        // A key object, not the string: given a string, jsonwebtoken first tries (and fails) to parse it
+        // as a public key on every verification, which cost more CPU than the rest of a request.
+        JwtModule.register({ secret: createSecretKey(Buffer.from(runtime.jwtSecret, 'utf8')), signOptions: { algorithm: 'HS256' } }),
         BullModule.forRoot({ connection: runtime.queue.connection, prefix: runtime.config.QUEUE_PREFIX }),
         BullModule.registerQueue(...Object.values(QueueName).map((name) => ({ name }))),
       ],

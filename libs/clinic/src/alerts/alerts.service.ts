@@ -90,6 +90,19 @@ export class AlertsService {
    * the one still unresolved. A new critical alert schedules its escalations (clinic settings).
    */
   async raiseOrAttach(tx: Tx, r: RaiseAlert): Promise<{ alert: Alert; created: boolean }> {
+    return this.raiseOrAttachReadings(tx, r, r.readingId ? [{ id: r.readingId, message: r.message }] : []);
+  }
+
+  /**
+   * The same for several readings that breach one measure at one level, in one pass (a batch, or
+   * the readings of many requests stored together): they are linked in one statement, the alert
+   * keeps the last one's message, and an acknowledged alert gets one "repeated" event for them.
+   */
+  async raiseOrAttachReadings(
+    tx: Tx,
+    r: Omit<RaiseAlert, 'readingId'>,
+    readings: Array<{ id: string; message: string }>,
+  ): Promise<{ alert: Alert; created: boolean }> {
     const m = tx.manager;
     const inserted: { id: string }[] = await m.query(
       `INSERT INTO alerts (clinic_id, session_id, patient_id, measure, level, status, message, opened_at, opened_by)
@@ -108,12 +121,16 @@ export class AlertsService {
         level: r.level,
       })
       .getOneOrFail();
-    if (r.readingId) {
-      await m.insert(AlertReading, { alertId: alert.id, readingId: r.readingId });
-      alert.readingCount += 1;
-      alert.lastReadingId = r.readingId;
-      if (!created) alert.message = r.message;
-      await m.update(Alert, { id: alert.id }, { readingCount: alert.readingCount, lastReadingId: r.readingId, message: alert.message }); // Acknowledged but not resolved: whoever took it on sees that it is still happening.
+    if (readings.length) {
+      const last = readings[readings.length - 1];
+      await m.insert(
+        AlertReading,
+        readings.map((x) => ({ alertId: alert.id, readingId: x.id })),
+      );
+      alert.readingCount += readings.length;
+      alert.lastReadingId = last.id;
+      if (!created || readings.length > 1) alert.message = last.message;
+      await m.update(Alert, { id: alert.id }, { readingCount: alert.readingCount, lastReadingId: last.id, message: alert.message }); // Acknowledged but not resolved: whoever took it on sees that it is still happening.
       if (!created && alert.status === 'acknowledged') await this.event(tx, alert, 'repeated');
     }
     if (created) {

@@ -28,6 +28,8 @@ const EDITABLE: (keyof ProtocolChanges)[] = [
   'thresholds',
 ];
 
+const VERSION_CACHE_SIZE = 1000;
+
 @Injectable()
 export class ProtocolsService {
   constructor(
@@ -63,13 +65,20 @@ export class ProtocolsService {
 
   /** A protocol version by id, as a session that started on it will ask. */
   async version(clinicId: string, id: string, manager: EntityManager = this.dataSource.manager): Promise<ProtocolVersion> {
+    const cached = this.versions.get(id);
+    if (cached && (cached.clinicId === null || cached.clinicId === clinicId)) return cached;
     const found = await manager
       .createQueryBuilder(ProtocolVersion, 'p')
       .where('p.id = :id AND (p.clinic_id = :clinicId OR p.clinic_id IS NULL)', { id, clinicId })
       .getOne();
     if (!found) throw DomainError.notFound('Protocol version');
+    if (this.versions.size >= VERSION_CACHE_SIZE) this.versions.clear();
+    this.versions.set(id, found);
     return found;
   }
+
+  /** A version is never changed once written (an edit writes the next one): every reading's judge reads it from here. */
+  private readonly versions = new Map<string, ProtocolVersion>();
 
   /**
    * Writes the clinic's next version with the changes; audited with old and new values and the

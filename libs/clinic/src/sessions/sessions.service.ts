@@ -11,6 +11,7 @@ import {
   User,
   type Actor,
   type RuleProblem,
+  type ScheduleWork,
   type Tx,
 } from '#platform';
 import { AssessmentsService } from '../assessments/assessments.service.js';
@@ -329,12 +330,7 @@ export class SessionsService {
 
   /** The next reading is due `everyMin` after `from`; late by more than `graceMin` raises "vitals overdue". */
   async scheduleOverdue(tx: Tx, s: Pick<Session, 'id' | 'clinicId'>, from: Date, everyMin: number, graceMin: number): Promise<void> {
-    await this.pendingWork.schedule(tx, {
-      kind: JobName.VitalsOverdue,
-      subjectId: s.id,
-      dueAt: new Date(from.getTime() + (everyMin + graceMin) * 60_000),
-      clinicId: s.clinicId,
-    });
+    await this.pendingWork.schedule(tx, overdueWork(s, from, everyMin, graceMin));
   }
 
   private async scheduleObservationEnd(tx: Tx, s: Session, from: Date, minutes: number): Promise<void> {
@@ -455,4 +451,14 @@ export class SessionsService {
       data: data as never,
     });
   }
+}
+
+/** The "vitals overdue" check of a session: the next reading is due `everyMin` after `from`, late by more than `graceMin`. */
+export function overdueWork(s: Pick<Session, 'id' | 'clinicId'>, from: Date, everyMin: number, graceMin: number): ScheduleWork {
+  return {
+    kind: JobName.VitalsOverdue,
+    subjectId: s.id,
+    dueAt: new Date(from.getTime() + (everyMin + graceMin) * 60_000),
+    clinicId: s.clinicId,
+  };
 }

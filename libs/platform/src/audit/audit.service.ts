@@ -1,7 +1,7 @@
 import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock.js';
-import { requestContext, type Actor } from '../context/request-context.js';
+import { requestContext, type Actor, type RequestContext } from '../context/request-context.js';
 import { decodeCursor, toPage, type Page } from '../database/pagination.js';
 import type { Tx } from '../database/transaction.js';
 import { AuditEvent, type AuditOutcome } from './audit-event.entity.js';
@@ -167,21 +167,34 @@ export class AuditService implements BeforeApplicationShutdown {
 
   /** Appends one audit row inside `tx`, so it commits or rolls back with the change it records. */
   async record(tx: Tx | EntityManager, entry: AuditEntry): Promise<void> {
+    await this.recordMany(tx, [{ ...entry, context: requestContext.current() }]);
+  }
+
+  /**
+   * Several rows in one INSERT, each with the request it belongs to (`context`): the readings of
+   * many requests stored in one transaction still leave one row per request, with its request id.
+   */
+  async recordMany(tx: Tx | EntityManager, entries: Array<AuditEntry & { context: RequestContext | undefined }>): Promise<void> {
+    if (entries.length === 0) return;
     const manager = 'manager' in tx ? tx.manager : tx;
-    const ctx = requestContext.current();
-    const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
-    await manager.insert(AuditEvent, {
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      outcome: entry.outcome ?? 'success',
-      changes: entry.changes ? (redact(entry.changes) as Record<string, never>) : null,
-      clinicId: entry.clinicId === undefined ? (actor?.clinicId ?? null) : entry.clinicId,
-      actorUserId: actor?.userId ?? null,
-      actorRole: actor?.role ?? null,
-      requestId: ctx?.requestId ?? null,
-      ip: ctx?.ip ?? null,
-    });
+    await manager.insert(
+      AuditEvent,
+      entries.map(({ context: ctx, ...entry }) => {
+        const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
+        return {
+          action: entry.action,
+          resourceType: entry.resourceType,
+          resourceId: entry.resourceId ?? null,
+          outcome: entry.outcome ?? 'success',
+          changes: entry.changes ? (redact(entry.changes) as Record<string, never>) : null,
+          clinicId: entry.clinicId === undefined ? (actor?.clinicId ?? null) : entry.clinicId,
+          actorUserId: actor?.userId ?? null,
+          actorRole: actor?.role ?? null,
+          requestId: ctx?.requestId ?? null,
+          ip: ctx?.ip ?? null,
+        };
+      }),
+    );
   }
 
   /**

@@ -53,6 +53,11 @@ export class TransactionRunner implements BeforeApplicationShutdown {
     return result;
   }
 
+  /** The unit of work the caller runs inside, if any (an idempotent request wraps its handler in one). */
+  current(): Tx | undefined {
+    return this.ambient.getStore();
+  }
+
   /** On shutdown, lets after-commit hooks still running finish (at most 2 s) before the queues close. */
   async beforeApplicationShutdown(): Promise<void> {
     if (this.inFlight.size === 0) return;
