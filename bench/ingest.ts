@@ -1,0 +1,95 @@
+/**
+ * Scenarios 1 and 2: vitals ingest against the raw-insert baseline of the same run.
+ * 1. One reading per POST, 50 connections, authenticated, thresholds evaluated, 10% breaching.
+ * 2. Batches of 500 readings per POST against raw 500-row INSERTs.
+ */
+import type autocannon from 'autocannon';
+import { rawBatchInserts, rawSingleInserts, type RawRate } from './baseline.js';
+import { activeSessions, deviceReading, load, medianOf, RUNS, staff, startStack, table, tenthBreaches, type Latency } from './support.js';
+
+const SESSIONS = 50;
+const BATCH = 500;
+
+/** autocannon's request list posting to the sessions in turn: one reading, or a batch of `batch`. */
+export function ingestRequests(ids: string[], batch: number): autocannon.Request[] {
+  let n = 0;
+  return [
+    {
+      method: 'POST',
+      setupRequest: (req) => {
+        const sessionId = ids[n % ids.length];
+        const readings = Array.from({ length: batch }, () => deviceReading(sessionId, tenthBreaches(n++)));
+        return batch === 1
+          ? { ...req, path: `/api/v1/sessions/${sessionId}/vitals`, body: JSON.stringify(readings[0]) }
+          : { ...req, path: `/api/v1/sessions/${sessionId}/vitals/batch`, body: JSON.stringify({ readings }) };
+      },
+    },
+  ];
+}
+
+export async function ingest(): Promise<string> {
+  const stack = await startStack();
+  try {
+    const nurse = await staff(stack, 'nurse');
+    const ids = await activeSessions(stack, nurse.userId, SESSIONS);
+    const headers = { authorization: `Bearer ${nurse.token}`, 'content-type': 'application/json' };
+    const single = () => load({ url: stack.url, connections: 50, headers, requests: ingestRequests(ids, 1) });
+    const batch = () => load({ url: stack.url, connections: 50, headers, requests: ingestRequests(ids, BATCH) });
+
+    // Warm both paths (JIT, pools, plans) before anything is measured.
+    await rawSingleInserts(stack, ids, nurse.userId, 2);
+    await load({ url: stack.url, connections: 50, duration: 3, headers, requests: ingestRequests(ids, 1) });
+
+    const rawSingle: RawRate[] = [];
+    const rawBatch: RawRate[] = [];
+    for (let i = 0; i < RUNS; i++) rawSingle.push(await rawSingleInserts(stack, ids, nurse.userId));
+    for (let i = 0; i < RUNS; i++) rawBatch.push(await rawBatchInserts(stack, ids, nurse.userId, BATCH));
+
+    const alertsBefore = await alertCount(stack);
+    const singles: Latency[] = [];
+    for (let i = 0; i < RUNS; i++) singles.push(await single());
+    const alertsAfterSingle = await alertCount(stack);
+    const batches: Latency[] = [];
+    for (let i = 0; i < RUNS; i++) batches.push(await batch());
+
+    const rs = medianOf(rawSingle);
+    const rb = medianOf(rawBatch);
+    const s = medianOf(singles);
+    const b = medianOf(batches);
+    const breached = await stack.db.query<{ n: string }>(`SELECT count(*) n FROM vital_readings WHERE breach_level = 'critical'`);
+    return [
+      '### 1. Vitals ingest, one reading per POST (50 connections, 10% breaching)',
+      '',
+      table(
+        ['', 'readings/s', 'ratio to raw', 'p50 ms', 'p99 ms', 'errors'],
+        [
+          ['raw `pg` INSERT, pool 10, 50 in flight', Math.round(rs.rowsPerSec), 1, '', rs.p99, 0],
+          ['`POST /sessions/:id/vitals`', Math.round(s.rps), ratio(s.rps, rs.rowsPerSec), s.p50, s.p99, s.errors],
+        ],
+      ),
+      '',
+      `Goal: ratio ≥ 0.50, p99 ≤ 25 ms, zero errors. Breaching readings linked to an alert during the ${RUNS} runs: ${(alertsAfterSingle - alertsBefore).toLocaleString('en')} of ${singles.reduce((n, r) => n + r.requests, 0).toLocaleString('en')} requests; ${Number(breached.rows[0].n).toLocaleString('en')} critical readings stored in all.`,
+      '',
+      '### 2. Vitals batch ingest, 500 readings per POST (50 connections)',
+      '',
+      table(
+        ['', 'readings/s', 'ratio to raw', 'p50 ms', 'p99 ms', 'errors'],
+        [
+          ['raw `pg` 500-row INSERT, pool 10, 50 in flight', Math.round(rb.rowsPerSec), 1, '', rb.p99, 0],
+          ['`POST /sessions/:id/vitals/batch`', Math.round(b.rps * BATCH), ratio(b.rps * BATCH, rb.rowsPerSec), b.p50, b.p99, b.errors],
+        ],
+      ),
+      '',
+      'Goal: ratio ≥ 0.50.',
+    ].join('\n');
+  } finally {
+    await stack.close();
+  }
+}
+
+const ratio = (x: number, base: number) => Math.round((x / base) * 100) / 100;
+
+async function alertCount(stack: { db: import('pg').Pool }): Promise<number> {
+  const { rows } = await stack.db.query<{ n: string }>(`SELECT count(*) n FROM alert_readings`);
+  return Number(rows[0].n);
+}
