@@ -207,6 +207,7 @@ export class RecordScreeningDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(SCREENING_CODES.length)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => ScreeningAnswerDto)
   answers?: ScreeningAnswerDto[];
@@ -215,6 +216,7 @@ export class RecordScreeningDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => AllergyDto)
   allergies?: AllergyDto[];
@@ -223,6 +225,7 @@ export class RecordScreeningDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(100)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => MedicationDto)
   medications?: MedicationDto[];

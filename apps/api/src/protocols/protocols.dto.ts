@@ -51,6 +51,7 @@ export class DoseRuleDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => DoseStepDto)
   steps?: DoseStepDto[];
@@ -129,6 +130,7 @@ export class InductionDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(10)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => InductionPhaseDto)
   phases!: InductionPhaseDto[];

@@ -7,6 +7,7 @@ import {
   IsIn,
   IsInt,
   IsNumber,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -120,6 +121,7 @@ export class StartSessionDto extends TransitionDto {
   @OptionalNotNull()
   @IsArray()
   @ArrayMaxSize(20)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => OverrideDto)
   overrides?: OverrideDto[];
@@ -203,6 +205,7 @@ export class VitalsBatchDto {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => VitalReadingDto)
   readings!: VitalReadingDto[];

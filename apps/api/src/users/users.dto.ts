@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { ROLES, type Role } from '#platform';
 import { UserDto } from '../auth/auth.dto.js';
-import { BooleanFromQuery, PageQuery } from '../http/dto.js';
+import { BooleanFromQuery, OptionalNotNull, PageQuery } from '../http/dto.js';
 
 export class CreateUserDto {
   @ApiProperty()
@@ -29,31 +29,31 @@ export class CreateUserDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional()
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   name?: string;
 
   @ApiPropertyOptional({ enum: ROLES })
-  @IsOptional()
+  @OptionalNotNull()
   @IsIn(ROLES)
   role?: Role;
 
   @ApiPropertyOptional({ description: 'false deactivates the account and revokes its refresh tokens' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsBoolean()
   active?: boolean;
 
   @ApiPropertyOptional({ minLength: 12, format: 'password' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsString()
   @MinLength(12)
   @MaxLength(1024)
   password?: string;
 
   @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' })
-  @IsOptional()
+  @OptionalNotNull()
   @IsInt()
   @Min(1)
   version?: number;
