@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, JobQueue, requestContext, VigilLogger, type Clock, type RequestContext, type VigilRuntime } from '#platform';
 import { AppModule } from './app.module.js';
+import { toErrorBody } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
 import { Metrics } from './operations/metrics.js';
@@ -31,6 +32,15 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: 2 * 1024 * 1024,
+    // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
+    // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { body, headers } = toErrorBody(error, String(request.id), new Logger('HTTP'));
+      void reply
+        .status(body.statusCode)
+        .headers({ ...headers, 'X-Request-Id': String(request.id) })
+        .send(body);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED, clock: opts.clock }),
