@@ -25,7 +25,7 @@ describe('vitals ingest under concurrency', () => {
   }, 60_000);
   afterAll(() => t.close());
 
-  const post = (sessionId: string, body: object, requestId = randomUUID()) =>
+  const post = (sessionId: string, body: object, requestId: string = randomUUID()) =>
     t.http.post(`${api}/sessions/${sessionId}/vitals`).set(bearer(a.token.nurse)).set('x-request-id', requestId).send(body);
   const count = async (sql: string, params: unknown[]) => Number((await t.runtime.dataSource.query<{ n: string }[]>(sql, params))[0].n);
   const readings = (ids: string[]) => count(`SELECT count(*) n FROM vital_readings WHERE session_id = ANY($1)`, [ids]);
@@ -35,7 +35,7 @@ describe('vitals ingest under concurrency', () => {
 
   it('40 readings posted at once to 4 sessions: each stored once, answered with its own reading and audited under its own request', async () => {
     const before = await readings(sessions);
-    const requestIds = Array.from({ length: 40 }, () => randomUUID());
+    const requestIds: string[] = Array.from({ length: 40 }, () => randomUUID());
     const res = await Promise.all(
       requestIds.map((rid, i) =>
         post(sessions[i % 4], vitals({ source: 'device', deviceId: `monitor-${i % 4}`, measuredAt: at(60 - i), systolic: 120 + i }), rid),

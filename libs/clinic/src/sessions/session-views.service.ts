@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuditService, Clock, TransactionRunner, type Actor } from '#platform';
 import { Alert, AlertEvent } from '../alerts/alert.entity.js';
 import { alertView, type AlertView } from '../alerts/alerts.service.js';
+import { ProtocolsService } from '../protocols/protocols.service.js';
 import { VitalReading } from '../vitals/vital-reading.entity.js';
 import { Session, SessionEvent } from './session.entity.js';
 import { ACTIVE_STATUSES, type SessionStatus } from './session-state.js';
@@ -121,6 +122,7 @@ export class SessionViewsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
+    private readonly protocols: ProtocolsService,
   ) {}
 
   /** The session and its timeline in time order (transitions, dose events, vitals, alert lifecycle); the read is audited. */
@@ -185,10 +187,7 @@ export class SessionViewsService {
         })),
       ].sort((a, b) => a.at.localeCompare(b.at));
       await this.audit.record(tx, { action: 'session.read', resourceType: 'session', resourceId: id, changes: { patientId: s.patientId } });
-      const [pv] = await m.query<{ min_observation_min: number }[]>(`SELECT min_observation_min FROM protocol_versions WHERE id = $1`, [
-        s.protocolVersionId,
-      ]);
-      const minimumMin = pv?.min_observation_min ?? 0;
+      const minimumMin = (await this.protocols.version(s.clinicId, s.protocolVersionId, m)).minObservationMin;
       const elapsedMin = s.observationFrom
         ? Math.max(0, Math.floor(((s.endedAt ?? this.clock.now()).getTime() - s.observationFrom.getTime()) / 60_000))
         : null;
