@@ -71,6 +71,10 @@ class Refusal {
 
 const invalidAccess = () => DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
 const invalidRefresh = (message = 'Refresh token is not valid') => DomainError.unauthenticated(ErrorCode.RefreshTokenInvalid, message);
+/** How long a user's role and active flag read for one request serve the next ones (see currentUser). */
+const USER_CACHE_MS = 1000;
+const USER_CACHE_SIZE = 10_000;
+
 const inactive = () => DomainError.unauthenticated(ErrorCode.AccountInactive, 'This account is deactivated');
 
 @Injectable()
@@ -246,7 +250,34 @@ export class AuthService {
   }
 
   /** Revokes every live refresh token of a user (deactivation, password reset). */
+  /**
+   * The user's role, clinic and active flag as they are now, read for every request and kept for
+   * USER_CACHE_MS: a change made through Vigil (deactivation, a new role or password, all of which
+   * revoke the user's logins here) forgets it at once, so it applies to the next request; another
+   * API process sees it within USER_CACHE_MS. Inactive and unknown users are never kept.
+   */
+  private async currentUser(userId: string): Promise<{ role: Role; clinic_id: string; active: boolean } | undefined> {
+    const now = Date.now();
+    const kept = this.users.get(userId);
+    if (kept && kept.until > now) return kept.user;
+    const rows: Array<{ role: Role; clinic_id: string; active: boolean }> = await this.dataSource.query(
+      'SELECT role, clinic_id, active FROM users WHERE id = $1',
+      [userId],
+    );
+    const user = rows[0];
+    if (user?.active) {
+      if (this.users.size >= USER_CACHE_SIZE) this.users.clear();
+      this.users.set(userId, { user, until: now + USER_CACHE_MS });
+    } else this.users.delete(userId);
+    return user;
+  }
+
+  private readonly users = new Map<string, { user: { role: Role; clinic_id: string; active: boolean }; until: number }>();
+
   async revokeAllForUser(tx: Tx, userId: string, reason: string): Promise<void> {
+    // Forgotten now and again at commit, so a request in between cannot keep the old state.
+    this.users.delete(userId);
+    tx.afterCommit(() => this.users.delete(userId));
     await tx.manager
       .createQueryBuilder()
       .update(RefreshToken)
@@ -289,11 +320,7 @@ export class AuthService {
       throw await refuse(reason, signed, error);
     }
     if (claims.typ !== 'access') throw await refuse('wrong_token_type', true, invalidAccess());
-    const rows: Array<{ role: Role; clinic_id: string; active: boolean }> = await this.dataSource.query(
-      'SELECT role, clinic_id, active FROM users WHERE id = $1',
-      [claims.sub],
-    );
-    const user = rows[0];
+    const user = await this.currentUser(claims.sub);
     if (!user) throw await refuse('unknown_user', true, inactive());
     if (!user.active) throw await refuse('inactive', true, inactive());
     return { userId: claims.sub, clinicId: user.clinic_id, role: user.role };
