@@ -50,10 +50,18 @@ export const vitals = (values: Record<string, unknown> = {}) => ({
   ...values,
 });
 
-/** A session checked in, pre-checked and with a normal baseline: ready to start. */
-export async function readySession(
+/** How far `sessionAt` takes a session, in order. */
+const FIXTURE_STATUSES = ['scheduled', 'checked_in', 'ready', 'dosing', 'paused', 'observation'] as const;
+export type FixtureStatus = (typeof FIXTURE_STATUSES)[number];
+
+/**
+ * A session taken to `status` by the nurse: created, checked in, pre-checked with a normal
+ * baseline (ready), started at 0.5 mg/kg (dosing), paused, or ended early into observation.
+ */
+export async function sessionAt(
   http: TestAgent,
   staff: Staff,
+  status: FixtureStatus,
   opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown> } = {},
 ): Promise<string> {
   const patientId = opts.patientId ?? (await consentedPatient(http, staff));
@@ -66,17 +74,33 @@ export async function readySession(
     201,
     'session',
   );
-  await ok(http.post(`${api}/sessions/${s.id}/check-in`).set(nurse).send({ chairLabel: 'Chair 1' }), 200, 'check-in');
-  await ok(
-    http
-      .post(`${api}/sessions/${s.id}/pre-checks`)
-      .set(nurse)
-      .send({ transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' }),
-    200,
+  const stopsBefore = (x: FixtureStatus) => FIXTURE_STATUSES.indexOf(status) < FIXTURE_STATUSES.indexOf(x);
+  const step = async (path: string, body: object, what: string, expected = 200) => {
+    await ok(http.post(`${api}/sessions/${s.id}/${path}`).set(nurse).send(body), expected, what);
+  };
+  if (stopsBefore('checked_in')) return s.id;
+  await step('check-in', { chairLabel: 'Chair 1' }, 'check-in');
+  if (stopsBefore('ready')) return s.id;
+  await step(
+    'pre-checks',
+    { transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' },
     'pre-checks',
   );
-  await ok(http.post(`${api}/sessions/${s.id}/vitals`).set(nurse).send(vitals(opts.baseline)), 201, 'baseline');
+  await step('vitals', vitals(opts.baseline), 'baseline', 201);
+  if (stopsBefore('dosing')) return s.id;
+  await step('start', startBody, 'start');
+  if (status === 'paused') await step('pause', { reason: 'patient asked' }, 'pause');
+  if (status === 'observation') await step('end-dosing', { reason: 'nausea; stopped early' }, 'end-dosing');
   return s.id;
+}
+
+/** A session checked in, pre-checked and with a normal baseline: ready to start. */
+export function readySession(
+  http: TestAgent,
+  staff: Staff,
+  opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown> } = {},
+): Promise<string> {
+  return sessionAt(http, staff, 'ready', opts);
 }
 
 export const startBody = { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'LOT-2026-11' };
