@@ -1,6 +1,6 @@
 /**
  * `npm run bench [scenario…]`: every scenario in turn (or those named), each on a stack of its
- * own, printing markdown tables for bench/RESULTS.md. BENCH_RUNS (3), BENCH_SECONDS (10).
+ * own, printing markdown tables for bench/RESULTS.md. BENCH_RUNS (3), BENCH_SECONDS (5).
  */
 import { alerts } from './alerts.js';
 import { board } from './board.js';
@@ -19,7 +19,7 @@ if (unknown.length) {
 }
 const started = Date.now();
 console.log(
-  `<!-- npm run bench ${asked.join(' ')} · ${new Date().toISOString()} · BENCH_RUNS=${process.env['BENCH_RUNS'] ?? 3} BENCH_SECONDS=${process.env['BENCH_SECONDS'] ?? 10} -->`,
+  `<!-- npm run bench ${asked.join(' ')} · ${new Date().toISOString()} · BENCH_RUNS=${process.env['BENCH_RUNS'] ?? 3} BENCH_SECONDS=${process.env['BENCH_SECONDS'] ?? 5} -->`,
 );
 for (const name of asked.length ? asked : Object.keys(SCENARIOS)) {
   const t0 = Date.now();

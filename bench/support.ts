@@ -203,7 +203,7 @@ export interface Latency {
 export async function load(opts: autocannon.Options): Promise<Latency> {
   const r = await autocannon({
     connections: Number(process.env['BENCH_CONNECTIONS'] ?? 10),
-    duration: Number(process.env['BENCH_SECONDS'] ?? 10),
+    duration: SECONDS,
     ...opts,
   });
   await sleep(300); // let the last requests finish
@@ -221,7 +221,7 @@ export async function load(opts: autocannon.Options): Promise<Latency> {
 }
 
 export const RUNS = Number(process.env['BENCH_RUNS'] ?? 3);
-export const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 10);
+export const SECONDS = Number(process.env['BENCH_SECONDS'] ?? 5);
 export const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, DomainError, TransactionRunner, type Actor, type FieldProblem } from '#platform';
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import type { ThresholdSet } from '../protocols/protocol-definition.js';
@@ -91,11 +91,14 @@ export class ClinicSettingsService {
 
   /** The clinic's own settings, else Vigil's defaults. */
   async forClinic(clinicId: string, manager: EntityManager = this.dataSource.manager): Promise<ClinicSettings> {
-    const own = await manager.findOneBy(ClinicSettings, { clinicId });
-    if (own) return own;
-    const fallback = await manager.findOneBy(ClinicSettings, { clinicId: IsNull() });
-    if (!fallback) throw DomainError.notFound('Clinic settings');
-    return fallback;
+    // One query: the clinic's own row sorts before the defaults (NULL clinic) when it exists.
+    const found = await manager
+      .createQueryBuilder(ClinicSettings, 'c')
+      .where('c.clinic_id = :clinicId OR c.clinic_id IS NULL', { clinicId })
+      .orderBy('c.clinic_id', 'ASC', 'NULLS LAST')
+      .getOne();
+    if (!found) throw DomainError.notFound('Clinic settings');
+    return found;
   }
 
   /** Patient override over protocol over clinic (clinical-rules.md section 3). */
