@@ -31,7 +31,8 @@ import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
  *     clinics involved, audit trail included (a fingerprint of the clinics before and after).
  * Clinic A holds the clinical records; C the settings, users and consent texts (fuzzing them would
  * change the rules A's records are checked against); D the sign-ins; B is "another clinic" and
- * must never change. VIGIL_FUZZ_RUNS=<n> runs more cases per operation (default 10).
+ * must never change. VIGIL_FUZZ_RUNS=<n> runs more cases per operation (default 10);
+ * VIGIL_FUZZ_STATS=1 prints the statuses each operation answered (how many calls reached its rules).
  */
 
 const RUNS = Number(process.env['VIGIL_FUZZ_RUNS'] ?? 10);
