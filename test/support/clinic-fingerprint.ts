@@ -19,11 +19,12 @@ const OWNED: Record<string, { join: string; clinic: string }> = {
 const NOT_CLINICAL = /^(migrations|typeorm_metadata|bullmq_.*|pgboss.*)$/;
 
 /**
- * Rows a refused login or token may write on purpose (auth code): the refusal's audit row, the
- * user's failed-login counter and lock, the revoked token family. Left out with `securityRefusals`.
+ * Rows a refused login or token may write on purpose (auth code): the refusal's audit rows (and
+ * the lock's), the user's failed-login counter and lock, the revoked token family. Left out with
+ * `securityRefusals`.
  */
 const SECURITY_ROW: Record<string, { where?: string; row?: string }> = {
-  audit_events: { where: "x.outcome = 'success'" },
+  audit_events: { where: "x.outcome = 'success' AND x.action <> 'auth.lock'" },
   // The lock-out counter's save bumps the version too.
   users: { row: '(x.id, x.clinic_id, x.email, x.name, x.role, x.password_hash, x.active)' },
   refresh_tokens: { row: '(x.id, x.user_id, x.family_id, x.token_hash, x.expires_at)' },
