@@ -78,6 +78,22 @@ describe('users, tenancy and the audit trail', () => {
     expect(bad.body.details).toEqual([{ field: 'cursor', message: expect.any(String) }]);
   });
 
+  it('sign-in attempts are not edits: an edit with the version read before a mistyped password and a login still applies', async () => {
+    const created = await t.http.post('/api/v1/users').set(bearer(a.token.admin)).send(newUser('signin@vigil.test')).expect(201);
+    const read = await t.http.get(`/api/v1/users/${created.body.id}`).set(bearer(a.token.admin)).expect(200);
+    await t.http.post('/api/v1/auth/login').send({ email: 'signin@vigil.test', password: 'not the password at all' }).expect(401);
+    await t.http
+      .post('/api/v1/auth/login')
+      .send({ email: 'signin@vigil.test', password: newUser('signin@vigil.test').password })
+      .expect(200);
+    const edited = await t.http
+      .patch(`/api/v1/users/${created.body.id}`)
+      .set(bearer(a.token.admin))
+      .send({ name: 'Renamed', version: read.body.version })
+      .expect(200);
+    expect(edited.body).toMatchObject({ name: 'Renamed', version: read.body.version + 1 });
+  });
+
   it('edits a user with optimistic versioning: a stale version answers 409 STALE_VERSION', async () => {
     const created = await t.http.post('/api/v1/users').set(bearer(a.token.admin)).send(newUser('ver@vigil.test')).expect(201);
     const ok = await t.http

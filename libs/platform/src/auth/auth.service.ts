@@ -138,12 +138,12 @@ export class AuthService {
           const failures = user.failedLoginCount + 1;
           if (failures >= this.config.LOGIN_MAX_FAILURES) {
             const lockedUntil = new Date(now.getTime() + this.config.LOGIN_LOCK_MIN * 60_000);
-            await tx.manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil });
+            await this.signInState(tx, user.id, { failedLoginCount: 0, lockedUntil });
             await this.audit.record(tx, { ...base, outcome: 'failure', changes: { reason: 'wrong_password', failures, lockedUntil } });
             await this.audit.record(tx, { ...base, action: 'auth.lock', changes: { lockedUntil } });
             return new Refusal(this.lockedError(lockedUntil, now));
           }
-          await tx.manager.update(User, { id: user.id }, { failedLoginCount: failures });
+          await this.signInState(tx, user.id, { failedLoginCount: failures });
           await this.audit.record(tx, { ...base, outcome: 'failure', changes: { reason: 'wrong_password', failures } });
           return new Refusal(DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong'));
         }
@@ -151,7 +151,7 @@ export class AuthService {
           await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'inactive' } });
           return new Refusal(inactive());
         }
-        await tx.manager.update(User, { id: user.id }, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
+        await this.signInState(tx, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
         user.lastLoginAt = now;
         await this.audit.record(tx, { ...base, outcome: 'success' });
         return this.issue(tx, user, randomUUID());
@@ -250,6 +250,25 @@ export class AuthService {
   }
 
   /** Revokes every live refresh token of a user (deactivation, password reset). */
+  /**
+   * Sign-in bookkeeping (failed attempts, lock, last login) is not an edit of the account: it
+   * leaves the user's version alone, so a mistyped password does not turn an administrator's
+   * pending edit of that user into 409 STALE_VERSION.
+   */
+  private async signInState(
+    tx: Tx,
+    userId: string,
+    s: { failedLoginCount: number; lockedUntil?: Date | null; lastLoginAt?: Date },
+  ): Promise<void> {
+    await tx.manager.query(
+      `UPDATE users SET failed_login_count = $2,
+              locked_until = CASE WHEN $3 THEN $4::timestamptz ELSE locked_until END,
+              last_login_at = COALESCE($5::timestamptz, last_login_at)
+        WHERE id = $1`,
+      [userId, s.failedLoginCount, s.lockedUntil !== undefined, s.lockedUntil ?? null, s.lastLoginAt ?? null],
+    );
+  }
+
   /**
    * The user's role, clinic and active flag as they are now, read for every request and kept for
    * USER_CACHE_MS: a change made through Vigil (deactivation, a new role or password, all of which
