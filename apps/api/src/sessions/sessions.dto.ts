@@ -18,7 +18,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CRISIS_SYMPTOMS, PLAUSIBLE, SESSION_STATUSES, type CrisisSymptom, type SessionStatus } from '#clinic';
+import { CRISIS_SYMPTOMS, MAX_READINGS_PER_BATCH, PLAUSIBLE, SESSION_STATUSES, type CrisisSymptom, type SessionStatus } from '#clinic';
 import { IsCalendarDate, IsTimestamp, OptionalNotNull, MaxDecimals } from '../http/dto.js';
 
 export class CreateSessionDto {
@@ -201,10 +201,10 @@ export class VitalReadingDto {
 }
 
 export class VitalsBatchDto {
-  @ApiProperty({ type: [VitalReadingDto], maxItems: 500 })
+  @ApiProperty({ type: [VitalReadingDto], maxItems: MAX_READINGS_PER_BATCH })
   @IsArray()
   @ArrayMinSize(1)
-  @ArrayMaxSize(500)
+  @ArrayMaxSize(MAX_READINGS_PER_BATCH)
   @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => VitalReadingDto)

@@ -112,8 +112,8 @@ interface SessionState {
   requestId: string | null;
 }
 
-/** Readings per group transaction: one full batch request, or many single readings. */
-const MAX_READINGS_PER_GROUP = 500;
+/** The most readings one batch request carries; also what one group transaction takes (one full batch, or many single readings). */
+export const MAX_READINGS_PER_BATCH = 500;
 const NO_CONTEXT: RequestContext = { requestId: 'vitals-ingest' };
 
 const deviceKey = (sessionId: string, deviceId: string, at: Date) => `${sessionId} ${deviceId} ${at.getTime()}`;
@@ -177,7 +177,7 @@ export class VitalsService {
     (subs) => this.transactions.run((tx) => this.recordGroup(tx, subs)),
     {
       lanes: Math.max(1, Math.floor(this.config.DATABASE_POOL_SIZE / 2)),
-      maxWeight: MAX_READINGS_PER_GROUP,
+      maxWeight: MAX_READINGS_PER_BATCH,
       key: (sub) => sub.sessionId,
       weight: (sub) => sub.input.length,
     },
