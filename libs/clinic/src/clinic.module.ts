@@ -1,16 +1,20 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { AlertStreamService } from './alerts/alert-stream.service.js';
 import { AlertsService } from './alerts/alerts.service.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
 import { ConsentService } from './consent/consent.service.js';
 import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
+import { ClinicEventBus } from './events/clinic-event-bus.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { ObservationService } from './observation/observation.service.js';
+import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { SchedulingService } from './scheduling/scheduling.service.js';
+import { SchedulingReactions } from './scheduling/session-reactions.js';
 import { SessionViewsService } from './sessions/session-views.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { ClinicSettingsService } from './thresholds/clinic-settings.service.js';
@@ -18,10 +22,12 @@ import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
 
 const SERVICES = [
+  ClinicEventBus,
   ClinicSettingsService,
   ProtocolsService,
   PatientsService,
   ScreeningService,
+  PatientCareService,
   ConsentService,
   FollowUpsService,
   DoseHistorySource,
@@ -35,8 +41,9 @@ const SERVICES = [
   AssessmentsService,
   ObservationService,
   SchedulingService,
+  SchedulingReactions,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */
-@Module({ providers: SERVICES, exports: SERVICES })
+@Module({ imports: [DiscoveryModule], providers: SERVICES, exports: SERVICES })
 export class ClinicModule {}

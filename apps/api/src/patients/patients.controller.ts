@@ -1,9 +1,10 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DosingService, PatientsService, ScreeningService } from '#clinic';
+import { DosingService, PatientCareService, PatientsService, ScreeningService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam } from '../http/dto.js';
+import { DischargeFromCareDto, DischargeFromCareResultDto } from './care.dto.js';
 import {
   AcknowledgeCautionsDto,
   CreatePatientDto,
@@ -29,7 +30,23 @@ export class PatientsController {
     private readonly patients: PatientsService,
     private readonly screening: ScreeningService,
     private readonly dosing: DosingService,
+    private readonly care: PatientCareService,
   ) {}
+
+  @Post(':id/discharge-from-care')
+  @HttpCode(200)
+  @Roles('anesthesiologist', 'admin')
+  @ApiOkResponse({
+    type: DischargeFromCareResultDto,
+    description: 'ends treatment: maintenance stops, proposals are cancelled, future appointments are flagged, new bookings refused',
+  })
+  dischargeFromCare(
+    @CurrentActor() actor: Actor,
+    @Param() p: IdParam,
+    @Body() b: DischargeFromCareDto,
+  ): Promise<DischargeFromCareResultDto> {
+    return this.care.dischargeFromCare(actor, p.id, b.reason);
+  }
 
   @Post()
   @AnyRole()

@@ -46,19 +46,6 @@ export class MoveAppointmentDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'default: the same chair' }) @OptionalNotNull() @IsUUID() chairId?: string;
 }
 
-export class DischargeFromCareDto {
-  @ApiProperty({ description: 'why the treatment ends (completed, moved away, referred elsewhere…)' })
-  @IsString()
-  @MinLength(3)
-  @MaxLength(2000)
-  reason!: string;
-}
-
-export class DischargeFromCareResultDto {
-  @ApiProperty({ type: [String], description: 'series whose maintenance stopped' }) stoppedSeries!: string[];
-  @ApiProperty({ description: 'future confirmed appointments flagged patient-discharged-from-care' }) flaggedAppointments!: number;
-}
-
 export class AppointmentDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
@@ -183,21 +170,6 @@ export class SchedulingController {
   @ApiOkResponse({ type: AppointmentDto, description: 'the new appointment; the old one stays as cancelled ("moved")' })
   async move(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: MoveAppointmentDto): Promise<AppointmentDto> {
     return appointmentView(await this.scheduling.move(actor, p.id, { startsAt: new Date(b.startsAt), chairId: b.chairId }));
-  }
-
-  @Post('patients/:id/discharge-from-care')
-  @HttpCode(200)
-  @Roles('anesthesiologist', 'admin')
-  @ApiOkResponse({
-    type: DischargeFromCareResultDto,
-    description: 'ends treatment: maintenance stops, proposals are cancelled, future appointments are flagged, new bookings refused',
-  })
-  dischargeFromCare(
-    @CurrentActor() actor: Actor,
-    @Param() p: IdParam,
-    @Body() b: DischargeFromCareDto,
-  ): Promise<DischargeFromCareResultDto> {
-    return this.scheduling.dischargeFromCare(actor, p.id, b.reason);
   }
 
   @Post('patients/:id/series')

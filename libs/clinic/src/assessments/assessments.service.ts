@@ -4,7 +4,7 @@ import { AuditService, Clock, DomainError, TransactionRunner, type Actor, type T
 import { AlertsService } from '../alerts/alerts.service.js';
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { PatientsService } from '../patients/patients.service.js';
-import { SchedulingService } from '../scheduling/scheduling.service.js';
+import { ClinicEventBus } from '../events/clinic-event-bus.js';
 import { Session } from '../sessions/session.entity.js';
 import { VITALS_STATUSES } from '../sessions/session-state.js';
 import { Assessment } from './assessment.entity.js';
@@ -65,7 +65,7 @@ export class AssessmentsService {
     private readonly patients: PatientsService,
     private readonly alerts: AlertsService,
     private readonly followUps: FollowUpsService,
-    private readonly scheduling: SchedulingService,
+    private readonly events: ClinicEventBus,
   ) {}
 
   async record(actor: Actor, patientId: string, input: NewAssessment): Promise<AssessmentView> {
@@ -104,7 +104,13 @@ export class AssessmentsService {
         const rows = await m.find(Assessment, { where: { patientId, instrument: a.instrument }, order: { administeredAt: 'ASC' } });
         const summary = summarize(points(rows, a.instrument), await this.firstSessionAt(m, patientId));
         if (summary.relapse && summary.latest?.at.getTime() === a.administeredAt.getTime())
-          await this.scheduling.bringMaintenanceForward(tx, actor, patientId, `${a.instrument === 'PHQ9' ? 'PHQ-9' : 'GAD-7'} ${a.total}`);
+          await this.events.publish(tx, 'RelapseDetected', {
+            clinicId: actor.clinicId,
+            actor,
+            at: a.administeredAt,
+            patientId,
+            signal: `${a.instrument === 'PHQ9' ? 'PHQ-9' : 'GAD-7'} ${a.total}`,
+          });
       }
       await this.audit.record(tx, {
         action: 'patient.assessment.record',

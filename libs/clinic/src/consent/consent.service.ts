@@ -4,7 +4,7 @@ import { AuditService, Clinic, Clock, DomainError, ErrorCode, localDate, Transac
 import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { PatientsService } from '../patients/patients.service.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
-import { SchedulingService } from '../scheduling/scheduling.service.js';
+import { ClinicEventBus } from '../events/clinic-event-bus.js';
 import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 import { addMonths, consentStatus, type ConsentStatus } from './consent-status.js';
@@ -97,7 +97,7 @@ export class ConsentService {
     private readonly clock: Clock,
     private readonly patients: PatientsService,
     private readonly followUps: FollowUpsService,
-    private readonly scheduling: SchedulingService,
+    private readonly events: ClinicEventBus,
     private readonly protocols: ProtocolsService,
     private readonly settings: ClinicSettingsService,
   ) {}
@@ -308,7 +308,6 @@ export class ConsentService {
         .execute();
       if (result.affected !== 1) throw DomainError.conflict('ALREADY_WITHDRAWN', 'This consent was already withdrawn');
       Object.assign(consent, { withdrawnAt: now, withdrawnBy: actor.userId, withdrawalReason: reason.trim() });
-      const flagged = await this.scheduling.flagFutureAppointments(m, patientId, 'consent-withdrawn', now);
       await this.followUps.closeOpen(
         tx,
         { patientId, kind: 'consent-expiry', subjectId: consentId },
@@ -318,9 +317,17 @@ export class ConsentService {
       const needing = (await this.protocols.list(actor.clinicId))
         .filter((p) => p.requiredConsentKinds.includes(consent.kind))
         .map((p) => p.key);
-      const stoppedSeries = needing.length
-        ? await this.scheduling.stopMaintenance(tx, actor, patientId, `${consent.kind} consent withdrawn`, { protocols: needing })
-        : [];
+      const effects = await this.events.publish(tx, 'ConsentWithdrawn', {
+        clinicId: actor.clinicId,
+        actor,
+        at: now,
+        patientId,
+        consentId,
+        kind: consent.kind,
+        protocolKeys: needing,
+      });
+      const flagged = effects.reduce((n, e) => n + e.appointmentsFlagged, 0);
+      const stoppedSeries = effects.flatMap((e) => e.stoppedSeries);
       const title = `${patient.firstName} ${patient.lastName} (MRN ${patient.mrn}) withdrew ${consent.kind} consent: review ${flagged} upcoming appointment(s)`;
       const task = await this.followUps.create(tx, {
         clinicId: actor.clinicId,

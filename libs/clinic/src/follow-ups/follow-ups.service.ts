@@ -18,6 +18,7 @@ import {
   type Role,
   type Tx,
 } from '#platform';
+import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
 import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
 import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
 
@@ -81,6 +82,23 @@ export class FollowUpsService {
     private readonly outbox: NotificationOutbox,
     private readonly settings: ClinicSettingsService,
   ) {}
+
+  /** A check-in call after every session (clinic setting `checkInCallAfterHours`, default 24 h). */
+  @OnClinicEvent('SessionStatusChanged')
+  async callAfterDischarge(e: ClinicEventPayload<'SessionStatusChanged'>, tx: Tx): Promise<void> {
+    if (e.to !== 'discharged') return;
+    const settings = await this.settings.forClinic(e.clinicId, tx.manager);
+    await this.create(tx, {
+      clinicId: e.clinicId,
+      patientId: e.patientId,
+      kind: 'check-in-call-24h',
+      subjectType: 'session',
+      subjectId: e.sessionId,
+      title: `Call the patient ${settings.checkInCallAfterHours} hours after the session`,
+      dueAt: new Date(e.at.getTime() + settings.checkInCallAfterHours * 60 * 60_000),
+      assigneeRole: 'nurse',
+    });
+  }
 
   /**
    * Adds a task inside the caller's transaction. One due now is visible at once (and its assignees

@@ -25,7 +25,6 @@ import { INTERACTING_CLASSES } from '../patients/screening-items.js';
 import { PatientMedication } from '../patients/screening.entity.js';
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
-import { SchedulingService } from '../scheduling/scheduling.service.js';
 import { DoseAdministration, Session, SessionEvent } from '../sessions/session.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
 import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
@@ -105,7 +104,6 @@ export class ObservationService {
     private readonly followUps: FollowUpsService,
     private readonly pendingWork: PendingWorkService,
     private readonly outbox: NotificationOutbox,
-    private readonly scheduling: SchedulingService,
     private readonly settings: ClinicSettingsService,
   ) {}
 
@@ -306,24 +304,10 @@ export class ObservationService {
       });
       for (const kind of [JobName.VitalsOverdue, JobName.ObservationComplete, JobName.RemsBpCheck])
         await this.pendingWork.cancel(tx, kind, s.id);
-      await m.query(`UPDATE appointments SET status = 'completed' WHERE session_id = $1 AND status NOT IN ('cancelled', 'no-show')`, [
-        s.id,
-      ]);
-      const settings = await this.settings.forClinic(s.clinicId, m);
-      const hour = 60 * 60_000;
-      // clinical-rules.md section 7: a check-in call after every session (clinic setting, 24 h).
-      await this.followUps.create(tx, {
-        clinicId: s.clinicId,
-        patientId: s.patientId,
-        kind: 'check-in-call-24h',
-        subjectType: 'session',
-        subjectId: s.id,
-        title: `Call the patient ${settings.checkInCallAfterHours} hours after the session`,
-        dueAt: new Date(at.getTime() + settings.checkInCallAfterHours * hour),
-        assigneeRole: 'nurse',
-      });
-      await this.scheduling.afterDischarge(tx, actor, s, at);
+      // The appointment, the series and the check-in call follow the discharge (SessionStatusChanged).
       if (remsForm) {
+        const settings = await this.settings.forClinic(s.clinicId, m);
+        const hour = 60 * 60_000;
         // Spravato REMS: the Patient Monitoring Form is due within 7 days of the session; escalated at day 5.
         await this.followUps.create(tx, {
           clinicId: s.clinicId,

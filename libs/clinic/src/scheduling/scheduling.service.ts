@@ -297,37 +297,6 @@ export class SchedulingService {
     return rows.map((r) => r.id);
   }
 
-  /**
-   * Ends the patient's treatment at the clinic: no more maintenance proposals or bookings; future
-   * confirmed appointments are flagged for the administrators to cancel or keep. Audited with the reason.
-   */
-  async dischargeFromCare(
-    actor: Actor,
-    patientId: string,
-    reason: string,
-  ): Promise<{ stoppedSeries: string[]; flaggedAppointments: number }> {
-    return this.transactions.run(async (tx) => {
-      const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
-      if (patient.careStatus === 'discharged')
-        throw DomainError.conflict('ALREADY_DISCHARGED_FROM_CARE', 'The patient was already discharged from care');
-      const now = this.clock.now();
-      await tx.manager.update(
-        Patient,
-        { id: patientId },
-        { careStatus: 'discharged', dischargedFromCareAt: now, dischargedFromCareReason: reason.trim() },
-      );
-      const stoppedSeries = await this.stopMaintenance(tx, actor, patientId, 'discharged from care', { statuses: ['active', 'completed'] });
-      const flaggedAppointments = await this.flagFutureAppointments(tx.manager, patientId, 'patient-discharged-from-care', now);
-      await this.audit.record(tx, {
-        action: 'patient.discharge-from-care',
-        resourceType: 'patient',
-        resourceId: patientId,
-        changes: { reason: reason.trim(), stoppedSeries, flaggedAppointments },
-      });
-      return { stoppedSeries, flaggedAppointments };
-    });
-  }
-
   async createChair(actor: Actor, name: string): Promise<Chair> {
     return this.transactions.run(async (tx) => {
       if (await tx.manager.existsBy(Chair, { clinicId: actor.clinicId, name: name.trim() }))

@@ -21,7 +21,7 @@ import { PatientsService } from '../patients/patients.service.js';
 import { ScreeningService } from '../patients/screening.service.js';
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
-import { SchedulingService } from '../scheduling/scheduling.service.js';
+import { ClinicEventBus } from '../events/clinic-event-bus.js';
 import { VitalReading } from '../vitals/vital-reading.entity.js';
 import { preSessionProblems } from './pre-session-gate.js';
 import { DoseAdministration, Session, SessionEvent, type PreChecks, type StartOverride } from './session.entity.js';
@@ -82,7 +82,7 @@ export class SessionsService {
     private readonly dosing: DosingService,
     private readonly pendingWork: PendingWorkService,
     private readonly assessments: AssessmentsService,
-    private readonly scheduling: SchedulingService,
+    private readonly events: ClinicEventBus,
   ) {}
 
   async create(actor: Actor, input: { patientId: string; protocol: string; appointmentId?: string }): Promise<Session> {
@@ -106,7 +106,14 @@ export class SessionsService {
           lastEventAt: now,
         }),
       );
-      if (input.appointmentId) await this.scheduling.link(m, actor.clinicId, input.appointmentId, input.patientId, session.id);
+      await this.events.publish(tx, 'SessionOpened', {
+        clinicId: actor.clinicId,
+        actor,
+        at: now,
+        sessionId: session.id,
+        patientId: input.patientId,
+        appointmentId: input.appointmentId ?? null,
+      });
       await this.timeline(tx, actor, session, 'create', null, 'scheduled', now, { protocolVersion: protocol.version });
       await this.audit.record(tx, {
         action: 'session.create',
@@ -121,7 +128,6 @@ export class SessionsService {
   async checkIn(actor: Actor, id: string, input: CheckInInput): Promise<Session> {
     return this.transition(actor, id, 'check-in', input, async (tx, s, at) => {
       const anesthesiologist = await this.anesthesiologist(tx.manager, actor, input.anesthesiologistUserId);
-      await this.scheduling.followSession(tx.manager, s.id, 'checked-in');
       return {
         changes: {
           checkedInAt: at,
@@ -270,14 +276,12 @@ export class SessionsService {
   async cancel(actor: Actor, id: string, input: TransitionInput): Promise<Session> {
     return this.transition(actor, id, 'cancel', input, async (tx, s, at) => {
       await this.pendingWork.cancel(tx, JobName.VitalsOverdue, s.id);
-      await this.scheduling.followSession(tx.manager, s.id, 'cancelled');
       return { changes: { endedAt: at, endReason: input.reason ?? null }, data: { reason: input.reason } };
     });
   }
 
   async noShow(actor: Actor, id: string, input: TransitionInput): Promise<Session> {
-    return this.transition(actor, id, 'no-show', input, async (tx) => {
-      await this.scheduling.followSession(tx.manager, id, 'no-show');
+    return this.transition(actor, id, 'no-show', input, async () => {
       return { changes: { endedAt: input.occurredAt ?? this.clock.now() }, data: {} };
     });
   }
@@ -420,6 +424,16 @@ export class SessionsService {
         throw DomainError.conflict(ErrorCode.InvalidTransition, `The session changed meanwhile; it is no longer ${from}`);
       Object.assign(s, changes, { status: to, lastEventAt: at });
       await this.timeline(tx, actor, s, verb, from, to, at, data);
+      await this.events.publish(tx, 'SessionStatusChanged', {
+        clinicId: s.clinicId,
+        actor,
+        at,
+        sessionId: s.id,
+        patientId: s.patientId,
+        verb,
+        from,
+        to,
+      });
       await this.audit.record(tx, {
         action: `session.${verb}`,
         resourceType: 'session',

@@ -1,0 +1,58 @@
+import type { Actor } from '#platform';
+
+/** What every clinical event carries: whose clinic, who caused it, and when it happened clinically. */
+interface EventBase {
+  clinicId: string;
+  actor: Actor;
+  at: Date;
+}
+
+/** What a reaction to a patient-wide change did to the patient's bookings (summed over handlers). */
+export interface BookingEffects {
+  appointmentsFlagged: number;
+  stoppedSeries: string[];
+}
+
+/**
+ * Every clinical event Vigil publishes: its payload and what a handler may answer. Domains publish
+ * inside the transaction that made the change; handlers (`@OnClinicEvent`) run in that same
+ * transaction, so a reaction is committed or rolled back with its cause.
+ */
+export interface ClinicEventMap {
+  /** A session was created, for an appointment or not. */
+  SessionOpened: { payload: EventBase & { sessionId: string; patientId: string; appointmentId: string | null }; reply: void };
+  /**
+   * A session moved along its state machine (check-in, start, pause, end dosing, discharge, cancel,
+   * no-show, abort); `verb`, `from` and `to` are the sessions domain's names, the lowest layer cannot
+   * import them.
+   */
+  SessionStatusChanged: {
+    payload: EventBase & { sessionId: string; patientId: string; verb: string; from: string; to: string };
+    reply: void;
+  };
+  /** A patient's consent was withdrawn; `protocolKeys` are the protocols of the clinic that require its kind. */
+  ConsentWithdrawn: {
+    payload: EventBase & { patientId: string; consentId: string; kind: string; protocolKeys: string[] };
+    reply: BookingEffects;
+  };
+  /** A PHQ-9 or GAD-7 recorded as the latest point shows relapse after induction (`signal`: e.g. "PHQ-9 17"). */
+  RelapseDetected: { payload: EventBase & { patientId: string; signal: string }; reply: void };
+  /** The clinic ended the patient's care. */
+  PatientDischargedFromCare: { payload: EventBase & { patientId: string; reason: string }; reply: BookingEffects };
+}
+
+export type ClinicEventName = keyof ClinicEventMap;
+export type ClinicEventPayload<K extends ClinicEventName> = ClinicEventMap[K]['payload'];
+export type ClinicEventReply<K extends ClinicEventName> = ClinicEventMap[K]['reply'];
+
+/**
+ * The catalogue the start-up check reads: an event that `required` a reaction and has no handler
+ * stops start-up, as does a handler for a name not listed here.
+ */
+export const CLINIC_EVENTS: Readonly<Record<ClinicEventName, { required: boolean }>> = {
+  SessionOpened: { required: true },
+  SessionStatusChanged: { required: true },
+  ConsentWithdrawn: { required: true },
+  RelapseDetected: { required: true },
+  PatientDischargedFromCare: { required: true },
+};

@@ -1,0 +1,56 @@
+import { Injectable } from '@nestjs/common';
+import { AuditService, Clock, DomainError, TransactionRunner, type Actor } from '#platform';
+import { ClinicEventBus } from '../events/clinic-event-bus.js';
+import { Patient } from './patient.entity.js';
+import { PatientsService } from './patients.service.js';
+
+/** The patient's course of care at the clinic as a whole. */
+@Injectable()
+export class PatientCareService {
+  constructor(
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly patients: PatientsService,
+    private readonly events: ClinicEventBus,
+  ) {}
+
+  /**
+   * Ends the patient's treatment at the clinic: new bookings are refused from now on; what happens
+   * to their series and appointments is scheduling's reaction (PatientDischargedFromCare), whose
+   * effects are answered and audited with the reason.
+   */
+  async dischargeFromCare(
+    actor: Actor,
+    patientId: string,
+    reason: string,
+  ): Promise<{ stoppedSeries: string[]; flaggedAppointments: number }> {
+    return this.transactions.run(async (tx) => {
+      const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
+      if (patient.careStatus === 'discharged')
+        throw DomainError.conflict('ALREADY_DISCHARGED_FROM_CARE', 'The patient was already discharged from care');
+      const now = this.clock.now();
+      await tx.manager.update(
+        Patient,
+        { id: patientId },
+        { careStatus: 'discharged', dischargedFromCareAt: now, dischargedFromCareReason: reason.trim() },
+      );
+      const effects = await this.events.publish(tx, 'PatientDischargedFromCare', {
+        clinicId: actor.clinicId,
+        actor,
+        at: now,
+        patientId,
+        reason: reason.trim(),
+      });
+      const stoppedSeries = effects.flatMap((e) => e.stoppedSeries);
+      const flaggedAppointments = effects.reduce((n, e) => n + e.appointmentsFlagged, 0);
+      await this.audit.record(tx, {
+        action: 'patient.discharge-from-care',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { reason: reason.trim(), stoppedSeries, flaggedAppointments },
+      });
+      return { stoppedSeries, flaggedAppointments };
+    });
+  }
+}
