@@ -17,7 +17,7 @@ import { SchedulingService } from './scheduling/scheduling.service.js';
 import { SchedulingReactions } from './scheduling/session-reactions.js';
 import { SessionViewsService } from './sessions/session-views.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
-import { ClinicSettingsService } from './thresholds/clinic-settings.service.js';
+import { ClinicSettingsService } from './settings/clinic-settings.service.js';
 import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
 

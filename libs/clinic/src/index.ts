@@ -9,6 +9,7 @@ export * from './observation/index.js';
 export * from './patients/index.js';
 export * from './protocols/index.js';
 export * from './scheduling/index.js';
+export * from './settings/index.js';
 export * from './schema/index.js';
 export * from './sessions/index.js';
 export * from './thresholds/index.js';

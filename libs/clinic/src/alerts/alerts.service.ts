@@ -19,7 +19,7 @@ import {
   type Tx,
 } from '#platform';
 import { Session } from '../sessions/session.entity.js';
-import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
+import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
 import { Alert, AlertEvent, AlertReading, type AlertEventType, type AlertMeasure, type AlertStatus } from './alert.entity.js';
 
 /** Channel of the PostgreSQL NOTIFY that tells every API process an alert event was written. */

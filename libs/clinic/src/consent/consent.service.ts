@@ -5,7 +5,7 @@ import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
 import { PatientsService } from '../patients/patients.service.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
 import { ClinicEventBus } from '../events/clinic-event-bus.js';
-import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
+import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 import { addMonths, consentStatus, type ConsentStatus } from './consent-status.js';
 import { PatientConsent, type ConsentMethod } from './patient-consent.entity.js';

@@ -27,7 +27,7 @@ import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
 import { DoseAdministration, Session, SessionEvent } from '../sessions/session.entity.js';
 import { SessionsService } from '../sessions/sessions.service.js';
-import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
+import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
 import { VitalReading } from '../vitals/vital-reading.entity.js';
 import { dischargeProblems, type DischargeChecklist } from './discharge-criteria.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from './observation.entity.js';

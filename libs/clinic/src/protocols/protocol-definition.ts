@@ -3,7 +3,7 @@
  * uses comes from here, never from a literal in the rule: clinics edit them, sessions keep the
  * version they started with.
  */
-import type { ThresholdOverrides } from '../thresholds/thresholds.js';
+import type { ThresholdOverrides } from './threshold-rules.js';
 
 export type DoseRoute = 'iv' | 'im' | 'intranasal';
 export const DOSE_ROUTES: readonly DoseRoute[] = ['iv', 'im', 'intranasal'];

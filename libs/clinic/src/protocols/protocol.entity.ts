@@ -9,7 +9,7 @@ import type {
   PreSessionRules,
   VitalsSchedule,
 } from './protocol-definition.js';
-import type { ThresholdOverrides } from '../thresholds/thresholds.js';
+import type { ThresholdOverrides } from './threshold-rules.js';
 
 /**
  * One immutable version of a protocol. Vigil's defaults have no clinic (seeded by a data

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
-import { thresholdProblems } from '../thresholds/thresholds.js';
+import { thresholdProblems } from './threshold-rules.js';
 import type { ProtocolDefinition } from './protocol-definition.js';
 import { ProtocolVersion } from './protocol.entity.js';
 

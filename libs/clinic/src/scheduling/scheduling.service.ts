@@ -21,8 +21,8 @@ import { Patient } from '../patients/patient.entity.js';
 import { PatientsService } from '../patients/patients.service.js';
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
-import type { OpeningHours, Weekday } from '../thresholds/clinic-settings.entity.js';
-import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
+import type { OpeningHours, Weekday } from '../settings/clinic-settings.entity.js';
+import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
 import { Appointment, Chair, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
 import { planSeriesDates, seriesSpanDays } from './series-plan.js';
 

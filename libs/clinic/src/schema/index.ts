@@ -11,7 +11,7 @@ import { PatientWeight } from '../patients/weight.entity.js';
 import { ProtocolVersion } from '../protocols/protocol.entity.js';
 import { Appointment, Chair, TreatmentSeries } from '../scheduling/scheduling.entity.js';
 import { DoseAdministration, Session, SessionEvent } from '../sessions/session.entity.js';
-import { ClinicSettings } from '../thresholds/clinic-settings.entity.js';
+import { ClinicSettings } from '../settings/clinic-settings.entity.js';
 import { PatientThresholds } from '../thresholds/patient-thresholds.entity.js';
 import { VitalReading } from '../vitals/vital-reading.entity.js';
 

@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn, VersionColumn, type Relation } from 'typeorm';
 import { Patient } from '../patients/patient.entity.js';
-import type { ThresholdOverrides } from './thresholds.js';
+import type { ThresholdOverrides } from '../protocols/threshold-rules.js';
 
 /** A patient's own threshold overrides (the top layer), set by an anesthesiologist. */
 @Entity({ name: 'patient_thresholds' })

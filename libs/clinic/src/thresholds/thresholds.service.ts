@@ -4,10 +4,10 @@ import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } f
 import { PatientsService } from '../patients/patients.service.js';
 import type { ThresholdSet } from '../protocols/protocol-definition.js';
 import { ProtocolsService } from '../protocols/protocols.service.js';
-import { ClinicSettings } from './clinic-settings.entity.js';
-import { ClinicSettingsService } from './clinic-settings.service.js';
+import { ClinicSettings } from '../settings/clinic-settings.entity.js';
+import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
 import { PatientThresholds } from './patient-thresholds.entity.js';
-import { mergeThresholds, thresholdProblems, type ThresholdOverrides } from './thresholds.js';
+import { mergeThresholds, thresholdProblems, type ThresholdOverrides } from '../protocols/threshold-rules.js';
 
 export interface ThresholdsView {
   clinic: ThresholdSet;

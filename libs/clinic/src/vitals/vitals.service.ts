@@ -22,11 +22,11 @@ import { ProtocolsService } from '../protocols/protocols.service.js';
 import { Session, SessionEvent } from '../sessions/session.entity.js';
 import { phaseOf, VITALS_STATUSES, type ReadingPhase } from '../sessions/session-state.js';
 import { overdueWork, SessionsService } from '../sessions/sessions.service.js';
-import type { ClinicSettings } from '../thresholds/clinic-settings.entity.js';
-import { ClinicSettingsService } from '../thresholds/clinic-settings.service.js';
+import type { ClinicSettings } from '../settings/clinic-settings.entity.js';
+import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
 import { PatientThresholds } from '../thresholds/patient-thresholds.entity.js';
 import type { ThresholdSet } from '../protocols/protocol-definition.js';
-import { mergeThresholds } from '../thresholds/thresholds.js';
+import { mergeThresholds } from '../protocols/threshold-rules.js';
 import {
   breachesThatAlert,
   evaluateReading,

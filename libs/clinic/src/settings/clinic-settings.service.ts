@@ -4,7 +4,7 @@ import { AuditService, DomainError, TransactionRunner, type Actor, type FieldPro
 import type { ProtocolVersion } from '../protocols/protocol.entity.js';
 import type { ThresholdSet } from '../protocols/protocol-definition.js';
 import { ClinicSettings, WEEKDAYS } from './clinic-settings.entity.js';
-import { mergeThresholds, type ThresholdOverrides } from './thresholds.js';
+import { mergeThresholds, type ThresholdOverrides } from '../protocols/threshold-rules.js';
 
 /** What administrators edit at PATCH /clinic-settings. */
 const EDITABLE = [

@@ -1,5 +1,5 @@
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
-import { mergeThresholds, thresholdProblems } from './thresholds.js';
+import type { ThresholdSet } from './protocol-definition.js';
+import { mergeThresholds, thresholdProblems } from './threshold-rules.js';
 
 // clinical-rules.md section 3 defaults.
 const DEFAULTS: ThresholdSet = {

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '#platform';
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
+import type { ThresholdSet } from './protocol-definition.js';
 
 export type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | (null extends T[K] ? null : never) : T[K];

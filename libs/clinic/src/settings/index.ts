@@ -1,0 +1,2 @@
+export * from './clinic-settings.entity.js';
+export * from './clinic-settings.service.js';
