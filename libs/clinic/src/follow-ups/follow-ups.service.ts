@@ -3,13 +3,12 @@ import { DataSource } from 'typeorm';
 import {
   AuditService,
   Clock,
-  decodeCursor,
   DomainError,
   JobHandler,
   JobName,
   NotificationOutbox,
   PendingWorkService,
-  toPage,
+  keysetPage,
   TransactionRunner,
   User,
   type Actor,
@@ -248,18 +247,19 @@ export class FollowUpsService {
   }
 
   async list(actor: Actor, f: { status?: FollowUpStatus; dueBefore?: Date; limit: number; cursor?: string }): Promise<Page<FollowUpView>> {
-    const after = decodeCursor(f.cursor);
     const q = this.dataSource.createQueryBuilder(FollowUp, 'f').where('f.clinic_id = :clinicId', { clinicId: actor.clinicId });
     if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
     if (f.status) q.andWhere('f.status = :status', { status: f.status });
     if (f.dueBefore) q.andWhere('f.due_at < :dueBefore', { dueBefore: f.dueBefore });
-    if (after) q.andWhere('(f.due_at, f.id) > (:at, :id)', { at: after.at, id: after.id });
-    const rows = await q
-      .orderBy('f.due_at', 'ASC')
-      .addOrderBy('f.id', 'ASC')
-      .limit(f.limit + 1)
-      .getMany();
-    return toPage(rows, f.limit, (r) => ({ at: r.dueAt, id: r.id }), view);
+    return keysetPage(q, {
+      sortColumn: 'f.due_at',
+      idColumn: 'f.id',
+      order: 'ASC',
+      cursor: f.cursor,
+      limit: f.limit,
+      key: (r) => ({ at: r.dueAt, id: r.id }),
+      view,
+    });
   }
 
   async complete(actor: Actor, id: string, note: string): Promise<FollowUpView> {

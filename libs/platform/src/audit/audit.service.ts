@@ -2,7 +2,8 @@ import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/comm
 import { DataSource, type EntityManager } from 'typeorm';
 import { Clock } from '../clock/clock.js';
 import { requestContext, type Actor, type RequestContext } from '../context/request-context.js';
-import { decodeCursor, toPage, type Page } from '../database/pagination.js';
+import { keysetPage } from '../database/find.js';
+import type { Page } from '../database/pagination.js';
 import type { Tx } from '../database/transaction.js';
 import { AuditEvent, type AuditOutcome } from './audit-event.entity.js';
 import { RefusalCoalescer, type CoalescedRun } from './refusal-coalescer.js';
@@ -147,7 +148,6 @@ export class AuditService implements BeforeApplicationShutdown {
 
   /** The clinic's trail, newest first. */
   async list(clinicId: string, f: AuditFilter): Promise<Page<AuditEventView>> {
-    const after = decodeCursor(f.cursor);
     const q = this.dataSource.createQueryBuilder(AuditEvent, 'a').where('a.clinic_id = :clinicId', { clinicId });
     if (f.actorUserId) q.andWhere('a.actor_user_id = :actor', { actor: f.actorUserId });
     if (f.resourceType) q.andWhere('a.resource_type = :rt', { rt: f.resourceType });
@@ -156,13 +156,15 @@ export class AuditService implements BeforeApplicationShutdown {
     if (f.outcome) q.andWhere('a.outcome = :outcome', { outcome: f.outcome });
     if (f.from) q.andWhere('a.occurred_at >= :from', { from: f.from });
     if (f.to) q.andWhere('a.occurred_at < :to', { to: f.to });
-    if (after) q.andWhere('(a.occurred_at, a.id) < (:at, :id)', { at: after.at, id: after.id });
-    const rows = await q
-      .orderBy('a.occurred_at', 'DESC')
-      .addOrderBy('a.id', 'DESC')
-      .limit(f.limit + 1)
-      .getMany();
-    return toPage(rows, f.limit, (e) => ({ at: e.occurredAt, id: e.id }), view);
+    return keysetPage(q, {
+      sortColumn: 'a.occurred_at',
+      idColumn: 'a.id',
+      order: 'DESC',
+      cursor: f.cursor,
+      limit: f.limit,
+      key: (e) => ({ at: e.occurredAt, id: e.id }),
+      view,
+    });
   }
 
   /** Appends one audit row inside `tx`, so it commits or rolls back with the change it records. */

@@ -4,3 +4,4 @@ export * from './migrate.js';
 export * from './pagination.js';
 export * from './transaction.js';
 export * from './numeric.js';
+export * from './find.js';
