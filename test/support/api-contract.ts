@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import type { Role } from '../../libs/platform/src/index.js';
 
 /*
- * What the shared design documents say about the HTTP API, read at run time: the Roles table of
- * api.md, the roles decision of every route (the table's row, or the rule for a route the table
- * does not name), the routes of openapi.json, and the error shape. The authorization matrix and
- * the OpenAPI fuzzing both check the running API against these.
+ * Vigil's HTTP contract as docs/api.md states it, read at run time: the Roles table, the roles
+ * decision of every route (the table's row, or the rule for a route the table does not name), the
+ * routes of openapi.json, and the error shape. The authorization matrix and the OpenAPI fuzzing
+ * both check the running API against these, so the document and the code cannot drift apart.
  */
 
 export const API = '/api/v1';
@@ -58,7 +58,9 @@ function parseRolesTable(markdown: string): Map<string, Record<Role, Cell>> {
   return table;
 }
 
-export const ROLES_TABLE = parseRolesTable(readFileSync(join(process.cwd(), '..', 'shared', 'api.md'), 'utf8'));
+/** docs/api.md, from the repository root (where npm test runs). */
+export const API_DOC = join(process.cwd(), 'docs', 'api.md');
+export const ROLES_TABLE = parseRolesTable(readFileSync(API_DOC, 'utf8'));
 
 // The rows of the table, by their action text exactly as api.md spells it.
 export const SETUP = 'users, chairs, clinic settings, consent form texts';

@@ -400,7 +400,7 @@ export class ObservationService {
     };
   }
 
-  /** The fields of the REMS Patient Monitoring Form (clinical-reference.md 5.2). */
+  /** The fields of the Spravato REMS Patient Monitoring Form (clinical-rules.md section 4). */
   private async remsForm(
     m: EntityManager,
     s: Session,
