@@ -23,9 +23,9 @@ export default {
     '^#clinic/(.*)$': '<rootDir>/libs/clinic/src/$1/index.ts',
     '^#test/(.*)$': '<rootDir>/test/support/$1.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
-    // @fastify/static (CommonJS) requires content-disposition 1.x, which is ES-module only; Node
-    // loads that natively, Jest's module VM on Node 20 cannot, so tests get the CommonJS 0.5 line.
-    '^content-disposition$': 'content-disposition-cjs',
+    // @fastify/static (CommonJS) requires content-disposition 1.x, which is ES-module only. Node 24
+    // lets Jest's module VM require it; on 22 and 20 the tests get the CommonJS 0.5 line instead.
+    ...(Number(process.versions.node.split('.')[0]) >= 24 ? {} : { '^content-disposition$': 'content-disposition-cjs' }),
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
