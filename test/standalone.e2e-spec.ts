@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { getMetadataArgsStorage, type QueryRunner } from 'typeorm';
 import { score, type Instrument } from '../libs/clinic/src/assessments/scoring.js';
 import type { InductionPlan, MaintenancePlan, ThresholdSet } from '../libs/clinic/src/protocols/protocol-definition.js';
-import { ClinicSettings } from '../libs/clinic/src/thresholds/clinic-settings.entity.js';
+import { ClinicSettings } from '../libs/clinic/src/settings/clinic-settings.entity.js';
 import { SeedDefaults1795298813571 } from '../migrations/1795298813571-SeedDefaults.js';
 import {
   ACK_WARNING,

@@ -8,7 +8,9 @@ import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
 import { ClinicEventBus } from './events/clinic-event-bus.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
+import { DischargeService } from './observation/discharge.service.js';
 import { ObservationService } from './observation/observation.service.js';
+import { RemsService } from './observation/rems.service.js';
 import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
@@ -40,6 +42,8 @@ const SERVICES = [
   VitalsService,
   AssessmentsService,
   ObservationService,
+  RemsService,
+  DischargeService,
   SchedulingService,
   SchedulingReactions,
 ];

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ADVERSE_EVENT_KINDS, ObservationService, sessionView } from '#clinic';
+import { ADVERSE_EVENT_KINDS, DischargeService, ObservationService, RemsService, sessionView } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, IsTimestamp, OptionalNotNull } from '../http/dto.js';
@@ -83,7 +83,11 @@ export class DischargeDto {
 @Roles('nurse', 'anesthesiologist')
 @Controller('sessions')
 export class ObservationController {
-  constructor(private readonly observation: ObservationService) {}
+  constructor(
+    private readonly observation: ObservationService,
+    private readonly discharges: DischargeService,
+    private readonly rems: RemsService,
+  ) {}
 
   @Post(':id/observation-checks')
   @ApiCreatedResponse({ type: ObservationCheckResultDto })
@@ -103,7 +107,7 @@ export class ObservationController {
   @Roles('anesthesiologist')
   @ApiCreatedResponse({ description: 'the latest vitals are acceptable for discharge despite a threshold breach' })
   async attest(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AttestVitalsDto): Promise<{ id: string; readingId: string }> {
-    const a = await this.observation.attestVitals(actor, p.id, b.reason);
+    const a = await this.discharges.attestVitals(actor, p.id, b.reason);
     return { id: a.id, readingId: a.readingId };
   }
 
@@ -112,13 +116,13 @@ export class ObservationController {
   @ApiOkResponse({ type: SessionDto, description: '422 lists every unmet discharge criterion by code' })
   async discharge(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: DischargeDto): Promise<SessionDto> {
     return sessionView(
-      await this.observation.discharge(actor, p.id, { ...b, occurredAt: b.occurredAt ? new Date(b.occurredAt) : undefined }),
+      await this.discharges.discharge(actor, p.id, { ...b, occurredAt: b.occurredAt ? new Date(b.occurredAt) : undefined }),
     );
   }
 
   @Get(':id/rems-form')
   @ApiOkResponse({ description: 'esketamine: the REMS Patient Monitoring Form fields (status draft before discharge, complete after)' })
   remsForm(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<Record<string, unknown>> {
-    return this.observation.remsFormFor(actor, p.id);
+    return this.rems.formFor(actor, p.id);
   }
 }

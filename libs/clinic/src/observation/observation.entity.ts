@@ -11,7 +11,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { User } from '#platform';
-import { Session } from '../sessions/session.entity.js';
+import { Session } from '../sessions/index.js';
 import type { DischargeChecklist } from './discharge-criteria.js';
 
 /** A nurse's look at the patient during observation (each is also a timeline event). */

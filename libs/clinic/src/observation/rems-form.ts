@@ -1,0 +1,84 @@
+import { INTERACTING_CLASSES, type Patient, type PatientMedication } from '../patients/index.js';
+import type { VitalsSchedule } from '../protocols/index.js';
+import type { Session } from '../sessions/index.js';
+import type { VitalReading } from '../vitals/index.js';
+import type { AdverseEvent, ObservationCheck } from './observation.entity.js';
+import { atCheckpoint, hasBp } from './rems-rules.js';
+
+type FormReading = Pick<VitalReading, 'id' | 'measuredAt' | 'phase' | 'systolic' | 'diastolic' | 'breachLevel' | 'breaches' | 'moaas'>;
+
+/** What the REMS Patient Monitoring Form is filled from, as loaded for one esketamine session. */
+export interface RemsFormRecords {
+  session: Pick<Session, 'dosingStartedAt' | 'doseMg' | 'baselineReadingId' | 'startOverrides'>;
+  vitals: Pick<VitalsSchedule, 'checkpointsMin' | 'checkpointWindowMin'>;
+  /** When the form is drawn up (the discharge, or now for a draft). */
+  at: Date;
+  /** Complete at discharge: the treatment's duration is known. */
+  complete: boolean;
+  readyToLeaveMin: number | null;
+  patient: Pick<Patient, 'firstName' | 'lastName' | 'dateOfBirth' | 'sex'>;
+  clinicName: string;
+  /** Every reading of the session, oldest first. */
+  readings: FormReading[];
+  /** Earlier treatments of the patient on the same protocol. */
+  earlierTreatments: number;
+  lotNumber: string | null;
+  medications: Pick<PatientMedication, 'name' | 'drugClass'>[];
+  adverseEvents: Pick<AdverseEvent, 'kind' | 'severity' | 'onsetAt' | 'actionTaken' | 'outcome' | 'remsReportable'>[];
+  checks: Pick<ObservationCheck, 'dissociation'>[];
+  monitor: { name: string; email: string } | null;
+  remsEnrolled: boolean;
+}
+
+const bp = (r: FormReading | undefined) =>
+  r ? { systolic: r.systolic, diastolic: r.diastolic, measuredAt: r.measuredAt.toISOString() } : null;
+
+/** The monitoring section of the form: vitals acceptable, the three blood pressures, and the events it asks about. */
+function monitoringFields(f: RemsFormRecords): Record<string, unknown> {
+  const { readings, session: s } = f;
+  const preDoseBp = [...readings].reverse().find((r) => r.phase === 'pre-dose' && hasBp(r));
+  const bp40 = readings.find(atCheckpoint(s.dosingStartedAt, f.vitals));
+  const lastBp = [...readings].reverse().find((r) => hasBp(r) && r.phase !== 'pre-dose');
+  const baseline = readings.find((r) => r.id === s.baselineReadingId);
+  const event = (kind: string) => f.adverseEvents.some((e) => e.kind === kind);
+  const breached = (test: (b: FormReading['breaches'][number]) => boolean) => readings.some((r) => r.breaches.some(test));
+  return {
+    vitalsAcceptableBeforeAdministration: baseline
+      ? baseline.breachLevel === 'none' && !s.startOverrides.some((o) => o.code === 'BASELINE_BP_HIGH')
+      : null,
+    vitalsAcceptableBeforeCompletion: lastBp ? lastBp.breachLevel === 'none' : null,
+    bloodPressure: { beforeAdministration: bp(preDoseBp), at40Min: bp(bp40), beforeCompletion: bp(lastBp) },
+    sedation: breached((b) => b.measure === 'moaas') || event('sedation'),
+    dissociation: f.checks.some((c) => c.dissociation === 'present') || event('dissociation'),
+    respiratoryDepression:
+      breached((b) => b.measure === 'spo2' || (b.measure === 'respiratoryRate' && b.rule === 'low')) || event('respiratory-depression'),
+  };
+}
+
+/** The fields of the REMS Patient Monitoring Form (docs/clinical-rules.md section 4). */
+export function remsFormFields(f: RemsFormRecords): Record<string, unknown> {
+  const { session: s, patient } = f;
+  const interacting = f.medications.filter((x) => INTERACTING_CLASSES.includes(x.drugClass));
+  return {
+    patient: { firstName: patient.firstName, lastName: patient.lastName, dateOfBirth: patient.dateOfBirth, sex: patient.sex },
+    firstTreatment: f.earlierTreatments === 0,
+    remsEnrolled: f.remsEnrolled,
+    concomitantMedications: { any: interacting.length > 0, names: interacting.map((x) => `${x.name} (${x.drugClass})`) },
+    monitoringProvider: f.monitor,
+    setting: { name: f.clinicName },
+    treatmentDate: s.dosingStartedAt?.toISOString().slice(0, 10) ?? null,
+    doseMg: s.doseMg,
+    lotNumber: f.lotNumber,
+    durationMin: f.complete && s.dosingStartedAt ? Math.round((f.at.getTime() - s.dosingStartedAt.getTime()) / 60_000) : null,
+    readyToLeaveMin: f.readyToLeaveMin,
+    ...monitoringFields(f),
+    adverseEvents: f.adverseEvents.map((e) => ({
+      kind: e.kind,
+      severity: e.severity,
+      onsetAt: e.onsetAt.toISOString(),
+      actionTaken: e.actionTaken,
+      outcome: e.outcome,
+      remsReportable: e.remsReportable,
+    })),
+  };
+}
