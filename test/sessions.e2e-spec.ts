@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { AuditEvent, Notification } from '../libs/platform/src/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
-import { consentedPatient, readySession, startBody, vitals } from './support/sessions.js';
+import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { consentedPatient, readySession, sessionAt, startBody, vitals } from './support/sessions.js';
 
 const api = '/api/v1';
 
@@ -378,5 +378,139 @@ describe('sessions: lifecycle, pre-session gate, vitals and alerts', () => {
     expect(board.body.map((e: { sessionId: string }) => e.sessionId)).not.toContain(id);
     const notes = await t.runtime.dataSource.getRepository(Notification).countBy({ clinicId: a.clinic.id });
     expect(notes).toBeGreaterThanOrEqual(0);
+  });
+
+  describe('lists answer pages', () => {
+    const get = (path: string, token: string) => t.http.get(`${api}${path}`).set(bearer(token));
+    /** Every page of `path` (which already has a `?`), following nextCursor; `limit` per page. */
+    const allPages = async (path: string, token: string, limit: number) => {
+      const pages: { items: { id: string }[]; nextCursor: string | null }[] = [];
+      let cursor: string | null = null;
+      do {
+        const res: { body: { items: { id: string }[]; nextCursor: string | null } } = await get(
+          `${path}&limit=${limit}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          token,
+        ).expect(200);
+        pages.push(res.body);
+        cursor = res.body.nextCursor;
+      } while (cursor);
+      return pages;
+    };
+    const badPaging = async (path: string, token: string, maxLimit: number) => {
+      for (const limit of [0, maxLimit + 1, 'ten']) {
+        const res = await get(`${path}${path.includes('?') ? '&' : '?'}limit=${limit}`, token).expect(400);
+        expect(res.body.details.map((d: { field: string }) => d.field)).toContain('limit');
+      }
+      const res = await get(`${path}${path.includes('?') ? '&' : '?'}cursor=not-a-cursor`, token).expect(400);
+      expect(res.body.details).toEqual([expect.objectContaining({ field: 'cursor' })]);
+      await get(`${path}${path.includes('?') ? '&' : '?'}limit=${maxLimit}`, token).expect(200);
+    };
+
+    it('GET /sessions: newest first, 50 a page unless limit says (at most 200), the cursor continuing without gaps or repeats', async () => {
+      const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const patient = await createPatient(t.http, staff.token.nurse);
+      const created: string[] = [];
+      for (let i = 0; i < 53; i++)
+        created.push(
+          (await post('/sessions', staff.token.nurse, { patientId: patient.id, protocol: 'ketamine-iv-standard' }).expect(201)).body.id,
+        );
+      const first = await get('/sessions', staff.token.nurse).expect(200);
+      expect(first.body.items).toHaveLength(50);
+      expect(first.body.nextCursor).toEqual(expect.any(String));
+      const pages = await allPages(`/sessions?patientId=${patient.id}`, staff.token.nurse, 20);
+      expect(pages.map((p) => p.items.length)).toEqual([20, 20, 13]);
+      expect(pages.flatMap((p) => p.items.map((x) => x.id))).toEqual([...created].reverse());
+      await badPaging('/sessions', staff.token.nurse, 200);
+    });
+
+    it('GET /sessions/:id/vitals: oldest first, 200 a page unless limit says (at most 1000); the session detail carries the latest 100', async () => {
+      const id = await sessionAt(t.http, a, 'checked_in');
+      const start = Date.now() - 45 * 60_000;
+      const readings = Array.from({ length: 250 }, (_, i) => vitals({ measuredAt: new Date(start + i * 10_000).toISOString() }));
+      await post(`/sessions/${id}/vitals/batch`, a.token.nurse, { readings }).expect(201);
+      const first = await get(`/sessions/${id}/vitals`, a.token.nurse).expect(200);
+      expect(first.body.items).toHaveLength(200);
+      const pages = await allPages(`/sessions/${id}/vitals?`, a.token.nurse, 100);
+      expect(pages.map((p) => p.items.length)).toEqual([100, 100, 50]);
+      const all = pages.flatMap((p) => p.items) as unknown as { id: string; measuredAt: string }[];
+      expect(new Set(all.map((r) => r.id)).size).toBe(250);
+      expect(all.map((r) => r.measuredAt)).toEqual(readings.map((r) => new Date(r.measuredAt).toISOString()));
+      await badPaging(`/sessions/${id}/vitals`, a.token.nurse, 1000);
+      await get(`/sessions/${id}/vitals`, b.token.nurse).expect(404);
+
+      const detail = await get(`/sessions/${id}`, a.token.nurse).expect(200);
+      const shown = (detail.body.timeline as { kind: string; data: { id: string } }[]).filter((e) => e.kind === 'vitals');
+      expect(detail.body.readingsTruncated).toBe(true);
+      expect(shown.map((e) => e.data.id)).toEqual(all.slice(-100).map((r) => r.id));
+      const few = await sessionAt(t.http, a, 'ready');
+      expect((await get(`/sessions/${few}`, a.token.nurse).expect(200)).body.readingsTruncated).toBe(false);
+    });
+
+    it('GET /patients/:id/assessments: oldest first, 50 a page unless limit says (at most 200)', async () => {
+      const patient = await createPatient(t.http, a.token.nurse);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++)
+        ids.push(
+          (
+            await post(`/patients/${patient.id}/assessments`, a.token.nurse, {
+              instrument: 'GAD7',
+              items: [1, 1, 1, 1, 1, 0, i % 4],
+              administeredAt: new Date(Date.now() - (5 - i) * 60_000).toISOString(),
+            }).expect(201)
+          ).body.id,
+        );
+      expect((await get(`/patients/${patient.id}/assessments`, a.token.nurse).expect(200)).body).toEqual({
+        items: expect.any(Array),
+        nextCursor: null,
+      });
+      const pages = await allPages(`/patients/${patient.id}/assessments?`, a.token.nurse, 2);
+      expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
+      expect(pages.flatMap((p) => p.items.map((x) => x.id))).toEqual(ids);
+      await badPaging(`/patients/${patient.id}/assessments`, a.token.nurse, 200);
+    });
+  });
+
+  it('a suicide risk found in the clinic alerts the session; an assessment naming another patient’s session is refused (400 sessionId)', async () => {
+    const patientId = await consentedPatient(t.http, a);
+    const id = await sessionAt(t.http, a, 'checked_in', { patientId });
+    const phq9 = { instrument: 'PHQ9', items: [1, 1, 1, 1, 0, 0, 0, 0, 2], administeredAt: new Date().toISOString() };
+    const res = await post(`/patients/${patientId}/assessments`, a.token.nurse, { ...phq9, sessionId: id }).expect(201);
+    expect(res.body).toMatchObject({ sessionId: id, flags: ['suicide-risk'] });
+    const alerts = await t.http.get(`${api}/alerts?sessionId=${id}`).set(bearer(a.token.nurse)).expect(200);
+    expect(alerts.body.items).toEqual([
+      expect.objectContaining({ measure: 'suicide-risk', level: 'warning', message: 'PHQ-9 item 9 answered 2: suicide risk' }),
+    ]);
+    const tasks = await t.runtime.dataSource.query(`SELECT id FROM follow_ups WHERE subject_id = $1`, [res.body.id]);
+    expect(tasks).toEqual([]);
+
+    const other = await createPatient(t.http, a.token.nurse);
+    const refused = await post(`/patients/${other.id}/assessments`, a.token.nurse, { ...phq9, sessionId: id }).expect(400);
+    expect(refused.body.details).toEqual([{ field: 'sessionId', message: 'no session of this patient has this id' }]);
+    const stored = await t.http.get(`${api}/patients/${other.id}/assessments`).set(bearer(a.token.nurse)).expect(200);
+    expect(stored.body.items).toEqual([]);
+  });
+
+  it('the "vitals overdue" check follows the session: due from the start, the end of dosing and an abort', async () => {
+    const due = async (sessionId: string) =>
+      (
+        await t.runtime.dataSource.query<{ due_at: Date }[]>(
+          `SELECT due_at FROM pending_work WHERE subject_id = $1 AND kind = 'vitals-overdue' AND status = 'pending'`,
+          [sessionId],
+        )
+      ).map((r) => r.due_at.getTime());
+    /** Runs `move` and expects the check due `minutes` after it. */
+    const dueAfter = async (sessionId: string, minutes: number, move: () => Promise<unknown>) => {
+      const before = Date.now();
+      await move();
+      const [at] = await due(sessionId);
+      expect(at).toBeGreaterThanOrEqual(before + minutes * 60_000 - 1);
+      expect(at).toBeLessThanOrEqual(Date.now() + minutes * 60_000);
+    };
+    const id = await readySession(t.http, a);
+    // IV: a reading every 10 min while dosing, overdue 5 min later; in observation every 15 min.
+    await dueAfter(id, 15, () => post(`/sessions/${id}/start`, a.token.nurse, startBody).expect(200));
+    await dueAfter(id, 20, () => post(`/sessions/${id}/end-dosing`, a.token.nurse, { reason: 'nausea' }).expect(200));
+    const aborted = await sessionAt(t.http, a, 'dosing');
+    await dueAfter(aborted, 20, () => post(`/sessions/${aborted}/abort`, a.token.nurse, { reason: 'hypertension' }).expect(200));
   });
 });

@@ -17,8 +17,15 @@ import { ScreeningService } from './patients/screening.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { SchedulingService } from './scheduling/scheduling.service.js';
 import { SchedulingReactions } from './scheduling/session-reactions.js';
-import { SessionViewsService } from './sessions/session-views.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
+import { SessionStartService } from './sessions/session-start.service.js';
+import { DoseChangesService } from './sessions/dose-changes.service.js';
+import { SessionReactions } from './sessions/session-reactions.js';
+import { SessionBoardService } from './session-views/board.service.js';
+import { SessionViewsService } from './session-views/session-views.service.js';
+import { RiskAlerts } from './alerts/risk-alerts.js';
+import { VitalsIngestService } from './vitals/ingest.service.js';
+import { VitalsOverdueService } from './vitals/vitals-overdue.service.js';
 import { ClinicSettingsService } from './settings/clinic-settings.service.js';
 import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
@@ -46,6 +53,13 @@ const SERVICES = [
   DischargeService,
   SchedulingService,
   SchedulingReactions,
+  SessionStartService,
+  DoseChangesService,
+  SessionReactions,
+  SessionBoardService,
+  RiskAlerts,
+  VitalsIngestService,
+  VitalsOverdueService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

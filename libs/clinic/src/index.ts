@@ -11,6 +11,7 @@ export * from './protocols/index.js';
 export * from './scheduling/index.js';
 export * from './settings/index.js';
 export * from './schema/index.js';
+export * from './session-views/index.js';
 export * from './sessions/index.js';
 export * from './thresholds/index.js';
 export * from './vitals/index.js';

@@ -1,10 +1,10 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { AssessmentsService, INSTRUMENTS, type Instrument } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, IsTimestamp, OptionalNotNull } from '../http/dto.js';
+import { IdParam, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 
 export class AssessmentInputDto {
@@ -42,6 +42,11 @@ export class AssessmentDto {
   @ApiProperty({ type: String, nullable: true }) reviewNote!: string | null;
 }
 
+export class AssessmentPageDto {
+  @ApiProperty({ type: [AssessmentDto], description: 'oldest first' }) items!: AssessmentDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class ReviewDto {
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) note!: string;
 }
@@ -66,9 +71,9 @@ export class AssessmentsController {
   }
 
   @Get('assessments')
-  @ApiOkResponse({ type: [AssessmentDto] })
-  list(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<AssessmentDto[]> {
-    return this.assessments.list(actor, p.id);
+  @ApiOkResponse({ type: AssessmentPageDto, description: 'oldest first; the read is audited' })
+  list(@CurrentActor() actor: Actor, @Param() p: IdParam, @Query() query: PageQuery): Promise<AssessmentPageDto> {
+    return this.assessments.list(actor, p.id, query);
   }
 
   @Post('assessments/:assessmentId/review')

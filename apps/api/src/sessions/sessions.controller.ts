@@ -1,6 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { sessionView, SessionsService, SessionViewsService, VitalsService, type NewReading } from '#clinic';
+import {
+  DoseChangesService,
+  SessionBoardService,
+  SessionStartService,
+  sessionView,
+  SessionsService,
+  SessionViewsService,
+  VitalsIngestService,
+  VitalsService,
+  DETAIL_READINGS,
+  READINGS_PAGE,
+  type NewReading,
+} from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam } from '../http/dto.js';
@@ -14,6 +26,7 @@ import {
   OptionalReasonDto,
   PreChecksDto,
   RateChangeDto,
+  ReadingsPageQuery,
   ReasonDto,
   StartSessionDto,
   TransitionDto,
@@ -23,9 +36,10 @@ import {
 import {
   AlertDto,
   BoardEntryDto,
-  ReadingDto,
+  ReadingPageDto,
   SessionDetailDto,
   SessionDto,
+  SessionPageDto,
   VitalsBatchResultDto,
   VitalsResultDto,
 } from './sessions.responses.js';
@@ -42,7 +56,11 @@ const reading = (r: VitalReadingDto): NewReading => ({ ...r, measuredAt: new Dat
 export class SessionsController {
   constructor(
     private readonly sessions: SessionsService,
+    private readonly starts: SessionStartService,
+    private readonly doseChanges: DoseChangesService,
     private readonly views: SessionViewsService,
+    private readonly boards: SessionBoardService,
+    private readonly ingest: VitalsIngestService,
     private readonly vitals: VitalsService,
   ) {}
 
@@ -53,19 +71,25 @@ export class SessionsController {
   }
 
   @Get()
-  @ApiOkResponse({ type: [SessionDto] })
-  list(@CurrentActor() actor: Actor, @Query() query: ListSessionsQuery): Promise<SessionDto[]> {
+  @ApiOkResponse({ type: SessionPageDto, description: 'newest first' })
+  list(@CurrentActor() actor: Actor, @Query() query: ListSessionsQuery): Promise<SessionPageDto> {
     return this.views.list(actor, query);
   }
 
   @Get('board')
-  @ApiOkResponse({ type: [BoardEntryDto], description: 'every active session with latest vitals, open alerts and observation time' })
+  @ApiOkResponse({
+    type: [BoardEntryDto],
+    description: 'every active session with latest vitals, open alerts and observation time (a snapshot, bounded by the chairs: not paged)',
+  })
   board(@CurrentActor() actor: Actor): Promise<BoardEntryDto[]> {
-    return this.views.board(actor);
+    return this.boards.board(actor);
   }
 
   @Get(':id')
-  @ApiOkResponse({ type: SessionDetailDto })
+  @ApiOkResponse({
+    type: SessionDetailDto,
+    description: `the session with its timeline; the timeline carries the latest ${DETAIL_READINGS} readings (readingsTruncated says when there are more: GET /sessions/{id}/vitals pages through all)`,
+  })
   get(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<SessionDetailDto> {
     return this.views.get(actor, p.id);
   }
@@ -90,7 +114,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionDto, description: '422 lists every unmet rule of the pre-session gate and the dose rules' })
   async start(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: StartSessionDto): Promise<SessionDto> {
-    return sessionView(await this.sessions.start(actor, p.id, { ...b, ...at(b) }));
+    return sessionView(await this.starts.start(actor, p.id, { ...b, ...at(b) }));
   }
 
   @Post(':id/pause')
@@ -111,7 +135,7 @@ export class SessionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: SessionDto, description: 'a pump rate change during dosing, with its reason' })
   async rate(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: RateChangeDto): Promise<SessionDto> {
-    return sessionView(await this.sessions.changeRate(actor, p.id, { ...b, ...at(b) }));
+    return sessionView(await this.doseChanges.changeRate(actor, p.id, { ...b, ...at(b) }));
   }
 
   @Post(':id/end-dosing')
@@ -146,7 +170,7 @@ export class SessionsController {
   @Idempotent()
   @ApiCreatedResponse({ type: VitalsResultDto, description: 'Idempotency-Key honoured; a device reading resent is stored once' })
   async recordVitals(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: VitalReadingDto): Promise<VitalsResultDto> {
-    const { readings, alerts } = await this.vitals.record(actor, p.id, [reading(b)], false);
+    const { readings, alerts } = await this.ingest.record(actor, p.id, [reading(b)], false);
     return { reading: readings[0], alerts };
   }
 
@@ -154,13 +178,16 @@ export class SessionsController {
   @Idempotent()
   @ApiCreatedResponse({ type: VitalsBatchResultDto, description: 'up to 500 readings, all or none' })
   recordBatch(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: VitalsBatchDto): Promise<VitalsBatchResultDto> {
-    return this.vitals.record(actor, p.id, b.readings.map(reading), true);
+    return this.ingest.record(actor, p.id, b.readings.map(reading), true);
   }
 
   @Get(':id/vitals')
-  @ApiOkResponse({ type: [ReadingDto] })
-  listVitals(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<ReadingDto[]> {
-    return this.vitals.list(actor, p.id);
+  @ApiOkResponse({
+    type: ReadingPageDto,
+    description: `oldest first, ${READINGS_PAGE.defaultLimit} a page unless limit says (at most ${READINGS_PAGE.maxLimit})`,
+  })
+  listVitals(@CurrentActor() actor: Actor, @Param() p: IdParam, @Query() query: ReadingsPageQuery): Promise<ReadingPageDto> {
+    return this.vitals.list(actor, p.id, query);
   }
 
   @Post(':id/emergency')

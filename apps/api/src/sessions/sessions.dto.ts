@@ -18,8 +18,16 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CRISIS_SYMPTOMS, MAX_READINGS_PER_BATCH, PLAUSIBLE, SESSION_STATUSES, type CrisisSymptom, type SessionStatus } from '#clinic';
-import { IsCalendarDate, IsTimestamp, OptionalNotNull, MaxDecimals } from '../http/dto.js';
+import {
+  CRISIS_SYMPTOMS,
+  MAX_READINGS_PER_BATCH,
+  PLAUSIBLE,
+  READINGS_PAGE,
+  SESSION_STATUSES,
+  type CrisisSymptom,
+  type SessionStatus,
+} from '#clinic';
+import { IsCalendarDate, IsTimestamp, OptionalNotNull, MaxDecimals, PageQuery } from '../http/dto.js';
 
 export class CreateSessionDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() patientId!: string;
@@ -27,11 +35,27 @@ export class CreateSessionDto {
   @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() appointmentId?: string;
 }
 
-export class ListSessionsQuery {
+/** `?limit=&cursor=` (default 50, at most 200) with the filters of the clinic's sessions. */
+export class ListSessionsQuery extends PageQuery {
   @ApiPropertyOptional({ enum: SESSION_STATUSES }) @IsOptional() @IsIn(SESSION_STATUSES) status?: SessionStatus;
   @ApiPropertyOptional({ format: 'date', description: 'the clinic’s calendar day' }) @IsOptional() @IsCalendarDate() date?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() patientId?: string;
-  @ApiPropertyOptional({ default: 50, maximum: 200 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(200) limit: number = 50;
+}
+
+/** `?limit=&cursor=` of a session's readings: a long session holds thousands, so pages are larger than elsewhere. */
+export class ReadingsPageQuery {
+  @ApiPropertyOptional({ minimum: 1, maximum: READINGS_PAGE.maxLimit, default: READINGS_PAGE.defaultLimit })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(READINGS_PAGE.maxLimit)
+  limit: number = READINGS_PAGE.defaultLimit;
+
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  cursor?: string;
 }
 
 /** Every transition may be charted up to 15 minutes late. */

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { SESSION_STATUSES } from '#clinic';
+import { DETAIL_READINGS, SESSION_STATUSES } from '#clinic';
 
 const nullable = (type: 'string' | 'number' | 'boolean', format?: string) => ({ type, nullable: true, ...(format && { format }) });
 
@@ -80,10 +80,23 @@ export class ObservationTimeDto {
   @ApiProperty(nullable('number')) remainingMin!: number | null;
 }
 
+export class SessionPageDto {
+  @ApiProperty({ type: [SessionDto] }) items!: SessionDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class SessionDetailDto extends SessionDto {
   @ApiProperty({ type: ObservationTimeDto }) observation!: ObservationTimeDto;
-  @ApiProperty({ type: [TimelineEntryDto], description: 'in time order' }) timeline!: TimelineEntryDto[];
+  @ApiProperty({
+    type: [TimelineEntryDto],
+    description: `in time order; of the readings, only the latest ${DETAIL_READINGS} (all of them: GET /sessions/{id}/vitals)`,
+  })
+  timeline!: TimelineEntryDto[];
   @ApiProperty({ type: [AlertDto] }) alerts!: AlertDto[];
+  @ApiProperty({
+    description: `true when the session has more than ${DETAIL_READINGS} readings: the timeline carries the latest ${DETAIL_READINGS}, GET /sessions/{id}/vitals pages through all`,
+  })
+  readingsTruncated!: boolean;
 }
 
 export class BreachDto {
@@ -114,6 +127,11 @@ export class ReadingDto {
   @ApiProperty({ description: 'the session’s baseline set' }) baseline!: boolean;
   @ApiProperty({ description: 'a resent device reading: nothing new was stored' }) duplicate!: boolean;
   @ApiProperty({ format: 'uuid' }) recordedBy!: string;
+}
+
+export class ReadingPageDto {
+  @ApiProperty({ type: [ReadingDto], description: 'oldest first' }) items!: ReadingDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
 export class VitalsResultDto {

@@ -11,7 +11,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { User } from '#platform';
-import { Session } from '../sessions/session.entity.js';
+import { Session } from '../sessions/index.js';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
 /** A vitals measure, `emergency` (crisis symptoms) or `vitals-overdue`. */

@@ -18,8 +18,8 @@ import {
   type PendingWork,
   type Tx,
 } from '#platform';
-import { Session } from '../sessions/session.entity.js';
-import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
+import { Session } from '../sessions/index.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import { Alert, AlertEvent, AlertReading, type AlertEventType, type AlertMeasure, type AlertStatus } from './alert.entity.js';
 
 /** Channel of the PostgreSQL NOTIFY that tells every API process an alert event was written. */

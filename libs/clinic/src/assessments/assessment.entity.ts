@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { User } from '#platform';
-import { Patient } from '../patients/patient.entity.js';
+import { Patient } from '../patients/index.js';
 import type { Instrument } from './scoring.js';
 
 /** One administered instrument: the answers as given, the total, band and flags as Vigil computed them. */

@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
-import { AuditService, Clock, DomainError, TransactionRunner, type Actor, type Tx } from '#platform';
-import { AlertsService } from '../alerts/alerts.service.js';
-import { FollowUpsService } from '../follow-ups/follow-ups.service.js';
-import { PatientsService } from '../patients/patients.service.js';
-import { ClinicEventBus } from '../events/clinic-event-bus.js';
-import { Session } from '../sessions/session.entity.js';
-import { VITALS_STATUSES } from '../sessions/session-state.js';
+import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type Page, type Tx } from '#platform';
+import { ClinicEventBus, type SuicideRisk } from '../events/index.js';
+import { FollowUpsService } from '../follow-ups/index.js';
+import { PatientsService } from '../patients/index.js';
 import { Assessment } from './assessment.entity.js';
-import { itemProblems, score, summarize, type Instrument, type OutcomeSummary } from './scoring.js';
+import { itemProblems, score, summarize, suicideRisk, type Instrument, type OutcomeSummary } from './scoring.js';
 
 export interface NewAssessment {
   instrument: Instrument;
@@ -63,7 +60,6 @@ export class AssessmentsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly patients: PatientsService,
-    private readonly alerts: AlertsService,
     private readonly followUps: FollowUpsService,
     private readonly events: ClinicEventBus,
   ) {}
@@ -79,14 +75,11 @@ export class AssessmentsService {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const patient = await this.patients.findInClinic(m, actor.clinicId, patientId);
-      const session = input.sessionId ? await m.findOneBy(Session, { id: input.sessionId, clinicId: actor.clinicId, patientId }) : null;
-      if (input.sessionId && !session)
-        throw DomainError.validation([{ field: 'sessionId', message: 'no session of this patient has this id' }]);
       const a = await m.save(
         m.create(Assessment, {
           clinicId: actor.clinicId,
           patientId,
-          sessionId: session?.id ?? null,
+          sessionId: input.sessionId ?? null,
           instrument: input.instrument,
           items,
           behaviourPastThreeMonths: input.instrument === 'CSSRS' ? (input.behaviourPastThreeMonths ?? false) : null,
@@ -98,7 +91,7 @@ export class AssessmentsService {
           recordedBy: actor.userId,
         }),
       );
-      for (const flag of s.flags) await this.raiseRisk(tx, actor, patient, session, a, flag);
+      await this.raiseRisks(tx, actor, patient, a);
       if (a.instrument === 'PHQ9' || a.instrument === 'GAD7') {
         // A relapse signal after induction proposes the next maintenance session earlier (section 5).
         const rows = await m.find(Assessment, { where: { patientId, instrument: a.instrument }, order: { administeredAt: 'ASC' } });
@@ -141,12 +134,21 @@ export class AssessmentsService {
     });
   }
 
-  async list(actor: Actor, patientId: string): Promise<AssessmentView[]> {
+  /** The patient's assessments, oldest first, a page at a time; the read is audited. */
+  async list(actor: Actor, patientId: string, page: { limit: number; cursor?: string }): Promise<Page<AssessmentView>> {
     return this.transactions.run(async (tx) => {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
       await this.audit.record(tx, { action: 'patient.assessments.read', resourceType: 'patient', resourceId: patientId });
-      const rows = await tx.manager.find(Assessment, { where: { patientId }, order: { administeredAt: 'ASC' } });
-      return rows.map(view);
+      const q = tx.manager.createQueryBuilder(Assessment, 'a').where('a.patient_id = :patientId', { patientId });
+      return keysetPage(q, {
+        sortColumn: 'a.administered_at',
+        idColumn: 'a.id',
+        order: 'ASC',
+        cursor: page.cursor,
+        limit: page.limit,
+        key: (a) => ({ at: a.administeredAt, id: a.id }),
+        view,
+      });
     });
   }
 
@@ -186,41 +188,37 @@ export class AssessmentsService {
 
   /**
    * PHQ-9 item 9 above 0 (warning) or a high-risk C-SSRS screener (critical): an alert on the
-   * session when the patient is in the clinic, else a task and a message to the anesthesiologists.
+   * session when the patient is in the clinic (AssessmentRecorded, whose handlers also check the
+   * session named), else a task and a message to the anesthesiologists.
    */
-  private async raiseRisk(
+  private async raiseRisks(
     tx: Tx,
     actor: Actor,
     patient: { id: string; firstName: string; lastName: string; mrn: string },
-    session: Session | null,
     a: Assessment,
-    flag: string,
   ): Promise<void> {
-    const level = flag === 'suicide-risk-high' ? 'critical' : 'warning';
-    const message =
-      flag === 'suicide-risk-high' ? 'C-SSRS screener: high suicide risk' : `PHQ-9 item 9 answered ${String(a.items[8])}: suicide risk`;
-    if (session && VITALS_STATUSES.includes(session.status)) {
-      await this.alerts.raiseOrAttach(tx, {
-        session,
-        measure: 'suicide-risk',
-        level,
-        message,
-        at: this.clock.now(),
-        actorUserId: actor.userId,
-      });
-      return;
-    }
-    const title = `${patient.firstName} ${patient.lastName} (MRN ${patient.mrn}): ${message}`;
-    // The follow-up tells the anesthesiologists (an email each, in the outbox).
-    await this.followUps.create(tx, {
+    const risks: SuicideRisk[] = a.flags.map((flag) => suicideRisk(flag, a.items));
+    const replies = await this.events.publish(tx, 'AssessmentRecorded', {
       clinicId: actor.clinicId,
+      actor,
+      at: a.administeredAt,
       patientId: patient.id,
-      kind: 'suicide-risk-review',
-      subjectType: 'assessment',
-      subjectId: a.id,
-      title,
-      dueAt: this.clock.now(),
-      assigneeRole: 'anesthesiologist',
+      assessmentId: a.id,
+      sessionId: a.sessionId,
+      risks,
     });
+    if (replies.some(Boolean)) return;
+    for (const risk of risks)
+      // The follow-up tells the anesthesiologists (an email each, in the outbox).
+      await this.followUps.create(tx, {
+        clinicId: actor.clinicId,
+        patientId: patient.id,
+        kind: 'suicide-risk-review',
+        subjectType: 'assessment',
+        subjectId: a.id,
+        title: `${patient.firstName} ${patient.lastName} (MRN ${patient.mrn}): ${risk.message}`,
+        dueAt: this.clock.now(),
+        assigneeRole: 'anesthesiologist',
+      });
   }
 }

@@ -1,3 +1,3 @@
-export * from './assessment.entity.js';
-export * from './assessments.service.js';
-export * from './scoring.js';
+export { Assessment } from './assessment.entity.js';
+export { AssessmentsService, type AssessmentView, type NewAssessment } from './assessments.service.js';
+export { INSTRUMENTS, type Instrument, type OutcomeSummary } from './scoring.js';

@@ -1,4 +1,4 @@
-import { itemProblems, score, summarize } from './scoring.js';
+import { itemProblems, score, suicideRisk, summarize } from './scoring.js';
 
 /** PHQ-9 items that add up to `total` (each 0–3), with item 9 as given. */
 function phq9(total: number, item9 = 0): number[] {
@@ -142,5 +142,14 @@ describe('outcomes (section 5), hand-computed series', () => {
       remission: s.remission,
       relapse: s.relapse,
     }).toMatchObject(expected);
+  });
+});
+
+describe('suicide risk of a flag', () => {
+  it.each([
+    ['suicide-risk-high', [true, true, true, false, false, false], 'critical', 'C-SSRS screener: high suicide risk'],
+    ['suicide-risk', [0, 0, 0, 0, 0, 0, 0, 0, 2], 'warning', 'PHQ-9 item 9 answered 2: suicide risk'],
+  ] as const)('%s', (flag, items, level, message) => {
+    expect(suicideRisk(flag, [...items])).toEqual({ flag, level, message });
   });
 });

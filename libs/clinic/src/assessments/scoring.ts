@@ -114,3 +114,10 @@ export function summarize(points: OutcomePoint[], firstSessionAt: Date | null): 
     points: sorted,
   };
 }
+
+/** What a suicide-risk flag of an assessment means for staff: a high-risk C-SSRS screener is critical, PHQ-9 item 9 above 0 a warning. */
+export function suicideRisk(flag: string, items: (number | boolean)[]): { flag: string; level: 'warning' | 'critical'; message: string } {
+  return flag === 'suicide-risk-high'
+    ? { flag, level: 'critical', message: 'C-SSRS screener: high suicide risk' }
+    : { flag, level: 'warning', message: `PHQ-9 item 9 answered ${String(items[8])}: suicide risk` };
+}

@@ -26,6 +26,10 @@ class AllEvents {
   @OnClinicEvent('PatientDischargedFromCare') async discharged(): Promise<BookingEffects> {
     return { appointmentsFlagged: 0, stoppedSeries: [] };
   }
+  @OnClinicEvent('ReadingsRecorded') async readings(): Promise<void> {}
+  @OnClinicEvent('AssessmentRecorded') async assessment(): Promise<boolean> {
+    return false;
+  }
 }
 
 @Injectable()

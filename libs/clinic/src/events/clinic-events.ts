@@ -39,6 +39,35 @@ export interface ClinicEventMap {
   RelapseDetected: { payload: EventBase & { patientId: string; signal: string }; reply: void };
   /** The clinic ended the patient's care. */
   PatientDischargedFromCare: { payload: EventBase & { patientId: string; reason: string }; reply: BookingEffects };
+  /**
+   * Readings were stored (one group commit: requests of several clinics and actors, so no EventBase):
+   * per session moved on, its baseline and latest measurement time; every new reading with its session
+   * and measurement time. The sessions domain keeps its row in step in one statement.
+   */
+  ReadingsRecorded: { payload: ReadingsRecordedPayload; reply: void };
+  /**
+   * An assessment was recorded for a patient, with the session it was given in (as the client named
+   * it: the sessions domain checks it is this patient's) and its suicide-risk findings. Reply: true when
+   * the risks became alerts on the patient's session in the clinic (otherwise the anesthesiologists get a follow-up).
+   */
+  AssessmentRecorded: {
+    payload: EventBase & { patientId: string; assessmentId: string; sessionId: string | null; risks: SuicideRisk[] };
+    reply: boolean;
+  };
+}
+
+/** What `ReadingsRecorded` carries (the seam where the session row, the monitor feed and the board follow readings). */
+export interface ReadingsRecordedPayload {
+  at: Date;
+  sessions: Array<{ sessionId: string; clinicId: string; baselineReadingId: string | null; lastReadingAt: Date | null }>;
+  readings: Array<{ id: string; sessionId: string; measuredAt: Date }>;
+}
+
+/** A suicide-risk finding of an assessment (PHQ-9 item 9 above 0: warning; a high-risk C-SSRS screener: critical). */
+export interface SuicideRisk {
+  flag: string;
+  level: 'warning' | 'critical';
+  message: string;
 }
 
 export type ClinicEventName = keyof ClinicEventMap;
@@ -55,4 +84,6 @@ export const CLINIC_EVENTS: Readonly<Record<ClinicEventName, { required: boolean
   ConsentWithdrawn: { required: true },
   RelapseDetected: { required: true },
   PatientDischargedFromCare: { required: true },
+  ReadingsRecorded: { required: true }, // the session row (baseline, last reading) follows its readings
+  AssessmentRecorded: { required: true }, // the session named is checked; suicide risk alerts the session in the clinic
 };

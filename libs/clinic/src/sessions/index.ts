@@ -1,5 +1,22 @@
-export * from './session-state.js';
-export * from './session.entity.js';
-export * from './pre-session-gate.js';
-export * from './sessions.service.js';
-export * from './session-views.service.js';
+export {
+  ACTIVE_STATUSES,
+  DOSED_STATUSES,
+  DOSING_STATUSES,
+  isDosed,
+  isDosing,
+  LATE_CHARTING_MAX_MIN,
+  phaseOf,
+  SESSION_STATUSES,
+  VITALS_STATUSES,
+  type ReadingPhase,
+  type SessionStatus,
+  type SessionVerb,
+} from './session-state.js';
+export { DoseAdministration, Session, SessionEvent, type PreChecks, type StartOverride } from './session.entity.js';
+export { appendSessionEvent, type NewSessionEvent } from './session-timeline.js';
+export { sessionView, type SessionView } from './session-view.js';
+export type { CheckInInput, DoseChangeInput, EndDosingInput, PreChecksInput, StartInput, TransitionInput } from './session-inputs.js';
+export { SessionsService, type TransitionEffect } from './sessions.service.js';
+export { SessionStartService } from './session-start.service.js';
+export { DoseChangesService } from './dose-changes.service.js';
+export { SessionReactions } from './session-reactions.js';

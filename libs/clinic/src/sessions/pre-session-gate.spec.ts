@@ -1,4 +1,4 @@
-import type { PreSessionRules } from '../protocols/protocol-definition.js';
+import type { PreSessionRules } from '../protocols/index.js';
 import { preSessionProblems, type GateFacts } from './pre-session-gate.js';
 
 const now = new Date('2026-11-21T10:00:00Z');

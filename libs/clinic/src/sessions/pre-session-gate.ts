@@ -1,5 +1,5 @@
 import type { RuleProblem } from '#platform';
-import type { PreSessionRules } from '../protocols/protocol-definition.js';
+import type { PreSessionRules } from '../protocols/index.js';
 import type { PreChecks } from './session.entity.js';
 
 export interface GateFacts {

@@ -1,4 +1,14 @@
-import { nextStatus, occurredAtProblem, SESSION_STATUSES, TRANSITIONS, type SessionStatus, type SessionVerb } from './session-state.js';
+import {
+  isDosed,
+  isDosing,
+  nextStatus,
+  occurredAtProblem,
+  phaseOf,
+  SESSION_STATUSES,
+  TRANSITIONS,
+  type SessionStatus,
+  type SessionVerb,
+} from './session-state.js';
 
 describe('session lifecycle', () => {
   it.each([
@@ -53,5 +63,24 @@ describe('charting late', () => {
     ['2026-11-21T09:55:00Z', '2026-11-21T09:55:00Z', null],
   ])('occurredAt %s after %s: %s', (occurred, previous, problem) => {
     expect(occurredAtProblem(at(occurred), now, previous ? at(previous) : null)).toBe(problem);
+  });
+});
+
+describe('dosed statuses', () => {
+  it.each([
+    ['scheduled', false, false, 'pre-dose'],
+    ['checked_in', false, false, 'pre-dose'],
+    ['ready', false, false, 'pre-dose'],
+    ['dosing', true, true, 'dosing'],
+    ['paused', true, true, 'dosing'],
+    ['observation', false, true, 'observation'],
+    ['aborted', false, true, 'observation'],
+    ['discharged', false, false, 'observation'],
+    ['cancelled', false, false, 'pre-dose'],
+    ['no_show', false, false, 'pre-dose'],
+  ] as [SessionStatus, boolean, boolean, string][])('%s: dosing %s, dosed %s, readings of phase %s', (status, dosing, dosed, phase) => {
+    expect(isDosing(status)).toBe(dosing);
+    expect(isDosed(status)).toBe(dosed);
+    expect(phaseOf(status)).toBe(phase);
   });
 });

@@ -40,13 +40,23 @@ export function nextStatus(status: SessionStatus, verb: SessionVerb): SessionSta
 
 /** States in which the patient is in the clinic and monitored. */
 export const ACTIVE_STATUSES: readonly SessionStatus[] = ['checked_in', 'ready', 'dosing', 'paused', 'observation', 'aborted'];
-/** States in which readings are accepted. */
+/** States in which readings are accepted (and a risk found in the clinic becomes an alert on the session). */
 export const VITALS_STATUSES: readonly SessionStatus[] = ACTIVE_STATUSES;
+/** States in which the drug is being given: the pump rate may change, readings are of the dosing phase. */
+export const DOSING_STATUSES: readonly SessionStatus[] = ['dosing', 'paused'];
+/**
+ * States of a dosed patient not yet discharged: vitals are due on a schedule (the "vitals overdue"
+ * check), observation checks are recorded, the REMS blood-pressure checkpoint applies.
+ */
+export const DOSED_STATUSES: readonly SessionStatus[] = [...DOSING_STATUSES, 'observation', 'aborted'];
+
+export const isDosing = (status: SessionStatus): boolean => DOSING_STATUSES.includes(status);
+export const isDosed = (status: SessionStatus): boolean => DOSED_STATUSES.includes(status);
 
 export type ReadingPhase = 'pre-dose' | 'dosing' | 'observation';
 
 export function phaseOf(status: SessionStatus): ReadingPhase {
-  if (status === 'dosing' || status === 'paused') return 'dosing';
+  if (isDosing(status)) return 'dosing';
   if (status === 'observation' || status === 'aborted' || status === 'discharged') return 'observation';
   return 'pre-dose';
 }

@@ -12,8 +12,8 @@ import {
   type Relation,
 } from 'typeorm';
 import { numeric, User } from '#platform';
-import { Patient } from '../patients/patient.entity.js';
-import { ProtocolVersion } from '../protocols/protocol.entity.js';
+import { Patient } from '../patients/index.js';
+import { ProtocolVersion } from '../protocols/index.js';
 import type { SessionStatus } from './session-state.js';
 
 export interface PreChecks {

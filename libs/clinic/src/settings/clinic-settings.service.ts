@@ -1,10 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, DomainError, TransactionRunner, type Actor, type FieldProblem } from '#platform';
-import type { ProtocolVersion } from '../protocols/protocol.entity.js';
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
 import { ClinicSettings, WEEKDAYS } from './clinic-settings.entity.js';
-import { mergeThresholds, type ThresholdOverrides } from '../protocols/threshold-rules.js';
 
 /** What administrators edit at PATCH /clinic-settings. */
 const EDITABLE = [
@@ -99,17 +96,6 @@ export class ClinicSettingsService {
       .getOne();
     if (!found) throw DomainError.notFound('Clinic settings');
     return found;
-  }
-
-  /** Patient override over protocol over clinic (clinical-rules.md section 3). */
-  async effectiveThresholds(
-    clinicId: string,
-    protocol: Pick<ProtocolVersion, 'thresholds'>,
-    patientOverrides: ThresholdOverrides | null,
-    manager?: EntityManager,
-  ): Promise<ThresholdSet> {
-    const settings = await this.forClinic(clinicId, manager);
-    return mergeThresholds(settings.thresholds, protocol.thresholds, patientOverrides);
   }
 }
 

@@ -1,2 +1,3 @@
-export * from './patient-thresholds.entity.js';
-export * from './thresholds.service.js';
+export { effectiveThresholds } from './effective-thresholds.js';
+export { PatientThresholds } from './patient-thresholds.entity.js';
+export { ThresholdsService, type PatientThresholdsView, type ThresholdsView } from './thresholds.service.js';

@@ -1,6 +1,6 @@
 import { Column, Entity, JoinColumn, OneToOne, PrimaryColumn, UpdateDateColumn, VersionColumn, type Relation } from 'typeorm';
-import { Patient } from '../patients/patient.entity.js';
-import type { ThresholdOverrides } from '../protocols/threshold-rules.js';
+import { Patient } from '../patients/index.js';
+import type { ThresholdOverrides } from '../protocols/index.js';
 
 /** A patient's own threshold overrides (the top layer), set by an anesthesiologist. */
 @Entity({ name: 'patient_thresholds' })

@@ -1,13 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
-import { PatientsService } from '../patients/patients.service.js';
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
-import { ProtocolsService } from '../protocols/protocols.service.js';
-import { ClinicSettings } from '../settings/clinic-settings.entity.js';
-import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
+import { PatientsService } from '../patients/index.js';
+import {
+  mergeThresholds,
+  ProtocolsService,
+  thresholdProblems,
+  type ProtocolVersion,
+  type ThresholdOverrides,
+  type ThresholdSet,
+} from '../protocols/index.js';
+import { ClinicSettings, ClinicSettingsService } from '../settings/index.js';
+import { effectiveThresholds, patientOverrides } from './effective-thresholds.js';
 import { PatientThresholds } from './patient-thresholds.entity.js';
-import { mergeThresholds, thresholdProblems, type ThresholdOverrides } from '../protocols/threshold-rules.js';
 
 export interface ThresholdsView {
   clinic: ThresholdSet;
@@ -35,17 +40,38 @@ export class ThresholdsService {
   ) {}
 
   async clinicView(actor: Actor): Promise<ThresholdsView> {
-    const clinic = (await this.settings.forClinic(actor.clinicId)).thresholds;
+    const settings = await this.settings.forClinic(actor.clinicId);
     const protocols = await this.protocols.list(actor.clinicId);
     return {
-      clinic,
+      clinic: settings.thresholds,
       protocols: protocols.map((p) => ({
         protocol: p.key,
         version: p.version,
         overrides: p.thresholds,
-        effective: mergeThresholds(clinic, p.thresholds),
+        effective: effectiveThresholds(settings, p),
       })),
     };
+  }
+
+  /**
+   * What each of these sessions' readings are judged on (`key` names a session): the clinic
+   * settings read once per clinic, every patient's overrides in one query.
+   */
+  async effectiveFor(
+    m: EntityManager,
+    sessions: Array<{ key: string; clinicId: string; patientId: string; protocol: Pick<ProtocolVersion, 'thresholds'> }>,
+  ): Promise<Map<string, ThresholdSet>> {
+    const overrides = await patientOverrides(
+      m,
+      sessions.map((s) => s.patientId),
+    );
+    const settings = new Map<string, ClinicSettings>();
+    const out = new Map<string, ThresholdSet>();
+    for (const s of sessions) {
+      if (!settings.has(s.clinicId)) settings.set(s.clinicId, await this.settings.forClinic(s.clinicId, m));
+      out.set(s.key, effectiveThresholds(settings.get(s.clinicId)!, s.protocol, overrides.get(s.patientId) ?? null));
+    }
+    return out;
   }
 
   /** Changes the clinic layer (any subset); the clinic gets its own settings row on its first edit. */
@@ -92,13 +118,13 @@ export class ThresholdsService {
 
   private async buildPatientView(m: EntityManager, actor: Actor, patientId: string): Promise<PatientThresholdsView> {
     const own = await m.findOneBy(PatientThresholds, { patientId });
-    const clinic = (await this.settings.forClinic(actor.clinicId, m)).thresholds;
+    const settings = await this.settings.forClinic(actor.clinicId, m);
     const protocols = await this.protocols.list(actor.clinicId);
     return {
       overrides: own?.thresholds ?? {},
       reason: own?.reason ?? null,
       updatedBy: own?.updatedBy ?? null,
-      effective: protocols.map((p) => ({ protocol: p.key, thresholds: mergeThresholds(clinic, p.thresholds, own?.thresholds) })),
+      effective: protocols.map((p) => ({ protocol: p.key, thresholds: effectiveThresholds(settings, p, own?.thresholds ?? null) })),
     };
   }
 

@@ -1,4 +1,4 @@
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
+import type { ThresholdSet } from '../protocols/index.js';
 import { breachesThatAlert, evaluateReading, type Breach, type ReadingValues } from './evaluate.js';
 
 // clinical-rules.md section 3, default thresholds.

@@ -1,4 +1,4 @@
-import type { LevelPair, ThresholdSet } from '../protocols/protocol-definition.js';
+import type { LevelPair, ThresholdSet } from '../protocols/index.js';
 
 export const MEASURES = ['systolic', 'diastolic', 'heartRate', 'spo2', 'respiratoryRate', 'moaas'] as const;
 export type Measure = (typeof MEASURES)[number];

@@ -1,4 +1,7 @@
-export * from './evaluate.js';
-export * from './plausibility.js';
-export * from './vital-reading.entity.js';
-export * from './vitals.service.js';
+export { CRISIS_SYMPTOMS, READINGS_PAGE, VitalsService, type CrisisSymptom } from './vitals.service.js';
+export { MAX_READINGS_PER_BATCH, VitalsIngestService, type RecordResult } from './ingest.service.js';
+export { VitalsOverdueService } from './vitals-overdue.service.js';
+export { PLAUSIBLE } from './plausibility.js';
+export type { Breach, Measure } from './evaluate.js';
+export type { NewReading, ReadingView } from './reading.js';
+export { VitalReading } from './vital-reading.entity.js';

@@ -1,7 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { numeric, User } from '#platform';
-import { Session } from '../sessions/session.entity.js';
-import type { ReadingPhase } from '../sessions/session-state.js';
+import { Session, type ReadingPhase } from '../sessions/index.js';
 import type { AlertLevel, Breach } from './evaluate.js';
 
 /** One set of vitals. Never edited; a device resending (device, measured-at) is stored once. */

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock, DomainError, PendingWorkService, User, type Actor, type RuleProblem, type Tx } from '#platform';
+import { AssessmentsService } from '../assessments/index.js';
+import { ConsentService } from '../consent/index.js';
+import { DosingService } from '../dosing/index.js';
+import { PatientsService, ScreeningService } from '../patients/index.js';
+import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { preSessionProblems } from './pre-session-gate.js';
+import type { StartInput } from './session-inputs.js';
+import { DoseAdministration, Session, type StartOverride } from './session.entity.js';
+import { observationEndWork, remsBpCheckWork } from './session-work.js';
+import { SessionsService, type TransitionEffect } from './sessions.service.js';
+
+const DRUG = (route: string): 'ketamine' | 'esketamine' => (route === 'intranasal' ? 'esketamine' : 'ketamine');
+
+/** The start of dosing: the pre-session gate (clinical-rules.md section 2), the dose rules, the controlled-substance log. */
+@Injectable()
+export class SessionStartService {
+  constructor(
+    private readonly clock: Clock,
+    private readonly sessions: SessionsService,
+    private readonly patients: PatientsService,
+    private readonly protocols: ProtocolsService,
+    private readonly consent: ConsentService,
+    private readonly screening: ScreeningService,
+    private readonly dosing: DosingService,
+    private readonly assessments: AssessmentsService,
+    private readonly pendingWork: PendingWorkService,
+  ) {}
+
+  /** 422 lists every unmet rule at once; an anesthesiologist may pass the soft stops, each with a reason. */
+  async start(actor: Actor, id: string, input: StartInput): Promise<Session> {
+    const overrides = input.overrides ?? [];
+    if (overrides.length && actor.role !== 'anesthesiologist') throw DomainError.forbidden('Only an anesthesiologist may pass a soft stop');
+    return this.sessions.transition(actor, id, 'start', input, (tx, s, at) => this.startDosing(tx, actor, s, at, input));
+  }
+
+  private async startDosing(tx: Tx, actor: Actor, s: Session, at: Date, input: StartInput): Promise<TransitionEffect> {
+    const m = tx.manager;
+    const overrides = input.overrides ?? [];
+    const patient = await this.patients.findInClinic(m, actor.clinicId, s.patientId);
+    const protocol = await this.protocols.effective(actor.clinicId, s.protocolKey, m);
+    const plan = await this.dosing.plan(
+      m,
+      patient,
+      protocol,
+      { mgPerKg: input.doseMgPerKg, doseMg: input.doseMg, concentrationMgPerMl: input.concentrationMgPerMl },
+      at,
+      s.id,
+    );
+    // Consent is judged now, whatever time the start is charted at: a withdrawal is never back-dated around.
+    const problems = [...(await this.gate(m, s, protocol, patient.sex, at, this.clock.now())), ...plan.problems];
+    const passed: StartOverride[] = [];
+    const unmet: RuleProblem[] = [];
+    for (const p of problems) {
+      const o = overrides.find((x) => x.code === p.code);
+      if (o && p.overridable) passed.push({ code: p.code, reason: o.reason.trim(), by: actor.userId });
+      else unmet.push(p);
+    }
+    if (unmet.length) throw DomainError.rulesUnmet(unmet[0].code, 'The session cannot start', unmet);
+    const d = plan.dose;
+    await m.insert(DoseAdministration, {
+      clinicId: s.clinicId,
+      sessionId: s.id,
+      patientId: s.patientId,
+      drug: DRUG(protocol.route),
+      route: protocol.route,
+      doseMg: d.doseMg,
+      lotNumber: input.lotNumber.trim(),
+      administeredBy: actor.userId,
+      administeredAt: at,
+    });
+    // The "vitals overdue" check follows the start (vitals domain, on SessionStatusChanged).
+    if (protocol.observationFrom === 'first-dose')
+      await this.pendingWork.schedule(tx, observationEndWork(s, at, protocol.minObservationMin));
+    const checkpoint = protocol.vitals.checkpointsMin[0];
+    if (checkpoint !== undefined) await this.pendingWork.schedule(tx, remsBpCheckWork(s, at, checkpoint));
+    return {
+      changes: {
+        protocolVersionId: protocol.id,
+        doseMgPerKg: d.mgPerKg,
+        orderedDoseMg: d.orderedDoseMg,
+        doseMg: d.doseMg,
+        weightKg: d.weightKg,
+        concentrationMgPerMl: d.concentrationMgPerMl,
+        rateMgPerH: d.rateMgPerH,
+        rateMlPerH: d.rateMlPerH,
+        durationMin: d.durationMin,
+        devices: d.devices,
+        startOverrides: passed,
+        dosingStartedAt: at,
+        // Spravato label: observation counts from the first device.
+        observationFrom: protocol.observationFrom === 'first-dose' ? at : null,
+      },
+      data: { protocolVersion: protocol.version, dose: d, lotNumber: input.lotNumber.trim(), overrides: passed },
+    };
+  }
+
+  private async gate(m: EntityManager, s: Session, protocol: ProtocolVersion, sex: string, at: Date, now: Date): Promise<RuleProblem[]> {
+    const missing = await this.consent.missingKinds(m, s.clinicId, s.patientId, protocol.requiredConsentKinds, now);
+    const rems = protocol.preSession.remsEnrollmentRequired
+      ? Boolean(await this.consent.activeConsent(m, s.clinicId, s.patientId, 'esketamine-rems-enrollment', now))
+      : true;
+    const screening = await this.screening.status(m, s.patientId);
+    const baseline = s.baselineReadingId ? await baselineBp(m, s.baselineReadingId) : null;
+    const prescriber = s.anesthesiologistUserId
+      ? await m.findOneBy(User, { id: s.anesthesiologistUserId, role: 'anesthesiologist', active: true })
+      : null;
+    return preSessionProblems({
+      now: at,
+      rules: protocol.preSession,
+      missingConsentKinds: missing,
+      remsEnrollmentActive: rems,
+      contraindications: screening.absoluteContraindications.filter((c) => protocol.absoluteContraindications.includes(c)),
+      unacknowledgedCautions: screening.unacknowledgedCautions,
+      baseline,
+      preChecks: s.preChecks,
+      pregnancyRelevant: sex !== 'male',
+      prescriberPresent: Boolean(prescriber),
+      cssrsUnreviewed: await this.assessments.unreviewedHighRisk(m, s.patientId),
+    });
+  }
+}
+
+/**
+ * The blood pressure of the session's baseline reading (kept on the session row by ReadingsRecorded).
+ * The reading is the vitals domain's, above this one: read from its table, as dosing reads past doses.
+ */
+async function baselineBp(
+  m: EntityManager,
+  readingId: string,
+): Promise<{ systolic: number | null; diastolic: number | null; measuredAt: Date } | null> {
+  const [row] = await m.query<{ systolic: number | null; diastolic: number | null; measured_at: Date }[]>(
+    'SELECT systolic, diastolic, measured_at FROM vital_readings WHERE id = $1',
+    [readingId],
+  );
+  return row ? { systolic: row.systolic, diastolic: row.diastolic, measuredAt: row.measured_at } : null;
+}

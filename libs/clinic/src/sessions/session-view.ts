@@ -1,0 +1,75 @@
+import type { Session } from './session.entity.js';
+import type { SessionStatus } from './session-state.js';
+
+/** A session as the API answers it (every verb answers the session it moved). */
+export interface SessionView {
+  id: string;
+  patientId: string;
+  protocol: string;
+  protocolVersionId: string;
+  appointmentId: string | null;
+  status: SessionStatus;
+  nurseUserId: string | null;
+  anesthesiologistUserId: string | null;
+  chairLabel: string | null;
+  preChecks: Session['preChecks'];
+  startOverrides: Session['startOverrides'];
+  baselineReadingId: string | null;
+  dose: {
+    mgPerKg: number | null;
+    orderedDoseMg: number | null;
+    doseMg: number | null;
+    weightKg: number | null;
+    concentrationMgPerMl: number | null;
+    rateMgPerH: number | null;
+    rateMlPerH: number | null;
+    durationMin: number | null;
+    devices: number | null;
+  };
+  checkedInAt: string | null;
+  dosingStartedAt: string | null;
+  dosingEndedAt: string | null;
+  observationFrom: string | null;
+  endedAt: string | null;
+  lastReadingAt: string | null;
+  createdAt: string;
+  version: number;
+}
+
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+export function sessionView(s: Session): SessionView {
+  return {
+    id: s.id,
+    patientId: s.patientId,
+    protocol: s.protocolKey,
+    protocolVersionId: s.protocolVersionId,
+    appointmentId: s.appointmentId,
+    status: s.status,
+    nurseUserId: s.nurseUserId,
+    anesthesiologistUserId: s.anesthesiologistUserId,
+    chairLabel: s.chairLabel,
+    preChecks: s.preChecks,
+    startOverrides: s.startOverrides,
+    baselineReadingId: s.baselineReadingId,
+    dose: {
+      mgPerKg: s.doseMgPerKg,
+      orderedDoseMg: s.orderedDoseMg,
+      doseMg: s.doseMg,
+      weightKg: s.weightKg,
+      concentrationMgPerMl: s.concentrationMgPerMl,
+      rateMgPerH: s.rateMgPerH,
+      rateMlPerH: s.rateMlPerH,
+      durationMin: s.durationMin,
+      devices: s.devices,
+    },
+    checkedInAt: iso(s.checkedInAt),
+    dosingStartedAt: iso(s.dosingStartedAt),
+    dosingEndedAt: iso(s.dosingEndedAt),
+    observationFrom: iso(s.observationFrom),
+    endedAt: iso(s.endedAt),
+    lastReadingAt: iso(s.lastReadingAt),
+    createdAt: s.createdAt.toISOString(),
+    version: s.version,
+  };
+}
