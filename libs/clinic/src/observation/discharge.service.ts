@@ -3,15 +3,13 @@ import { Not, type EntityManager } from 'typeorm';
 import { AuditService, Clock, DomainError, ErrorCode, JobName, PendingWorkService, TransactionRunner, type Actor } from '#platform';
 import { Alert } from '../alerts/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
-import { SessionsService, type Session } from '../sessions/index.js';
+import { appendSessionEvent, AWAITING_DISCHARGE_STATUSES, SessionsService, type Session } from '../sessions/index.js';
 import { VitalReading } from '../vitals/index.js';
 import { dischargeProblems, type DischargeChecklist } from './discharge-criteria.js';
 import { dischargeVitals } from './discharge-vitals.js';
 import { Discharge, ObservationCheck, VitalsAttestation } from './observation.entity.js';
-import { AWAITING_DISCHARGE_STATUSES } from './observation-statuses.js';
 import { RemsService } from './rems.service.js';
 import { remsBpRecorded, underRems } from './rems-rules.js';
-import { logSessionEvent } from './session-log.js';
 
 export interface DischargeInput extends DischargeChecklist {
   notes?: string | null;
@@ -27,7 +25,8 @@ export const DISCHARGE_INSTRUCTIONS = [
 ];
 
 /** The session's work that ends with the discharge. */
-const CANCELLED_AT_DISCHARGE = [JobName.VitalsOverdue, JobName.ObservationComplete, JobName.RemsBpCheck];
+// The vitals-overdue check is vitals' own: it ends with the discharge (SessionStatusChanged).
+const CANCELLED_AT_DISCHARGE = [JobName.ObservationComplete, JobName.RemsBpCheck];
 
 const checklistOf = (input: DischargeInput): DischargeChecklist => ({
   alertAndOriented: input.alertAndOriented,
@@ -71,7 +70,15 @@ export class DischargeService {
         }),
       );
       const changes = { readingId: latest.id, reason: att.reason };
-      await logSessionEvent(tx.manager, s, 'vitals-attested', this.clock.now(), actor.userId, changes);
+      await appendSessionEvent(tx, {
+        session: s,
+        type: 'vitals-attested',
+        from: s.status,
+        to: s.status,
+        at: this.clock.now(),
+        actorUserId: actor.userId,
+        data: changes,
+      });
       await this.audit.record(tx, { action: 'session.attest-vitals', resourceType: 'session', resourceId: s.id, changes });
       return att;
     });

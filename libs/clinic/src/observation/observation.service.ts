@@ -15,11 +15,9 @@ import {
 } from '#platform';
 import { AlertsService } from '../alerts/index.js';
 import { ProtocolsService } from '../protocols/index.js';
-import { Session, SessionsService } from '../sessions/index.js';
+import { appendSessionEvent, DOSED_STATUSES, Session, SessionsService } from '../sessions/index.js';
 import { AdverseEvent, ObservationCheck } from './observation.entity.js';
-import { DOSED_IN_CLINIC_STATUSES } from './observation-statuses.js';
 import { REMS_EVENT_KINDS, remsReportable } from './rems-rules.js';
-import { logSessionEvent } from './session-log.js';
 
 export interface NewObservationCheck {
   checkedAt?: Date;
@@ -71,7 +69,7 @@ export class ObservationService {
     const now = this.clock.now();
     return this.transactions.run(async (tx) => {
       const s = await this.sessions.lock(tx.manager, actor.clinicId, sessionId);
-      if (!DOSED_IN_CLINIC_STATUSES.includes(s.status))
+      if (!DOSED_STATUSES.includes(s.status))
         throw DomainError.conflict(
           ErrorCode.InvalidTransition,
           `Observation checks are recorded from the start of dosing until discharge; the session is ${s.status}`,
@@ -95,7 +93,15 @@ export class ObservationService {
       );
       const { dissociation, cadss6Total, nausea, oriented, gait, note } = check;
       const data = { checkId: check.id, dissociation, cadss6Total, nausea, oriented, gait, note };
-      await logSessionEvent(tx.manager, s, 'observation-check', at, actor.userId, data);
+      await appendSessionEvent(tx, {
+        session: s,
+        type: 'observation-check',
+        from: s.status,
+        to: s.status,
+        at,
+        actorUserId: actor.userId,
+        data,
+      });
       await this.audit.record(tx, {
         action: 'session.observation-check',
         resourceType: 'session',
@@ -124,11 +130,19 @@ export class ObservationService {
           recordedBy: actor.userId,
         }),
       );
-      await logSessionEvent(tx.manager, s, 'adverse-event', this.clock.now(), actor.userId, {
-        adverseEventId: event.id,
-        kind: event.kind,
-        severity: event.severity,
-        remsReportable: event.remsReportable,
+      await appendSessionEvent(tx, {
+        session: s,
+        type: 'adverse-event',
+        from: s.status,
+        to: s.status,
+        at: this.clock.now(),
+        actorUserId: actor.userId,
+        data: {
+          adverseEventId: event.id,
+          kind: event.kind,
+          severity: event.severity,
+          remsReportable: event.remsReportable,
+        },
       });
       await this.audit.record(tx, {
         action: 'session.adverse-event',
@@ -143,10 +157,18 @@ export class ObservationService {
   @JobHandler(JobName.ObservationComplete)
   async observationComplete(work: PendingWork, tx: Tx): Promise<void> {
     const s = await tx.manager.findOneBy(Session, { id: work.subjectId });
-    if (!s || !DOSED_IN_CLINIC_STATUSES.includes(s.status)) return;
+    if (!s || !DOSED_STATUSES.includes(s.status)) return;
     const message = 'The minimum observation has passed: discharge may be assessed.';
     await this.alerts.sessionEvent(tx, s.clinicId, s.id, 'observation-complete', { message, patientId: s.patientId });
-    await logSessionEvent(tx.manager, s, 'observation-complete', this.clock.now(), null, { message });
+    await appendSessionEvent(tx, {
+      session: s,
+      type: 'observation-complete',
+      from: s.status,
+      to: s.status,
+      at: this.clock.now(),
+      actorUserId: null,
+      data: { message },
+    });
     const nurse = s.nurseUserId ? await tx.manager.findOneBy(User, { id: s.nurseUserId, active: true }) : null;
     if (nurse)
       await this.outbox.add(tx, {

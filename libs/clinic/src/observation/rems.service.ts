@@ -18,11 +18,10 @@ import { ConsentService } from '../consent/index.js';
 import { FollowUpsService } from '../follow-ups/index.js';
 import { Patient, PatientMedication } from '../patients/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
-import { DoseAdministration, Session, SessionsService } from '../sessions/index.js';
+import { DOSED_STATUSES, DoseAdministration, Session, SessionsService, TREATED_STATUSES } from '../sessions/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { VitalReading } from '../vitals/index.js';
 import { AdverseEvent, Discharge, ObservationCheck } from './observation.entity.js';
-import { DOSED_IN_CLINIC_STATUSES, TREATED_STATUSES } from './observation-statuses.js';
 import { remsFormFields, type RemsFormRecords } from './rems-form.js';
 import { checkpointBpFrom, underRems } from './rems-rules.js';
 
@@ -86,7 +85,7 @@ export class RemsService {
   @JobHandler(JobName.RemsBpCheck)
   async bpCheck(work: PendingWork, tx: Tx): Promise<void> {
     const s = await tx.manager.findOneBy(Session, { id: work.subjectId });
-    if (!s?.dosingStartedAt || !DOSED_IN_CLINIC_STATUSES.includes(s.status)) return;
+    if (!s?.dosingStartedAt || !DOSED_STATUSES.includes(s.status)) return;
     const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
     const due = checkpointBpFrom(s.dosingStartedAt, protocol.vitals);
     if (!due) return;

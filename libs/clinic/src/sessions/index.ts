@@ -1,5 +1,6 @@
 export {
   ACTIVE_STATUSES,
+  AWAITING_DISCHARGE_STATUSES,
   DOSED_STATUSES,
   DOSING_STATUSES,
   isDosed,
@@ -7,6 +8,7 @@ export {
   LATE_CHARTING_MAX_MIN,
   phaseOf,
   SESSION_STATUSES,
+  TREATED_STATUSES,
   VITALS_STATUSES,
   type ReadingPhase,
   type SessionStatus,

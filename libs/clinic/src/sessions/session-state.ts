@@ -50,6 +50,11 @@ export const DOSING_STATUSES: readonly SessionStatus[] = ['dosing', 'paused'];
  */
 export const DOSED_STATUSES: readonly SessionStatus[] = [...DOSING_STATUSES, 'observation', 'aborted'];
 
+/** Dosing is over (ended or stopped early) and the patient awaits discharge: vitals may be attested. */
+export const AWAITING_DISCHARGE_STATUSES: readonly SessionStatus[] = TRANSITIONS.discharge.from;
+/** A treatment was given and its dosing is over, discharged or not (an earlier treatment, on the REMS form). */
+export const TREATED_STATUSES: readonly SessionStatus[] = [...AWAITING_DISCHARGE_STATUSES, 'discharged'];
+
 export const isDosing = (status: SessionStatus): boolean => DOSING_STATUSES.includes(status);
 export const isDosed = (status: SessionStatus): boolean => DOSED_STATUSES.includes(status);
 
