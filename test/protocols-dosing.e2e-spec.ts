@@ -20,13 +20,13 @@ describe('protocols and the dose calculation', () => {
 
   it('seeds the four protocols of clinical-rules.md section 1, with their sources', async () => {
     const res = await t.http.get('/api/v1/protocols').set(bearer(a.token.admin)).expect(200);
-    expect(res.body.map((p: { key: string }) => p.key)).toEqual([
+    expect(res.body.items.map((p: { key: string }) => p.key)).toEqual([
       'esketamine-trd',
       'ketamine-im',
       'ketamine-iv-escalation',
       'ketamine-iv-standard',
     ]);
-    const esk = res.body.find((p: { key: string }) => p.key === 'esketamine-trd');
+    const esk = res.body.items.find((p: { key: string }) => p.key === 'esketamine-trd');
     expect(esk).toMatchObject({
       route: 'intranasal',
       minObservationMin: 120,
@@ -47,7 +47,7 @@ describe('protocols and the dose calculation', () => {
       version: 1,
     });
     expect(esk.sources.minObservationMin).toMatch(/LABEL/);
-    const iv = res.body.find((p: { key: string }) => p.key === 'ketamine-iv-standard');
+    const iv = res.body.items.find((p: { key: string }) => p.key === 'ketamine-iv-standard');
     expect(iv).toMatchObject({
       durationMin: 40,
       minObservationMin: 30,

@@ -125,13 +125,13 @@ describe('chairs and appointments', () => {
       .get(`${api}/appointments?from=${at('00:00')}&to=${at('23:59')}&patientId=${patientId}`)
       .set(bearer(a.token.nurse))
       .expect(200);
-    expect(list.body[0]).toMatchObject({ status: 'checked-in', sessionId: s.body.id });
+    expect(list.body.items[0]).toMatchObject({ status: 'checked-in', sessionId: s.body.id });
 
     const later = await consentedPatient(t.http, a);
     const future = await book({ patientId: later, startsAt: at('16:00') }).expect(201);
     const consents = await t.http.get(`${api}/patients/${later}/consents`).set(bearer(a.token.nurse)).expect(200);
     await t.http
-      .post(`${api}/patients/${later}/consents/${consents.body[0].id}/withdraw`)
+      .post(`${api}/patients/${later}/consents/${consents.body.items[0].id}/withdraw`)
       .set(bearer(a.token.nurse))
       .send({ reason: 'changed mind' })
       .expect(200);
@@ -139,7 +139,7 @@ describe('chairs and appointments', () => {
       .get(`${api}/appointments?from=${at('00:00')}&to=${at('23:59')}&patientId=${later}`)
       .set(bearer(a.token.admin))
       .expect(200);
-    expect(flagged.body).toEqual([expect.objectContaining({ id: future.body.id, flags: ['consent-withdrawn'] })]);
+    expect(flagged.body.items).toEqual([expect.objectContaining({ id: future.body.id, flags: ['consent-withdrawn'] })]);
   });
 
   it('books a whole induction series at 09:00 local, across the March daylight-saving change', async () => {
@@ -169,7 +169,7 @@ describe('chairs and appointments', () => {
       .send({ reason: 'did not come' })
       .expect(200);
     const progress = await t.http.get(`${api}/patients/${p.id}/series`).set(bearer(a.token.nurse)).expect(200);
-    expect(progress.body).toEqual([expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' })]);
+    expect(progress.body.items).toEqual([expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' })]);
   });
 
   it('a series that cannot be placed books nothing and answers 409 with the dates and nearest free times', async () => {
@@ -191,6 +191,6 @@ describe('chairs and appointments', () => {
       .get(`${api}/appointments?from=2027-04-01T00:00:00Z&to=2027-05-01T00:00:00Z&patientId=${p.id}`)
       .set(bearer(a.token.admin))
       .expect(200);
-    expect(none.body).toEqual([]);
+    expect(none.body).toEqual({ items: [], nextCursor: null });
   });
 });

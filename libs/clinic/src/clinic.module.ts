@@ -13,7 +13,12 @@ import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
-import { SchedulingService } from './scheduling/scheduling.service.js';
+import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
+import { AppointmentsService } from './scheduling/appointments.service.js';
+import { ChairsService } from './scheduling/chairs.service.js';
+import { DayScheduleService } from './scheduling/day-schedule.service.js';
+import { MaintenanceService } from './scheduling/maintenance.service.js';
+import { TreatmentSeriesService } from './scheduling/series.service.js';
 import { SchedulingReactions } from './scheduling/session-reactions.js';
 import { SessionViewsService } from './sessions/session-views.service.js';
 import { SessionsService } from './sessions/sessions.service.js';
@@ -40,7 +45,12 @@ const SERVICES = [
   VitalsService,
   AssessmentsService,
   ObservationService,
-  SchedulingService,
+  ChairsService,
+  AppointmentRemindersService,
+  AppointmentsService,
+  TreatmentSeriesService,
+  MaintenanceService,
+  DayScheduleService,
   SchedulingReactions,
 ];
 

@@ -1,2 +1,2 @@
-export * from './clinic-settings.entity.js';
-export * from './clinic-settings.service.js';
+export { ClinicSettings, WEEKDAYS, type EscalationSettings, type OpeningHours, type Weekday } from './clinic-settings.entity.js';
+export { ClinicSettingsService, type ClinicSettingsChanges } from './clinic-settings.service.js';
