@@ -58,7 +58,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     const published = await t.http.post(`/api/v1/consent-forms/${draft.id}/publish`).set(bearer(staff.token.admin)).expect(200);
     expect(published.body).toMatchObject({ status: 'published', title: 'Reviewed title', version: 3 });
     const list = await t.http.get('/api/v1/consent-forms?kind=ketamine-off-label').set(bearer(staff.token.nurse)).expect(200);
-    expect(list.body.map((f: { version: number }) => f.version)).toEqual([3, 2, 1]);
+    expect(list.body.items.map((f: { version: number }) => f.version)).toEqual([3, 2, 1]);
   });
 
   it('records a signature on the exact version, then it expires (clock moved 13 months) and is re-signed', async () => {
@@ -76,13 +76,13 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
 
     clock.advanceDays(396);
     const expired = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.nurse)).expect(200);
-    expect(expired.body.map((c: { status: string }) => c.status)).toEqual(['expired']);
+    expect(expired.body.items.map((c: { status: string }) => c.status)).toEqual(['expired']);
     expect(await active(a.clinic.id, p.id, 'ketamine-off-label')).toBeNull();
 
     const again = await sign(a, p.id, f.id, { method: 'electronic' }).expect(201);
     expect(again.body.status).toBe('active');
     const both = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.nurse)).expect(200);
-    expect(both.body.map((c: { status: string }) => c.status)).toEqual(['active', 'expired']);
+    expect(both.body.items.map((c: { status: string }) => c.status)).toEqual(['active', 'expired']);
     expect((await active(a.clinic.id, p.id, 'ketamine-off-label'))?.id).toBe(again.body.id);
   });
 
@@ -93,7 +93,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     await sign(staff, p.id, v1.id).expect(201);
     await form(staff, { requiresReconsent: true });
     const list = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(staff.token.nurse)).expect(200);
-    expect(list.body[0].status).toBe('superseded');
+    expect(list.body.items[0].status).toBe('superseded');
     expect(await active(staff.clinic.id, p.id, 'ketamine-off-label')).toBeNull();
     const stale = await sign(staff, p.id, v1.id).expect(422);
     expect(stale.body.details[0]).toMatchObject({ code: 'FORM_SUPERSEDED', overridable: false });
@@ -126,7 +126,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     const res = await sign(a, p.id, f.id, extra).expect(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     const list = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.nurse)).expect(200);
-    expect(list.body).toEqual([]);
+    expect(list.body).toEqual({ items: [], nextCursor: null });
   });
 
   it('withdrawal is immediate and audited, keeps the record, and tells the administrators', async () => {
@@ -152,7 +152,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     expect(again.body.code).toBe('ALREADY_WITHDRAWN');
 
     const list = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.admin)).expect(200);
-    expect(list.body).toHaveLength(1);
+    expect(list.body.items).toHaveLength(1);
     const tasks = await t.http.get('/api/v1/follow-ups?status=due').set(bearer(a.token.admin)).expect(200);
     const task = tasks.body.items.find((x: { subjectId: string }) => x.subjectId === c.id);
     expect(task).toMatchObject({ kind: 'consent-withdrawn', assigneeRole: 'admin', patientId: p.id, status: 'due' });

@@ -139,7 +139,7 @@ describe('patients: registration, search, weights and screening', () => {
     expect(lb.body).toMatchObject({ weightKg: 74.843, enteredValue: 165, enteredUnit: 'lb', recordedBy: a.nurse.id });
     await t.http.post(`/api/v1/patients/${p.id}/weights`).set(bearer(a.token.nurse)).send({ value: 1000, unit: 'lb' }).expect(400);
     const history = await t.http.get(`/api/v1/patients/${p.id}/weights`).set(bearer(a.token.nurse)).expect(200);
-    expect(history.body.map((w: { weightKg: number }) => w.weightKg)).toEqual([74.843, 80]);
+    expect(history.body.items.map((w: { weightKg: number }) => w.weightKg)).toEqual([74.843, 80]);
     const patient = await t.http.get(`/api/v1/patients/${p.id}`).set(bearer(a.token.nurse)).expect(200);
     expect(patient.body.latestWeight.weightKg).toBe(74.843);
   });

@@ -169,7 +169,9 @@ describe('chairs and appointments', () => {
       .send({ reason: 'did not come' })
       .expect(200);
     const progress = await t.http.get(`${api}/patients/${p.id}/series`).set(bearer(a.token.nurse)).expect(200);
-    expect(progress.body.items).toEqual([expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' })]);
+    expect(progress.body.items).toEqual([
+      expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' }),
+    ]);
   });
 
   it('a series that cannot be placed books nothing and answers 409 with the dates and nearest free times', async () => {

@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AlertStreamService } from './alerts/alert-stream.service.js';
 import { AlertsService } from './alerts/alerts.service.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
+import { ConsentFormsService } from './consent/consent-forms.service.js';
+import { ConsentSignaturesService } from './consent/consent-signatures.service.js';
 import { ConsentService } from './consent/consent.service.js';
 import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
@@ -12,6 +14,7 @@ import { ObservationService } from './observation/observation.service.js';
 import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
+import { WeightsService } from './patients/weights.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
@@ -31,9 +34,12 @@ const SERVICES = [
   ClinicSettingsService,
   ProtocolsService,
   PatientsService,
+  WeightsService,
   ScreeningService,
   PatientCareService,
   ConsentService,
+  ConsentFormsService,
+  ConsentSignaturesService,
   FollowUpsService,
   DoseHistorySource,
   DosingService,

@@ -11,10 +11,8 @@ import {
   type Actor,
   type RuleProblem,
 } from '#platform';
-import type { Patient } from '../patients/patient.entity.js';
-import { PatientsService } from '../patients/patients.service.js';
-import type { ProtocolVersion } from '../protocols/protocol.entity.js';
-import { ProtocolsService } from '../protocols/protocols.service.js';
+import { latestWeight, PatientsService, type Patient } from '../patients/index.js';
+import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
 import { deviceDose, doseRangeProblems, mgPerKgForSession, weightBasedDose, weightIsCurrent } from './dose-math.js';
 import { DoseHistorySource } from './dose-history.js';
 
@@ -112,7 +110,7 @@ export class DosingService {
         message: `${age} years; ${protocol.key} requires ${protocol.minAgeYears}`,
         overridable: false,
       });
-    const weight = await this.patients.latestWeight(m, patient.id);
+    const weight = await latestWeight(m, patient.id);
     if (!weight) problems.push({ code: 'WEIGHT_MISSING', message: 'no weight recorded', overridable: false });
     else if (!weightIsCurrent(weight.measuredAt, now, protocol.weightMaxAgeDays))
       problems.push({
