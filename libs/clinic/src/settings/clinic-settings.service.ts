@@ -1,10 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, DomainError, TransactionRunner, type Actor, type FieldProblem } from '#platform';
-import type { ProtocolVersion } from '../protocols/protocol.entity.js';
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
 import { ClinicSettings, WEEKDAYS } from './clinic-settings.entity.js';
-import { mergeThresholds, type ThresholdOverrides } from '../protocols/threshold-rules.js';
+import { mergeThresholds, type ProtocolVersion, type ThresholdOverrides, type ThresholdSet } from '../protocols/index.js';
 
 /** What administrators edit at PATCH /clinic-settings. */
 const EDITABLE = [
