@@ -2,6 +2,7 @@ import { AuditEvent, Notification } from '../libs/platform/src/index.js';
 import { ConsentService } from '../libs/clinic/src/index.js';
 import { MovableClock, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { expectPagingRefusals, walkPages } from './support/paging.js';
 
 describe('consent: versioned forms, signatures, computed status, withdrawal', () => {
   let t: TestApp;
@@ -59,6 +60,40 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     expect(published.body).toMatchObject({ status: 'published', title: 'Reviewed title', version: 3 });
     const list = await t.http.get('/api/v1/consent-forms?kind=ketamine-off-label').set(bearer(staff.token.nurse)).expect(200);
     expect(list.body.items.map((f: { version: number }) => f.version)).toEqual([3, 2, 1]);
+  });
+
+  it('pages the forms by kind, newest version first, and a patient’s consents newest signature first', async () => {
+    const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+    for (let i = 0; i < 3; i++) await form(staff);
+    for (let i = 0; i < 2; i++) await form(staff, { kind: 'general-procedure' });
+    const forms = await walkPages<{ id: string; kind: string; version: number }>(t.http, '/api/v1/consent-forms', staff.token.nurse, 2);
+    expect(forms.map((f) => `${f.kind} ${f.version}`)).toEqual([
+      'general-procedure 2',
+      'general-procedure 1',
+      'ketamine-off-label 3',
+      'ketamine-off-label 2',
+      'ketamine-off-label 1',
+    ]);
+    const offLabel = await walkPages<{ version: number }>(t.http, '/api/v1/consent-forms?kind=ketamine-off-label', staff.token.nurse, 1);
+    expect(offLabel.map((f) => f.version)).toEqual([3, 2, 1]);
+    await expectPagingRefusals(t.http, '/api/v1/consent-forms', staff.token.nurse);
+
+    const p = await createPatient(t.http, staff.token.nurse);
+    const latest = forms[2].id;
+    clock.advanceDays(1); // signed in the day after the forms were published
+    const signed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      signed.unshift(
+        (await sign(staff, p.id, latest, { signedAt: new Date(clock.now().getTime() - (10 - i) * 60_000).toISOString() }).expect(201)).body
+          .id,
+      );
+    }
+    const url = `/api/v1/patients/${p.id}/consents`;
+    expect((await walkPages<{ id: string }>(t.http, url, staff.token.nurse, 2)).map((c) => c.id)).toEqual(signed);
+    const all = await t.http.get(url).set(bearer(staff.token.nurse)).expect(200);
+    expect(all.body).toMatchObject({ nextCursor: null });
+    expect(all.body.items.map((c: { id: string }) => c.id)).toEqual(signed);
+    await expectPagingRefusals(t.http, url, staff.token.nurse);
   });
 
   it('records a signature on the exact version, then it expires (clock moved 13 months) and is re-signed', async () => {

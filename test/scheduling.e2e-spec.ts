@@ -1,6 +1,7 @@
 import { localParts, zonedTimeToUtc } from '../libs/platform/src/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { expectPagingRefusals, walkPages } from './support/paging.js';
 import { consentedPatient } from './support/sessions.js';
 
 const api = '/api/v1';
@@ -194,5 +195,55 @@ describe('chairs and appointments', () => {
       .set(bearer(a.token.admin))
       .expect(200);
     expect(none.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('pages chairs by name, appointments by start time (at most 31 days), a patient’s series in the order booked', async () => {
+    const c = await clinicWithStaff(t.runtime.dataSource, t.http);
+    const admin = c.token.admin;
+    const chairs: string[] = [];
+    for (const name of ['Recliner E', 'Recliner B', 'Recliner D', 'Recliner A', 'Recliner C'])
+      chairs.push((await t.http.post(`${api}/chairs`).set(bearer(admin)).send({ name }).expect(201)).body.id);
+    const names = await walkPages<{ name: string }>(t.http, `${api}/chairs`, admin, 2);
+    expect(names.map((x) => x.name)).toEqual(['Recliner A', 'Recliner B', 'Recliner C', 'Recliner D', 'Recliner E']);
+    await expectPagingRefusals(t.http, `${api}/chairs`, admin);
+
+    // Two at each time in different chairs: the id orders those that start together.
+    const booked: { id: string; startsAt: string }[] = [];
+    for (const [i, time] of ['10:00', '08:00', '14:00', '08:00', '10:00'].entries()) {
+      const p = await createPatient(t.http, c.token.nurse);
+      const res = await t.http
+        .post(`${api}/appointments`)
+        .set(bearer(admin))
+        .send({ patientId: p.id, chairId: chairs[i], protocol: 'ketamine-iv-standard', startsAt: at(time) })
+        .expect(201);
+      booked.push(res.body);
+    }
+    const range = `${api}/appointments?from=${at('00:00')}&to=${at('23:59')}`;
+    const listed = await walkPages<{ id: string; startsAt: string }>(t.http, range, c.token.nurse, 2);
+    expect(new Set(listed.map((x) => x.id))).toEqual(new Set(booked.map((x) => x.id)));
+    expect(listed.map((x) => x.startsAt)).toEqual(booked.map((x) => x.startsAt).sort());
+    expect((await walkPages<{ id: string }>(t.http, range, c.token.nurse, 1)).map((x) => x.id)).toEqual(listed.map((x) => x.id));
+    await expectPagingRefusals(t.http, range, c.token.nurse);
+    const from = new Date(at('00:00'));
+    const wide = await t.http
+      .get(`${api}/appointments?from=${from.toISOString()}&to=${new Date(from.getTime() + 32 * 86_400_000).toISOString()}`)
+      .set(bearer(c.token.nurse))
+      .expect(400);
+    expect(wide.body.details).toEqual([expect.objectContaining({ field: 'to' })]);
+    await t.http
+      .get(`${api}/appointments?from=${from.toISOString()}&to=${new Date(from.getTime() + 31 * 86_400_000).toISOString()}`)
+      .set(bearer(c.token.nurse))
+      .expect(200);
+
+    const p = await createPatient(t.http, c.token.nurse);
+    for (const startDate of ['2027-09-06', '2027-06-07', '2027-07-12'])
+      await t.http
+        .post(`${api}/patients/${p.id}/series`)
+        .set(bearer(admin))
+        .send({ protocol: 'ketamine-iv-standard', startDate, preferredTime: '09:00' })
+        .expect(201);
+    const series = await walkPages<{ startDate: string }>(t.http, `${api}/patients/${p.id}/series`, c.token.nurse, 2);
+    expect(series.map((x) => x.startDate)).toEqual(['2027-09-06', '2027-06-07', '2027-07-12']);
+    await expectPagingRefusals(t.http, `${api}/patients/${p.id}/series`, c.token.nurse);
   });
 });
