@@ -2,6 +2,7 @@ import { AuditEvent, Notification } from '../libs/platform/src/index.js';
 import { ConsentService } from '../libs/clinic/src/index.js';
 import { MovableClock, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { expectPagingRefusals, walkPages } from './support/paging.js';
 
 describe('consent: versioned forms, signatures, computed status, withdrawal', () => {
   let t: TestApp;
@@ -58,7 +59,41 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     const published = await t.http.post(`/api/v1/consent-forms/${draft.id}/publish`).set(bearer(staff.token.admin)).expect(200);
     expect(published.body).toMatchObject({ status: 'published', title: 'Reviewed title', version: 3 });
     const list = await t.http.get('/api/v1/consent-forms?kind=ketamine-off-label').set(bearer(staff.token.nurse)).expect(200);
-    expect(list.body.map((f: { version: number }) => f.version)).toEqual([3, 2, 1]);
+    expect(list.body.items.map((f: { version: number }) => f.version)).toEqual([3, 2, 1]);
+  });
+
+  it('pages the forms by kind, newest version first, and a patient’s consents newest signature first', async () => {
+    const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+    for (let i = 0; i < 3; i++) await form(staff);
+    for (let i = 0; i < 2; i++) await form(staff, { kind: 'general-procedure' });
+    const forms = await walkPages<{ id: string; kind: string; version: number }>(t.http, '/api/v1/consent-forms', staff.token.nurse, 2);
+    expect(forms.map((f) => `${f.kind} ${f.version}`)).toEqual([
+      'general-procedure 2',
+      'general-procedure 1',
+      'ketamine-off-label 3',
+      'ketamine-off-label 2',
+      'ketamine-off-label 1',
+    ]);
+    const offLabel = await walkPages<{ version: number }>(t.http, '/api/v1/consent-forms?kind=ketamine-off-label', staff.token.nurse, 1);
+    expect(offLabel.map((f) => f.version)).toEqual([3, 2, 1]);
+    await expectPagingRefusals(t.http, '/api/v1/consent-forms', staff.token.nurse);
+
+    const p = await createPatient(t.http, staff.token.nurse);
+    const latest = forms[2].id;
+    clock.advanceDays(1); // signed in the day after the forms were published
+    const signed: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      signed.unshift(
+        (await sign(staff, p.id, latest, { signedAt: new Date(clock.now().getTime() - (10 - i) * 60_000).toISOString() }).expect(201)).body
+          .id,
+      );
+    }
+    const url = `/api/v1/patients/${p.id}/consents`;
+    expect((await walkPages<{ id: string }>(t.http, url, staff.token.nurse, 2)).map((c) => c.id)).toEqual(signed);
+    const all = await t.http.get(url).set(bearer(staff.token.nurse)).expect(200);
+    expect(all.body).toMatchObject({ nextCursor: null });
+    expect(all.body.items.map((c: { id: string }) => c.id)).toEqual(signed);
+    await expectPagingRefusals(t.http, url, staff.token.nurse);
   });
 
   it('records a signature on the exact version, then it expires (clock moved 13 months) and is re-signed', async () => {
@@ -76,13 +111,13 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
 
     clock.advanceDays(396);
     const expired = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.nurse)).expect(200);
-    expect(expired.body.map((c: { status: string }) => c.status)).toEqual(['expired']);
+    expect(expired.body.items.map((c: { status: string }) => c.status)).toEqual(['expired']);
     expect(await active(a.clinic.id, p.id, 'ketamine-off-label')).toBeNull();
 
     const again = await sign(a, p.id, f.id, { method: 'electronic' }).expect(201);
     expect(again.body.status).toBe('active');
     const both = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.nurse)).expect(200);
-    expect(both.body.map((c: { status: string }) => c.status)).toEqual(['active', 'expired']);
+    expect(both.body.items.map((c: { status: string }) => c.status)).toEqual(['active', 'expired']);
     expect((await active(a.clinic.id, p.id, 'ketamine-off-label'))?.id).toBe(again.body.id);
   });
 
@@ -93,7 +128,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     await sign(staff, p.id, v1.id).expect(201);
     await form(staff, { requiresReconsent: true });
     const list = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(staff.token.nurse)).expect(200);
-    expect(list.body[0].status).toBe('superseded');
+    expect(list.body.items[0].status).toBe('superseded');
     expect(await active(staff.clinic.id, p.id, 'ketamine-off-label')).toBeNull();
     const stale = await sign(staff, p.id, v1.id).expect(422);
     expect(stale.body.details[0]).toMatchObject({ code: 'FORM_SUPERSEDED', overridable: false });
@@ -126,7 +161,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     const res = await sign(a, p.id, f.id, extra).expect(400);
     expect(res.body.details.map((d: { field: string }) => d.field)).toContain(field);
     const list = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.nurse)).expect(200);
-    expect(list.body).toEqual([]);
+    expect(list.body).toEqual({ items: [], nextCursor: null });
   });
 
   it('withdrawal is immediate and audited, keeps the record, and tells the administrators', async () => {
@@ -152,7 +187,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     expect(again.body.code).toBe('ALREADY_WITHDRAWN');
 
     const list = await t.http.get(`/api/v1/patients/${p.id}/consents`).set(bearer(a.token.admin)).expect(200);
-    expect(list.body).toHaveLength(1);
+    expect(list.body.items).toHaveLength(1);
     const tasks = await t.http.get('/api/v1/follow-ups?status=due').set(bearer(a.token.admin)).expect(200);
     const task = tasks.body.items.find((x: { subjectId: string }) => x.subjectId === c.id);
     expect(task).toMatchObject({ kind: 'consent-withdrawn', assigneeRole: 'admin', patientId: p.id, status: 'due' });

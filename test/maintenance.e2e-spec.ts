@@ -179,7 +179,7 @@ describe('maintenance, reminders and follow-up timings', () => {
     const { patientId, seriesId } = await afterInduction();
     expect(await tentative(patientId)).toHaveLength(1);
     const consents = await t.http.get(`${api}/patients/${patientId}/consents`).set(bearer(a.token.nurse)).expect(200);
-    const consentId = (consents.body as { id: string }[])[0].id;
+    const consentId = (consents.body.items as { id: string }[])[0].id;
     await post(`/patients/${patientId}/consents/${consentId}/withdraw`, a.token.nurse, { reason: 'no longer wishes treatment' }).expect(
       200,
     );

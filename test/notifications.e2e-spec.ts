@@ -43,7 +43,7 @@ describe('notifications by SMTP', () => {
     const patientId = await consentedPatient(t.http, a);
     const consents = await t.http.get(`/api/v1/patients/${patientId}/consents`).set(bearer(a.token.nurse)).expect(200);
     await t.http
-      .post(`/api/v1/patients/${patientId}/consents/${consents.body[0].id}/withdraw`)
+      .post(`/api/v1/patients/${patientId}/consents/${consents.body.items[0].id}/withdraw`)
       .set(bearer(a.token.nurse))
       .send({ reason: 'moving away' })
       .expect(200);

@@ -255,7 +255,7 @@ const TARGETS: Record<string, Target> = {
     record: async (k) => {
       const id = await k.patient();
       const consents = await k.t.http.get(`${API}/patients/${id}/consents`).set(bearer(k.a.token.nurse));
-      return { id, consentId: (consents.body as Array<{ id: string }>)[0].id };
+      return { id, consentId: (consents.body.items as Array<{ id: string }>)[0].id };
     },
   },
   'POST /api/v1/consent-forms': {

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../libs/platform/src/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, patientBody, type Staff } from './support/factories.js';
+import { expectPagingRefusals, walkPages } from './support/paging.js';
 
 describe('patients: registration, search, weights and screening', () => {
   let t: TestApp;
@@ -139,9 +140,32 @@ describe('patients: registration, search, weights and screening', () => {
     expect(lb.body).toMatchObject({ weightKg: 74.843, enteredValue: 165, enteredUnit: 'lb', recordedBy: a.nurse.id });
     await t.http.post(`/api/v1/patients/${p.id}/weights`).set(bearer(a.token.nurse)).send({ value: 1000, unit: 'lb' }).expect(400);
     const history = await t.http.get(`/api/v1/patients/${p.id}/weights`).set(bearer(a.token.nurse)).expect(200);
-    expect(history.body.map((w: { weightKg: number }) => w.weightKg)).toEqual([74.843, 80]);
+    expect(history.body.items.map((w: { weightKg: number }) => w.weightKg)).toEqual([74.843, 80]);
     const patient = await t.http.get(`/api/v1/patients/${p.id}`).set(bearer(a.token.nurse)).expect(200);
     expect(patient.body.latestWeight.weightKg).toBe(74.843);
+  });
+
+  it('pages the weight history newest measurement first: 50 by default, a cursor continues without gaps or repeats', async () => {
+    const p = await createPatient(t.http, a.token.nurse, { weightKg: 80 });
+    const day = 86_400_000;
+    // 50 more, two measured at each instant (the id breaks the tie), all before the first one.
+    for (let i = 0; i < 50; i++)
+      await t.http
+        .post(`/api/v1/patients/${p.id}/weights`)
+        .set(bearer(a.token.nurse))
+        .send({ value: 60 + i / 10, unit: 'kg', measuredAt: new Date(Date.now() - (10 + Math.floor(i / 2)) * day).toISOString() })
+        .expect(201);
+    const url = `/api/v1/patients/${p.id}/weights`;
+    const first = await t.http.get(url).set(bearer(a.token.nurse)).expect(200);
+    expect(first.body.items).toHaveLength(50);
+    expect(first.body.nextCursor).toEqual(expect.any(String));
+    const all = await walkPages<{ id: string; measuredAt: string }>(t.http, url, a.token.nurse, 7);
+    expect(all).toHaveLength(51);
+    expect(new Set(all.map((w) => w.id)).size).toBe(51);
+    const times = all.map((w) => Date.parse(w.measuredAt));
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    expect((await walkPages<{ id: string }>(t.http, url, a.token.nurse, 200)).map((w) => w.id)).toEqual(all.map((w) => w.id));
+    await expectPagingRefusals(t.http, url, a.token.nurse);
   });
 
   it('records screening with who and when; relative cautions wait for an anesthesiologist', async () => {

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../libs/platform/src/index.js';
 import { MovableClock, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { expectPagingRefusals, walkPages } from './support/paging.js';
 
 describe('protocols and the dose calculation', () => {
   let t: TestApp;
@@ -18,15 +19,34 @@ describe('protocols and the dose calculation', () => {
   const dose = (staff: Staff, patientId: string, query: Record<string, string | number>, role: 'nurse' | 'anesthesiologist' = 'nurse') =>
     t.http.get(`/api/v1/patients/${patientId}/dose-calculation`).query(query).set(bearer(staff.token[role]));
 
+  it('pages the protocols by key; a clinic’s edit is the version it sees, in the same place', async () => {
+    const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+    await t.http
+      .patch('/api/v1/protocols/ketamine-iv-standard')
+      .set(bearer(staff.token.anesthesiologist))
+      .send({ minObservationMin: 45, reason: 'our observation room' })
+      .expect(200);
+    for (const size of [1, 3]) {
+      const all = await walkPages<{ key: string; version: number }>(t.http, '/api/v1/protocols', staff.token.nurse, size);
+      expect(all.map((p) => `${p.key} ${p.version}`)).toEqual([
+        'esketamine-trd 1',
+        'ketamine-im 1',
+        'ketamine-iv-escalation 1',
+        'ketamine-iv-standard 2',
+      ]);
+    }
+    await expectPagingRefusals(t.http, '/api/v1/protocols', staff.token.nurse);
+  });
+
   it('seeds the four protocols of clinical-rules.md section 1, with their sources', async () => {
     const res = await t.http.get('/api/v1/protocols').set(bearer(a.token.admin)).expect(200);
-    expect(res.body.map((p: { key: string }) => p.key)).toEqual([
+    expect(res.body.items.map((p: { key: string }) => p.key)).toEqual([
       'esketamine-trd',
       'ketamine-im',
       'ketamine-iv-escalation',
       'ketamine-iv-standard',
     ]);
-    const esk = res.body.find((p: { key: string }) => p.key === 'esketamine-trd');
+    const esk = res.body.items.find((p: { key: string }) => p.key === 'esketamine-trd');
     expect(esk).toMatchObject({
       route: 'intranasal',
       minObservationMin: 120,
@@ -47,7 +67,7 @@ describe('protocols and the dose calculation', () => {
       version: 1,
     });
     expect(esk.sources.minObservationMin).toMatch(/LABEL/);
-    const iv = res.body.find((p: { key: string }) => p.key === 'ketamine-iv-standard');
+    const iv = res.body.items.find((p: { key: string }) => p.key === 'ketamine-iv-standard');
     expect(iv).toMatchObject({
       durationMin: 40,
       minObservationMin: 30,

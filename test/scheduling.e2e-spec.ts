@@ -1,6 +1,7 @@
 import { localParts, zonedTimeToUtc } from '../libs/platform/src/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { expectPagingRefusals, walkPages } from './support/paging.js';
 import { consentedPatient } from './support/sessions.js';
 
 const api = '/api/v1';
@@ -125,13 +126,13 @@ describe('chairs and appointments', () => {
       .get(`${api}/appointments?from=${at('00:00')}&to=${at('23:59')}&patientId=${patientId}`)
       .set(bearer(a.token.nurse))
       .expect(200);
-    expect(list.body[0]).toMatchObject({ status: 'checked-in', sessionId: s.body.id });
+    expect(list.body.items[0]).toMatchObject({ status: 'checked-in', sessionId: s.body.id });
 
     const later = await consentedPatient(t.http, a);
     const future = await book({ patientId: later, startsAt: at('16:00') }).expect(201);
     const consents = await t.http.get(`${api}/patients/${later}/consents`).set(bearer(a.token.nurse)).expect(200);
     await t.http
-      .post(`${api}/patients/${later}/consents/${consents.body[0].id}/withdraw`)
+      .post(`${api}/patients/${later}/consents/${consents.body.items[0].id}/withdraw`)
       .set(bearer(a.token.nurse))
       .send({ reason: 'changed mind' })
       .expect(200);
@@ -139,7 +140,7 @@ describe('chairs and appointments', () => {
       .get(`${api}/appointments?from=${at('00:00')}&to=${at('23:59')}&patientId=${later}`)
       .set(bearer(a.token.admin))
       .expect(200);
-    expect(flagged.body).toEqual([expect.objectContaining({ id: future.body.id, flags: ['consent-withdrawn'] })]);
+    expect(flagged.body.items).toEqual([expect.objectContaining({ id: future.body.id, flags: ['consent-withdrawn'] })]);
   });
 
   it('books a whole induction series at 09:00 local, across the March daylight-saving change', async () => {
@@ -169,7 +170,9 @@ describe('chairs and appointments', () => {
       .send({ reason: 'did not come' })
       .expect(200);
     const progress = await t.http.get(`${api}/patients/${p.id}/series`).set(bearer(a.token.nurse)).expect(200);
-    expect(progress.body).toEqual([expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' })]);
+    expect(progress.body.items).toEqual([
+      expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' }),
+    ]);
   });
 
   it('a series that cannot be placed books nothing and answers 409 with the dates and nearest free times', async () => {
@@ -191,6 +194,56 @@ describe('chairs and appointments', () => {
       .get(`${api}/appointments?from=2027-04-01T00:00:00Z&to=2027-05-01T00:00:00Z&patientId=${p.id}`)
       .set(bearer(a.token.admin))
       .expect(200);
-    expect(none.body).toEqual([]);
+    expect(none.body).toEqual({ items: [], nextCursor: null });
+  });
+
+  it('pages chairs by name, appointments by start time (at most 31 days), a patient’s series in the order booked', async () => {
+    const c = await clinicWithStaff(t.runtime.dataSource, t.http);
+    const admin = c.token.admin;
+    const chairs: string[] = [];
+    for (const name of ['Recliner E', 'Recliner B', 'Recliner D', 'Recliner A', 'Recliner C'])
+      chairs.push((await t.http.post(`${api}/chairs`).set(bearer(admin)).send({ name }).expect(201)).body.id);
+    const names = await walkPages<{ name: string }>(t.http, `${api}/chairs`, admin, 2);
+    expect(names.map((x) => x.name)).toEqual(['Recliner A', 'Recliner B', 'Recliner C', 'Recliner D', 'Recliner E']);
+    await expectPagingRefusals(t.http, `${api}/chairs`, admin);
+
+    // Two at each time in different chairs: the id orders those that start together.
+    const booked: { id: string; startsAt: string }[] = [];
+    for (const [i, time] of ['10:00', '08:00', '14:00', '08:00', '10:00'].entries()) {
+      const p = await createPatient(t.http, c.token.nurse);
+      const res = await t.http
+        .post(`${api}/appointments`)
+        .set(bearer(admin))
+        .send({ patientId: p.id, chairId: chairs[i], protocol: 'ketamine-iv-standard', startsAt: at(time) })
+        .expect(201);
+      booked.push(res.body);
+    }
+    const range = `${api}/appointments?from=${at('00:00')}&to=${at('23:59')}`;
+    const listed = await walkPages<{ id: string; startsAt: string }>(t.http, range, c.token.nurse, 2);
+    expect(new Set(listed.map((x) => x.id))).toEqual(new Set(booked.map((x) => x.id)));
+    expect(listed.map((x) => x.startsAt)).toEqual(booked.map((x) => x.startsAt).sort());
+    expect((await walkPages<{ id: string }>(t.http, range, c.token.nurse, 1)).map((x) => x.id)).toEqual(listed.map((x) => x.id));
+    await expectPagingRefusals(t.http, range, c.token.nurse);
+    const from = new Date(at('00:00'));
+    const wide = await t.http
+      .get(`${api}/appointments?from=${from.toISOString()}&to=${new Date(from.getTime() + 32 * 86_400_000).toISOString()}`)
+      .set(bearer(c.token.nurse))
+      .expect(400);
+    expect(wide.body.details).toEqual([expect.objectContaining({ field: 'to' })]);
+    await t.http
+      .get(`${api}/appointments?from=${from.toISOString()}&to=${new Date(from.getTime() + 31 * 86_400_000).toISOString()}`)
+      .set(bearer(c.token.nurse))
+      .expect(200);
+
+    const p = await createPatient(t.http, c.token.nurse);
+    for (const startDate of ['2027-09-06', '2027-06-07', '2027-07-12'])
+      await t.http
+        .post(`${api}/patients/${p.id}/series`)
+        .set(bearer(admin))
+        .send({ protocol: 'ketamine-iv-standard', startDate, preferredTime: '09:00' })
+        .expect(201);
+    const series = await walkPages<{ startDate: string }>(t.http, `${api}/patients/${p.id}/series`, c.token.nurse, 2);
+    expect(series.map((x) => x.startDate)).toEqual(['2027-09-06', '2027-06-07', '2027-07-12']);
+    await expectPagingRefusals(t.http, `${api}/patients/${p.id}/series`, c.token.nurse);
   });
 });

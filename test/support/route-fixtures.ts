@@ -167,7 +167,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
   const sessionId = await readySession(http, a);
   const highBaselineSessionId = await readySession(http, a, { baseline: { systolic: 150, diastolic: 95 } });
   const alertSessionId = await readySession(http, a);
-  const consents = await get<Array<{ id: string }>>(`/patients/${patientId}/consents`, nurse);
+  const consents = (await get<{ items: Array<{ id: string }> }>(`/patients/${patientId}/consents`, nurse)).items;
   const appointment = await post('/appointments', a.token.admin, { patientId, chairId: chair.id, protocol: PROTOCOL, startsAt });
   // PHQ-9 item 9 above 0: a suicide-risk review task for the anesthesiologists (a clinical task).
   const assessment = await post(`/patients/${patientId}/assessments`, nurse, {

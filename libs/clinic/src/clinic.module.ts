@@ -3,6 +3,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { AlertStreamService } from './alerts/alert-stream.service.js';
 import { AlertsService } from './alerts/alerts.service.js';
 import { AssessmentsService } from './assessments/assessments.service.js';
+import { ConsentFormsService } from './consent/consent-forms.service.js';
+import { ConsentSignaturesService } from './consent/consent-signatures.service.js';
 import { ConsentService } from './consent/consent.service.js';
 import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
@@ -14,8 +16,14 @@ import { RemsService } from './observation/rems.service.js';
 import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
+import { WeightsService } from './patients/weights.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
-import { SchedulingService } from './scheduling/scheduling.service.js';
+import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
+import { AppointmentsService } from './scheduling/appointments.service.js';
+import { ChairsService } from './scheduling/chairs.service.js';
+import { DayScheduleService } from './scheduling/day-schedule.service.js';
+import { MaintenanceService } from './scheduling/maintenance.service.js';
+import { TreatmentSeriesService } from './scheduling/series.service.js';
 import { SchedulingReactions } from './scheduling/session-reactions.js';
 import { SessionsService } from './sessions/sessions.service.js';
 import { SessionStartService } from './sessions/session-start.service.js';
@@ -35,9 +43,12 @@ const SERVICES = [
   ClinicSettingsService,
   ProtocolsService,
   PatientsService,
+  WeightsService,
   ScreeningService,
   PatientCareService,
   ConsentService,
+  ConsentFormsService,
+  ConsentSignaturesService,
   FollowUpsService,
   DoseHistorySource,
   DosingService,
@@ -51,7 +62,12 @@ const SERVICES = [
   ObservationService,
   RemsService,
   DischargeService,
-  SchedulingService,
+  ChairsService,
+  AppointmentRemindersService,
+  AppointmentsService,
+  TreatmentSeriesService,
+  MaintenanceService,
+  DayScheduleService,
   SchedulingReactions,
   SessionStartService,
   DoseChangesService,

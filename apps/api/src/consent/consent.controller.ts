@@ -1,13 +1,15 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ConsentService } from '#clinic';
+import { ConsentFormsService, ConsentSignaturesService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam } from '../http/dto.js';
+import { IdParam, PageQuery } from '../http/dto.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import {
   ConsentDto,
+  ConsentPageDto,
   ConsentFormDto,
+  ConsentFormPageDto,
   ConsentFormQuery,
   ConsentParams,
   CreateConsentFormDto,
@@ -20,34 +22,34 @@ import {
 @ApiBearerAuth()
 @Controller('consent-forms')
 export class ConsentFormsController {
-  constructor(private readonly consent: ConsentService) {}
+  constructor(private readonly forms: ConsentFormsService) {}
 
   @Post()
   @Roles('admin')
   @ApiCreatedResponse({ type: ConsentFormDto })
   create(@CurrentActor() actor: Actor, @Body() body: CreateConsentFormDto): Promise<ConsentFormDto> {
-    return this.consent.createForm(actor, body);
+    return this.forms.create(actor, body);
   }
 
   @Get()
   @AnyRole()
-  @ApiOkResponse({ type: [ConsentFormDto] })
-  list(@CurrentActor() actor: Actor, @Query() query: ConsentFormQuery): Promise<ConsentFormDto[]> {
-    return this.consent.listForms(actor, query.kind);
+  @ApiOkResponse({ type: ConsentFormPageDto, description: 'by kind, newest version first' })
+  list(@CurrentActor() actor: Actor, @Query() query: ConsentFormQuery): Promise<ConsentFormPageDto> {
+    return this.forms.list(actor, query);
   }
 
   @Get(':id')
   @AnyRole()
   @ApiOkResponse({ type: ConsentFormDto })
   get(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentFormDto> {
-    return this.consent.getForm(actor, params.id);
+    return this.forms.get(actor, params.id);
   }
 
   @Patch(':id')
   @Roles('admin')
   @ApiOkResponse({ type: ConsentFormDto, description: 'drafts only; a published version answers 409 FORM_PUBLISHED' })
   edit(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdateConsentFormDto): Promise<ConsentFormDto> {
-    return this.consent.editDraft(actor, params.id, body);
+    return this.forms.editDraft(actor, params.id, body);
   }
 
   @Post(':id/publish')
@@ -55,7 +57,7 @@ export class ConsentFormsController {
   @Roles('admin')
   @ApiOkResponse({ type: ConsentFormDto })
   publish(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentFormDto> {
-    return this.consent.publish(actor, params.id);
+    return this.forms.publish(actor, params.id);
   }
 }
 
@@ -63,14 +65,14 @@ export class ConsentFormsController {
 @ApiBearerAuth()
 @Controller('patients/:id/consents')
 export class PatientConsentsController {
-  constructor(private readonly consent: ConsentService) {}
+  constructor(private readonly signatures: ConsentSignaturesService) {}
 
   @Post()
   @Idempotent()
   @Roles('nurse', 'anesthesiologist')
   @ApiCreatedResponse({ type: ConsentDto, description: 'Idempotency-Key honoured' })
   record(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordConsentDto): Promise<ConsentDto> {
-    return this.consent.record(actor, params.id, {
+    return this.signatures.record(actor, params.id, {
       formId: body.formId,
       signedAt: new Date(body.signedAt),
       signedByName: body.signedByName,
@@ -83,9 +85,9 @@ export class PatientConsentsController {
 
   @Get()
   @AnyRole()
-  @ApiOkResponse({ type: [ConsentDto] })
-  list(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentDto[]> {
-    return this.consent.list(actor, params.id);
+  @ApiOkResponse({ type: ConsentPageDto, description: 'newest signature first' })
+  list(@CurrentActor() actor: Actor, @Param() params: IdParam, @Query() query: PageQuery): Promise<ConsentPageDto> {
+    return this.signatures.list(actor, params.id, query);
   }
 
   @Post(':consentId/withdraw')
@@ -93,6 +95,6 @@ export class PatientConsentsController {
   @Roles('nurse', 'anesthesiologist')
   @ApiOkResponse({ type: ConsentDto })
   withdraw(@CurrentActor() actor: Actor, @Param() params: ConsentParams, @Body() body: WithdrawConsentDto): Promise<ConsentDto> {
-    return this.consent.withdraw(actor, params.id, params.consentId, body.reason);
+    return this.signatures.withdraw(actor, params.id, params.consentId, body.reason);
   }
 }

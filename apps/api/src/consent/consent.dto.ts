@@ -14,7 +14,7 @@ import {
   MinLength,
 } from 'class-validator';
 import { CONSENT_KINDS, type ConsentKind } from '#clinic';
-import { IsTimestamp, OptionalNotNull } from '../http/dto.js';
+import { IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 
 export class CreateConsentFormDto {
   @ApiProperty({ enum: CONSENT_KINDS }) @IsIn(CONSENT_KINDS) kind!: ConsentKind;
@@ -63,7 +63,7 @@ export class UpdateConsentFormDto {
   @ApiPropertyOptional() @OptionalNotNull() @IsBoolean() requiresReconsent?: boolean;
 }
 
-export class ConsentFormQuery {
+export class ConsentFormQuery extends PageQuery {
   @ApiPropertyOptional({ enum: CONSENT_KINDS }) @IsOptional() @IsIn(CONSENT_KINDS) kind?: ConsentKind;
 }
 
@@ -131,4 +131,14 @@ export class ConsentDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) withdrawnAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) withdrawnBy!: string | null;
   @ApiProperty({ type: String, nullable: true }) withdrawalReason!: string | null;
+}
+
+export class ConsentFormPageDto {
+  @ApiProperty({ type: [ConsentFormDto] }) items!: ConsentFormDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class ConsentPageDto {
+  @ApiProperty({ type: [ConsentDto] }) items!: ConsentDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }

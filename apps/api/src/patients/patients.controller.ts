@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DosingService, PatientCareService, PatientsService, ScreeningService } from '#clinic';
+import { DosingService, PatientCareService, PatientsService, ScreeningService, WeightsService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam } from '../http/dto.js';
+import { IdParam, PageQuery } from '../http/dto.js';
 import { DischargeFromCareDto, DischargeFromCareResultDto } from './care.dto.js';
 import {
   AcknowledgeCautionsDto,
@@ -18,6 +18,7 @@ import {
   SearchPatientsQuery,
   UpdatePatientDto,
   WeightDto,
+  WeightPageDto,
 } from './patients.dto.js';
 
 const date = (iso: string | undefined) => (iso === undefined ? undefined : new Date(iso));
@@ -31,6 +32,7 @@ export class PatientsController {
     private readonly screening: ScreeningService,
     private readonly dosing: DosingService,
     private readonly care: PatientCareService,
+    private readonly weightHistory: WeightsService,
   ) {}
 
   @Post(':id/discharge-from-care')
@@ -81,14 +83,14 @@ export class PatientsController {
   @Roles('nurse', 'anesthesiologist')
   @ApiCreatedResponse({ type: WeightDto })
   addWeight(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: CreateWeightDto): Promise<WeightDto> {
-    return this.patients.addWeight(actor, params.id, { value: body.value, unit: body.unit, measuredAt: date(body.measuredAt) });
+    return this.weightHistory.add(actor, params.id, { value: body.value, unit: body.unit, measuredAt: date(body.measuredAt) });
   }
 
   @Get(':id/weights')
   @Roles('nurse', 'anesthesiologist')
-  @ApiOkResponse({ type: [WeightDto] })
-  weights(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<WeightDto[]> {
-    return this.patients.weights(actor, params.id);
+  @ApiOkResponse({ type: WeightPageDto, description: 'newest measurement first' })
+  weights(@CurrentActor() actor: Actor, @Param() params: IdParam, @Query() query: PageQuery): Promise<WeightPageDto> {
+    return this.weightHistory.history(actor, params.id, query);
   }
 
   @Get(':id/contraindications')

@@ -180,6 +180,11 @@ export class PatientDto {
   @ApiProperty() version!: number;
 }
 
+export class WeightPageDto {
+  @ApiProperty({ type: [WeightDto] }) items!: WeightDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
 export class PatientPageDto {
   @ApiProperty({ type: [PatientDto] }) items!: PatientDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;

@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ClinicSettingsService, mergeThresholds, ProtocolsService, type ProtocolChanges, type ProtocolVersion } from '#clinic';
 import type { ThresholdSet } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { EditProtocolDto, ProtocolDto, ProtocolKeyParam } from './protocols.dto.js';
+import { PageQuery } from '../http/dto.js';
+import { EditProtocolDto, ProtocolDto, ProtocolKeyParam, ProtocolPageDto } from './protocols.dto.js';
 
 const view = (p: ProtocolVersion, clinicThresholds: ThresholdSet): ProtocolDto => ({
   id: p.id,
@@ -50,10 +51,11 @@ export class ProtocolsController {
 
   @Get()
   @AnyRole()
-  @ApiOkResponse({ type: [ProtocolDto], description: 'the version each protocol is at in your clinic' })
-  async list(@CurrentActor() actor: Actor): Promise<ProtocolDto[]> {
+  @ApiOkResponse({ type: ProtocolPageDto, description: 'the version each protocol is at in your clinic, by key' })
+  async list(@CurrentActor() actor: Actor, @Query() query: PageQuery): Promise<ProtocolPageDto> {
     const thresholds = await this.clinicThresholds(actor);
-    return (await this.protocols.list(actor.clinicId)).map((p) => view(p, thresholds));
+    const page = await this.protocols.page(actor.clinicId, query);
+    return { items: page.items.map((p) => view(p, thresholds)), nextCursor: page.nextCursor };
   }
 
   @Get(':key')

@@ -290,3 +290,8 @@ export class ProtocolDto {
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) createdBy!: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
 }
+
+export class ProtocolPageDto {
+  @ApiProperty({ type: [ProtocolDto] }) items!: ProtocolDto[];
+  @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}

@@ -1,4 +1,5 @@
-export * from './consent-form.entity.js';
-export * from './patient-consent.entity.js';
-export * from './consent-status.js';
-export * from './consent.service.js';
+export { CONSENT_KINDS, ConsentForm, type ConsentKind } from './consent-form.entity.js';
+export { PatientConsent } from './patient-consent.entity.js';
+export { ConsentService } from './consent.service.js';
+export { ConsentFormsService } from './consent-forms.service.js';
+export { ConsentSignaturesService } from './consent-signatures.service.js';

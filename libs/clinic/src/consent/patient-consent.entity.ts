@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { User } from '#platform';
-import { Patient } from '../patients/patient.entity.js';
+import { Patient } from '../patients/index.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 
 export type ConsentMethod = 'in-person' | 'electronic';

@@ -1,5 +1,5 @@
 import type { RuleProblem } from '#platform';
-import type { DoseLimits, FixedDeviceDoseRule, WeightBasedDoseRule } from '../protocols/protocol-definition.js';
+import type { DoseLimits, FixedDeviceDoseRule, WeightBasedDoseRule } from '../protocols/index.js';
 
 /**
  * Dose arithmetic of clinical-rules.md section 1, as pure functions:

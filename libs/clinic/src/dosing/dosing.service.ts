@@ -11,12 +11,11 @@ import {
   type Actor,
   type RuleProblem,
 } from '#platform';
-import type { Patient } from '../patients/patient.entity.js';
-import { PatientsService } from '../patients/patients.service.js';
-import type { ProtocolVersion } from '../protocols/protocol.entity.js';
-import { ProtocolsService } from '../protocols/protocols.service.js';
-import { deviceDose, doseRangeProblems, mgPerKgForSession, weightBasedDose, weightIsCurrent } from './dose-math.js';
-import { DoseHistorySource } from './dose-history.js';
+import { latestWeight, PatientsService, type Patient } from '../patients/index.js';
+import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { eligibilityProblems } from './dose-eligibility.js';
+import { DoseHistorySource, type DoseHistory } from './dose-history.js';
+import { deviceDose, doseRangeProblems, mgPerKgForSession, weightBasedDose } from './dose-math.js';
 
 export interface DoseRequest {
   protocol: string;
@@ -103,61 +102,12 @@ export class DosingService {
     now: Date,
     excludeSessionId?: string,
   ): Promise<{ dose: DoseCalculationView; problems: RuleProblem[] }> {
-    const problems: RuleProblem[] = [];
     const clinic = await m.findOneByOrFail(Clinic, { id: patient.clinicId });
-    const age = ageInYears(patient.dateOfBirth, localDate(now, clinic.timeZone));
-    if (age < protocol.minAgeYears)
-      problems.push({
-        code: 'PATIENT_UNDER_MIN_AGE',
-        message: `${age} years; ${protocol.key} requires ${protocol.minAgeYears}`,
-        overridable: false,
-      });
-    const weight = await this.patients.latestWeight(m, patient.id);
-    if (!weight) problems.push({ code: 'WEIGHT_MISSING', message: 'no weight recorded', overridable: false });
-    else if (!weightIsCurrent(weight.measuredAt, now, protocol.weightMaxAgeDays))
-      problems.push({
-        code: 'WEIGHT_OUT_OF_DATE',
-        message: `weight measured ${weight.measuredAt.toISOString()}, more than ${protocol.weightMaxAgeDays} days ago: weigh the patient again`,
-        overridable: false,
-      });
+    const weight = await latestWeight(m, patient.id);
+    const problems = eligibilityProblems(ageInYears(patient.dateOfBirth, localDate(now, clinic.timeZone)), weight, protocol, now);
     const history = await this.history.forPatient(m, patient.clinicId, patient.id, protocol.key, excludeSessionId);
     const sessionNumber = history.sessionsCompleted + 1;
-    const rule = protocol.doseRule;
-    let result: Omit<
-      DoseCalculationView,
-      'protocol' | 'protocolVersion' | 'route' | 'weightRecordedAt' | 'weightBasis' | 'sessionNumber' | 'overridden'
-    >;
-    if (rule.kind === 'weight-based') {
-      if (req.doseMg !== undefined)
-        throw DomainError.validation([{ field: 'doseMg', message: `${protocol.key} is dosed in mg/kg: send mgPerKg` }]);
-      const mgPerKg = req.mgPerKg ?? mgPerKgForSession(rule, sessionNumber);
-      if (protocol.doseLimits) problems.push(...doseRangeProblems(mgPerKg, protocol.doseLimits, history.lastMgPerKg));
-      const d = weightBasedDose({
-        weightKg: weight?.weightKg ?? 0,
-        mgPerKg,
-        durationMin: protocol.durationMin,
-        concentrationMgPerMl: req.concentrationMgPerMl,
-      });
-      result = { ...d, devices: null, deviceMg: null };
-    } else {
-      if (req.mgPerKg !== undefined)
-        throw DomainError.validation([{ field: 'mgPerKg', message: `${protocol.key} is dosed in whole devices: send doseMg` }]);
-      const { dose, problems: deviceProblems } = deviceDose(rule, req.doseMg ?? rule.firstDoseMg, history.dosesMg);
-      problems.push(...deviceProblems);
-      result = {
-        weightKg: weight?.weightKg ?? 0,
-        mgPerKg: null,
-        orderedDoseMg: dose.doseMg,
-        doseMg: dose.doseMg,
-        durationMin: dose.durationMin,
-        rateMgPerH: null,
-        concentrationMgPerMl: null,
-        rateMlPerH: null,
-        volumeMl: null,
-        devices: dose.devices,
-        deviceMg: dose.deviceMg,
-      };
-    }
+    const result = doseByRule(protocol, req, weight?.weightKg ?? 0, history, sessionNumber, problems);
     return {
       dose: {
         protocol: protocol.key,
@@ -172,4 +122,46 @@ export class DosingService {
       problems,
     };
   }
+}
+
+type RuleDose = Omit<
+  DoseCalculationView,
+  'protocol' | 'protocolVersion' | 'route' | 'weightRecordedAt' | 'weightBasis' | 'sessionNumber' | 'overridden'
+>;
+
+/** The dose by the protocol's rule (mg/kg by weight, or whole devices); the rules it breaks are added to `problems`. */
+function doseByRule(
+  protocol: ProtocolVersion,
+  req: Omit<DoseRequest, 'protocol' | 'overrides'>,
+  weightKg: number,
+  history: DoseHistory,
+  sessionNumber: number,
+  problems: RuleProblem[],
+): RuleDose {
+  const rule = protocol.doseRule;
+  if (rule.kind === 'weight-based') {
+    if (req.doseMg !== undefined)
+      throw DomainError.validation([{ field: 'doseMg', message: `${protocol.key} is dosed in mg/kg: send mgPerKg` }]);
+    const mgPerKg = req.mgPerKg ?? mgPerKgForSession(rule, sessionNumber);
+    if (protocol.doseLimits) problems.push(...doseRangeProblems(mgPerKg, protocol.doseLimits, history.lastMgPerKg));
+    const d = weightBasedDose({ weightKg, mgPerKg, durationMin: protocol.durationMin, concentrationMgPerMl: req.concentrationMgPerMl });
+    return { ...d, devices: null, deviceMg: null };
+  }
+  if (req.mgPerKg !== undefined)
+    throw DomainError.validation([{ field: 'mgPerKg', message: `${protocol.key} is dosed in whole devices: send doseMg` }]);
+  const { dose, problems: deviceProblems } = deviceDose(rule, req.doseMg ?? rule.firstDoseMg, history.dosesMg);
+  problems.push(...deviceProblems);
+  return {
+    weightKg,
+    mgPerKg: null,
+    orderedDoseMg: dose.doseMg,
+    doseMg: dose.doseMg,
+    durationMin: dose.durationMin,
+    rateMgPerH: null,
+    concentrationMgPerMl: null,
+    rateMlPerH: null,
+    volumeMl: null,
+    devices: dose.devices,
+    deviceMg: dose.deviceMg,
+  };
 }

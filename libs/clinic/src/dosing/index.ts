@@ -1,3 +1,1 @@
-export * from './dose-math.js';
-export * from './dose-history.js';
-export * from './dosing.service.js';
+export { DosingService, type DoseCalculationView, type DoseRequest } from './dosing.service.js';

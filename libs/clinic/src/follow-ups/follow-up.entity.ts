@@ -1,6 +1,6 @@
 import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
 import { User, type Role } from '#platform';
-import { Patient } from '../patients/patient.entity.js';
+import { Patient } from '../patients/index.js';
 
 export type FollowUpStatus = 'pending' | 'due' | 'done' | 'cancelled';
 

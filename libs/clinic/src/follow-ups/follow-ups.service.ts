@@ -18,7 +18,7 @@ import {
   type Tx,
 } from '#platform';
 import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
-import { ClinicSettingsService } from '../settings/clinic-settings.service.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
 
 export interface NewFollowUp {

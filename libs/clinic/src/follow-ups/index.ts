@@ -1,2 +1,2 @@
-export * from './follow-up.entity.js';
-export * from './follow-ups.service.js';
+export { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
+export { FollowUpsService } from './follow-ups.service.js';

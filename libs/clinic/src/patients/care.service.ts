@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, Clock, DomainError, TransactionRunner, type Actor } from '#platform';
-import { ClinicEventBus } from '../events/clinic-event-bus.js';
+import { ClinicEventBus } from '../events/index.js';
 import { Patient } from './patient.entity.js';
 import { PatientsService } from './patients.service.js';
 

@@ -1,8 +1,18 @@
-export * from './patient.entity.js';
-export * from './weight.entity.js';
-export * from './screening.entity.js';
-export * from './screening-items.js';
-export * from './search-text.js';
-export * from './patients.service.js';
-export * from './care.service.js';
-export * from './screening.service.js';
+export { CONTACT_PREFERENCES, Patient, type CareStatus, type ContactPreference } from './patient.entity.js';
+export { PatientWeight } from './weight.entity.js';
+export { CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer } from './screening.entity.js';
+export {
+  INTERACTING_CLASSES,
+  MEDICATION_CLASSES,
+  SCREENING_CODES,
+  SCREENING_ITEMS,
+  SEXES,
+  type MedicationClass,
+  type Sex,
+} from './screening-items.js';
+export { PatientsService } from './patients.service.js';
+export { PatientCareService } from './care.service.js';
+export { ScreeningService } from './screening.service.js';
+export { WeightsService } from './weights.service.js';
+export { WEIGHT_KG_RANGE } from './weights.js';
+export { latestWeight } from './weight-records.js';

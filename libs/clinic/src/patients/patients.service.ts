@@ -13,13 +13,14 @@ import {
   TransactionRunner,
   type Actor,
   type Page,
-  type Tx,
 } from '#platform';
-import { ProtocolsService } from '../protocols/protocols.service.js';
+import { ProtocolsService } from '../protocols/index.js';
 import { Patient, type CareStatus, type ContactPreference } from './patient.entity.js';
 import { patientSearchText, foldForSearch } from './search-text.js';
 import type { Sex } from './screening-items.js';
-import { PatientWeight, type WeightUnit } from './weight.entity.js';
+import { insertWeight, latestWeight, latestWeights } from './weight-records.js';
+import type { PatientWeight } from './weight.entity.js';
+import { weightProblems, weightView, type WeightView } from './weights.js';
 
 export interface EmergencyContact {
   name?: string | null;
@@ -49,21 +50,6 @@ export interface NewPatient extends PatientDemographics {
 
 export type PatientChanges = Partial<PatientDemographics> & { version?: number };
 
-export interface NewWeight {
-  value: number;
-  unit: WeightUnit;
-  measuredAt?: Date;
-}
-
-export interface WeightView {
-  id: string;
-  weightKg: number;
-  enteredValue: number;
-  enteredUnit: WeightUnit;
-  measuredAt: string;
-  recordedBy: string;
-}
-
 export interface PatientView {
   id: string;
   mrn: string;
@@ -88,23 +74,6 @@ export interface PatientView {
   version: number;
 }
 
-/** Plausible adult weights; 0 or 700 kg is a typing error, not a patient. */
-export const WEIGHT_KG_RANGE = { min: 20, max: 400 } as const;
-const KG_PER_LB = 0.45359237;
-
-export function toKg(value: number, unit: WeightUnit): number {
-  return unit === 'kg' ? value : Number((value * KG_PER_LB).toFixed(3));
-}
-
-const weightView = (w: PatientWeight): WeightView => ({
-  id: w.id,
-  weightKg: w.weightKg,
-  enteredValue: w.enteredValue,
-  enteredUnit: w.enteredUnit,
-  measuredAt: w.measuredAt.toISOString(),
-  recordedBy: w.recordedBy,
-});
-
 @Injectable()
 export class PatientsService {
   constructor(
@@ -119,14 +88,15 @@ export class PatientsService {
     const now = this.clock.now();
     await this.checkBirthDate(actor.clinicId, input.dateOfBirth, now);
     const measuredAt = input.weightMeasuredAt ?? now;
-    this.checkWeight(input.weightKg, 'kg', measuredAt, now, 'weightKg');
+    const problems = weightProblems(input.weightKg, 'kg', measuredAt, now, 'weightKg');
+    if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       await this.checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
       const patient = tx.manager.create(Patient, { clinicId: actor.clinicId, ...this.columns(input) });
       this.checkContact(patient);
       patient.searchText = patientSearchText(patient);
       await tx.manager.save(patient);
-      const weight = await this.insertWeight(tx, actor, patient, { value: input.weightKg, unit: 'kg', measuredAt });
+      const weight = await insertWeight(tx.manager, actor, patient, { value: input.weightKg, unit: 'kg', measuredAt });
       await this.audit.record(tx, {
         action: 'patient.create',
         resourceType: 'patient',
@@ -142,7 +112,7 @@ export class PatientsService {
     return this.transactions.run(async (tx) => {
       const patient = await this.findInClinic(tx.manager, actor.clinicId, id);
       await this.audit.record(tx, { action: 'patient.read', resourceType: 'patient', resourceId: id });
-      return this.view(patient, await this.latestWeight(tx.manager, id), this.clock.now(), await this.timeZone(tx.manager, actor.clinicId));
+      return this.view(patient, await latestWeight(tx.manager, id), this.clock.now(), await this.timeZone(tx.manager, actor.clinicId));
     });
   }
 
@@ -166,7 +136,7 @@ export class PatientsService {
         .addOrderBy('p.id', 'ASC')
         .limit(query.limit + 1)
         .getMany();
-      const weights = await this.latestWeights(
+      const weights = await latestWeights(
         tx.manager,
         rows.map((r) => r.id),
       );
@@ -221,33 +191,7 @@ export class PatientsService {
           },
         });
       }
-      return this.view(patient, await this.latestWeight(tx.manager, id), now, await this.timeZone(tx.manager, actor.clinicId));
-    });
-  }
-
-  async addWeight(actor: Actor, patientId: string, input: NewWeight): Promise<WeightView> {
-    const now = this.clock.now();
-    const measuredAt = input.measuredAt ?? now;
-    this.checkWeight(input.value, input.unit, measuredAt, now, 'value');
-    return this.transactions.run(async (tx) => {
-      const patient = await this.findInClinic(tx.manager, actor.clinicId, patientId);
-      const weight = await this.insertWeight(tx, actor, patient, { ...input, measuredAt });
-      await this.audit.record(tx, {
-        action: 'patient.weight.record',
-        resourceType: 'patient',
-        resourceId: patientId,
-        changes: { weightKg: weight.weightKg, enteredValue: input.value, enteredUnit: input.unit, measuredAt: measuredAt.toISOString() },
-      });
-      return weightView(weight);
-    });
-  }
-
-  async weights(actor: Actor, patientId: string): Promise<WeightView[]> {
-    return this.transactions.run(async (tx) => {
-      await this.findInClinic(tx.manager, actor.clinicId, patientId);
-      await this.audit.record(tx, { action: 'patient.weights.read', resourceType: 'patient', resourceId: patientId });
-      const rows = await tx.manager.find(PatientWeight, { where: { patientId }, order: { measuredAt: 'DESC', id: 'DESC' } });
-      return rows.map(weightView);
+      return this.view(patient, await latestWeight(tx.manager, id), now, await this.timeZone(tx.manager, actor.clinicId));
     });
   }
 
@@ -258,46 +202,6 @@ export class PatientsService {
     const patient = await q.getOne();
     if (!patient) throw DomainError.notFound('Patient');
     return patient;
-  }
-
-  async latestWeight(manager: EntityManager, patientId: string): Promise<PatientWeight | null> {
-    return manager.findOne(PatientWeight, { where: { patientId }, order: { measuredAt: 'DESC', id: 'DESC' } });
-  }
-
-  private async latestWeights(manager: EntityManager, ids: string[]): Promise<Map<string, PatientWeight>> {
-    if (!ids.length) return new Map();
-    const rows = await manager
-      .createQueryBuilder(PatientWeight, 'w')
-      .distinctOn(['w.patient_id'])
-      .where('w.patient_id IN (:...ids)', { ids })
-      .orderBy('w.patient_id')
-      .addOrderBy('w.measured_at', 'DESC')
-      .addOrderBy('w.id', 'DESC')
-      .getMany();
-    return new Map(rows.map((w) => [w.patientId, w]));
-  }
-
-  private async insertWeight(tx: Tx, actor: Actor, patient: Patient, input: Required<NewWeight>): Promise<PatientWeight> {
-    return tx.manager.save(
-      tx.manager.create(PatientWeight, {
-        clinicId: patient.clinicId,
-        patientId: patient.id,
-        weightKg: toKg(input.value, input.unit),
-        enteredValue: input.value,
-        enteredUnit: input.unit,
-        measuredAt: input.measuredAt,
-        recordedBy: actor.userId,
-      }),
-    );
-  }
-
-  private checkWeight(value: number, unit: WeightUnit, measuredAt: Date, now: Date, field: string): void {
-    const kg = toKg(value, unit);
-    const problems = [];
-    if (!(kg >= WEIGHT_KG_RANGE.min && kg <= WEIGHT_KG_RANGE.max))
-      problems.push({ field, message: `weight must be ${WEIGHT_KG_RANGE.min}–${WEIGHT_KG_RANGE.max} kg (got ${kg} kg)` });
-    if (measuredAt.getTime() > now.getTime() + 2 * 60_000) problems.push({ field: 'measuredAt', message: 'must not be in the future' });
-    if (problems.length) throw DomainError.validation(problems);
   }
 
   private async checkBirthDate(clinicId: string, dateOfBirth: string, now: Date): Promise<void> {

@@ -1,4 +1,16 @@
-export * from './protocol-definition.js';
-export * from './protocol.entity.js';
-export * from './protocols.service.js';
-export * from './threshold-rules.js';
+export type {
+  DoseLimits,
+  DoseRule,
+  FixedDeviceDoseRule,
+  InductionPlan,
+  LevelPair,
+  PreSessionRules,
+  ProtocolDefinition,
+  ThresholdSet,
+  VitalsSchedule,
+  WeightBasedDoseRule,
+} from './protocol-definition.js';
+export { ProtocolVersion } from './protocol.entity.js';
+export { ProtocolsService, type ProtocolChanges } from './protocols.service.js';
+export { mergeThresholds, thresholdProblems, type ThresholdOverrides } from './threshold-rules.js';
+export { decodeKeyCursor, toKeyPage } from './list-cursor.js';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
+import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type Page } from '#platform';
+import { decodeKeyCursor, toKeyPage } from './list-cursor.js';
 import { thresholdProblems } from './threshold-rules.js';
 import type { ProtocolDefinition } from './protocol-definition.js';
 import { ProtocolVersion } from './protocol.entity.js';
@@ -30,6 +31,8 @@ const EDITABLE: (keyof ProtocolChanges)[] = [
 
 const VERSION_CACHE_SIZE = 1000;
 
+export type ProtocolPage = Page<ProtocolVersion>;
+
 @Injectable()
 export class ProtocolsService {
   constructor(
@@ -51,16 +54,33 @@ export class ProtocolsService {
     return found;
   }
 
+  /** The version each protocol is at in the clinic, by key. */
   async list(clinicId: string): Promise<ProtocolVersion[]> {
-    const rows = await this.dataSource
+    return this.current(clinicId).getMany();
+  }
+
+  /** One page of `list`: the cursor holds the last key. */
+  async page(clinicId: string, page: { limit: number; cursor?: string }): Promise<ProtocolPage> {
+    const after = decodeKeyCursor(page.cursor, { key: 'string' });
+    const q = this.current(clinicId);
+    if (after) q.andWhere('p.key > :afterKey', { afterKey: after.key });
+    const rows = await q.limit(page.limit + 1).getMany();
+    return toKeyPage(
+      rows,
+      page.limit,
+      (p) => ({ key: p.key }),
+      (p) => p,
+    );
+  }
+
+  private current(clinicId: string) {
+    return this.dataSource
       .createQueryBuilder(ProtocolVersion, 'p')
       .distinctOn(['p.key'])
-      .where('p.clinic_id = :clinicId OR p.clinic_id IS NULL', { clinicId })
+      .where('(p.clinic_id = :clinicId OR p.clinic_id IS NULL)', { clinicId })
       .orderBy('p.key', 'ASC')
       .addOrderBy('p.clinic_id', 'ASC', 'NULLS LAST')
-      .addOrderBy('p.version', 'DESC')
-      .getMany();
-    return rows;
+      .addOrderBy('p.version', 'DESC');
   }
 
   /** A protocol version by id, as a session that started on it will ask. */

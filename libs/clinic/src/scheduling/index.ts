@@ -1,3 +1,6 @@
-export * from './scheduling.entity.js';
-export * from './scheduling.service.js';
-export * from './series-plan.js';
+export { Appointment, Chair, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
+export { appointmentView } from './appointment-view.js';
+export { AppointmentsService, MAX_APPOINTMENT_RANGE_DAYS } from './appointments.service.js';
+export { ChairsService, chairView } from './chairs.service.js';
+export { DayScheduleService, type DaySchedule } from './day-schedule.service.js';
+export { TreatmentSeriesService } from './series.service.js';

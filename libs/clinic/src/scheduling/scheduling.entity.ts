@@ -12,7 +12,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { Clinic, User } from '#platform';
-import { Patient } from '../patients/patient.entity.js';
+import { Patient } from '../patients/index.js';
 
 /** A treatment chair of the clinic. */
 @Entity({ name: 'chairs' })

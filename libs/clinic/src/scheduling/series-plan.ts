@@ -1,4 +1,4 @@
-import type { InductionPlan } from '../protocols/protocol-definition.js';
+import type { InductionPlan } from '../protocols/index.js';
 
 const addDays = (date: string, days: number): string => {
   const [y, m, d] = date.split('-').map(Number) as [number, number, number];

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#platform';
 import { OnClinicEvent, type BookingEffects, type ClinicEventPayload } from '../events/index.js';
+import { flagFutureAppointments, followSession, linkAppointment } from './appointment-links.js';
+import { MaintenanceService } from './maintenance.service.js';
 import type { AppointmentStatus } from './scheduling.entity.js';
-import { SchedulingService } from './scheduling.service.js';
 
 /** The appointment status that follows a session's new status; statuses not listed leave the appointment alone. */
 const APPOINTMENT_FOLLOWS: Readonly<Record<string, AppointmentStatus>> = {
@@ -15,12 +16,12 @@ const APPOINTMENT_FOLLOWS: Readonly<Record<string, AppointmentStatus>> = {
 /** How scheduling reacts to what happens elsewhere: sessions, consent, outcomes, the end of care. */
 @Injectable()
 export class SchedulingReactions {
-  constructor(private readonly scheduling: SchedulingService) {}
+  constructor(private readonly maintenance: MaintenanceService) {}
 
   /** A session created for an appointment takes it (same patient, not yet linked), else 400 naming `appointmentId`. */
   @OnClinicEvent('SessionOpened')
   async linkAppointment(e: ClinicEventPayload<'SessionOpened'>, tx: Tx): Promise<void> {
-    if (e.appointmentId) await this.scheduling.link(tx.manager, e.clinicId, e.appointmentId, e.patientId, e.sessionId);
+    if (e.appointmentId) await linkAppointment(tx.manager, e.clinicId, e.appointmentId, e.patientId, e.sessionId);
   }
 
   /** The appointment keeps in step with its session; a discharge may complete a series or propose maintenance. */
@@ -28,33 +29,33 @@ export class SchedulingReactions {
   async followSession(e: ClinicEventPayload<'SessionStatusChanged'>, tx: Tx): Promise<void> {
     const status = APPOINTMENT_FOLLOWS[e.to];
     if (!status) return;
-    await this.scheduling.followSession(tx.manager, e.sessionId, status);
+    await followSession(tx.manager, e.sessionId, status);
     if (e.to === 'discharged')
-      await this.scheduling.afterDischarge(tx, e.actor, { id: e.sessionId, clinicId: e.clinicId, patientId: e.patientId }, e.at);
+      await this.maintenance.afterDischarge(tx, e.actor, { id: e.sessionId, clinicId: e.clinicId, patientId: e.patientId }, e.at);
   }
 
   /** Future bookings are flagged for review; maintenance of a protocol that needs the consent stops (clinical rules, section 7). */
   @OnClinicEvent('ConsentWithdrawn')
   async consentWithdrawn(e: ClinicEventPayload<'ConsentWithdrawn'>, tx: Tx): Promise<BookingEffects> {
-    const appointmentsFlagged = await this.scheduling.flagFutureAppointments(tx.manager, e.patientId, 'consent-withdrawn', e.at);
+    const appointmentsFlagged = await flagFutureAppointments(tx.manager, e.patientId, 'consent-withdrawn', e.at);
     const stoppedSeries = e.protocolKeys.length
-      ? await this.scheduling.stopMaintenance(tx, e.actor, e.patientId, `${e.kind} consent withdrawn`, { protocols: e.protocolKeys })
+      ? await this.maintenance.stop(tx, e.actor, e.patientId, `${e.kind} consent withdrawn`, { protocols: e.protocolKeys })
       : [];
     return { appointmentsFlagged, stoppedSeries };
   }
 
   @OnClinicEvent('RelapseDetected')
   async relapse(e: ClinicEventPayload<'RelapseDetected'>, tx: Tx): Promise<void> {
-    await this.scheduling.bringMaintenanceForward(tx, e.actor, e.patientId, e.signal);
+    await this.maintenance.bringForward(tx, e.actor, e.patientId, e.signal);
   }
 
   /** No more maintenance: series stop, proposals are cancelled, future bookings are flagged. */
   @OnClinicEvent('PatientDischargedFromCare')
   async dischargedFromCare(e: ClinicEventPayload<'PatientDischargedFromCare'>, tx: Tx): Promise<BookingEffects> {
-    const stoppedSeries = await this.scheduling.stopMaintenance(tx, e.actor, e.patientId, 'discharged from care', {
+    const stoppedSeries = await this.maintenance.stop(tx, e.actor, e.patientId, 'discharged from care', {
       statuses: ['active', 'completed'],
     });
-    const appointmentsFlagged = await this.scheduling.flagFutureAppointments(tx.manager, e.patientId, 'patient-discharged-from-care', e.at);
+    const appointmentsFlagged = await flagFutureAppointments(tx.manager, e.patientId, 'patient-discharged-from-care', e.at);
     return { appointmentsFlagged, stoppedSeries };
   }
 }

@@ -11,7 +11,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { Clinic, User } from '#platform';
-import type { ThresholdSet } from '../protocols/protocol-definition.js';
+import type { ThresholdSet } from '../protocols/index.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];

@@ -1,2 +1,2 @@
-export * from './clinic-settings.entity.js';
-export * from './clinic-settings.service.js';
+export { ClinicSettings, type OpeningHours, type Weekday } from './clinic-settings.entity.js';
+export { ClinicSettingsService } from './clinic-settings.service.js';

@@ -1,0 +1,46 @@
+import type { FieldProblem } from '#platform';
+import type { PatientWeight, WeightUnit } from './weight.entity.js';
+
+export interface NewWeight {
+  value: number;
+  unit: WeightUnit;
+  measuredAt?: Date;
+}
+
+export interface WeightView {
+  id: string;
+  weightKg: number;
+  enteredValue: number;
+  enteredUnit: WeightUnit;
+  measuredAt: string;
+  recordedBy: string;
+}
+
+/** Plausible adult weights; 0 or 700 kg is a typing error, not a patient. */
+export const WEIGHT_KG_RANGE = { min: 20, max: 400 } as const;
+const KG_PER_LB = 0.45359237;
+const FUTURE_TOLERANCE_MS = 2 * 60_000;
+
+export function toKg(value: number, unit: WeightUnit): number {
+  return unit === 'kg' ? value : Number((value * KG_PER_LB).toFixed(3));
+}
+
+/** A weight outside the plausible range (named `field`), or measured in the future, is refused. */
+export function weightProblems(value: number, unit: WeightUnit, measuredAt: Date, now: Date, field: string): FieldProblem[] {
+  const kg = toKg(value, unit);
+  const problems: FieldProblem[] = [];
+  if (!(kg >= WEIGHT_KG_RANGE.min && kg <= WEIGHT_KG_RANGE.max))
+    problems.push({ field, message: `weight must be ${WEIGHT_KG_RANGE.min}–${WEIGHT_KG_RANGE.max} kg (got ${kg} kg)` });
+  if (measuredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+    problems.push({ field: 'measuredAt', message: 'must not be in the future' });
+  return problems;
+}
+
+export const weightView = (w: PatientWeight): WeightView => ({
+  id: w.id,
+  weightKg: w.weightKg,
+  enteredValue: w.enteredValue,
+  enteredUnit: w.enteredUnit,
+  measuredAt: w.measuredAt.toISOString(),
+  recordedBy: w.recordedBy,
+});

@@ -1,0 +1,272 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, QueryFailedError, type EntityManager } from 'typeorm';
+import {
+  AuditService,
+  Clinic,
+  Clock,
+  DomainError,
+  findInClinicOr404,
+  keysetPage,
+  localParts,
+  TransactionRunner,
+  type Actor,
+  type Page,
+  type Tx,
+} from '#platform';
+import { FollowUpsService } from '../follow-ups/index.js';
+import { PatientsService } from '../patients/index.js';
+import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { ClinicSettingsService } from '../settings/index.js';
+import { AppointmentRemindersService } from './appointment-reminders.service.js';
+import { appointmentView, type AppointmentView } from './appointment-view.js';
+import { chairMinutes } from './chair-minutes.js';
+import { DAY_MS, withinOpeningHours } from './opening-hours.js';
+import { Appointment, Chair } from './scheduling.entity.js';
+
+export interface NewAppointment {
+  patientId: string;
+  chairId: string;
+  protocol: string;
+  startsAt: Date;
+  status?: 'booked' | 'tentative';
+  seriesId?: string;
+}
+
+/** `GET /appointments` answers at most this many days between `from` and `to`. */
+export const MAX_APPOINTMENT_RANGE_DAYS = 31;
+
+const CONSTRAINT_CODES: Record<string, [string, string]> = {
+  ex_appointments_chair: ['CHAIR_DOUBLE_BOOKED', 'The chair is already booked for part of this time'],
+  ex_appointments_patient: ['PATIENT_DOUBLE_BOOKED', 'The patient already has an appointment overlapping this time'],
+};
+
+const unmet = (code: string, message: string, detail: string) =>
+  DomainError.rulesUnmet(code, message, [{ code, message: detail, overridable: false }]);
+
+/** Booking a chair for a patient, and what follows: confirm a proposal, move, cancel, no-show. */
+@Injectable()
+export class AppointmentsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly patients: PatientsService,
+    private readonly protocols: ProtocolsService,
+    private readonly settings: ClinicSettingsService,
+    private readonly followUps: FollowUpsService,
+    private readonly reminders: AppointmentRemindersService,
+  ) {}
+
+  /** Books a chair; overlaps are refused by the database itself (409), outside opening hours is 422. */
+  async book(actor: Actor, input: NewAppointment, txIn?: Tx): Promise<Appointment> {
+    const work = async (tx: Tx) => {
+      const m = tx.manager;
+      const { chair, protocol, endsAt } = await this.checkBookable(m, actor, input);
+      const appointment = m.create(Appointment, {
+        clinicId: actor.clinicId,
+        patientId: input.patientId,
+        chairId: chair.id,
+        protocolKey: protocol.key,
+        startsAt: input.startsAt,
+        endsAt,
+        status: input.status ?? 'booked',
+        seriesId: input.seriesId ?? null,
+        createdBy: actor.userId,
+      });
+      await insertRefusingOverlaps(m, appointment);
+      await this.audit.record(tx, {
+        action: 'appointment.book',
+        resourceType: 'appointment',
+        resourceId: appointment.id,
+        changes: {
+          patientId: input.patientId,
+          chairId: chair.id,
+          protocol: protocol.key,
+          startsAt: input.startsAt.toISOString(),
+          endsAt: endsAt.toISOString(),
+          status: appointment.status,
+        },
+      });
+      if (appointment.status === 'booked') await this.reminders.schedule(tx, appointment);
+      return appointment;
+    };
+    return txIn ? work(txIn) : this.transactions.run(work);
+  }
+
+  /** The patient still in care, an active chair, a known protocol, a time ahead and within the opening hours. */
+  private async checkBookable(
+    m: EntityManager,
+    actor: Actor,
+    input: NewAppointment,
+  ): Promise<{ chair: Chair; protocol: ProtocolVersion; endsAt: Date }> {
+    const patient = await this.patients.findInClinic(m, actor.clinicId, input.patientId).catch(() => {
+      throw DomainError.validation([{ field: 'patientId', message: 'no patient with this id in your clinic' }]);
+    });
+    if (patient.careStatus === 'discharged')
+      throw unmet(
+        'PATIENT_DISCHARGED_FROM_CARE',
+        'The patient was discharged from care',
+        `discharged from care: ${patient.dischargedFromCareReason ?? ''}`,
+      );
+    const chair = await m.findOneBy(Chair, { id: input.chairId, clinicId: actor.clinicId });
+    if (!chair || !chair.active)
+      throw DomainError.validation([{ field: 'chairId', message: 'no active chair with this id in your clinic' }]);
+    const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
+      throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
+    });
+    const settings = await this.settings.forClinic(actor.clinicId, m);
+    const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+    const minutes = chairMinutes(protocol, settings.appointmentTurnoverMin);
+    const endsAt = new Date(input.startsAt.getTime() + minutes * 60_000);
+    if (input.startsAt.getTime() < this.clock.now().getTime() - 60_000)
+      throw DomainError.validation([{ field: 'startsAt', message: 'must not be in the past' }]);
+    if (!withinOpeningHours(input.startsAt, endsAt, settings.openingHours, clinic.timeZone)) {
+      const local = localParts(input.startsAt, clinic.timeZone);
+      throw unmet(
+        'OUTSIDE_OPENING_HOURS',
+        'The clinic is closed for part of this appointment',
+        `${local.date} ${local.time} (${clinic.timeZone}) for ${Math.round(minutes)} min is outside the opening hours`,
+      );
+    }
+    return { chair, protocol, endsAt };
+  }
+
+  /**
+   * The clinic's appointments starting in [from, to] (at most 31 days), by start time, one page at a
+   * time; optionally of one chair or one patient.
+   */
+  async list(
+    actor: Actor,
+    f: { from: Date; to: Date; chairId?: string; patientId?: string; limit: number; cursor?: string },
+  ): Promise<Page<AppointmentView>> {
+    if (f.to.getTime() - f.from.getTime() > MAX_APPOINTMENT_RANGE_DAYS * DAY_MS)
+      throw DomainError.validation([{ field: 'to', message: `must be at most ${MAX_APPOINTMENT_RANGE_DAYS} days after from` }]);
+    const q = this.dataSource
+      .createQueryBuilder(Appointment, 'a')
+      .where('a.clinic_id = :clinicId AND a.starts_at BETWEEN :from AND :to', { clinicId: actor.clinicId, from: f.from, to: f.to });
+    if (f.chairId) q.andWhere('a.chair_id = :chairId', { chairId: f.chairId });
+    if (f.patientId) q.andWhere('a.patient_id = :patientId', { patientId: f.patientId });
+    return keysetPage(q, {
+      sortColumn: 'a.starts_at',
+      idColumn: 'a.id',
+      order: 'ASC',
+      cursor: f.cursor,
+      limit: f.limit,
+      key: (a) => ({ at: a.startsAt, id: a.id }),
+      view: appointmentView,
+    });
+  }
+
+  async cancel(actor: Actor, id: string, reason: string, status: 'cancelled' | 'no-show' = 'cancelled'): Promise<Appointment> {
+    return this.transactions.run(async (tx) => {
+      const a = await this.lockOpen(tx, actor, id);
+      Object.assign(a, { status, cancelledAt: this.clock.now(), cancelledBy: actor.userId, cancelReason: reason.trim() });
+      await tx.manager.save(a);
+      await this.reminders.cancel(tx, a.id);
+      if (a.seriesId)
+        await this.followUps.closeOpen(
+          tx,
+          { patientId: a.patientId, kind: 'maintenance-proposal', subjectId: a.id },
+          { status: 'cancelled', note: `appointment ${status}: ${a.cancelReason}`, by: actor.userId },
+        );
+      await this.audit.record(tx, {
+        action: `appointment.${status}`,
+        resourceType: 'appointment',
+        resourceId: id,
+        changes: { reason: a.cancelReason },
+      });
+      return a;
+    });
+  }
+
+  /** An administrator confirms a proposed (tentative) maintenance session; its task is done and the patient will be reminded. */
+  async confirm(actor: Actor, id: string): Promise<Appointment> {
+    return this.transactions.run(async (tx) => {
+      const a = await this.lock(tx, actor, id);
+      if (a.status !== 'tentative') throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}, not tentative`);
+      a.status = 'booked';
+      await tx.manager.save(a);
+      await this.followUps.closeOpen(
+        tx,
+        { patientId: a.patientId, kind: 'maintenance-proposal', subjectId: a.id },
+        { status: 'done', note: 'confirmed', by: actor.userId },
+      );
+      await this.reminders.schedule(tx, a);
+      await this.audit.record(tx, {
+        action: 'appointment.confirm',
+        resourceType: 'appointment',
+        resourceId: id,
+        changes: { startsAt: a.startsAt.toISOString() },
+      });
+      return a;
+    });
+  }
+
+  /**
+   * Moves an appointment not yet checked in: the old one is kept as cancelled ("moved") and a new
+   * one booked at the new time and chair (same series), in one transaction; an overlap refuses the
+   * whole move. A moved proposal counts as confirmed.
+   */
+  async move(actor: Actor, id: string, to: { startsAt: Date; chairId?: string }): Promise<Appointment> {
+    return this.transactions.run(async (tx) => {
+      const a = await this.lockOpen(tx, actor, id);
+      Object.assign(a, { status: 'cancelled', cancelledAt: this.clock.now(), cancelledBy: actor.userId, cancelReason: 'moved' });
+      await tx.manager.save(a);
+      await this.reminders.cancel(tx, a.id);
+      const moved = await this.book(
+        actor,
+        {
+          patientId: a.patientId,
+          chairId: to.chairId ?? a.chairId,
+          protocol: a.protocolKey,
+          startsAt: to.startsAt,
+          seriesId: a.seriesId ?? undefined,
+        },
+        tx,
+      );
+      if (a.flags.length) {
+        moved.flags = a.flags;
+        await tx.manager.save(moved);
+      }
+      await this.followUps.closeOpen(
+        tx,
+        { patientId: a.patientId, kind: 'maintenance-proposal', subjectId: a.id },
+        { status: 'done', note: `moved to ${to.startsAt.toISOString()}`, by: actor.userId },
+      );
+      await this.audit.record(tx, {
+        action: 'appointment.move',
+        resourceType: 'appointment',
+        resourceId: id,
+        changes: { from: a.startsAt.toISOString(), to: to.startsAt.toISOString(), chairId: moved.chairId, newAppointmentId: moved.id },
+      });
+      return moved;
+    });
+  }
+
+  private lock(tx: Tx, actor: Actor, id: string): Promise<Appointment> {
+    return findInClinicOr404(tx.manager, Appointment, actor.clinicId, { id }, 'Appointment', { lock: true });
+  }
+
+  /** The appointment, locked, still booked or tentative (not checked in, done or cancelled), else 409. */
+  private async lockOpen(tx: Tx, actor: Actor, id: string): Promise<Appointment> {
+    const a = await this.lock(tx, actor, id);
+    if (!['booked', 'tentative'].includes(a.status)) throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}`);
+    return a;
+  }
+}
+
+/** Inserts in a savepoint, so a refused overlap (409) leaves the caller's transaction usable (a series tries alternatives). */
+async function insertRefusingOverlaps(m: EntityManager, appointment: Appointment): Promise<void> {
+  try {
+    await m.query('SAVEPOINT book');
+    await m.save(appointment);
+    await m.query('RELEASE SAVEPOINT book');
+  } catch (err) {
+    await m.query('ROLLBACK TO SAVEPOINT book');
+    const constraint = err instanceof QueryFailedError ? (err as unknown as { constraint?: string }).constraint : undefined;
+    const known = constraint ? CONSTRAINT_CODES[constraint] : undefined;
+    if (known) throw DomainError.conflict(known[0], known[1], [{ code: known[0], message: known[1] }]);
+    throw err;
+  }
+}

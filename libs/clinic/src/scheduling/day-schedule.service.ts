@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clinic, localParts, zonedTimeToUtc, type Actor } from '#platform';
+import { ClinicSettingsService } from '../settings/index.js';
+import { appointmentView, type AppointmentView } from './appointment-view.js';
+import { ChairsService } from './chairs.service.js';
+import { freeIntervals, openIntervals, openingOf } from './opening-hours.js';
+import { Appointment } from './scheduling.entity.js';
+
+export interface DaySchedule {
+  date: string;
+  timeZone: string;
+  openingHours: [string, string][];
+  chairs: { chairId: string; name: string; appointments: AppointmentView[]; free: { from: string; to: string }[] }[];
+}
+
+/** The clinic's calendar day, chair by chair. */
+@Injectable()
+export class DayScheduleService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly settings: ClinicSettingsService,
+    private readonly chairs: ChairsService,
+  ) {}
+
+  /** The clinic's day per active chair: appointments, their sessions, and the free time within opening hours. */
+  async day(actor: Actor, date: string): Promise<DaySchedule> {
+    const clinic = await this.dataSource.getRepository(Clinic).findOneByOrFail({ id: actor.clinicId });
+    const settings = await this.settings.forClinic(actor.clinicId);
+    const open = openIntervals(date, settings.openingHours, clinic.timeZone);
+    const dayStart = zonedTimeToUtc(date, '00:00', clinic.timeZone);
+    const dayEnd = new Date(dayStart.getTime() + 36 * 3600_000);
+    const chairs = await this.chairs.active(this.dataSource.manager, actor.clinicId);
+    const appointments = await this.dataSource
+      .getRepository(Appointment)
+      .createQueryBuilder('a')
+      .where('a.clinic_id = :c AND a.starts_at >= :s AND a.starts_at < :e', { c: actor.clinicId, s: dayStart, e: dayEnd })
+      .andWhere(`a.status NOT IN ('cancelled', 'no-show')`)
+      .orderBy('a.starts_at')
+      .getMany();
+    const sameDay = appointments.filter((a) => localParts(a.startsAt, clinic.timeZone).date === date);
+    return {
+      date,
+      timeZone: clinic.timeZone,
+      openingHours: openingOf(date, settings.openingHours, clinic.timeZone),
+      chairs: chairs.map((c) => {
+        const mine = sameDay.filter((a) => a.chairId === c.id);
+        return { chairId: c.id, name: c.name, appointments: mine.map(appointmentView), free: freeIntervals(open, mine) };
+      }),
+    };
+  }
+}
