@@ -53,7 +53,7 @@ withRedis('SMTP server down for a while', () => {
     const patientId = await consentedPatient(t.http, s);
     const consents = await t.http.get(`/api/v1/patients/${patientId}/consents`).set(bearer(s.token.nurse)).expect(200);
     await t.http
-      .post(`/api/v1/patients/${patientId}/consents/${consents.body[0].id}/withdraw`)
+      .post(`/api/v1/patients/${patientId}/consents/${consents.body.items[0].id}/withdraw`)
       .set(bearer(s.token.nurse))
       .send({ reason: 'moving away' })
       .expect(200);
