@@ -17,6 +17,38 @@ export default tseslint.config(
       '@typescript-eslint/no-extraneous-class': 'off',
     },
   },
+  // Each clinical domain has a narrow public face, its index.ts: another domain imports only that
+  // (libs/clinic/src/layering.spec.ts also refuses import cycles between domains).
+  {
+    files: ['libs/clinic/src/*/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../*/*', '!../*/index.js'],
+              message: "Import another clinical domain through its public face, '../<domain>/index.js'.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['apps/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^#clinic/(?!schema$)', message: "The apps use the clinical domains through '#clinic'." },
+            { group: ['**/libs/**'], message: "The apps use the libraries through '#platform' and '#clinic'." },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['**/*.spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
     rules: {

@@ -1,19 +1,16 @@
 import { PLATFORM_ENTITIES } from '#platform';
-import { Alert, AlertEvent, AlertReading } from '../alerts/alert.entity.js';
-import { Assessment } from '../assessments/assessment.entity.js';
-import { ConsentForm } from '../consent/consent-form.entity.js';
-import { PatientConsent } from '../consent/patient-consent.entity.js';
-import { FollowUp } from '../follow-ups/follow-up.entity.js';
-import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/observation.entity.js';
-import { Patient } from '../patients/patient.entity.js';
-import { CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer } from '../patients/screening.entity.js';
-import { PatientWeight } from '../patients/weight.entity.js';
-import { ProtocolVersion } from '../protocols/protocol.entity.js';
-import { Appointment, Chair, TreatmentSeries } from '../scheduling/scheduling.entity.js';
-import { DoseAdministration, Session, SessionEvent } from '../sessions/session.entity.js';
-import { ClinicSettings } from '../settings/clinic-settings.entity.js';
-import { PatientThresholds } from '../thresholds/patient-thresholds.entity.js';
-import { VitalReading } from '../vitals/vital-reading.entity.js';
+import { Alert, AlertEvent, AlertReading } from '../alerts/index.js';
+import { Assessment } from '../assessments/index.js';
+import { ConsentForm, PatientConsent } from '../consent/index.js';
+import { FollowUp } from '../follow-ups/index.js';
+import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
+import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
+import { ProtocolVersion } from '../protocols/index.js';
+import { Appointment, Chair, TreatmentSeries } from '../scheduling/index.js';
+import { DoseAdministration, Session, SessionEvent } from '../sessions/index.js';
+import { ClinicSettings } from '../settings/index.js';
+import { PatientThresholds } from '../thresholds/index.js';
+import { VitalReading } from '../vitals/index.js';
 
 /**
  * Every entity Vigil maps: the platform's, then each clinical domain's. The API, the worker, the
