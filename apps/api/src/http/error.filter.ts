@@ -84,7 +84,7 @@ function httpException(err: HttpException): Shape {
 function refusedQuery(err: object): Shape | undefined {
   const code = (err as unknown as { code?: string }).code;
   if (code === '23505' && (err as unknown as { constraint?: string }).constraint === 'ux_sessions_patient_active')
-    return { status: 409, code: 'PATIENT_HAS_ACTIVE_SESSION', message: 'The patient already has a session in progress' };
+    return { status: 409, code: ErrorCode.PatientHasActiveSession, message: 'The patient already has a session in progress' };
   if (code === '22021' || code === '22P05')
     return {
       status: 400,
