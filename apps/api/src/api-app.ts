@@ -2,8 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AuthService, JobQueue, requestContext, VigilLogger, type Clock, type RequestContext, type VigilRuntime } from '#platform';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AuthService,
+  JobQueue,
+  requestContext,
+  VigilLogger,
+  type Clock,
+  type RequestContext,
+  type VigilConfig,
+  type VigilRuntime,
+} from '#platform';
 import { AppModule } from './app.module.js';
 import { toErrorBody } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
@@ -24,7 +33,36 @@ declare module 'fastify' {
 /** Builds the API (not yet listening): Fastify, validation, errors, guard, request context, docs, board. */
 export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boolean; clock?: Clock } = {}): Promise<NestFastifyApplication> {
   const config = runtime.config;
-  const adapter = new FastifyAdapter({
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED, clock: opts.clock }),
+    fastifyAdapter(config),
+    {
+      logger: new VigilLogger(config),
+      abortOnError: false,
+    },
+  );
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  app.useGlobalPipes(validationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  addRequestHooks(fastify, app.get(Metrics), config);
+  mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
+  await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
+  await app.init();
+  await app.get(JobQueue).ready();
+  await fastify.ready();
+  return app;
+}
+
+/** Fastify with Vigil's request ids and body limit, and its router's refusals in api.md's error shape. */
+function fastifyAdapter(config: VigilConfig): FastifyAdapter {
+  return new FastifyAdapter({
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
@@ -42,25 +80,10 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
         .send(body);
     },
   });
-  const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(runtime, { worker: opts.worker ?? config.WORKER_EMBEDDED, clock: opts.clock }),
-    adapter,
-    {
-      logger: new VigilLogger(config),
-      abortOnError: false,
-    },
-  );
-  app.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
-  app.useGlobalPipes(validationPipe());
+}
 
-  const fastify = app.getHttpAdapter().getInstance();
-  const metrics = app.get(Metrics);
+/** The request context of each request, its X-Request-Id, its duration in the metrics and (when asked) its log line. */
+function addRequestHooks(fastify: FastifyInstance, metrics: Metrics, config: VigilConfig): void {
   const log = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
     request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true };
@@ -83,11 +106,4 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
     }
     done();
   });
-
-  mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
-  await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
-  await app.init();
-  await app.get(JobQueue).ready();
-  await fastify.ready();
-  return app;
 }

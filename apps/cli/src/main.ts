@@ -79,85 +79,100 @@ ${[...down].reverse().map(q).join('\n')}
 `;
 }
 
+async function migrationRun(config: VigilConfig): Promise<number> {
+  await withRuntime(config, async (rt) => {
+    process.stdout.write(rt.appliedMigrations.length ? `applied: ${rt.appliedMigrations.join(', ')}\n` : 'nothing to apply\n');
+  });
+  return 0;
+}
+
+async function migrationRevert(config: VigilConfig): Promise<number> {
+  await withRuntime(
+    config,
+    async (rt) => {
+      await rt.dataSource.undoLastMigration({ transaction: 'each' });
+      process.stdout.write('reverted the last migration\n');
+    },
+    { migrate: false },
+  );
+  return 0;
+}
+
+async function migrationCheck(config: VigilConfig): Promise<number> {
+  const diff = await schemaDiff(config);
+  if (diff.up.length === 0) {
+    process.stdout.write('migrations and entities agree\n');
+    return 0;
+  }
+  process.stderr.write(
+    `the entities need SQL no migration has (run npm run migration:generate -- <Name>):\n${diff.up.map((s) => `  ${s};`).join('\n')}\n`,
+  );
+  return 1;
+}
+
+async function migrationGenerate(config: VigilConfig, args: string[]): Promise<number> {
+  const name = args[0];
+  if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
+    process.stderr.write('migration:generate needs a PascalCase name, e.g. AddPatients\n');
+    return 2;
+  }
+  const diff = await schemaDiff(config);
+  if (diff.up.length === 0) {
+    process.stdout.write('no schema change to generate\n');
+    return 0;
+  }
+  const stamp = Date.now();
+  const file = `migrations/${stamp}-${name}.ts`;
+  await writeFile(file, migrationSource(`${name}${stamp}`, diff.up, diff.down));
+  process.stdout.write(`wrote ${file}; read it, tidy it, and add it to migrations/index.ts\n`);
+  return 0;
+}
+
+async function clinicCreate(config: VigilConfig, args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      name: { type: 'string' },
+      timezone: { type: 'string' },
+      'admin-email': { type: 'string' },
+      'admin-password': { type: 'string' },
+      'admin-name': { type: 'string' },
+    },
+  });
+  return withRuntime(config, async (rt) => {
+    const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(rt), { logger: ['error', 'warn'] });
+    try {
+      const { clinic, adminId } = await app.get(TenancyService).createClinic({
+        name: values.name ?? '',
+        timeZone: values.timezone ?? '',
+        adminEmail: values['admin-email'] ?? '',
+        adminPassword: values['admin-password'] ?? '',
+        adminName: values['admin-name'],
+      });
+      process.stdout.write(`${JSON.stringify({ clinicId: clinic.id, name: clinic.name, timeZone: clinic.timeZone, adminId })}\n`);
+      return 0;
+    } finally {
+      await app.close();
+    }
+  });
+}
+
+/** Each command of USAGE, given the configuration and the arguments after its name; returns the exit code. */
+const COMMANDS: Record<string, (config: VigilConfig, args: string[]) => Promise<number>> = {
+  'migration:run': migrationRun,
+  'migration:revert': migrationRevert,
+  'migration:check': migrationCheck,
+  'migration:generate': migrationGenerate,
+  'clinic:create': clinicCreate,
+};
+
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   const config = loadConfig();
-  switch (command) {
-    case 'migration:run':
-      await withRuntime(config, async (rt) => {
-        process.stdout.write(rt.appliedMigrations.length ? `applied: ${rt.appliedMigrations.join(', ')}\n` : 'nothing to apply\n');
-      });
-      return 0;
-    case 'migration:revert':
-      await withRuntime(
-        config,
-        async (rt) => {
-          await rt.dataSource.undoLastMigration({ transaction: 'each' });
-          process.stdout.write('reverted the last migration\n');
-        },
-        { migrate: false },
-      );
-      return 0;
-    case 'migration:check': {
-      const diff = await schemaDiff(config);
-      if (diff.up.length === 0) {
-        process.stdout.write('migrations and entities agree\n');
-        return 0;
-      }
-      process.stderr.write(
-        `the entities need SQL no migration has (run npm run migration:generate -- <Name>):\n${diff.up.map((s) => `  ${s};`).join('\n')}\n`,
-      );
-      return 1;
-    }
-    case 'migration:generate': {
-      const name = rest[0];
-      if (!name || !/^[A-Z][A-Za-z0-9]*$/.test(name)) {
-        process.stderr.write('migration:generate needs a PascalCase name, e.g. AddPatients\n');
-        return 2;
-      }
-      const diff = await schemaDiff(config);
-      if (diff.up.length === 0) {
-        process.stdout.write('no schema change to generate\n');
-        return 0;
-      }
-      const stamp = Date.now();
-      const file = `migrations/${stamp}-${name}.ts`;
-      await writeFile(file, migrationSource(`${name}${stamp}`, diff.up, diff.down));
-      process.stdout.write(`wrote ${file}; read it, tidy it, and add it to migrations/index.ts\n`);
-      return 0;
-    }
-    case 'clinic:create': {
-      const { values } = parseArgs({
-        args: rest,
-        options: {
-          name: { type: 'string' },
-          timezone: { type: 'string' },
-          'admin-email': { type: 'string' },
-          'admin-password': { type: 'string' },
-          'admin-name': { type: 'string' },
-        },
-      });
-      return withRuntime(config, async (rt) => {
-        const app = await NestFactory.createApplicationContext(PlatformModule.forRoot(rt), { logger: ['error', 'warn'] });
-        try {
-          const { clinic, adminId } = await app.get(TenancyService).createClinic({
-            name: values.name ?? '',
-            timeZone: values.timezone ?? '',
-            adminEmail: values['admin-email'] ?? '',
-            adminPassword: values['admin-password'] ?? '',
-            adminName: values['admin-name'],
-          });
-          process.stdout.write(`${JSON.stringify({ clinicId: clinic.id, name: clinic.name, timeZone: clinic.timeZone, adminId })}\n`);
-          return 0;
-        } finally {
-          await app.close();
-        }
-      });
-    }
-    default:
-      process.stderr.write(`${USAGE}\n`);
-      return command ? 2 : 0;
-  }
+  const handler = command !== undefined && Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (handler) return handler(config, rest);
+  process.stderr.write(`${USAGE}\n`);
+  return command ? 2 : 0;
 }
 
 run(process.argv.slice(2)).then(

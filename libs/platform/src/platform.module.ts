@@ -4,7 +4,11 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { AuditService } from './audit/audit.service.js';
+import { AccessTokenVerifier } from './auth/access-tokens.service.js';
 import { AuthService } from './auth/auth.service.js';
+import { RefreshTokenRotation } from './auth/refresh-rotation.service.js';
+import { SessionTokenIssuer } from './auth/session-tokens.service.js';
+import { SignInService } from './auth/sign-in.service.js';
 import { UsersService } from './auth/users.service.js';
 import { Clock } from './clock/clock.js';
 import { VigilConfig } from './config/vigil-config.js';
@@ -24,6 +28,10 @@ const SERVICES = [
   NotificationOutbox,
   JobQueue,
   PendingWorkService,
+  SessionTokenIssuer,
+  SignInService,
+  RefreshTokenRotation,
+  AccessTokenVerifier,
   AuthService,
   UsersService,
   TenancyService,

@@ -34,73 +34,90 @@ function databaseUnavailable(err: unknown): boolean {
   return UNAVAILABLE_CODES.has(e.code ?? '') || UNAVAILABLE.test(e.message ?? '');
 }
 
+type Answer = { body: ErrorBody; headers: Record<string, string> };
+/** An answer without its request id, which toErrorBody adds. */
+type Shape = { status: number; code: string; message: string; details?: ErrorDetail[]; headers?: Record<string, string> };
+
 /** Turns any error into api.md's error shape. Unknown errors become a bare 500; the log has the rest. */
-export function toErrorBody(err: unknown, requestId: string, logger: Logger): { body: ErrorBody; headers: Record<string, string> } {
-  const body = (status: number, code: string, message: string, details: ErrorDetail[] = []): ErrorBody => ({
-    statusCode: status,
-    code,
-    message,
-    details,
-    requestId,
-  });
-  if (err instanceof DomainError) return { body: body(err.status, err.code, err.message, err.details), headers: err.headers };
-  if (err instanceof HttpException) {
-    const status = err.getStatus();
-    const response = err.getResponse();
-    const message: unknown = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? err.message);
-    const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : err.message;
-    const details = status === 400 ? [{ field: 'body', message: text }] : [];
-    return {
-      body: body(status, HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.InternalError : ErrorCode.Conflict), text, details),
-      headers: {},
-    };
-  }
+export function toErrorBody(err: unknown, requestId: string, logger: Logger): Answer {
+  const shape = knownError(err) ?? unavailableOrInternal(err, logger);
+  return {
+    body: { statusCode: shape.status, code: shape.code, message: shape.message, details: shape.details ?? [], requestId },
+    headers: shape.headers ?? {},
+  };
+}
+
+/** A domain error, Nest's or Fastify's HTTP errors, or a refusal by PostgreSQL the client can act on. */
+function knownError(err: unknown): Shape | undefined {
+  if (err instanceof DomainError)
+    return { status: err.status, code: err.code, message: err.message, details: err.details, headers: err.headers };
+  if (err instanceof HttpException) return httpException(err);
   const e = err as { code?: string; statusCode?: number; message?: string };
   // Errors Fastify raises before a route runs (malformed JSON, body too large, bad content type).
   if (typeof e.code === 'string' && e.code.startsWith('FST_') && typeof e.statusCode === 'number' && e.statusCode < 500) {
     const status = e.statusCode;
     return {
-      body: body(
-        status,
-        HTTP_CODES[status] ?? ErrorCode.ValidationFailed,
-        e.message ?? 'Bad request',
-        status === 400 ? [{ field: 'body', message: e.message ?? 'malformed' }] : [],
-      ),
-      headers: {},
+      status,
+      code: HTTP_CODES[status] ?? ErrorCode.ValidationFailed,
+      message: e.message ?? 'Bad request',
+      details: status === 400 ? [{ field: 'body', message: e.message ?? 'malformed' }] : [],
     };
   }
-  if (err instanceof QueryFailedError) {
-    const code = (err as unknown as { code?: string }).code;
-    if (code === '23505' && (err as unknown as { constraint?: string }).constraint === 'ux_sessions_patient_active')
-      return { body: body(409, 'PATIENT_HAS_ACTIVE_SESSION', 'The patient already has a session in progress'), headers: {} };
-    if (code === '22021' || code === '22P05')
-      return {
-        body: body(400, ErrorCode.ValidationFailed, 'Text must not contain NUL characters', [
-          { field: 'body', message: 'contains a NUL (\\u0000) character' },
-        ]),
-        headers: {},
-      };
-    if (code === '22P02' || code === '22007' || code === '22008')
-      return {
-        body: body(400, ErrorCode.ValidationFailed, 'A value is not in the expected format', [
-          { field: 'query', message: 'malformed value' },
-        ]),
-        headers: {},
-      };
-    if (code === '23505')
-      return { body: body(409, ErrorCode.DuplicateKey, 'A record with the same unique key already exists'), headers: {} };
-    if (code === '23P01') return { body: body(409, ErrorCode.Conflict, 'Conflicts with an existing record'), headers: {} };
-    if (code === '40001' || code === '40P01') return { body: body(409, ErrorCode.Conflict, 'Concurrent change; try again'), headers: {} };
-  }
-  if (databaseUnavailable(err)) {
-    logger.error(`database unavailable: ${e.message ?? String(err)}`);
+  if (err instanceof QueryFailedError) return refusedQuery(err);
+  return undefined;
+}
+
+function httpException(err: HttpException): Shape {
+  const status = err.getStatus();
+  const response = err.getResponse();
+  const message: unknown = typeof response === 'string' ? response : ((response as { message?: unknown }).message ?? err.message);
+  const text = Array.isArray(message) ? message.join('; ') : typeof message === 'string' ? message : err.message;
+  return {
+    status,
+    code: HTTP_CODES[status] ?? (status >= 500 ? ErrorCode.InternalError : ErrorCode.Conflict),
+    message: text,
+    details: status === 400 ? [{ field: 'body', message: text }] : [],
+  };
+}
+
+/** The constraint and data errors of PostgreSQL that a request caused (undefined for the others). */
+function refusedQuery(err: object): Shape | undefined {
+  const code = (err as unknown as { code?: string }).code;
+  if (code === '23505' && (err as unknown as { constraint?: string }).constraint === 'ux_sessions_patient_active')
+    return { status: 409, code: ErrorCode.PatientHasActiveSession, message: 'The patient already has a session in progress' };
+  if (code === '22021' || code === '22P05')
     return {
-      body: body(503, ErrorCode.DatabaseUnavailable, 'The database is unavailable; try again shortly'),
+      status: 400,
+      code: ErrorCode.ValidationFailed,
+      message: 'Text must not contain NUL characters',
+      details: [{ field: 'body', message: 'contains a NUL (\\u0000) character' }],
+    };
+  if (code === '22P02' || code === '22007' || code === '22008')
+    return {
+      status: 400,
+      code: ErrorCode.ValidationFailed,
+      message: 'A value is not in the expected format',
+      details: [{ field: 'query', message: 'malformed value' }],
+    };
+  if (code === '23505') return { status: 409, code: ErrorCode.DuplicateKey, message: 'A record with the same unique key already exists' };
+  if (code === '23P01') return { status: 409, code: ErrorCode.Conflict, message: 'Conflicts with an existing record' };
+  if (code === '40001' || code === '40P01') return { status: 409, code: ErrorCode.Conflict, message: 'Concurrent change; try again' };
+  return undefined;
+}
+
+/** 503 when the database cannot be reached; anything else is a bare 500, logged. */
+function unavailableOrInternal(err: unknown, logger: Logger): Shape {
+  if (databaseUnavailable(err)) {
+    logger.error(`database unavailable: ${(err as { message?: string }).message ?? String(err)}`);
+    return {
+      status: 503,
+      code: ErrorCode.DatabaseUnavailable,
+      message: 'The database is unavailable; try again shortly',
       headers: { 'Retry-After': '5' },
     };
   }
   logger.error(err instanceof Error ? err : String(err), err instanceof Error ? err.stack : undefined);
-  return { body: body(500, ErrorCode.InternalError, 'Internal server error'), headers: {} };
+  return { status: 500, code: ErrorCode.InternalError, message: 'Internal server error' };
 }
 
 @Catch()

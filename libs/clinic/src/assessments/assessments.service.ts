@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
-import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type Page, type Tx } from '#platform';
+import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRunner, type Actor, type Page, type Tx } from '#platform';
 import { ClinicEventBus, type SuicideRisk } from '../events/index.js';
 import { FollowUpsService } from '../follow-ups/index.js';
 import { PatientsService } from '../patients/index.js';
@@ -121,7 +121,7 @@ export class AssessmentsService {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
       const a = await tx.manager.findOneBy(Assessment, { id: assessmentId, patientId, clinicId: actor.clinicId });
       if (!a) throw DomainError.notFound('Assessment');
-      if (a.reviewedAt) throw DomainError.conflict('ALREADY_REVIEWED', 'This assessment was already reviewed');
+      if (a.reviewedAt) throw DomainError.conflict(ErrorCode.AlreadyReviewed, 'This assessment was already reviewed');
       Object.assign(a, { reviewedBy: actor.userId, reviewedAt: this.clock.now(), reviewNote: note.trim() });
       await tx.manager.save(a);
       await this.audit.record(tx, {

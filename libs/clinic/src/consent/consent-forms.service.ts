@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, Clock, DomainError, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
+import { AuditService, Clock, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
 import { decodeKeyCursor, toKeyPage } from '../protocols/index.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 import { formView, type ConsentFormView } from './consent-views.js';
@@ -68,7 +68,8 @@ export class ConsentFormsService {
   async editDraft(actor: Actor, id: string, changes: ConsentFormChanges): Promise<ConsentFormView> {
     return this.transactions.run(async (tx) => {
       const form = await this.inClinic(tx.manager, actor.clinicId, id, true);
-      if (form.publishedAt) throw DomainError.conflict('FORM_PUBLISHED', 'A published consent form is immutable; create a new version');
+      if (form.publishedAt)
+        throw DomainError.conflict(ErrorCode.FormPublished, 'A published consent form is immutable; create a new version');
       const before = formView(form);
       Object.assign(form, {
         ...(changes.title !== undefined && { title: changes.title.trim() }),
@@ -91,7 +92,7 @@ export class ConsentFormsService {
   async publish(actor: Actor, id: string): Promise<ConsentFormView> {
     return this.transactions.run(async (tx) => {
       const form = await this.inClinic(tx.manager, actor.clinicId, id, true);
-      if (form.publishedAt) throw DomainError.conflict('FORM_PUBLISHED', 'This consent form version is already published');
+      if (form.publishedAt) throw DomainError.conflict(ErrorCode.FormPublished, 'This consent form version is already published');
       form.publishedAt = this.clock.now();
       await tx.manager.save(form);
       await this.audit.record(tx, {

@@ -185,7 +185,7 @@ export class ConsentSignaturesService {
         .set({ withdrawnAt: now, withdrawnBy: actor.userId, withdrawalReason: reason.trim() })
         .where('id = :id AND withdrawn_at IS NULL', { id: consentId })
         .execute();
-      if (result.affected !== 1) throw DomainError.conflict('ALREADY_WITHDRAWN', 'This consent was already withdrawn');
+      if (result.affected !== 1) throw DomainError.conflict(ErrorCode.AlreadyWithdrawn, 'This consent was already withdrawn');
       Object.assign(consent, { withdrawnAt: now, withdrawnBy: actor.userId, withdrawalReason: reason.trim() });
       await this.followUps.closeOpen(
         tx,

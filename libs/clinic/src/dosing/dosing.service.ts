@@ -79,7 +79,7 @@ export class DosingService {
       if (overrides.length && actor.role !== 'anesthesiologist')
         throw DomainError.forbidden('Only an anesthesiologist may order a dose outside the protocol');
       const unmet = problems.filter((p) => !(p.overridable && overrides.includes(p.code)));
-      if (unmet.length) throw DomainError.rulesUnmet(unmet[0].code, 'The dose cannot be calculated as asked', unmet);
+      if (unmet.length) throw DomainError.firstRuleUnmet('The dose cannot be calculated as asked', unmet);
       await this.audit.record(tx, {
         action: 'patient.dose-calculation',
         resourceType: 'patient',

@@ -4,6 +4,7 @@ import {
   AuditService,
   Clock,
   DomainError,
+  ErrorCode,
   JobHandler,
   JobName,
   NotificationOutbox,
@@ -242,7 +243,7 @@ export class FollowUpsService {
     const task = await q.getOne();
     if (!task) throw DomainError.notFound('Follow-up');
     if (task.status === 'done' || task.status === 'cancelled')
-      throw DomainError.conflict('FOLLOW_UP_CLOSED', `This follow-up is already ${task.status}`);
+      throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
     return task;
   }
 
@@ -272,7 +273,7 @@ export class FollowUpsService {
       const task = await q.getOne();
       if (!task) throw DomainError.notFound('Follow-up');
       if (task.status === 'done' || task.status === 'cancelled')
-        throw DomainError.conflict('FOLLOW_UP_CLOSED', `This follow-up is already ${task.status}`);
+        throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
       Object.assign(task, { status: 'done', resultNote: note.trim(), completedBy: actor.userId, completedAt: this.clock.now() });
       await tx.manager.save(task);
       await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);

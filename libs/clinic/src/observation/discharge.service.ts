@@ -57,7 +57,7 @@ export class DischargeService {
         throw DomainError.conflict(ErrorCode.InvalidTransition, `Vitals are attested for discharge; the session is ${s.status}`);
       const latest = await tx.manager.findOne(VitalReading, { where: { sessionId: s.id }, order: { measuredAt: 'DESC' } });
       if (!latest)
-        throw DomainError.rulesUnmet('VITALS_STALE', 'There are no vitals to attest', [
+        throw DomainError.rulesUnmet(ErrorCode.VitalsStale, 'There are no vitals to attest', [
           { code: 'VITALS_STALE', message: 'record vitals first', overridable: false },
         ]);
       const att = await tx.manager.save(
@@ -141,7 +141,7 @@ export class DischargeService {
       checklist,
       remsBp: underRems(protocol) ? remsBpRecorded(readings, s.dosingStartedAt, protocol.vitals, at) : null,
     });
-    if (problems.length) throw DomainError.rulesUnmet(problems[0].code, 'The patient cannot be discharged yet', problems);
+    if (problems.length) throw DomainError.firstRuleUnmet('The patient cannot be discharged yet', problems);
     return attestation?.id ?? null;
   }
 

@@ -5,6 +5,7 @@ import {
   Clinic,
   Clock,
   DomainError,
+  ErrorCode,
   JobHandler,
   JobName,
   TransactionRunner,
@@ -52,7 +53,7 @@ export class RemsService {
       const s = await this.sessions.find(tx.manager, actor.clinicId, sessionId);
       const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
       if (!underRems(protocol))
-        throw DomainError.conflict('NOT_ESKETAMINE', 'Only esketamine sessions have a REMS Patient Monitoring Form');
+        throw DomainError.conflict(ErrorCode.NotEsketamine, 'Only esketamine sessions have a REMS Patient Monitoring Form');
       await this.audit.record(tx, { action: 'session.rems-form.read', resourceType: 'session', resourceId: s.id });
       const discharge = await tx.manager.findOneBy(Discharge, { sessionId: s.id });
       if (discharge?.remsForm) return { status: 'complete', ...discharge.remsForm };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService, Clock, DomainError, TransactionRunner, type Actor } from '#platform';
+import { AuditService, Clock, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
 import { ClinicEventBus } from '../events/index.js';
 import { Patient } from './patient.entity.js';
 import { PatientsService } from './patients.service.js';
@@ -28,7 +28,7 @@ export class PatientCareService {
     return this.transactions.run(async (tx) => {
       const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
       if (patient.careStatus === 'discharged')
-        throw DomainError.conflict('ALREADY_DISCHARGED_FROM_CARE', 'The patient was already discharged from care');
+        throw DomainError.conflict(ErrorCode.AlreadyDischargedFromCare, 'The patient was already discharged from care');
       const now = this.clock.now();
       await tx.manager.update(
         Patient,

@@ -42,6 +42,28 @@ export interface ScreeningStatus {
 
 const key = (s: string) => s.trim().toLowerCase();
 
+type Answer = NonNullable<ScreeningInput['answers']>[number];
+type Allergy = NonNullable<ScreeningInput['allergies']>[number];
+type Medication = NonNullable<ScreeningInput['medications']>[number];
+/** One line of the audit row of a screening update. */
+type Change = Record<string, unknown>;
+/** Where and by whom a screening update is written. */
+interface Recording {
+  m: EntityManager;
+  actor: Actor;
+  patientId: string;
+  now: Date;
+}
+
+/** Every answered item is a known one, answered once. */
+function checkAnswers(answers: Answer[]): void {
+  const unknown = answers.filter((a) => !screeningItem(a.item));
+  if (unknown.length)
+    throw DomainError.validation(unknown.map((a) => ({ field: 'answers.item', message: `unknown screening item "${a.item}"` })));
+  const items = answers.map((a) => a.item);
+  if (new Set(items).size !== items.length) throw DomainError.validation([{ field: 'answers', message: 'an item is answered twice' }]);
+}
+
 @Injectable()
 export class ScreeningService {
   constructor(
@@ -60,79 +82,92 @@ export class ScreeningService {
 
   /** Records the answers given; an unchanged answer keeps its original who and when. */
   async record(actor: Actor, patientId: string, input: ScreeningInput): Promise<ScreeningView> {
-    const unknown = (input.answers ?? []).filter((a) => !screeningItem(a.item));
-    if (unknown.length)
-      throw DomainError.validation(unknown.map((a) => ({ field: 'answers.item', message: `unknown screening item "${a.item}"` })));
-    const items = (input.answers ?? []).map((a) => a.item);
-    if (new Set(items).size !== items.length) throw DomainError.validation([{ field: 'answers', message: 'an item is answered twice' }]);
+    checkAnswers(input.answers ?? []);
     return this.transactions.run(async (tx) => {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
-      const m = tx.manager;
-      const now = new Date();
-      const changes: Record<string, unknown>[] = [];
-      for (const a of input.answers ?? []) {
-        const note = a.note?.trim() || null;
-        const current = await m.findOneBy(ScreeningAnswer, { patientId, item: a.item, supersededAt: IsNull() });
-        if (current && current.present === a.present && current.note === note) continue;
-        if (current) await m.update(ScreeningAnswer, { id: current.id }, { supersededAt: now });
-        await m.insert(ScreeningAnswer, {
-          clinicId: actor.clinicId,
-          patientId,
-          item: a.item,
-          present: a.present,
-          note,
-          recordedBy: actor.userId,
-        });
-        changes.push({ item: a.item, before: current ? current.present : null, after: a.present });
-      }
-      if (input.allergies) {
-        const current = await m.findBy(PatientAllergy, { patientId, removedAt: IsNull() });
-        const wanted = new Map(input.allergies.map((x) => [key(x.substance), x]));
-        for (const row of current.filter((r) => !wanted.has(key(r.substance)))) {
-          await m.update(PatientAllergy, { id: row.id }, { removedAt: now, removedBy: actor.userId });
-          changes.push({ allergyRemoved: row.substance });
-        }
-        const have = new Set(current.map((r) => key(r.substance)));
-        for (const x of input.allergies.filter((x) => !have.has(key(x.substance)))) {
-          await m.insert(PatientAllergy, {
-            clinicId: actor.clinicId,
-            patientId,
-            substance: x.substance.trim(),
-            reaction: x.reaction?.trim() || null,
-            recordedBy: actor.userId,
-          });
-          changes.push({ allergyAdded: x.substance.trim() });
-        }
-      }
-      if (input.medications) {
-        const current = await m.findBy(PatientMedication, { patientId, removedAt: IsNull() });
-        const id = (x: { name: string; drugClass: string; dose?: string | null }) => `${key(x.name)}|${x.drugClass}|${key(x.dose ?? '')}`;
-        const wanted = new Set(input.medications.map(id));
-        for (const row of current.filter((r) => !wanted.has(id(r)))) {
-          await m.update(PatientMedication, { id: row.id }, { removedAt: now, removedBy: actor.userId });
-          changes.push({ medicationRemoved: row.name });
-        }
-        const have = new Set(current.map(id));
-        for (const x of input.medications.filter((x) => !have.has(id(x)))) {
-          await m.insert(PatientMedication, {
-            clinicId: actor.clinicId,
-            patientId,
-            name: x.name.trim(),
-            drugClass: x.drugClass,
-            dose: x.dose?.trim() || null,
-            recordedBy: actor.userId,
-          });
-          changes.push({ medicationAdded: x.name.trim(), drugClass: x.drugClass });
-        }
-      }
+      const at: Recording = { m: tx.manager, actor, patientId, now: new Date() };
+      const changes = [
+        ...(await this.recordAnswers(at, input.answers ?? [])),
+        ...(input.allergies ? await this.recordAllergies(at, input.allergies) : []),
+        ...(input.medications ? await this.recordMedications(at, input.medications) : []),
+      ];
       await this.audit.record(tx, {
         action: 'patient.screening.update',
         resourceType: 'patient',
         resourceId: patientId,
         changes: { changes },
       });
-      return this.view(m, patientId);
+      return this.view(tx.manager, patientId);
     });
+  }
+
+  /** A changed answer supersedes the current one; an unchanged one is left alone. */
+  private async recordAnswers({ m, actor, patientId, now }: Recording, answers: Answer[]): Promise<Change[]> {
+    const changes: Change[] = [];
+    for (const a of answers) {
+      const note = a.note?.trim() || null;
+      const current = await m.findOneBy(ScreeningAnswer, { patientId, item: a.item, supersededAt: IsNull() });
+      if (current && current.present === a.present && current.note === note) continue;
+      if (current) await m.update(ScreeningAnswer, { id: current.id }, { supersededAt: now });
+      await m.insert(ScreeningAnswer, {
+        clinicId: actor.clinicId,
+        patientId,
+        item: a.item,
+        present: a.present,
+        note,
+        recordedBy: actor.userId,
+      });
+      changes.push({ item: a.item, before: current ? current.present : null, after: a.present });
+    }
+    return changes;
+  }
+
+  /** The complete current list of allergies (by substance, whatever its case): the missing ones are removed. */
+  private async recordAllergies({ m, actor, patientId, now }: Recording, allergies: Allergy[]): Promise<Change[]> {
+    const changes: Change[] = [];
+    const current = await m.findBy(PatientAllergy, { patientId, removedAt: IsNull() });
+    const wanted = new Map(allergies.map((x) => [key(x.substance), x]));
+    for (const row of current.filter((r) => !wanted.has(key(r.substance)))) {
+      await m.update(PatientAllergy, { id: row.id }, { removedAt: now, removedBy: actor.userId });
+      changes.push({ allergyRemoved: row.substance });
+    }
+    const have = new Set(current.map((r) => key(r.substance)));
+    for (const x of allergies.filter((x) => !have.has(key(x.substance)))) {
+      await m.insert(PatientAllergy, {
+        clinicId: actor.clinicId,
+        patientId,
+        substance: x.substance.trim(),
+        reaction: x.reaction?.trim() || null,
+        recordedBy: actor.userId,
+      });
+      changes.push({ allergyAdded: x.substance.trim() });
+    }
+    return changes;
+  }
+
+  /** The complete current list of medications (by name, class and dose): the missing ones are removed. */
+  private async recordMedications({ m, actor, patientId, now }: Recording, medications: Medication[]): Promise<Change[]> {
+    const changes: Change[] = [];
+    const current = await m.findBy(PatientMedication, { patientId, removedAt: IsNull() });
+    const id = (x: { name: string; drugClass: string; dose?: string | null }) => `${key(x.name)}|${x.drugClass}|${key(x.dose ?? '')}`;
+    const wanted = new Set(medications.map(id));
+    for (const row of current.filter((r) => !wanted.has(id(r)))) {
+      await m.update(PatientMedication, { id: row.id }, { removedAt: now, removedBy: actor.userId });
+      changes.push({ medicationRemoved: row.name });
+    }
+    const have = new Set(current.map(id));
+    for (const x of medications.filter((x) => !have.has(id(x)))) {
+      await m.insert(PatientMedication, {
+        clinicId: actor.clinicId,
+        patientId,
+        name: x.name.trim(),
+        drugClass: x.drugClass,
+        dose: x.dose?.trim() || null,
+        recordedBy: actor.userId,
+      });
+      changes.push({ medicationAdded: x.name.trim(), drugClass: x.drugClass });
+    }
+    return changes;
   }
 
   /** An anesthesiologist acknowledges the relative cautions present now (needed once, before the first session). */

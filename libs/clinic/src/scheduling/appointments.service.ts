@@ -5,6 +5,7 @@ import {
   Clinic,
   Clock,
   DomainError,
+  ErrorCode,
   findInClinicOr404,
   keysetPage,
   localParts,
@@ -35,12 +36,12 @@ export interface NewAppointment {
 /** `GET /appointments` answers at most this many days between `from` and `to`. */
 export const MAX_APPOINTMENT_RANGE_DAYS = 31;
 
-const CONSTRAINT_CODES: Record<string, [string, string]> = {
-  ex_appointments_chair: ['CHAIR_DOUBLE_BOOKED', 'The chair is already booked for part of this time'],
-  ex_appointments_patient: ['PATIENT_DOUBLE_BOOKED', 'The patient already has an appointment overlapping this time'],
+const CONSTRAINT_CODES: Record<string, [ErrorCode, string]> = {
+  ex_appointments_chair: [ErrorCode.ChairDoubleBooked, 'The chair is already booked for part of this time'],
+  ex_appointments_patient: [ErrorCode.PatientDoubleBooked, 'The patient already has an appointment overlapping this time'],
 };
 
-const unmet = (code: string, message: string, detail: string) =>
+const unmet = (code: ErrorCode, message: string, detail: string) =>
   DomainError.rulesUnmet(code, message, [{ code, message: detail, overridable: false }]);
 
 /** Booking a chair for a patient, and what follows: confirm a proposal, move, cancel, no-show. */
@@ -105,7 +106,7 @@ export class AppointmentsService {
     });
     if (patient.careStatus === 'discharged')
       throw unmet(
-        'PATIENT_DISCHARGED_FROM_CARE',
+        ErrorCode.PatientDischargedFromCare,
         'The patient was discharged from care',
         `discharged from care: ${patient.dischargedFromCareReason ?? ''}`,
       );
@@ -124,7 +125,7 @@ export class AppointmentsService {
     if (!withinOpeningHours(input.startsAt, endsAt, settings.openingHours, clinic.timeZone)) {
       const local = localParts(input.startsAt, clinic.timeZone);
       throw unmet(
-        'OUTSIDE_OPENING_HOURS',
+        ErrorCode.OutsideOpeningHours,
         'The clinic is closed for part of this appointment',
         `${local.date} ${local.time} (${clinic.timeZone}) for ${Math.round(minutes)} min is outside the opening hours`,
       );
@@ -184,7 +185,8 @@ export class AppointmentsService {
   async confirm(actor: Actor, id: string): Promise<Appointment> {
     return this.transactions.run(async (tx) => {
       const a = await this.lock(tx, actor, id);
-      if (a.status !== 'tentative') throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}, not tentative`);
+      if (a.status !== 'tentative')
+        throw DomainError.conflict(ErrorCode.InvalidTransition, `The appointment is ${a.status}, not tentative`);
       a.status = 'booked';
       await tx.manager.save(a);
       await this.followUps.closeOpen(
@@ -251,7 +253,8 @@ export class AppointmentsService {
   /** The appointment, locked, still booked or tentative (not checked in, done or cancelled), else 409. */
   private async lockOpen(tx: Tx, actor: Actor, id: string): Promise<Appointment> {
     const a = await this.lock(tx, actor, id);
-    if (!['booked', 'tentative'].includes(a.status)) throw DomainError.conflict('INVALID_TRANSITION', `The appointment is ${a.status}`);
+    if (!['booked', 'tentative'].includes(a.status))
+      throw DomainError.conflict(ErrorCode.InvalidTransition, `The appointment is ${a.status}`);
     return a;
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
+import { AuditService, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
 import { decodeKeyCursor, toKeyPage } from '../protocols/index.js';
 import { Chair } from './scheduling.entity.js';
 
@@ -24,7 +24,7 @@ export class ChairsService {
   async create(actor: Actor, name: string): Promise<Chair> {
     return this.transactions.run(async (tx) => {
       if (await tx.manager.existsBy(Chair, { clinicId: actor.clinicId, name: name.trim() }))
-        throw DomainError.conflict('DUPLICATE_KEY', 'A chair with this name exists', [{ field: 'name', message: 'already in use' }]);
+        throw DomainError.conflict(ErrorCode.DuplicateKey, 'A chair with this name exists', [{ field: 'name', message: 'already in use' }]);
       const chair = await tx.manager.save(tx.manager.create(Chair, { clinicId: actor.clinicId, name: name.trim(), active: true }));
       await this.audit.record(tx, { action: 'chair.create', resourceType: 'chair', resourceId: chair.id, changes: { name: chair.name } });
       return chair;

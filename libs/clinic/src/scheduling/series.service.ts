@@ -5,6 +5,7 @@ import {
   Clinic,
   decodeCursor,
   DomainError,
+  ErrorCode,
   toPage,
   TransactionRunner,
   zonedTimeToUtc,
@@ -119,7 +120,7 @@ export class TreatmentSeriesService {
       }
       if (unplaced.length)
         throw DomainError.conflict(
-          'SERIES_UNPLACEABLE',
+          ErrorCode.SeriesUnplaceable,
           `${unplaced.length} of ${dates.length} sessions cannot be placed; nothing was booked`,
           unplaced.map((u) => ({ code: u.reason, message: `${u.date} at ${input.preferredTime}`, ...u })),
         );
@@ -216,7 +217,7 @@ export class TreatmentSeriesService {
 function checkWindow(protocol: ProtocolVersion, dates: string[]): void {
   const window = protocol.induction.windowDays;
   if (window && seriesSpanDays(dates) > window.max)
-    throw DomainError.rulesUnmet('SERIES_WINDOW_EXCEEDED', 'The series does not fit its window', [
+    throw DomainError.rulesUnmet(ErrorCode.SeriesWindowExceeded, 'The series does not fit its window', [
       {
         code: 'SERIES_WINDOW_EXCEEDED',
         message: `${seriesSpanDays(dates)} days; ${protocol.key} fits in ${window.max}`,

@@ -58,7 +58,7 @@ export class SessionStartService {
       if (o && p.overridable) passed.push({ code: p.code, reason: o.reason.trim(), by: actor.userId });
       else unmet.push(p);
     }
-    if (unmet.length) throw DomainError.rulesUnmet(unmet[0].code, 'The session cannot start', unmet);
+    if (unmet.length) throw DomainError.firstRuleUnmet('The session cannot start', unmet);
     const d = plan.dose;
     await m.insert(DoseAdministration, {
       clinicId: s.clinicId,

@@ -5,6 +5,7 @@ import {
   AuditService,
   Clock,
   DomainError,
+  ErrorCode,
   PendingWorkService,
   requestContext,
   TransactionRunner,
@@ -262,7 +263,10 @@ export class VitalsIngestService {
 /** Why this submission is refused before anything is written, if it is. */
 function refusalOf(s: Session, sub: Submission): DomainError | null {
   if (!VITALS_STATUSES.includes(s.status))
-    return DomainError.conflict('SESSION_NOT_ACTIVE', `Vitals are recorded from check-in until discharge; the session is ${s.status}`);
+    return DomainError.conflict(
+      ErrorCode.SessionNotActive,
+      `Vitals are recorded from check-in until discharge; the session is ${s.status}`,
+    );
   const problems = sub.input.flatMap((r, i) => readingProblems(r, sub.now, s.checkedInAt, sub.batch ? `readings[${i}].` : ''));
   return problems.length ? DomainError.validation(problems) : null;
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
+import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
 import { alertView, AlertsService, type AlertView } from '../alerts/index.js';
 import { appendSessionEvent, SessionsService, VITALS_STATUSES } from '../sessions/index.js';
 import { readingView, type ReadingView } from './reading.js';
@@ -38,7 +38,7 @@ export class VitalsService {
     const now = this.clock.now();
     return this.transactions.run(async (tx) => {
       const s = await this.sessions.lock(tx.manager, actor.clinicId, sessionId);
-      if (!VITALS_STATUSES.includes(s.status)) throw DomainError.conflict('SESSION_NOT_ACTIVE', `The session is ${s.status}`);
+      if (!VITALS_STATUSES.includes(s.status)) throw DomainError.conflict(ErrorCode.SessionNotActive, `The session is ${s.status}`);
       const message = `Crisis symptoms: ${symptoms.join(', ')}${note ? ` (${note})` : ''}`;
       const { alert } = await this.alerts.raiseOrAttach(tx, {
         session: s,

@@ -1,6 +1,8 @@
-export * from './auth.service.js';
-export * from './password.js';
-export * from './refresh-token.entity.js';
-export * from './roles.decorator.js';
-export * from './user.entity.js';
-export * from './users.service.js';
+export { AuthService } from './auth.service.js';
+export { hashPassword, verifyPassword } from './password.js';
+export { toPublicUser, type PublicUser } from './public-user.js';
+export { RefreshToken } from './refresh-token.entity.js';
+export { AnyRole, Public, PUBLIC_KEY, Roles, ROLES_KEY } from './roles.decorator.js';
+export type { SessionTokens } from './session-tokens.service.js';
+export { User } from './user.entity.js';
+export { UsersService, type NewUser, type UserChanges, type UserFilter } from './users.service.js';

@@ -6,7 +6,8 @@ import { decodeCursor, toPage, type Page } from '../database/pagination.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
-import { AuthService, toPublicUser, type PublicUser } from './auth.service.js';
+import { AuthService } from './auth.service.js';
+import { toPublicUser, type PublicUser } from './public-user.js';
 import { hashPassword } from './password.js';
 import { User } from './user.entity.js';
 

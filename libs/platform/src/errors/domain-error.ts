@@ -20,15 +20,19 @@ export type ErrorDetail = FieldProblem | RuleProblem;
  * one exception filter turns it into the api.md error shape.
  */
 export class DomainError extends Error {
+  /** An ErrorCode; a refusal by clinical rules (`firstRuleUnmet`) is named by its first unmet rule instead. */
+  readonly code: string;
+
   constructor(
     readonly status: number,
-    readonly code: ErrorCode | string,
+    code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
     readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'DomainError';
+    this.code = code;
   }
 
   static validation(details: FieldProblem[]): DomainError {
@@ -40,12 +44,21 @@ export class DomainError extends Error {
     return new DomainError(404, ErrorCode.NotFound, `${resource} not found`);
   }
 
-  static conflict(code: ErrorCode | string, message: string, details: ErrorDetail[] = []): DomainError {
+  static conflict(code: ErrorCode, message: string, details: ErrorDetail[] = []): DomainError {
     return new DomainError(409, code, message, details);
   }
 
-  static rulesUnmet(code: ErrorCode | string, message: string, rules: RuleProblem[]): DomainError {
+  static rulesUnmet(code: ErrorCode, message: string, rules: RuleProblem[]): DomainError {
     return new DomainError(422, code, message, rules);
+  }
+
+  /**
+   * 422 listing every unmet rule, named (api.md) by the first of them: a code of the rules' own
+   * family (the catalogues of clinical rules), not of ErrorCode. RULE_UNMET when none is given.
+   */
+  static firstRuleUnmet(message: string, rules: RuleProblem[]): DomainError {
+    const error = new DomainError(422, ErrorCode.RuleUnmet, message, rules);
+    return rules.length ? Object.assign(error, { code: rules[0].code }) : error;
   }
 
   static unauthenticated(code: ErrorCode = ErrorCode.Unauthenticated, message = 'Authentication required'): DomainError {

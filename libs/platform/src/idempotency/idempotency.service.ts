@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { TransactionRunner } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-code.js';
 import { IdempotencyKey } from './idempotency-key.entity.js';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9._:-]{1,200}$/;
@@ -37,7 +38,7 @@ export class IdempotencyService {
       const seen = await tx.manager.findOneBy(IdempotencyKey, { clinicId: call.clinicId, key: call.key });
       if (seen) {
         if (seen.fingerprint !== fingerprint)
-          throw DomainError.conflict('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different request');
+          throw DomainError.conflict(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used for a different request');
         return { replayed: true, body: seen.response as T };
       }
       const body = await work();
