@@ -19,4 +19,7 @@ export enum ErrorCode {
   RuleUnmet = 'RULE_UNMET',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   InternalError = 'INTERNAL_ERROR',
+  TooManyStreams = 'TOO_MANY_STREAMS',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
 }
