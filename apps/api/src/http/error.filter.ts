@@ -90,7 +90,9 @@ export function toErrorBody(err: unknown, requestId: string, logger: Logger): { 
     if (code === '23505')
       return { body: body(409, ErrorCode.DuplicateKey, 'A record with the same unique key already exists'), headers: {} };
     if (code === '23P01') return { body: body(409, ErrorCode.Conflict, 'Conflicts with an existing record'), headers: {} };
-    if (code === '40001' || code === '40P01') return { body: body(409, ErrorCode.Conflict, 'Concurrent change; try again'), headers: {} };
+    // 55P03: a row lock not granted within the transaction's lock_timeout (someone else is changing the record).
+    if (code === '40001' || code === '40P01' || code === '55P03')
+      return { body: body(409, ErrorCode.Conflict, 'Concurrent change; try again'), headers: {} };
   }
   if (databaseUnavailable(err)) {
     logger.error(`database unavailable: ${e.message ?? String(err)}`);
