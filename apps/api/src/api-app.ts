@@ -5,6 +5,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AuthService, JobQueue, requestContext, VigilLogger, type Clock, type RequestContext, type VigilRuntime } from '#platform';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { toErrorBody } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
@@ -32,6 +33,7 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: 2 * 1024 * 1024,
+    clientErrorHandler,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
     // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

@@ -18,7 +18,9 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   404: ErrorCode.NotFound,
   409: ErrorCode.Conflict,
   413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
   429: ErrorCode.RateLimited,
+  431: ErrorCode.HeadersTooLarge,
 };
 
 /** PostgreSQL refused a connection, went away or did not answer in time: answer 503 quickly, never hang. */
