@@ -14,6 +14,7 @@ import {
   type VigilRuntime,
 } from '#platform';
 import { AppModule } from './app.module.js';
+import { clientErrorHandler } from './http/client-error.js';
 import { toErrorBody } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
@@ -70,6 +71,7 @@ function fastifyAdapter(config: VigilConfig): FastifyAdapter {
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
     bodyLimit: 2 * 1024 * 1024,
+    clientErrorHandler,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
     // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {

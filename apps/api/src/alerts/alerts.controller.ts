@@ -4,6 +4,7 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AlertsService, AlertStreamService, type AlertStatus } from '#clinic';
 import { DomainError, Roles, type Actor } from '#platform';
+import { accessTokenExpiry } from '../http/bearer.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, PageQuery } from '../http/dto.js';
 import { AlertDto } from '../sessions/sessions.responses.js';
@@ -45,11 +46,18 @@ export class AlertsController {
   /**
    * Server-Sent Events: one event per alert raised, acknowledged, escalated or resolved in your
    * clinic, from any API process. Reconnect with `Last-Event-ID` to be replayed what you missed.
+   * At most ALERT_STREAMS_PER_USER streams per user (429 TOO_MANY_STREAMS beyond). The stream
+   * ends with an `end` event (data `{"reason"}`) when your access token expires (`token_expired`:
+   * refresh it and reconnect), your account is deactivated or given another role or password
+   * (`account_changed`), or the server stops (`shutdown`).
    */
   @Get('stream')
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'replay the events after this id' })
-  @ApiOkResponse({ description: 'text/event-stream; each event: id, event (raised|acknowledged|escalated|resolved), data (the alert)' })
+  @ApiOkResponse({
+    description:
+      'text/event-stream; each event: id, event (raised|acknowledged|escalated|resolved), data (the alert); a last `end` event says why the stream ended',
+  })
   async streamEvents(
     @CurrentActor() actor: Actor,
     @Headers('last-event-id') lastEventId: string | undefined,
@@ -58,6 +66,8 @@ export class AlertsController {
   ): Promise<void> {
     if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId))
       throw DomainError.validation([{ field: 'Last-Event-ID', message: 'must be an event id this stream sent' }]);
+    // Refused beyond the caps before anything is written: 429 in the error shape.
+    const slot = this.stream.reserve({ userId: actor.userId, clinicId: actor.clinicId, tokenExpiresAt: accessTokenExpiry(request) });
     reply.hijack();
     const raw = reply.raw;
     raw.writeHead(200, {
@@ -68,22 +78,23 @@ export class AlertsController {
       'X-Request-Id': String(request.id),
     });
     raw.write(': connected\n\n');
-    // Listen for the hang-up before subscribing: a client gone during the subscription must not leave it (and its heartbeat) behind.
-    let closed = false;
-    let release = () => void (closed = true);
-    request.raw.on('close', () => release());
-    const unsubscribe = await this.stream.subscribe(actor.clinicId, lastEventId ?? null, (events) => {
-      for (const e of events) raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`);
-    });
-    if (closed) {
-      unsubscribe();
-      return;
-    }
     const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-    release = () => {
+    const hangUp = () => {
       clearInterval(heartbeat);
-      unsubscribe();
+      slot.release();
     };
+    raw.on('close', hangUp);
+    // A client gone before the listener was set: release now.
+    if (raw.destroyed || request.raw.socket.destroyed) hangUp();
+    await this.stream.attach(slot, lastEventId ?? null, {
+      send: (events) => {
+        for (const e of events) raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`);
+      },
+      end: (reason) => {
+        clearInterval(heartbeat);
+        raw.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
+      },
+    });
   }
 
   @Post(':id/acknowledge')

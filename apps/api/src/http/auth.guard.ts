@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { AuthService, DomainError, PUBLIC_KEY, ROLES_KEY, requestContext, type Actor, type Role } from '#platform';
+import { bearerToken } from './bearer.js';
 
 /**
  * Guarded by default: a route is open only with @Public; otherwise it needs a valid access token
@@ -19,8 +20,7 @@ export class AuthGuard implements CanActivate {
     const targets = [context.getHandler(), context.getClass()];
     if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest & { actor?: Actor }>();
-    const header = request.headers.authorization;
-    const token = typeof header === 'string' && /^Bearer\s+/i.test(header) ? header.replace(/^Bearer\s+/i, '').trim() : undefined;
+    const token = bearerToken(request);
     if (!token) throw DomainError.unauthenticated();
     const actor = await this.auth.authenticate(token, request);
     request.actor = actor;

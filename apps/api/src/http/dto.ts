@@ -64,6 +64,23 @@ export const IsCalendarDate = () =>
   );
 
 /**
+ * A calendar date (as IsCalendarDate) between `from` and `to` inclusive (YYYY-MM-DD): dates far
+ * outside Vigil's use (year 9999, year 1) are refused here rather than overflowing date arithmetic.
+ */
+export const IsCalendarDateBetween = (from: string, to: string) =>
+  applyDecorators(
+    IsCalendarDate(),
+    ValidateBy({
+      name: 'calendarDateBetween',
+      constraints: [from, to],
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value >= from && value <= to,
+        defaultMessage: () => `$property must be between ${from} and ${to}`,
+      },
+    }),
+  );
+
+/**
  * At most `places` decimals. class-validator's own `maxDecimalPlaces` throws on numbers written
  * with an exponent (5e-324), which would be a 500; this one just refuses them.
  */

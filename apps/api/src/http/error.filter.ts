@@ -18,7 +18,9 @@ const HTTP_CODES: Record<number, ErrorCode> = {
   404: ErrorCode.NotFound,
   409: ErrorCode.Conflict,
   413: ErrorCode.PayloadTooLarge,
+  415: ErrorCode.UnsupportedMediaType,
   429: ErrorCode.RateLimited,
+  431: ErrorCode.HeadersTooLarge,
 };
 
 /** PostgreSQL refused a connection, went away or did not answer in time: answer 503 quickly, never hang. */
@@ -101,7 +103,9 @@ function refusedQuery(err: object): Shape | undefined {
     };
   if (code === '23505') return { status: 409, code: ErrorCode.DuplicateKey, message: 'A record with the same unique key already exists' };
   if (code === '23P01') return { status: 409, code: ErrorCode.Conflict, message: 'Conflicts with an existing record' };
-  if (code === '40001' || code === '40P01') return { status: 409, code: ErrorCode.Conflict, message: 'Concurrent change; try again' };
+  // 55P03: a row lock not granted within the transaction's lock_timeout (someone else is changing the record).
+  if (code === '40001' || code === '40P01' || code === '55P03')
+    return { status: 409, code: ErrorCode.Conflict, message: 'Concurrent change; try again' };
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { MAX_APPOINTMENT_RANGE_DAYS } from '#clinic';
-import { IsCalendarDate, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
+import { IsCalendarDate, IsCalendarDateBetween, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 
 export class CreateChairDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(100) name!: string;
@@ -58,7 +58,9 @@ export class AppointmentDto {
 
 export class BookSeriesDto {
   @ApiProperty({ example: 'ketamine-iv-standard' }) @IsString() @MinLength(1) @MaxLength(100) protocol!: string;
-  @ApiProperty({ format: 'date', description: 'the first session’s local date' }) @IsCalendarDate() startDate!: string;
+  @ApiProperty({ format: 'date', description: 'the first session’s local date (2000-01-01 to 2099-12-31)' })
+  @IsCalendarDateBetween('2000-01-01', '2099-12-31')
+  startDate!: string;
   @ApiProperty({ example: '09:00', description: 'local time of every session, constant across daylight-saving changes' })
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'preferredTime must be HH:MM' })
   preferredTime!: string;

@@ -222,7 +222,7 @@ export class ConsentSignaturesService {
     consent: PatientConsent,
     now: Date,
   ): Promise<{ flagged: number; stoppedSeries: string[] }> {
-    const needing = (await this.protocols.list(actor.clinicId))
+    const needing = (await this.protocols.list(actor.clinicId, tx.manager))
       .filter((p) => p.requiredConsentKinds.includes(consent.kind))
       .map((p) => p.key);
     const effects = await this.events.publish(tx, 'ConsentWithdrawn', {

@@ -55,8 +55,8 @@ export class ProtocolsService {
   }
 
   /** The version each protocol is at in the clinic, by key. */
-  async list(clinicId: string): Promise<ProtocolVersion[]> {
-    return this.current(clinicId).getMany();
+  async list(clinicId: string, manager: EntityManager = this.dataSource.manager): Promise<ProtocolVersion[]> {
+    return this.current(clinicId, manager).getMany();
   }
 
   /** One page of `list`: the cursor holds the last key. */
@@ -73,8 +73,8 @@ export class ProtocolsService {
     );
   }
 
-  private current(clinicId: string) {
-    return this.dataSource
+  private current(clinicId: string, manager: EntityManager = this.dataSource.manager) {
+    return manager
       .createQueryBuilder(ProtocolVersion, 'p')
       .distinctOn(['p.key'])
       .where('(p.clinic_id = :clinicId OR p.clinic_id IS NULL)', { clinicId })

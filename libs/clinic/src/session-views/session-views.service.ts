@@ -86,7 +86,7 @@ export class SessionViewsService {
     if (f.status) q.andWhere('s.status = :status', { status: f.status });
     if (f.patientId) q.andWhere('s.patient_id = :patientId', { patientId: f.patientId });
     if (f.date)
-      q.andWhere(`(COALESCE(s.checked_in_at, s.created_at) AT TIME ZONE c.time_zone)::date = :date`, { date: f.date }).innerJoin(
+      q.andWhere(`CAST(COALESCE(s.checked_in_at, s.created_at) AT TIME ZONE c.time_zone AS date) = :date`, { date: f.date }).innerJoin(
         'clinics',
         'c',
         'c.id = s.clinic_id',

@@ -193,6 +193,20 @@ export class VigilConfig {
   @IsBoolean()
   LOG_REQUESTS = true;
 
+  /** Alert streams (GET /alerts/stream) one user may keep open at once; one more is refused with 429. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  ALERT_STREAMS_PER_USER = 5;
+
+  /** Alert streams one API process keeps open at once; one more is refused with 429 (run another process). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  ALERT_STREAMS_PER_PROCESS = 1000;
+
   /** Milliseconds to wait for in-flight requests and jobs when stopping. */
   @Transform(toInt)
   @IsInt()

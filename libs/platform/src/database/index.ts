@@ -5,3 +5,4 @@ export * from './pagination.js';
 export * from './transaction.js';
 export * from './numeric.js';
 export * from './find.js';
+export * from './pool-guard.js';

@@ -1,6 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, Optional, type BeforeApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { VigilConfig } from '../config/vigil-config.js';
+import { requestContext } from '../context/request-context.js';
+import { guardPoolInsideTransactions } from './pool-guard.js';
 
 type Hook = () => unknown;
 
@@ -9,6 +12,9 @@ type Hook = () => unknown;
  * has committed (enqueueing jobs, pushing stream events). Audit rows are written through `manager`.
  */
 export class Tx {
+  /** False once the transaction has committed or rolled back. */
+  open = true;
+
   constructor(
     readonly manager: EntityManager,
     private readonly hooks: Hook[],
@@ -20,13 +26,34 @@ export class Tx {
   }
 }
 
+/** The transaction the current async context runs in (shared by every runner: the pool guard reads it). */
+const ambient = new AsyncLocalStorage<Tx>();
+
+/** The open transaction of the caller's async context, if any. */
+export function ambientTransaction(): Tx | undefined {
+  const tx = ambient.getStore();
+  return tx?.open ? tx : undefined;
+}
+
+/**
+ * How long a statement of a request's transaction waits for a row lock before giving up (SQLSTATE
+ * 55P03, answered 409): under the data source's per-query deadline, so a contended record answers
+ * "try again" quickly instead of the request waiting into a 503.
+ */
+export const INTERACTIVE_LOCK_TIMEOUT_MS = 1000;
+
 @Injectable()
 export class TransactionRunner implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Transaction');
   private readonly inFlight = new Set<Promise<unknown>>();
-  private readonly ambient = new AsyncLocalStorage<Tx>();
+  private readonly ambient = ambient;
 
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    @Optional() config?: VigilConfig,
+  ) {
+    guardPoolInsideTransactions(dataSource, ambientTransaction, config?.NODE_ENV === 'test' ? 'throw' : 'warn');
+  }
 
   /**
    * Runs `work` in one database transaction; called inside another `run`, it joins that one (its
@@ -36,12 +63,18 @@ export class TransactionRunner implements BeforeApplicationShutdown {
    */
   async run<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     // Inside a unit of work already (an idempotent request wraps its handler in one): join it.
-    const ambient = this.ambient.getStore();
-    if (ambient) return work(ambient);
+    const joined = ambientTransaction();
+    if (joined) return work(joined);
     const hooks: Hook[] = [];
-    const result = await this.dataSource.transaction((manager) => {
+    const interactive = requestContext.current()?.interactive === true;
+    const result = await this.dataSource.transaction(async (manager) => {
       const tx = new Tx(manager, hooks);
-      return this.ambient.run(tx, () => work(tx));
+      try {
+        if (interactive) await manager.query(`SET LOCAL lock_timeout = ${INTERACTIVE_LOCK_TIMEOUT_MS}`);
+        return await this.ambient.run(tx, () => work(tx));
+      } finally {
+        tx.open = false;
+      }
     });
     for (const hook of hooks) {
       const running = Promise.resolve()
@@ -55,7 +88,7 @@ export class TransactionRunner implements BeforeApplicationShutdown {
 
   /** The unit of work the caller runs inside, if any (an idempotent request wraps its handler in one). */
   current(): Tx | undefined {
-    return this.ambient.getStore();
+    return ambientTransaction();
   }
 
   /** On shutdown, lets after-commit hooks still running finish (at most 2 s) before the queues close. */

@@ -36,4 +36,7 @@ export enum ErrorCode {
   SessionNotActive = 'SESSION_NOT_ACTIVE',
   VitalsStale = 'VITALS_STALE',
   NotEsketamine = 'NOT_ESKETAMINE',
+  TooManyStreams = 'TOO_MANY_STREAMS',
+  UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  HeadersTooLarge = 'HEADERS_TOO_LARGE',
 }

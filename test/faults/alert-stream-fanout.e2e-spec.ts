@@ -1,0 +1,80 @@
+import type { AddressInfo } from 'node:net';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { bearer, clinicWithStaff, type Staff } from '../support/factories.js';
+import { sessionAt, vitals } from '../support/sessions.js';
+import { openStream, until, type StreamClient } from '../support/sse.js';
+
+const api = '/api/v1';
+/** Open streams in one clinic; ALERT_STREAM_FAULT_STREAMS=1500 reproduces the load that once refused emergencies. */
+const STREAMS = Number(process.env['ALERT_STREAM_FAULT_STREAMS'] ?? 1000);
+const SESSIONS = 8;
+
+/**
+ * Many clients stream one clinic's alerts from one API process (with the small pool of the tests)
+ * while emergencies and vitals are written: each write answers without 503, each alert is
+ * stored, and every open stream receives every event. Each clinic's new events are read once per
+ * notification on the streams' own connection, so the streams never take the writes' connections.
+ */
+describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () => {
+  let t: TestApp;
+  let s: Staff;
+  let baseUrl: string;
+  const streams: StreamClient[] = [];
+  beforeAll(async () => {
+    t = await startTestApp({ ALERT_STREAMS_PER_USER: String(STREAMS), ALERT_STREAMS_PER_PROCESS: String(STREAMS) });
+    await t.app.listen(0, '127.0.0.1');
+    baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
+    s = await clinicWithStaff(t.runtime.dataSource, t.http);
+  }, 60_000);
+  afterAll(async () => {
+    for (const c of streams) c.close();
+    await t.close();
+  }, 60_000);
+
+  it('every write answers, every alert is stored, every stream gets every event', async () => {
+    const sessions: string[] = [];
+    for (let i = 0; i < SESSIONS; i++) sessions.push(await sessionAt(t.http, s, 'dosing'));
+    const [{ max }] = await t.runtime.dataSource.query<Array<{ max: string }>>(
+      'SELECT COALESCE(MAX(id), 0)::text AS max FROM alert_events WHERE clinic_id = $1',
+      [s.clinic.id],
+    );
+    for (let i = 0; i < STREAMS; i += 100) {
+      const batch = await Promise.all(
+        Array.from({ length: Math.min(100, STREAMS - i) }, () => openStream(baseUrl, s.token.nurse, { 'Last-Event-ID': max })),
+      );
+      expect(batch.map((c) => c.status).filter((x) => x !== 200)).toEqual([]);
+      streams.push(...batch);
+    }
+    const writes = await Promise.all(
+      sessions.flatMap((id) => [
+        t.http
+          .post(`${api}/sessions/${id}/emergency`)
+          .set(bearer(s.token.nurse))
+          .send({ symptoms: ['chest-pain'] }),
+        t.http
+          .post(`${api}/sessions/${id}/vitals`)
+          .set(bearer(s.token.nurse))
+          .send(vitals({ spo2: 85 })),
+        t.http.get(`${api}/sessions/${id}`).set(bearer(s.token.nurse)),
+      ]),
+    );
+    expect(writes.map((r) => r.status).filter((x) => x >= 500)).toEqual([]);
+    const emergencies = writes.filter((_r, i) => i % 3 === 0);
+    expect(emergencies.map((r) => r.status)).toEqual(sessions.map(() => 201));
+    const stored = await t.runtime.dataSource.query<Array<{ id: string }>>(
+      `SELECT e.id::text AS id FROM alert_events e WHERE e.clinic_id = $1 AND e.id > $2 ORDER BY e.id`,
+      [s.clinic.id, max],
+    );
+    const alerts = await t.runtime.dataSource.query<Array<{ n: string }>>(
+      `SELECT count(*)::text AS n FROM alerts WHERE session_id = ANY($1::uuid[]) AND measure = 'emergency'`,
+      [sessions],
+    );
+    expect(alerts[0].n).toBe(String(SESSIONS));
+    const expected = stored.map((e) => e.id);
+    expect(expected.length).toBeGreaterThanOrEqual(SESSIONS);
+    await until('every stream to receive every event', () => streams.every((c) => c.events.length >= expected.length), 60_000);
+    const wrong = streams.filter((c) => JSON.stringify(c.events.map((e) => e.id)) !== JSON.stringify(expected));
+    expect(wrong.length).toBe(0);
+    expect(streams.filter((c) => c.ended)).toEqual([]);
+  }, 240_000);
+});
