@@ -22,7 +22,7 @@ export function guardPoolInsideTransactions(dataSource: DataSource, openTransact
   target[GUARDED] = true;
   const logger = new Logger('PoolGuard');
   const createQueryRunner = dataSource.createQueryRunner.bind(dataSource);
-  dataSource.createQueryRunner = ((...args: Parameters<DataSource['createQueryRunner']>) => {
+  dataSource.createQueryRunner = (...args: Parameters<DataSource['createQueryRunner']>) => {
     if (openTransaction()) {
       const error = new PoolInsideTransactionError(
         'A second pooled connection was asked for inside a transaction: pass the transaction manager (tx.manager) instead',
@@ -31,5 +31,5 @@ export function guardPoolInsideTransactions(dataSource: DataSource, openTransact
       logger.warn(`${error.message}\n${error.stack ?? ''}`);
     }
     return createQueryRunner(...args);
-  });
+  };
 }

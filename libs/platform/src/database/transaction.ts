@@ -36,6 +36,15 @@ export function ambientTransaction(): Tx | undefined {
 }
 
 /**
+ * Runs `work` outside the caller's transaction, on connections of its own: for the few writes that
+ * must commit whatever becomes of the transaction around them (a delivery attempt recorded before
+ * the SMTP call). Everything else passes `tx.manager`; the pool guard refuses the rest.
+ */
+export function outsideTransaction<T>(work: () => Promise<T>): Promise<T> {
+  return ambient.exit(work);
+}
+
+/**
  * How long a statement of a request's transaction waits for a row lock before giving up (SQLSTATE
  * 55P03, answered 409): under the data source's per-query deadline, so a contended record answers
  * "try again" quickly instead of the request waiting into a 503.

@@ -2,7 +2,7 @@ import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { createTransport, type Transporter } from 'nodemailer';
 import { DataSource } from 'typeorm';
 import { VigilConfig } from '../config/vigil-config.js';
-import type { Tx } from '../database/transaction.js';
+import { outsideTransaction, type Tx } from '../database/transaction.js';
 import { JobHandler } from '../queue/job-handler.decorator.js';
 import { JobName } from '../queue/job-names.js';
 import type { PendingWork } from '../queue/pending-work.entity.js';
@@ -28,13 +28,18 @@ export class NotificationDelivery implements OnModuleInit {
       this.logger.warn('SMTP_URL is not set: notifications stay in the outbox (administrators read them at GET /api/v1/notifications)');
   }
 
+  // The attempt's bookkeeping runs outside the job's transaction on purpose: it must stay recorded
+  // even if the process dies during the SMTP call.
   @JobHandler(JobName.DeliverNotification)
   async deliver(work: PendingWork, _tx: Tx): Promise<void> {
+    return outsideTransaction(() => this.attempt(work));
+  }
+
+  private async attempt(work: PendingWork): Promise<void> {
     const n = await this.dataSource.getRepository(Notification).findOneBy({ id: work.subjectId });
     if (!n || n.status === 'sent') return;
     if (!this.config.SMTP_URL) throw new Error('SMTP_URL is not set');
     const interrupted = n.status === 'sending';
-    // Outside the job's transaction on purpose: the attempt must stay recorded even if we die next.
     await this.dataSource.query(
       `UPDATE notifications SET status = 'sending', attempts = attempts + 1,
          last_error = CASE WHEN $2 THEN 'resent: a previous attempt was interrupted after it started' ELSE last_error END
