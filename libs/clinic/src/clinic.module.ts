@@ -37,6 +37,7 @@ import { VitalsOverdueService } from './vitals/vitals-overdue.service.js';
 import { ClinicSettingsService } from './settings/clinic-settings.service.js';
 import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
+import { ThresholdChecks } from './thresholds/threshold-checks.js';
 
 const SERVICES = [
   ClinicEventBus,
@@ -76,6 +77,7 @@ const SERVICES = [
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
+  ThresholdChecks,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */
