@@ -1,13 +1,16 @@
-import { startTestApp, type TestApp } from './support/app.js';
+import { MovableClock, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
+import { sessionAt, vitals } from './support/sessions.js';
 
 const api = '/api/v1';
 
 /** What a real clinic day through the API showed: each finding as the clinic would notice it. */
 describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected readings', () => {
   let t: TestApp;
+  const clock = new MovableClock();
+  const minutes = (m: number) => clock.advanceDays(m / (24 * 60));
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({}, { clock });
   }, 60_000);
   afterAll(() => t.close());
 
@@ -65,6 +68,41 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
         .expect(400);
       expect(fields(clash.body)).toEqual(['thresholds.heartRate.high.critical']);
       expect(JSON.stringify(clash.body)).toContain('ketamine-im');
+    });
+  });
+
+  describe('a reading has the phase of its measurement, not of its arrival', () => {
+    it('500 device readings measured during dosing and posted after end-dosing are dosing readings; later ones observation', async () => {
+      const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const nurse = bearer(staff.token.nurse);
+      const id = await sessionAt(t.http, staff, 'dosing');
+      const started = new Date((await t.http.get(`${api}/sessions/${id}`).set(nurse).expect(200)).body.dosingStartedAt as string);
+      minutes(20);
+      await t.http
+        .post(`${api}/sessions/${id}/end-dosing`)
+        .set(nurse)
+        .send({ reason: 'monitor upload after a short infusion' })
+        .expect(200);
+      const readings = Array.from({ length: 500 }, (_, i) =>
+        vitals({ source: 'device', deviceId: 'monitor-7', measuredAt: new Date(started.getTime() + (i + 1) * 2_000).toISOString() }),
+      );
+      const res = await t.http.post(`${api}/sessions/${id}/vitals/batch`).set(nurse).send({ readings }).expect(201);
+      const phases = new Set(res.body.readings.map((r: { phase: string }) => r.phase));
+      expect([...phases]).toEqual(['dosing']);
+      const after = await t.http
+        .post(`${api}/sessions/${id}/vitals`)
+        .set(nurse)
+        .send(vitals({ measuredAt: clock.now().toISOString() }));
+      expect(after.body.reading.phase).toBe('observation');
+      const stored = await t.runtime.dataSource.query<{ phase: string; n: string }[]>(
+        `SELECT phase, count(*) n FROM vital_readings WHERE session_id = $1 GROUP BY phase ORDER BY phase`,
+        [id],
+      );
+      expect(stored).toEqual([
+        { phase: 'dosing', n: '500' },
+        { phase: 'observation', n: '1' },
+        { phase: 'pre-dose', n: '1' },
+      ]);
     });
   });
 });

@@ -19,8 +19,17 @@ const T0 = new Date('2026-11-21T10:00:00Z').getTime();
 const at = (min: number) => new Date(T0 + min * 60_000);
 const actor = { userId: 'u1', clinicId: 'c1', role: 'nurse' as const };
 
-function context(status: Session['status'], dosingStartedAt: Date | null = null): SessionContext {
-  const s = { id: 's1', clinicId: 'c1', patientId: 'p1', status, dosingStartedAt, baselineReadingId: null, lastReadingAt: null } as Session;
+function context(status: Session['status'], dosingStartedAt: Date | null = null, dosingEndedAt: Date | null = null): SessionContext {
+  const s = {
+    id: 's1',
+    clinicId: 'c1',
+    patientId: 'p1',
+    status,
+    dosingStartedAt,
+    dosingEndedAt,
+    baselineReadingId: null,
+    lastReadingAt: null,
+  } as Session;
   return { s, protocol: {} as ProtocolVersion, t: T, baseline: null, preDoseMoaas: null, changed: false, requestId: null };
 }
 
@@ -43,13 +52,15 @@ function judge(st: SessionContext, input: NewReading[], stored = new Map<string,
 
 describe('judging a group of readings', () => {
   it.each([
-    ['before dosing: pre-dose', 'checked_in', null, 0, 'pre-dose'],
-    ['while dosing', 'dosing', at(-10), 0, 'dosing'],
-    ['paused', 'paused', at(-10), 0, 'dosing'],
-    ['measured before the start, charted after it', 'dosing', at(-10), -20, 'pre-dose'],
-    ['in observation', 'observation', at(-60), 0, 'observation'],
-  ] as const)('%s', (_name, status, startedAt, min, phase) => {
-    const { j } = judge(context(status, startedAt), [reading(min)]);
+    ['before dosing: pre-dose', 'checked_in', null, null, 0, 'pre-dose'],
+    ['while dosing', 'dosing', at(-10), null, 0, 'dosing'],
+    ['paused', 'paused', at(-10), null, 0, 'dosing'],
+    ['measured before the start, charted after it', 'dosing', at(-10), null, -20, 'pre-dose'],
+    ['in observation', 'observation', at(-60), at(-20), 0, 'observation'],
+    ['measured during dosing, charted in observation', 'observation', at(-60), at(-20), -30, 'dosing'],
+    ['measured during dosing, charted after an abort', 'aborted', at(-60), at(-20), -21, 'dosing'],
+  ] as const)('%s', (_name, status, startedAt, endedAt, min, phase) => {
+    const { j } = judge(context(status, startedAt, endedAt), [reading(min)]);
     expect(j.judged.map((x) => x.row.phase)).toEqual([phase]);
   });
 

@@ -86,7 +86,7 @@ export function judgeReadings(
         views.push(readingView(existing, s.baselineReadingId, true));
         continue;
       }
-      const phase: ReadingPhase = s.dosingStartedAt && r.measuredAt < s.dosingStartedAt ? 'pre-dose' : phaseOf(s.status);
+      const phase: ReadingPhase = phaseOf(s, r.measuredAt);
       const base: ReadingValues | null = st.baseline
         ? { ...st.baseline, moaas: st.baseline.moaas ?? st.preDoseMoaas }
         : st.preDoseMoaas != null
