@@ -12,6 +12,7 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
   beforeAll(async () => {
     t = await startTestApp({}, { clock });
   }, 60_000);
+  afterEach(() => clock.reset());
   afterAll(() => t.close());
 
   describe('thresholds stay in order after every layer (warning before critical)', () => {
@@ -103,6 +104,26 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
         { phase: 'observation', n: '1' },
         { phase: 'pre-dose', n: '1' },
       ]);
+    });
+  });
+
+  describe('one blood-pressure alert per reading', () => {
+    it('185/110 raises one critical blood-pressure alert carrying both values: one acknowledgement, one escalation', async () => {
+      const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const id = await sessionAt(t.http, staff, 'dosing');
+      const res = await t.http
+        .post(`${api}/sessions/${id}/vitals`)
+        .set(bearer(staff.token.nurse))
+        .send(vitals({ measuredAt: clock.now().toISOString(), systolic: 185, diastolic: 110 }))
+        .expect(201);
+      expect(res.body.alerts).toHaveLength(1);
+      expect(res.body.alerts[0]).toMatchObject({ measure: 'blood-pressure', level: 'critical' });
+      expect(res.body.alerts[0].message).toContain('185/110');
+      const escalations = await t.runtime.dataSource.query<{ n: string }[]>(
+        `SELECT count(*) n FROM pending_work WHERE kind = 'escalate-alert-to-session' AND subject_id IN (SELECT id FROM alerts WHERE session_id = $1)`,
+        [id],
+      );
+      expect(escalations[0].n).toBe('1');
     });
   });
 });

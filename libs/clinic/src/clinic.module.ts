@@ -38,6 +38,7 @@ import { ClinicSettingsService } from './settings/clinic-settings.service.js';
 import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
 import { ThresholdChecks } from './thresholds/threshold-checks.js';
+import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 
 const SERVICES = [
   ClinicEventBus,
@@ -78,6 +79,7 @@ const SERVICES = [
   VitalsIngestService,
   VitalsOverdueService,
   ThresholdChecks,
+  AlertEscalationService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

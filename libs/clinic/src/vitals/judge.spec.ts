@@ -94,9 +94,9 @@ describe('judging a group of readings', () => {
     expect(j.historyBefore).toEqual(new Map([['s1', at(1)]]));
     const raised = alertsToRaise(j.judged, new Map([['s1', []]]), subs);
     expect(raised.map((x) => [x.alert.measure, x.alert.level, x.alert.readingId])).toEqual([
-      ['systolic', 'warning', 'r3'],
-      ['systolic', 'critical', 'r4'],
-      ['systolic', 'warning', 'r5'],
+      ['blood-pressure', 'warning', 'r3'],
+      ['blood-pressure', 'critical', 'r4'],
+      ['blood-pressure', 'warning', 'r5'],
     ]);
     const afterStored = alertsToRaise(j.judged, new Map([['s1', [{ deviceId: 'm1', measuredAt: at(0), breached: ['systolic'] }]]]), subs);
     expect(afterStored.map((x) => x.alert.readingId)).toEqual(['r1', 'r3', 'r4', 'r5']);

@@ -3,6 +3,7 @@ import type { RaiseAlert } from '../alerts/index.js';
 import type { ProtocolVersion, ThresholdSet } from '../protocols/index.js';
 import { phaseOf, type ReadingPhase, type Session } from '../sessions/index.js';
 import { breachesThatAlert, evaluateReading, type Breach, type EarlierDeviceReading, type ReadingValues } from './evaluate.js';
+import { alertsOfReading } from './reading-alerts.js';
 import { readingView, type NewReading, type ReadingView } from './reading.js';
 import type { VitalReading } from './vital-reading.entity.js';
 
@@ -130,14 +131,14 @@ export function alertsToRaise(judged: JudgedReading[], history: Map<string, Earl
     groupDevice.set(s.id, own);
     const sameDevice = needsRun ? [...(history.get(s.id) ?? []), ...own].filter((e) => e.deviceId === row.deviceId) : [];
     if (row.source === 'device') own.push({ deviceId: row.deviceId, measuredAt: row.measuredAt, breached: breaches.map((b) => b.measure) });
-    for (const b of breachesThatAlert(breaches, row.source, row.measuredAt, sameDevice, t))
+    for (const a of alertsOfReading(breachesThatAlert(breaches, row.source, row.measuredAt, sameDevice, t), row))
       out.push({
         sub,
         alert: {
           session: s,
-          measure: b.measure,
-          level: b.level,
-          message: b.message,
+          measure: a.measure,
+          level: a.level,
+          message: a.message,
           readingId: row.id,
           actorUserId: subs[sub].actor.userId,
         },
