@@ -126,4 +126,37 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
       expect(escalations[0].n).toBe('1');
     });
   });
+
+  describe('a corrected device reading', () => {
+    it('same device and time with other values is stored as a correction: the old one kept, superseded, the new one judged and alerted', async () => {
+      const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const nurse = bearer(staff.token.nurse);
+      const id = await sessionAt(t.http, staff, 'dosing');
+      const measuredAt = clock.now().toISOString();
+      const post = (values: object) =>
+        t.http
+          .post(`${api}/sessions/${id}/vitals`)
+          .set(nurse)
+          .send(vitals({ source: 'device', deviceId: 'monitor-3', measuredAt, ...values }))
+          .expect(201);
+      const first = await post({ systolic: 128, diastolic: 80 });
+      const resend = await post({ systolic: 128, diastolic: 80 });
+      expect(resend.body.reading).toMatchObject({ id: first.body.reading.id, duplicate: true });
+      const corrected = await post({ systolic: 186, diastolic: 96 });
+      expect(corrected.body.reading).toMatchObject({ duplicate: false, systolic: 186 });
+      expect(corrected.body.reading.id).not.toBe(first.body.reading.id);
+      expect(corrected.body.alerts).toEqual([expect.objectContaining({ measure: 'blood-pressure', level: 'critical' })]);
+      const old = await t.runtime.dataSource.query<
+        { superseded_at: Date | null; superseded_by: string; superseded_by_reading_id: string }[]
+      >(`SELECT superseded_at, superseded_by, superseded_by_reading_id FROM vital_readings WHERE id = $1`, [first.body.reading.id]);
+      expect(old[0]).toMatchObject({ superseded_by: staff.nurse.id, superseded_by_reading_id: corrected.body.reading.id });
+      expect(old[0].superseded_at).not.toBeNull();
+      // The list shows the current reading only; a resend of the correction is a duplicate of it.
+      const list = await t.http.get(`${api}/sessions/${id}/vitals`).set(nurse).expect(200);
+      const ours = list.body.items.filter((r: { deviceId: string | null }) => r.deviceId === 'monitor-3');
+      expect(ours.map((r: { id: string }) => r.id)).toEqual([corrected.body.reading.id]);
+      const again = await post({ systolic: 186, diastolic: 96 });
+      expect(again.body.reading).toMatchObject({ id: corrected.body.reading.id, duplicate: true });
+    });
+  });
 });

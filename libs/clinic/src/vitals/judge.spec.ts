@@ -75,9 +75,9 @@ describe('judging a group of readings', () => {
 
   it('a device reading already stored, or resent in the group, is a duplicate and writes nothing', () => {
     const st = context('dosing', at(-10));
-    const old = { id: 'old', sessionId: 's1', deviceId: 'm1', measuredAt: at(0) } as VitalReading;
+    const device = (min: number, values: Partial<NewReading> = {}) => reading(min, { source: 'device', deviceId: 'm1', ...values });
+    const old = { id: 'old', sessionId: 's1', deviceId: 'm1', ...device(0) } as VitalReading;
     const stored = new Map([[deviceKey('s1', 'm1', at(0)), old]]);
-    const device = (min: number) => reading(min, { source: 'device', deviceId: 'm1' });
     const { j } = judge(st, [device(0), device(1), device(1)], stored);
     expect(j.results.get(0)).toMatchObject({ created: 1 });
     expect(j.results.get(0)!.views.map((v) => [v.id, v.duplicate])).toEqual([
@@ -85,6 +85,24 @@ describe('judging a group of readings', () => {
       ['r1', false],
       ['r1', true],
     ]);
+    expect(j.superseded).toEqual([]);
+  });
+
+  it('other values for a stored (device, time), or for one earlier in the group, are a correction that supersedes it', () => {
+    const st = context('dosing', at(-10));
+    const device = (min: number, values: Partial<NewReading> = {}) => reading(min, { source: 'device', deviceId: 'm1', ...values });
+    const old = { id: 'old', sessionId: 's1', deviceId: 'm1', ...device(0), supersededAt: null } as VitalReading;
+    const stored = new Map([[deviceKey('s1', 'm1', at(0)), old]]);
+    const { j } = judge(st, [device(0, { systolic: 186 }), device(1), device(1, { spo2: 93 })], stored);
+    expect(j.results.get(0)!.views.map((v) => [v.id, v.duplicate, v.systolic])).toEqual([
+      ['r1', false, 186],
+      ['r2', false, 122],
+      ['r3', false, 122],
+    ]);
+    expect(j.judged.map((x) => x.supersedes)).toEqual(['old', null, 'r2']);
+    expect(j.superseded).toEqual([expect.objectContaining({ id: 'old', supersededByReadingId: 'r1', supersededBy: 'u1' })]);
+    expect(j.judged[1].row).toMatchObject({ supersededByReadingId: 'r3', supersededAt: at(60) });
+    expect(j.judged.map((x) => x.breaches.map((b) => b.level))).toEqual([['critical'], [], ['warning']]);
   });
 
   it('a device warning waits for a run of the same device (read from before the first such reading); manual and critical ones alert at once', () => {
