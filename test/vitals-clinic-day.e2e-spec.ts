@@ -159,4 +159,35 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
       expect(again.body.reading).toMatchObject({ id: corrected.body.reading.id, duplicate: true });
     });
   });
+
+  describe('warnings a reading answers clear themselves', () => {
+    it('an open "vitals overdue" warning is resolved by the next reading, with an event saying so', async () => {
+      const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const id = await sessionAt(t.http, staff, 'dosing');
+      const [alert] = await t.runtime.dataSource.query<{ id: string }[]>(
+        `INSERT INTO alerts (clinic_id, session_id, patient_id, measure, level, status, message, opened_at)
+         SELECT clinic_id, id, patient_id, 'vitals-overdue', 'warning', 'open', 'No vitals since 10:00', now() FROM sessions WHERE id = $1
+         RETURNING id`,
+        [id],
+      );
+      const res = await t.http
+        .post(`${api}/sessions/${id}/vitals`)
+        .set(bearer(staff.token.nurse))
+        .send(vitals({ measuredAt: clock.now().toISOString() }))
+        .expect(201);
+      const open = await t.http.get(`${api}/alerts?status=open&sessionId=${id}`).set(bearer(staff.token.nurse)).expect(200);
+      expect(open.body.items).toEqual([]);
+      const [row] = await t.runtime.dataSource.query<{ status: string; resolution_note: string }[]>(
+        `SELECT status, resolution_note FROM alerts WHERE id = $1`,
+        [alert.id],
+      );
+      expect(row.status).toBe('resolved');
+      expect(row.resolution_note).toContain('cleared by the reading measured at');
+      const events = await t.runtime.dataSource.query<{ type: string; cleared: string }[]>(
+        `SELECT type, payload->>'clearedByReadingId' AS cleared FROM alert_events WHERE alert_id = $1`,
+        [alert.id],
+      );
+      expect(events).toEqual([{ type: 'resolved', cleared: res.body.reading.id }]);
+    });
+  });
 });

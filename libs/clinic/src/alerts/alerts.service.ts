@@ -150,6 +150,43 @@ export class AlertsService {
     return { alert, created };
   }
 
+  /**
+   * Warnings a new reading answered clear themselves (in the reading's transaction, one query for
+   * the group): each unresolved alert of these (session, measure) is resolved, by nobody, with a note
+   * and a "resolved" event naming the reading.
+   */
+  async clearAnswered(
+    tx: Tx,
+    answered: Array<{ sessionId: string; measure: AlertMeasure; readingId: string; measuredAt: Date }>,
+  ): Promise<Alert[]> {
+    if (answered.length === 0) return [];
+    const open = await tx.manager
+      .createQueryBuilder(Alert, 'a')
+      .setLock('pessimistic_write')
+      .where(`a.session_id IN (:...ids) AND a.measure IN (:...measures) AND a.status <> 'resolved'`, {
+        ids: [...new Set(answered.map((x) => x.sessionId))],
+        measures: [...new Set(answered.map((x) => x.measure))],
+      })
+      .getMany();
+    const now = this.clock.now();
+    const cleared: Alert[] = [];
+    for (const alert of open) {
+      const by = answered.filter((x) => x.sessionId === alert.sessionId && x.measure === alert.measure).at(-1);
+      if (!by) continue;
+      Object.assign(alert, {
+        status: 'resolved',
+        resolvedAt: now,
+        resolvedBy: null,
+        resolutionNote: `cleared by the reading measured at ${by.measuredAt.toISOString()}`,
+      });
+      await tx.manager.update(Alert, { id: alert.id }, { status: 'resolved', resolvedAt: now, resolutionNote: alert.resolutionNote });
+      await this.stopEscalation(tx, alert.id);
+      await this.event(tx, alert, 'resolved', { clearedByReadingId: by.readingId });
+      cleared.push(alert);
+    }
+    return cleared;
+  }
+
   async list(actor: Actor, f: { status?: AlertStatus; sessionId?: string; limit: number; cursor?: string }): Promise<Page<AlertView>> {
     const after = decodeCursor(f.cursor);
     const q = this.dataSource.createQueryBuilder(Alert, 'a').where('a.clinic_id = :clinicId', { clinicId: actor.clinicId });

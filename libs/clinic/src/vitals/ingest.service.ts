@@ -18,6 +18,7 @@ import { ClinicEventBus } from '../events/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sessions/index.js';
 import { ThresholdsService } from '../thresholds/index.js';
+import { alertsAnsweredBy } from './answered-alerts.js';
 import type { EarlierDeviceReading } from './evaluate.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
 import {
@@ -102,6 +103,10 @@ export class VitalsIngestService {
     const toRaise = alertsToRaise(judgement.judged, await this.deviceHistory(tx.manager, judgement.historyBefore), subs);
     await this.persist(tx, judgement, contexts);
     const raised = await this.raiseAlerts(tx, subs, accepted, toRaise);
+    await this.alerts.clearAnswered(
+      tx,
+      judgement.judged.flatMap(({ row, context }) => alertsAnsweredBy(row, context.s.dosingStartedAt, context.protocol.vitals)),
+    );
     await this.scheduleOverdue(tx, contexts);
     await this.auditAndAnswer(tx, subs, accepted, judgement, raised, outcomes);
     return outcomes;
