@@ -112,10 +112,20 @@ describe.each(backends)('alert escalation and vitals overdue survive a lost queu
       { type: 'escalated', level: 1 },
       { type: 'escalated', level: 2 },
     ]);
-    const mail = await q<{ recipient_user_id: string }[]>(`SELECT recipient_user_id FROM notifications WHERE body LIKE $1`, [
-      `%Alert ${alertId}.%`,
-    ]);
-    // No anesthesiologist checked in to the session: level 1 already goes to both of the clinic's, level 2 again to both.
+    const mail = await q<{ recipient_user_id: string; subject: string; body: string }[]>(
+      `SELECT recipient_user_id, subject, body FROM notifications WHERE clinic_id = $1 AND subject LIKE 'Vigil: critical alert unacknowledged%'`,
+      [s.clinic.id],
+    );
+    // The email says who, where, what and when, as the anesthesiologist reads it: initials, chair, values, the clinic's time; no ids.
+    const opened = new Date((await q<{ opened_at: Date }[]>(`SELECT opened_at FROM alerts WHERE id = $1`, [alertId]))[0].opened_at);
+    const local = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    for (const m of mail) {
+      expect(m.subject).toBe('Vigil: critical alert unacknowledged, A.S. in Chair 1');
+      expect(m.body).toContain('BP 190/85: systolic BP 190 ≥ 180');
+      expect(m.body).toContain(`Patient A.S., Chair 1, raised at ${local.format(opened)} (America/New_York)`);
+      expect(m.body).not.toContain(alertId);
+      expect(m.body).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
+    }
     expect(mail).toHaveLength(4);
   });
 

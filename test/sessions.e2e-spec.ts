@@ -123,9 +123,9 @@ describe('sessions: lifecycle, pre-session gate, vitals and alerts', () => {
     const spike = await post(`/sessions/${s.id}/vitals`, nurse, vitals({ systolic: 185, diastolic: 100, heartRate: 96 })).expect(201);
     expect(spike.body.reading.breachLevel).toBe('critical');
     const critical = spike.body.alerts.find((x: { level: string }) => x.level === 'critical');
-    expect(critical).toMatchObject({ measure: 'systolic', status: 'open' });
+    expect(critical).toMatchObject({ measure: 'blood-pressure', status: 'open' });
     const raised = await stream.waitFor((e) => e.event === 'raised' && e.data['id'] === critical.id);
-    expect(raised.data).toMatchObject({ level: 'critical', measure: 'systolic', sessionId: s.id });
+    expect(raised.data).toMatchObject({ level: 'critical', measure: 'blood-pressure', sessionId: s.id });
 
     // A second breach attaches to the open alert instead of a new one.
     const again = await post(`/sessions/${s.id}/vitals`, nurse, vitals({ systolic: 182, diastolic: 90 })).expect(201);
@@ -146,10 +146,9 @@ describe('sessions: lifecycle, pre-session gate, vitals and alerts', () => {
     await stream.waitFor((e) => e.event === 'resolved' && e.data['id'] === critical.id);
     stream.close();
 
-    // The warning (diastolic 100) a nurse may acknowledge.
-    const warning = spike.body.alerts.find((x: { level: string }) => x.level === 'warning');
-    expect(warning.measure).toBe('diastolic');
-    await post(`/alerts/${warning.id}/acknowledge`, nurse).expect(200);
+    // One blood-pressure alert for that reading, carrying both values: no second (diastolic) alert to handle.
+    expect(spike.body.alerts).toHaveLength(1);
+    expect(critical.message).toContain('185/100');
 
     await post(`/sessions/${s.id}/rate`, nurse, { rateMlPerH: 26.3, reason: 'BP rise: half rate' }).expect(200);
     await post(`/sessions/${s.id}/pause`, nurse, { reason: 'patient asked for a break' }).expect(200);
@@ -322,7 +321,7 @@ describe('sessions: lifecycle, pre-session gate, vitals and alerts', () => {
       a.token.nurse,
       vitals({ source: 'device', deviceId: 'm1', systolic: 166, measuredAt: at(-60_000) }),
     ).expect(201);
-    expect(two.body.alerts).toEqual([expect.objectContaining({ measure: 'systolic', level: 'warning' })]);
+    expect(two.body.alerts).toEqual([expect.objectContaining({ measure: 'blood-pressure', level: 'warning' })]);
     const emergency = await post(`/sessions/${id}/emergency`, a.token.nurse, { symptoms: ['chest-pain'], note: 'crushing' }).expect(201);
     expect(emergency.body).toMatchObject({ measure: 'emergency', level: 'critical', status: 'open' });
     await post(`/sessions/${id}/emergency`, a.token.nurse, { symptoms: ['hiccups'] }).expect(400);

@@ -153,7 +153,7 @@ describe('vitals endpoints under random input, and threshold layers', () => {
       .set(bearer(staff.token.nurse))
       .send(vitals({ systolic: 171, diastolic: 80 }))
       .expect(201);
-    expect(high.body.alerts).toEqual([expect.objectContaining({ measure: 'systolic', level: 'warning' })]);
+    expect(high.body.alerts).toEqual([expect.objectContaining({ measure: 'blood-pressure', level: 'warning' })]);
     const trail = await t.runtime.dataSource.query(
       `SELECT action FROM audit_events WHERE clinic_id = $1 AND action LIKE '%thresholds%' OR (clinic_id = $1 AND action = 'protocol.edit') ORDER BY occurred_at`,
       [staff.clinic.id],

@@ -88,7 +88,7 @@ describe('vitals ingest under concurrency', () => {
     );
     expect(res.map((r) => r.status)).toEqual(res.map(() => 201));
     const alerts = await t.runtime.dataSource.query<{ id: string; reading_count: number; last_reading_id: string }[]>(
-      `SELECT id, reading_count, last_reading_id FROM alerts WHERE session_id = $1 AND measure = 'systolic' AND level = 'critical' AND status = 'open'`,
+      `SELECT id, reading_count, last_reading_id FROM alerts WHERE session_id = $1 AND measure = 'blood-pressure' AND level = 'critical' AND status = 'open'`,
       [s],
     );
     expect(alerts).toHaveLength(1);

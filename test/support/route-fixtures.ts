@@ -176,16 +176,21 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
     administeredAt: now(),
   });
 
-  // A session in dosing with a critical (systolic 185) and a warning (diastolic 100) alert, and an emergency.
+  // A session in dosing with a critical (blood pressure 185/100) and a warning (heart rate 115) alert, and an emergency.
   await post(`/sessions/${alertSessionId}/start`, nurse, startBody, 200);
   const spike = await post<{ alerts: Array<{ id: string; level: string }> }>(
     `/sessions/${alertSessionId}/vitals`,
     nurse,
     vitals({ systolic: 185, diastolic: 100, heartRate: 96 }),
   );
+  const fast = await post<{ alerts: Array<{ id: string; level: string }> }>(
+    `/sessions/${alertSessionId}/vitals`,
+    nurse,
+    vitals({ heartRate: 115 }),
+  );
   const alertOf = (level: string) => {
-    const found = spike.alerts.find((x) => x.level === level);
-    if (!found) throw new Error(`no ${level} alert: ${JSON.stringify(spike)}`);
+    const found = [...spike.alerts, ...fast.alerts].find((x) => x.level === level);
+    if (!found) throw new Error(`no ${level} alert: ${JSON.stringify([spike, fast])}`);
     return found.id;
   };
   const emergency = await post(`/sessions/${alertSessionId}/emergency`, nurse, { symptoms: ['sudden-severe-headache'] });

@@ -37,6 +37,8 @@ import { VitalsOverdueService } from './vitals/vitals-overdue.service.js';
 import { ClinicSettingsService } from './settings/clinic-settings.service.js';
 import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
+import { ThresholdChecks } from './thresholds/threshold-checks.js';
+import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 
 const SERVICES = [
   ClinicEventBus,
@@ -76,6 +78,8 @@ const SERVICES = [
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
+  ThresholdChecks,
+  AlertEscalationService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

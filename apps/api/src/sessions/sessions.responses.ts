@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DETAIL_READINGS, SESSION_STATUSES } from '#clinic';
+import { ALERT_MEASURES, DETAIL_READINGS, SESSION_STATUSES } from '#clinic';
 
 const nullable = (type: 'string' | 'number' | 'boolean', format?: string) => ({ type, nullable: true, ...(format && { format }) });
 
@@ -49,7 +49,7 @@ export class AlertDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
-  @ApiProperty({ enum: ['systolic', 'diastolic', 'heartRate', 'spo2', 'respiratoryRate', 'moaas', 'emergency', 'vitals-overdue'] })
+  @ApiProperty({ enum: ALERT_MEASURES, description: 'blood-pressure: one alert per reading for systolic and diastolic together' })
   measure!: string;
   @ApiProperty({ enum: ['warning', 'critical'] }) level!: 'warning' | 'critical';
   @ApiProperty({ enum: ['open', 'acknowledged', 'resolved'] }) status!: string;

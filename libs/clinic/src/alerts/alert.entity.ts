@@ -14,18 +14,26 @@ import { User } from '#platform';
 import { Session } from '../sessions/index.js';
 
 export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
-/** A vitals measure, `emergency` (crisis symptoms) or `vitals-overdue`. */
-export type AlertMeasure =
-  | 'systolic'
-  | 'diastolic'
-  | 'heartRate'
-  | 'spo2'
-  | 'respiratoryRate'
-  | 'moaas'
-  | 'emergency'
-  | 'vitals-overdue'
-  | 'rems-40-min-bp'
-  | 'suicide-risk';
+/**
+ * What an alert is about, the one list the API schema uses: `blood-pressure` (one alert per reading
+ * for systolic and diastolic together), the other vitals measures, `emergency` (crisis symptoms),
+ * `vitals-overdue`, the REMS 40-minute blood pressure, suicide risk. `systolic` and `diastolic`
+ * are kept for alerts raised before blood pressure became one alert.
+ */
+export const ALERT_MEASURES = [
+  'blood-pressure',
+  'heartRate',
+  'spo2',
+  'respiratoryRate',
+  'moaas',
+  'emergency',
+  'vitals-overdue',
+  'rems-40-min-bp',
+  'suicide-risk',
+  'systolic',
+  'diastolic',
+] as const;
+export type AlertMeasure = (typeof ALERT_MEASURES)[number];
 
 /**
  * open → acknowledged → resolved, with who and when. At most one unresolved alert per

@@ -6,19 +6,15 @@ import {
   decodeCursor,
   DomainError,
   ErrorCode,
-  JobHandler,
   JobName,
-  NotificationOutbox,
   PendingWorkService,
   toPage,
   TransactionRunner,
-  User,
   type Actor,
   type Page,
-  type PendingWork,
   type Tx,
 } from '#platform';
-import { Session } from '../sessions/index.js';
+import type { Session } from '../sessions/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { Alert, AlertEvent, AlertReading, type AlertEventType, type AlertMeasure, type AlertStatus } from './alert.entity.js';
 
@@ -81,7 +77,6 @@ export class AlertsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly pendingWork: PendingWorkService,
-    private readonly outbox: NotificationOutbox,
     private readonly settings: ClinicSettingsService,
   ) {}
 
@@ -155,6 +150,43 @@ export class AlertsService {
     return { alert, created };
   }
 
+  /**
+   * Warnings a new reading answered clear themselves (in the reading's transaction, one query for
+   * the group): each unresolved alert of these (session, measure) is resolved, by nobody, with a note
+   * and a "resolved" event naming the reading.
+   */
+  async clearAnswered(
+    tx: Tx,
+    answered: Array<{ sessionId: string; measure: AlertMeasure; readingId: string; measuredAt: Date }>,
+  ): Promise<Alert[]> {
+    if (answered.length === 0) return [];
+    const open = await tx.manager
+      .createQueryBuilder(Alert, 'a')
+      .setLock('pessimistic_write')
+      .where(`a.session_id IN (:...ids) AND a.measure IN (:...measures) AND a.status <> 'resolved'`, {
+        ids: [...new Set(answered.map((x) => x.sessionId))],
+        measures: [...new Set(answered.map((x) => x.measure))],
+      })
+      .getMany();
+    const now = this.clock.now();
+    const cleared: Alert[] = [];
+    for (const alert of open) {
+      const by = answered.filter((x) => x.sessionId === alert.sessionId && x.measure === alert.measure).at(-1);
+      if (!by) continue;
+      Object.assign(alert, {
+        status: 'resolved',
+        resolvedAt: now,
+        resolvedBy: null,
+        resolutionNote: `cleared by the reading measured at ${by.measuredAt.toISOString()}`,
+      });
+      await tx.manager.update(Alert, { id: alert.id }, { status: 'resolved', resolvedAt: now, resolutionNote: alert.resolutionNote });
+      await this.stopEscalation(tx, alert.id);
+      await this.event(tx, alert, 'resolved', { clearedByReadingId: by.readingId });
+      cleared.push(alert);
+    }
+    return cleared;
+  }
+
   async list(actor: Actor, f: { status?: AlertStatus; sessionId?: string; limit: number; cursor?: string }): Promise<Page<AlertView>> {
     const after = decodeCursor(f.cursor);
     const q = this.dataSource.createQueryBuilder(Alert, 'a').where('a.clinic_id = :clinicId', { clinicId: actor.clinicId });
@@ -216,52 +248,8 @@ export class AlertsService {
     });
   }
 
-  @JobHandler(JobName.EscalateAlertToSession)
-  async escalateToSession(work: PendingWork, tx: Tx): Promise<void> {
-    await this.escalate(tx, work.subjectId, 1);
-  }
-
-  @JobHandler(JobName.EscalateAlertToAll)
-  async escalateToAll(work: PendingWork, tx: Tx): Promise<void> {
-    await this.escalate(tx, work.subjectId, 2);
-  }
-
-  /** Level 1: the session's anesthesiologist (everyone when the session has none); level 2: every anesthesiologist. */
-  private async escalate(tx: Tx, alertId: string, level: 1 | 2): Promise<void> {
-    const m = tx.manager;
-    const alert = await m.createQueryBuilder(Alert, 'a').setLock('pessimistic_write').where('a.id = :id', { id: alertId }).getOne();
-    if (!alert || alert.status !== 'open' || alert.escalationLevel >= level) return;
-    const session = await m.findOneByOrFail(Session, { id: alert.sessionId });
-    const anesthesiologists = await m.findBy(User, { clinicId: alert.clinicId, role: 'anesthesiologist', active: true });
-    const own =
-      level === 1 && session.anesthesiologistUserId ? anesthesiologists.filter((u) => u.id === session.anesthesiologistUserId) : [];
-    // The session's anesthesiologist first; when there is none (or no longer active), every anesthesiologist.
-    const recipients = own.length ? own : anesthesiologists;
-    alert.escalationLevel = level;
-    alert.escalatedAt = this.clock.now();
-    await m.update(Alert, { id: alert.id }, { escalationLevel: level, escalatedAt: alert.escalatedAt });
-    await this.event(tx, alert, 'escalated', { recipients: recipients.map((u) => u.id) });
-    for (const user of recipients) {
-      await this.outbox.add(tx, {
-        clinicId: alert.clinicId,
-        recipientUserId: user.id,
-        recipientAddress: user.email,
-        subject: `Vigil: critical alert unacknowledged (${alert.measure})`,
-        body: `${alert.message}. Session ${alert.sessionId}, opened ${alert.openedAt.toISOString()}, not acknowledged. Alert ${alert.id}.`,
-      });
-    }
-    await this.audit.record(tx, {
-      action: 'alert.escalate',
-      resourceType: 'alert',
-      resourceId: alert.id,
-      clinicId: alert.clinicId,
-      actor: null,
-      changes: { level, recipients: recipients.map((u) => u.id) },
-    });
-  }
-
-  /** Appends the stream event and tells every API process at commit (NOTIFY is transactional). */
-  private async event(tx: Tx, alert: Alert, type: AlertEventType, extra: Record<string, unknown> = {}): Promise<void> {
+  /** Appends the stream event and tells every API process at commit (NOTIFY is transactional); escalation appends its own. */
+  async event(tx: Tx, alert: Alert, type: AlertEventType, extra: Record<string, unknown> = {}): Promise<void> {
     const payload = { ...alertView(alert), ...extra };
     // Event ids are the stream's cursor: they must commit in id order within a clinic, or a client
     // could move past one still uncommitted. Writers of a clinic's events take turns until commit.

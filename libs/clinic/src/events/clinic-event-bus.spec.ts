@@ -30,6 +30,9 @@ class AllEvents {
   @OnClinicEvent('AssessmentRecorded') async assessment(): Promise<boolean> {
     return false;
   }
+  @OnClinicEvent('ProtocolThresholdsEditing') async thresholds(): Promise<[]> {
+    return [];
+  }
 }
 
 @Injectable()

@@ -1,4 +1,4 @@
-import type { Actor } from '#platform';
+import type { Actor, FieldProblem } from '#platform';
 
 /** What every clinical event carries: whose clinic, who caused it, and when it happened clinically. */
 interface EventBase {
@@ -54,6 +54,12 @@ export interface ClinicEventMap {
     payload: EventBase & { patientId: string; assessmentId: string; sessionId: string | null; risks: SuicideRisk[] };
     reply: boolean;
   };
+  /**
+   * A clinic is about to store a protocol version with these threshold overrides (in the edit's
+   * transaction). Reply: what is wrong with the effective thresholds they make (empty: nothing);
+   * any problem refuses the edit.
+   */
+  ProtocolThresholdsEditing: { payload: EventBase & { protocolKey: string; thresholds: Record<string, unknown> }; reply: FieldProblem[] };
 }
 
 /** What `ReadingsRecorded` carries (the seam where the session row, the monitor feed and the board follow readings). */
@@ -86,4 +92,5 @@ export const CLINIC_EVENTS: Readonly<Record<ClinicEventName, { required: boolean
   PatientDischargedFromCare: { required: true },
   ReadingsRecorded: { required: true }, // the session row (baseline, last reading) follows its readings
   AssessmentRecorded: { required: true }, // the session named is checked; suicide risk alerts the session in the clinic
+  ProtocolThresholdsEditing: { required: true }, // thresholds judges the effective sets (clinic + protocol + patients) before the edit stores
 };

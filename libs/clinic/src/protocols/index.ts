@@ -12,5 +12,5 @@ export type {
 } from './protocol-definition.js';
 export { ProtocolVersion } from './protocol.entity.js';
 export { ProtocolsService, type ProtocolChanges } from './protocols.service.js';
-export { mergeThresholds, thresholdProblems, type ThresholdOverrides } from './threshold-rules.js';
+export { mergeThresholds, thresholdOrderProblems, thresholdProblems, type ThresholdOverrides } from './threshold-rules.js';
 export { decodeKeyCursor, toKeyPage } from './list-cursor.js';

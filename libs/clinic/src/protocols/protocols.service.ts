@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type Page } from '#platform';
+import { ClinicEventBus } from '../events/index.js';
 import { decodeKeyCursor, toKeyPage } from './list-cursor.js';
 import { thresholdProblems } from './threshold-rules.js';
 import type { ProtocolDefinition } from './protocol-definition.js';
@@ -39,6 +40,7 @@ export class ProtocolsService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly events: ClinicEventBus,
   ) {}
 
   /** The version a clinic uses now: its own latest edit, else Vigil's latest default. */
@@ -134,6 +136,18 @@ export class ProtocolsService {
         throw DomainError.validation([{ field: 'body', message: 'nothing to change: every value equals the current version' }]);
       }
       checkRules(current, next);
+      if (after.thresholds !== undefined) {
+        // The effective thresholds (clinic + these overrides + each patient's) must still warn before they are critical.
+        const replies = await this.events.publish(tx, 'ProtocolThresholdsEditing', {
+          clinicId: actor.clinicId,
+          actor,
+          at: new Date(),
+          protocolKey: key,
+          thresholds: next.thresholds,
+        });
+        const problems = replies.flat();
+        if (problems.length) throw DomainError.validation(problems);
+      }
       next.clinicId = actor.clinicId;
       next.version = current.version + 1;
       next.reason = reason;

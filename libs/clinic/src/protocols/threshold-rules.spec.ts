@@ -1,5 +1,6 @@
 import type { ThresholdSet } from './protocol-definition.js';
-import { mergeThresholds, thresholdProblems } from './threshold-rules.js';
+import type { ThresholdOverrides } from './threshold-rules.js';
+import { mergeThresholds, thresholdOrderProblems, thresholdProblems } from './threshold-rules.js';
 
 // clinical-rules.md section 3 defaults.
 const DEFAULTS: ThresholdSet = {
@@ -43,5 +44,61 @@ describe('threshold layers', () => {
     expect(thresholdProblems(DEFAULTS, 'thresholds', false)).toEqual([]);
     expect(thresholdProblems({ spo2: { low: { warning: 92 } } }, 'thresholds', true)).toEqual([]);
     expect(thresholdProblems({ spo2: { low: { warning: 92 } } }, 'thresholds', false).length).toBeGreaterThan(5);
+  });
+});
+
+describe('effective thresholds warn before they are critical (clinical-rules.md section 3)', () => {
+  it('the defaults are in order', () => {
+    expect(thresholdOrderProblems(DEFAULTS, 'thresholds', {})).toEqual([]);
+  });
+
+  it.each([
+    // [edit (one layer), path named, why]
+    [
+      { systolic: { high: { warning: 190 } } },
+      'thresholds.systolic.high.warning',
+      'warning 190 above critical 180: 160–179 would stop warning',
+    ],
+    [{ systolic: { high: { warning: 180 } } }, 'thresholds.systolic.high.warning', 'equal: the warning level never shows'],
+    [
+      { heartRate: { high: { critical: 105 } } },
+      'thresholds.heartRate.high.critical',
+      'critical 105 below warning 110: names the critical edited',
+    ],
+    [{ heartRate: { high: { warning: 140 } } }, 'thresholds.heartRate.high.warning', 'warning 140 above critical 130'],
+    [{ spo2: { low: { warning: 85 } } }, 'thresholds.spo2.low.warning', 'SpO2 low warning 85 below critical 90'],
+    [{ spo2: { low: { critical: 95 } } }, 'thresholds.spo2.low.critical', 'SpO2 low critical 95 above warning 94'],
+    [{ systolic: { low: { warning: 170 } } }, 'thresholds.systolic.low.warning', 'low warning 170 above the high warning 160'],
+    [{ diastolic: { high: { warning: 115, critical: 110 } } }, 'thresholds.diastolic.high.warning', 'both edited: names the warning'],
+    [{ respiratoryRate: { low: { warning: 7 } } }, 'thresholds.respiratoryRate.low.warning', 'RR low warning 7 below critical 8'],
+    [{ moaas: { dropWarning: 0 } }, 'thresholds.moaas.dropWarning', 'a drop of 0 is no drop'],
+    [{ systolic: { riseWarning: -5 } }, 'thresholds.systolic.riseWarning', 'a negative rise'],
+  ] as Array<[ThresholdOverrides, string, string]>)('%j is refused at %s (%s)', (edit, field) => {
+    const problems = thresholdOrderProblems(mergeThresholds(DEFAULTS, edit), 'thresholds', edit);
+    expect(problems.map((p) => p.field)).toEqual([field]);
+  });
+
+  it.each([
+    [{ systolic: { high: { warning: 170 } } }, 'tighter or looser, still in order'],
+    [{ respiratoryRate: { high: { warning: 30 } } }, 'no critical: nothing to compare'],
+    [{ spo2: { low: { warning: 92, critical: 88 } } }, 'both moved together'],
+    [{ heartRate: { low: { warning: null } } }, 'a level switched off'],
+  ] as Array<[ThresholdOverrides, string]>)('%j is accepted (%s)', (edit) => {
+    expect(thresholdOrderProblems(mergeThresholds(DEFAULTS, edit), 'thresholds', edit)).toEqual([]);
+  });
+
+  it('judges the merged result: a protocol warning of 175 breaks a clinic critical lowered to 170', () => {
+    const clinic = mergeThresholds(DEFAULTS, { systolic: { high: { critical: 170 } } });
+    const problems = thresholdOrderProblems(
+      mergeThresholds(clinic, { systolic: { high: { warning: 175 } } }),
+      'thresholds',
+      {
+        systolic: { high: { critical: 170 } },
+      },
+      'with protocol ketamine-iv-standard',
+    );
+    expect(problems).toEqual([
+      { field: 'thresholds.systolic.high.critical', message: expect.stringContaining('with protocol ketamine-iv-standard') },
+    ]);
   });
 });

@@ -1,5 +1,5 @@
 import type { FieldProblem } from '#platform';
-import type { ThresholdSet } from './protocol-definition.js';
+import type { LevelPair, ThresholdSet } from './protocol-definition.js';
 
 export type DeepPartial<T> = {
   [K in keyof T]?: T[K] extends object | null ? DeepPartial<NonNullable<T[K]>> | (null extends T[K] ? null : never) : T[K];
@@ -69,4 +69,66 @@ export function mergeThresholds(base: ThresholdSet, ...layers: (ThresholdOverrid
     return out;
   };
   return layers.reduce<ThresholdSet>((acc, layer) => (layer ? (merge(acc, layer) as ThresholdSet) : acc), base);
+}
+
+type Side = 'high' | 'low';
+/** Every warning/critical pair of a threshold set, with the side it guards. */
+const PAIRS: Array<{ measure: 'systolic' | 'diastolic' | 'heartRate' | 'spo2' | 'respiratoryRate'; side: Side }> = [
+  { measure: 'systolic', side: 'high' },
+  { measure: 'systolic', side: 'low' },
+  { measure: 'diastolic', side: 'high' },
+  { measure: 'heartRate', side: 'high' },
+  { measure: 'heartRate', side: 'low' },
+  { measure: 'spo2', side: 'low' },
+  { measure: 'respiratoryRate', side: 'high' },
+  { measure: 'respiratoryRate', side: 'low' },
+];
+
+const leafOf = (o: unknown, path: string[]): unknown =>
+  path.reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+
+/**
+ * clinical-rules.md section 3: an effective threshold set (after every layer) must warn before it
+ * is critical on every side — high: warning below critical; low: warning above critical — its low
+ * warning must stay below its high warning, and every baseline-relative delta must be positive.
+ * Each problem names the leaf `edited` set (the layer being written), else the warning.
+ * `context` says which effective set it is (e.g. "with protocol ketamine-iv-standard").
+ */
+export function thresholdOrderProblems(effective: ThresholdSet, field: string, edited: unknown, context = ''): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const suffix = context ? ` (${context})` : '';
+  const path = (measure: string, side: string, level: 'warning' | 'critical', other: 'warning' | 'critical') => {
+    const named =
+      leafOf(edited, [measure, side, level]) === undefined && leafOf(edited, [measure, side, other]) !== undefined ? other : level;
+    return `${field}.${measure}.${side}.${named}`;
+  };
+  for (const { measure, side } of PAIRS) {
+    const pair = (effective[measure] as Record<Side, LevelPair | undefined>)[side];
+    if (!pair || pair.warning === null || pair.critical === null) continue;
+    const inverted = side === 'high' ? pair.warning >= pair.critical : pair.warning <= pair.critical;
+    if (!inverted) continue;
+    const p = path(measure, side, 'warning', 'critical');
+    const relation = side === 'high' ? 'below' : 'above';
+    problems.push({
+      field: p,
+      message: `the ${side} warning (${pair.warning}) must be ${relation} the ${side} critical (${pair.critical}): a warning comes before critical${suffix}`,
+    });
+  }
+  for (const measure of ['systolic', 'heartRate', 'respiratoryRate'] as const) {
+    const { high, low } = effective[measure];
+    if (high.warning !== null && low.warning !== null && low.warning >= high.warning)
+      problems.push({
+        field: `${field}.${measure}.${leafOf(edited, [measure, 'high', 'warning']) !== undefined ? 'high' : 'low'}.warning`,
+        message: `the low warning (${low.warning}) must be below the high warning (${high.warning})${suffix}`,
+      });
+  }
+  const deltas: Array<[string, number | null]> = [
+    ['systolic.riseWarning', effective.systolic.riseWarning],
+    ['diastolic.riseWarning', effective.diastolic.riseWarning],
+    ['moaas.dropWarning', effective.moaas.dropWarning],
+  ];
+  for (const [p, v] of deltas)
+    if (v !== null && !(v > 0))
+      problems.push({ field: `${field}.${p}`, message: `a change from the baseline must be positive (${v})${suffix}` });
+  return problems;
 }

@@ -68,19 +68,37 @@ describe('charting late', () => {
 
 describe('dosed statuses', () => {
   it.each([
-    ['scheduled', false, false, 'pre-dose'],
-    ['checked_in', false, false, 'pre-dose'],
-    ['ready', false, false, 'pre-dose'],
-    ['dosing', true, true, 'dosing'],
-    ['paused', true, true, 'dosing'],
-    ['observation', false, true, 'observation'],
-    ['aborted', false, true, 'observation'],
-    ['discharged', false, false, 'observation'],
-    ['cancelled', false, false, 'pre-dose'],
-    ['no_show', false, false, 'pre-dose'],
-  ] as [SessionStatus, boolean, boolean, string][])('%s: dosing %s, dosed %s, readings of phase %s', (status, dosing, dosed, phase) => {
+    ['scheduled', false, false],
+    ['checked_in', false, false],
+    ['ready', false, false],
+    ['dosing', true, true],
+    ['paused', true, true],
+    ['observation', false, true],
+    ['aborted', false, true],
+    ['discharged', false, false],
+    ['cancelled', false, false],
+    ['no_show', false, false],
+  ] as [SessionStatus, boolean, boolean][])('%s: dosing %s, dosed %s', (status, dosing, dosed) => {
     expect(isDosing(status)).toBe(dosing);
     expect(isDosed(status)).toBe(dosed);
-    expect(phaseOf(status)).toBe(phase);
+  });
+});
+
+describe('a reading has the phase of its measurement time, whenever it arrives', () => {
+  const at = (hhmm: string) => new Date(`2026-11-29T${hhmm}:00Z`);
+  const notStarted = { dosingStartedAt: null, dosingEndedAt: null };
+  const dosing = { dosingStartedAt: at('10:00'), dosingEndedAt: null };
+  const ended = { dosingStartedAt: at('10:00'), dosingEndedAt: at('10:40') };
+  it.each([
+    ['not started', notStarted, '09:55', 'pre-dose'],
+    ['dosing: before the start', dosing, '09:59', 'pre-dose'],
+    ['dosing: at the start', dosing, '10:00', 'dosing'],
+    ['dosing: later (or paused)', dosing, '10:30', 'dosing'],
+    ['ended: measured during the infusion, posted after', ended, '10:39', 'dosing'],
+    ['ended: at the end', ended, '10:40', 'observation'],
+    ['ended: after', ended, '11:10', 'observation'],
+    ['ended: measured before the start', ended, '09:58', 'pre-dose'],
+  ] as const)('%s: measured at %s → %s', (_what, session, measured, phase) => {
+    expect(phaseOf(session, at(measured))).toBe(phase);
   });
 });

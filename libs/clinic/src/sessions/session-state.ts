@@ -60,10 +60,15 @@ export const isDosed = (status: SessionStatus): boolean => DOSED_STATUSES.includ
 
 export type ReadingPhase = 'pre-dose' | 'dosing' | 'observation';
 
-export function phaseOf(status: SessionStatus): ReadingPhase {
-  if (isDosing(status)) return 'dosing';
-  if (status === 'observation' || status === 'aborted' || status === 'discharged') return 'observation';
-  return 'pre-dose';
+/**
+ * The phase of a reading measured at `measuredAt` (clinical-rules.md section 3), whenever it arrives:
+ * pre-dose before dosing started, dosing from then until dosing ended (or still dosing, paused
+ * included), observation from the end of dosing (ended or stopped early).
+ */
+export function phaseOf(s: { dosingStartedAt: Date | null; dosingEndedAt: Date | null }, measuredAt: Date): ReadingPhase {
+  if (!s.dosingStartedAt || measuredAt < s.dosingStartedAt) return 'pre-dose';
+  if (!s.dosingEndedAt || measuredAt < s.dosingEndedAt) return 'dosing';
+  return 'observation';
 }
 
 /** Charting late (issue: up to 15 minutes back, never before the previous event, never ahead). */

@@ -13,6 +13,7 @@ import {
 import { ClinicSettings, ClinicSettingsService } from '../settings/index.js';
 import { effectiveThresholds, patientOverrides } from './effective-thresholds.js';
 import { PatientThresholds } from './patient-thresholds.entity.js';
+import { ThresholdChecks } from './threshold-checks.js';
 
 export interface ThresholdsView {
   clinic: ThresholdSet;
@@ -37,6 +38,7 @@ export class ThresholdsService {
     private readonly settings: ClinicSettingsService,
     private readonly protocols: ProtocolsService,
     private readonly patients: PatientsService,
+    private readonly checks: ThresholdChecks,
   ) {}
 
   async clinicView(actor: Actor): Promise<ThresholdsView> {
@@ -82,6 +84,8 @@ export class ThresholdsService {
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`clinic-settings:${actor.clinicId}`]);
       const current = await this.settings.forClinic(actor.clinicId, tx.manager);
       const after = mergeThresholds(current.thresholds, changes as ThresholdOverrides);
+      const order = await this.checks.clinicEdit(tx.manager, actor.clinicId, after, changes as ThresholdOverrides);
+      if (order.length) throw DomainError.validation(order);
       if (current.clinicId === null) {
         await tx.manager.insert(ClinicSettings, {
           clinicId: actor.clinicId,
@@ -140,6 +144,8 @@ export class ThresholdsService {
     if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
+      const order = await this.checks.patientEdit(tx.manager, actor.clinicId, overrides as ThresholdOverrides);
+      if (order.length) throw DomainError.validation(order);
       const own = await tx.manager.findOneBy(PatientThresholds, { patientId });
       if (expectedVersion !== undefined && own && own.version !== expectedVersion)
         throw DomainError.conflict(ErrorCode.StaleVersion, `The patient's thresholds changed meanwhile (version ${own.version})`);

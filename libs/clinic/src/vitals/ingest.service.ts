@@ -19,6 +19,7 @@ import { ClinicEventBus } from '../events/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sessions/index.js';
 import { ThresholdsService } from '../thresholds/index.js';
+import { alertsAnsweredBy } from './answered-alerts.js';
 import type { EarlierDeviceReading } from './evaluate.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
 import {
@@ -32,7 +33,7 @@ import {
 } from './judge.js';
 import { readingProblems } from './plausibility.js';
 import type { NewReading, ReadingView } from './reading.js';
-import { insertReadings } from './reading-rows.js';
+import { insertReadings, markSuperseded } from './reading-rows.js';
 import { VitalReading } from './vital-reading.entity.js';
 import { overdueWork, readingEveryMin } from './vitals-overdue.js';
 
@@ -47,7 +48,8 @@ const NO_CONTEXT: RequestContext = { requestId: 'vitals-ingest' };
 
 /**
  * Stores readings (one, or a batch in measurement order) and, in the same transaction, the alerts
- * they raise. A device reading already stored (same device and measurement time) is not stored again.
+ * they raise. A device reading already stored (same device and measurement time) is not stored again
+ * with the same values; with other values it is a correction that supersedes the stored one.
  *
  * Concurrent requests share a transaction (group commit, see GroupCommitter): under load the
  * readings of many bedside monitors are stored with a handful of statements instead of a dozen
@@ -102,6 +104,10 @@ export class VitalsIngestService {
     const toRaise = alertsToRaise(judgement.judged, await this.deviceHistory(tx.manager, judgement.historyBefore), subs);
     await this.persist(tx, judgement, contexts);
     const raised = await this.raiseAlerts(tx, subs, accepted, toRaise);
+    await this.alerts.clearAnswered(
+      tx,
+      judgement.judged.flatMap(({ row, context }) => alertsAnsweredBy(row, context.s.dosingStartedAt, context.protocol.vitals)),
+    );
     await this.scheduleOverdue(tx, contexts);
     await this.auditAndAnswer(tx, subs, accepted, judgement, raised, outcomes);
     return outcomes;
@@ -180,6 +186,7 @@ export class VitalsIngestService {
   /** The new readings in one statement; the sessions they moved on follow (ReadingsRecorded: one statement too). */
   private async persist(tx: Tx, judgement: Judgement, contexts: Map<string, SessionContext>): Promise<void> {
     const rows = judgement.judged.map((j) => j.row);
+    await markSuperseded(tx.manager, judgement.superseded);
     await insertReadings(tx.manager, rows);
     const changed = [...contexts.values()].filter((st) => st.changed).map((st) => st.s);
     if (changed.length === 0) return;
@@ -252,6 +259,7 @@ export class VitalsIngestService {
             duplicates: views.length - created,
             alerts: alerts.map((a) => a.id),
             first: views.find((v) => !v.duplicate)?.id,
+            corrected: judgement.judged.flatMap((j) => (j.sub === i && j.supersedes ? [j.supersedes] : [])),
           },
         });
       outcomes[i] = { ok: true, value: { readings: views, alerts } };
@@ -271,7 +279,7 @@ function refusalOf(s: Session, sub: Submission): DomainError | null {
   return problems.length ? DomainError.validation(problems) : null;
 }
 
-/** Readings of these (session, device, measured at) already stored: a device resending them writes nothing. */
+/** Current readings of these (session, device, measured at) already stored: a resend writes nothing, a correction supersedes them. */
 async function storedDeviceReadings(
   m: EntityManager,
   readings: Array<{ sessionId: string; deviceId?: string | null; measuredAt: Date }>,
@@ -281,7 +289,8 @@ async function storedDeviceReadings(
   const found: Array<{ id: string }> = await m.query(
     `SELECT v.id FROM vital_readings v
        JOIN unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(session_id, device_id, measured_at)
-         ON v.session_id = k.session_id AND v.device_id = k.device_id AND v.measured_at = k.measured_at`,
+         ON v.session_id = k.session_id AND v.device_id = k.device_id AND v.measured_at = k.measured_at
+      WHERE v.superseded_at IS NULL`,
     [keyed.map((r) => r.sessionId), keyed.map((r) => r.deviceId), keyed.map((r) => r.measuredAt)],
   );
   if (found.length === 0) return new Map();

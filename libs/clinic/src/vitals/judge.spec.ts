@@ -19,8 +19,17 @@ const T0 = new Date('2026-11-21T10:00:00Z').getTime();
 const at = (min: number) => new Date(T0 + min * 60_000);
 const actor = { userId: 'u1', clinicId: 'c1', role: 'nurse' as const };
 
-function context(status: Session['status'], dosingStartedAt: Date | null = null): SessionContext {
-  const s = { id: 's1', clinicId: 'c1', patientId: 'p1', status, dosingStartedAt, baselineReadingId: null, lastReadingAt: null } as Session;
+function context(status: Session['status'], dosingStartedAt: Date | null = null, dosingEndedAt: Date | null = null): SessionContext {
+  const s = {
+    id: 's1',
+    clinicId: 'c1',
+    patientId: 'p1',
+    status,
+    dosingStartedAt,
+    dosingEndedAt,
+    baselineReadingId: null,
+    lastReadingAt: null,
+  } as Session;
   return { s, protocol: {} as ProtocolVersion, t: T, baseline: null, preDoseMoaas: null, changed: false, requestId: null };
 }
 
@@ -43,13 +52,15 @@ function judge(st: SessionContext, input: NewReading[], stored = new Map<string,
 
 describe('judging a group of readings', () => {
   it.each([
-    ['before dosing: pre-dose', 'checked_in', null, 0, 'pre-dose'],
-    ['while dosing', 'dosing', at(-10), 0, 'dosing'],
-    ['paused', 'paused', at(-10), 0, 'dosing'],
-    ['measured before the start, charted after it', 'dosing', at(-10), -20, 'pre-dose'],
-    ['in observation', 'observation', at(-60), 0, 'observation'],
-  ] as const)('%s', (_name, status, startedAt, min, phase) => {
-    const { j } = judge(context(status, startedAt), [reading(min)]);
+    ['before dosing: pre-dose', 'checked_in', null, null, 0, 'pre-dose'],
+    ['while dosing', 'dosing', at(-10), null, 0, 'dosing'],
+    ['paused', 'paused', at(-10), null, 0, 'dosing'],
+    ['measured before the start, charted after it', 'dosing', at(-10), null, -20, 'pre-dose'],
+    ['in observation', 'observation', at(-60), at(-20), 0, 'observation'],
+    ['measured during dosing, charted in observation', 'observation', at(-60), at(-20), -30, 'dosing'],
+    ['measured during dosing, charted after an abort', 'aborted', at(-60), at(-20), -21, 'dosing'],
+  ] as const)('%s', (_name, status, startedAt, endedAt, min, phase) => {
+    const { j } = judge(context(status, startedAt, endedAt), [reading(min)]);
     expect(j.judged.map((x) => x.row.phase)).toEqual([phase]);
   });
 
@@ -64,9 +75,9 @@ describe('judging a group of readings', () => {
 
   it('a device reading already stored, or resent in the group, is a duplicate and writes nothing', () => {
     const st = context('dosing', at(-10));
-    const old = { id: 'old', sessionId: 's1', deviceId: 'm1', measuredAt: at(0) } as VitalReading;
+    const device = (min: number, values: Partial<NewReading> = {}) => reading(min, { source: 'device', deviceId: 'm1', ...values });
+    const old = { id: 'old', sessionId: 's1', deviceId: 'm1', ...device(0) } as VitalReading;
     const stored = new Map([[deviceKey('s1', 'm1', at(0)), old]]);
-    const device = (min: number) => reading(min, { source: 'device', deviceId: 'm1' });
     const { j } = judge(st, [device(0), device(1), device(1)], stored);
     expect(j.results.get(0)).toMatchObject({ created: 1 });
     expect(j.results.get(0)!.views.map((v) => [v.id, v.duplicate])).toEqual([
@@ -74,6 +85,24 @@ describe('judging a group of readings', () => {
       ['r1', false],
       ['r1', true],
     ]);
+    expect(j.superseded).toEqual([]);
+  });
+
+  it('other values for a stored (device, time), or for one earlier in the group, are a correction that supersedes it', () => {
+    const st = context('dosing', at(-10));
+    const device = (min: number, values: Partial<NewReading> = {}) => reading(min, { source: 'device', deviceId: 'm1', ...values });
+    const old = { id: 'old', sessionId: 's1', deviceId: 'm1', ...device(0), supersededAt: null } as VitalReading;
+    const stored = new Map([[deviceKey('s1', 'm1', at(0)), old]]);
+    const { j } = judge(st, [device(0, { systolic: 186 }), device(1), device(1, { spo2: 93 })], stored);
+    expect(j.results.get(0)!.views.map((v) => [v.id, v.duplicate, v.systolic])).toEqual([
+      ['r1', false, 186],
+      ['r2', false, 122],
+      ['r3', false, 122],
+    ]);
+    expect(j.judged.map((x) => x.supersedes)).toEqual(['old', null, 'r2']);
+    expect(j.superseded).toEqual([expect.objectContaining({ id: 'old', supersededByReadingId: 'r1', supersededBy: 'u1' })]);
+    expect(j.judged[1].row).toMatchObject({ supersededByReadingId: 'r3', supersededAt: at(60) });
+    expect(j.judged.map((x) => x.breaches.map((b) => b.level))).toEqual([['critical'], [], ['warning']]);
   });
 
   it('a device warning waits for a run of the same device (read from before the first such reading); manual and critical ones alert at once', () => {
@@ -83,9 +112,9 @@ describe('judging a group of readings', () => {
     expect(j.historyBefore).toEqual(new Map([['s1', at(1)]]));
     const raised = alertsToRaise(j.judged, new Map([['s1', []]]), subs);
     expect(raised.map((x) => [x.alert.measure, x.alert.level, x.alert.readingId])).toEqual([
-      ['systolic', 'warning', 'r3'],
-      ['systolic', 'critical', 'r4'],
-      ['systolic', 'warning', 'r5'],
+      ['blood-pressure', 'warning', 'r3'],
+      ['blood-pressure', 'critical', 'r4'],
+      ['blood-pressure', 'warning', 'r5'],
     ]);
     const afterStored = alertsToRaise(j.judged, new Map([['s1', [{ deviceId: 'm1', measuredAt: at(0), breached: ['systolic'] }]]]), subs);
     expect(afterStored.map((x) => x.alert.readingId)).toEqual(['r1', 'r3', 'r4', 'r5']);

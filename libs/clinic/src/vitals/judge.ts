@@ -3,6 +3,8 @@ import type { RaiseAlert } from '../alerts/index.js';
 import type { ProtocolVersion, ThresholdSet } from '../protocols/index.js';
 import { phaseOf, type ReadingPhase, type Session } from '../sessions/index.js';
 import { breachesThatAlert, evaluateReading, type Breach, type EarlierDeviceReading, type ReadingValues } from './evaluate.js';
+import { sameValues, supersede } from './corrections.js';
+import { alertsOfReading } from './reading-alerts.js';
 import { readingView, type NewReading, type ReadingView } from './reading.js';
 import type { VitalReading } from './vital-reading.entity.js';
 
@@ -37,6 +39,8 @@ export interface JudgedReading {
   breaches: Breach[];
   /** A device warning that alerts only after a run of such readings: the device's earlier readings decide. */
   needsRun: boolean;
+  /** The reading this one corrects (same device and time, other values), if any. */
+  supersedes: string | null;
 }
 
 export interface Judgement {
@@ -45,6 +49,8 @@ export interface Judgement {
   results: Map<number, { views: ReadingView[]; created: number }>;
   /** Per session: the first reading whose warning needs the device's stored readings before it. */
   historyBefore: Map<string, Date>;
+  /** Stored readings a correction replaced (marked, to be written before the new ones). */
+  superseded: VitalReading[];
 }
 
 /** An alert the group raises (or adds a reading to), with the submission whose reading caused it. */
@@ -59,7 +65,8 @@ const COMPLETE = (r: ReadingValues) => r.systolic != null && r.diastolic != null
 
 /**
  * Judges the accepted submissions' readings, each submission in measurement order (no I/O): a device
- * reading already stored (or seen earlier in the group) is a duplicate; every other one gets its phase,
+ * reading already stored (or seen earlier in the group) with the same values is a duplicate, with
+ * other values a correction that supersedes it; every other one gets its phase,
  * its breaches against the session's baseline and thresholds, and may become the baseline. The
  * contexts record each session's new baseline and latest reading.
  */
@@ -73,6 +80,8 @@ export function judgeReadings(
   const judged: JudgedReading[] = [];
   const results = new Map<number, { views: ReadingView[]; created: number }>();
   const historyBefore = new Map<string, Date>();
+  const superseded: VitalReading[] = [];
+  const fresh = new Set<VitalReading>();
   for (const i of accepted) {
     const sub = subs[i];
     const st = contexts.get(sub.sessionId)!;
@@ -82,11 +91,11 @@ export function judgeReadings(
     for (const r of [...sub.input].sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime())) {
       const key = r.deviceId ? deviceKey(s.id, r.deviceId, r.measuredAt) : null;
       const existing = key ? stored.get(key) : undefined;
-      if (existing) {
+      if (existing && sameValues(existing, r)) {
         views.push(readingView(existing, s.baselineReadingId, true));
         continue;
       }
-      const phase: ReadingPhase = s.dosingStartedAt && r.measuredAt < s.dosingStartedAt ? 'pre-dose' : phaseOf(s.status);
+      const phase: ReadingPhase = phaseOf(s, r.measuredAt);
       const base: ReadingValues | null = st.baseline
         ? { ...st.baseline, moaas: st.baseline.moaas ?? st.preDoseMoaas }
         : st.preDoseMoaas != null
@@ -95,7 +104,13 @@ export function judgeReadings(
       // Before dosing only the absolute levels apply (no rise from a baseline being taken, no sedation drop).
       const breaches = evaluateReading(r, phase === 'pre-dose' ? null : base, t);
       const row = newRow(sub.actor, s, r, phase, breaches, opts);
+      // Other values for the same device and time: a correction; the stored reading is kept, superseded by this one.
+      if (existing) {
+        supersede(existing, row, opts.recordedAt);
+        if (!fresh.has(existing)) superseded.push(existing);
+      }
       if (key) stored.set(key, row); // a resend later in this group is a duplicate of this one
+      fresh.add(row);
       created++;
       // The latest complete set before dosing is the baseline the start is judged on.
       if (phase === 'pre-dose' && COMPLETE(r) && (!st.baseline || r.measuredAt >= st.baseline.measuredAt)) {
@@ -105,7 +120,7 @@ export function judgeReadings(
       // Only a device's warnings wait for a run of readings: its history is read when one needs it.
       const needsRun = r.source === 'device' && t.deviceWarningConsecutive > 1 && breaches.some((b) => b.level !== 'critical');
       if (needsRun && !historyBefore.has(s.id)) historyBefore.set(s.id, r.measuredAt);
-      judged.push({ sub: i, context: st, row, breaches, needsRun });
+      judged.push({ sub: i, context: st, row, breaches, needsRun, supersedes: existing?.id ?? null });
       if (!s.lastReadingAt || r.measuredAt > s.lastReadingAt) s.lastReadingAt = r.measuredAt;
       st.changed = true;
       st.requestId = sub.context?.requestId ?? null;
@@ -113,7 +128,7 @@ export function judgeReadings(
     }
     results.set(i, { views, created });
   }
-  return { judged, results, historyBefore };
+  return { judged, results, historyBefore, superseded };
 }
 
 /**
@@ -130,14 +145,14 @@ export function alertsToRaise(judged: JudgedReading[], history: Map<string, Earl
     groupDevice.set(s.id, own);
     const sameDevice = needsRun ? [...(history.get(s.id) ?? []), ...own].filter((e) => e.deviceId === row.deviceId) : [];
     if (row.source === 'device') own.push({ deviceId: row.deviceId, measuredAt: row.measuredAt, breached: breaches.map((b) => b.measure) });
-    for (const b of breachesThatAlert(breaches, row.source, row.measuredAt, sameDevice, t))
+    for (const a of alertsOfReading(breachesThatAlert(breaches, row.source, row.measuredAt, sameDevice, t), row))
       out.push({
         sub,
         alert: {
           session: s,
-          measure: b.measure,
-          level: b.level,
-          message: b.message,
+          measure: a.measure,
+          level: a.level,
+          message: a.message,
           readingId: row.id,
           actorUserId: subs[sub].actor.userId,
         },
@@ -173,5 +188,8 @@ function newRow(
     breaches,
     recordedBy: actor.userId,
     recordedAt: opts.recordedAt,
+    supersededAt: null,
+    supersededBy: null,
+    supersededByReadingId: null,
   };
 }

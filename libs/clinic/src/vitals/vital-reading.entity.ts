@@ -1,14 +1,34 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  DeleteDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
 import { numeric, User } from '#platform';
 import { Session, type ReadingPhase } from '../sessions/index.js';
 import type { AlertLevel, Breach } from './evaluate.js';
 
-/** One set of vitals. Never edited; a device resending (device, measured-at) is stored once. */
+/**
+ * One set of vitals. Never edited: a device resending (device, measured-at) with the same values is
+ * stored once; with other values it is a correction, a new reading, and this one is kept, marked
+ * superseded (when, by whom, by which reading). Superseded readings are out of every ordinary read
+ * (lists, discharge, REMS, the board): TypeORM leaves rows with `superseded_at` set out of `find`
+ * and query builders unless asked `withDeleted`.
+ */
 @Entity({ name: 'vital_readings' })
 @Check('ck_vital_readings_source', `"source" IN ('manual', 'device')`)
 @Check('ck_vital_readings_bp', `"systolic" IS NULL OR "diastolic" IS NULL OR "systolic" > "diastolic"`)
 @Index('ix_vital_readings_session', ['sessionId', 'measuredAt'])
-@Index('ux_vital_readings_device', ['sessionId', 'deviceId', 'measuredAt'], { unique: true, where: '"device_id" IS NOT NULL' })
+@Index('ux_vital_readings_device', ['sessionId', 'deviceId', 'measuredAt'], {
+  unique: true,
+  where: '"device_id" IS NOT NULL AND "superseded_at" IS NULL',
+})
 export class VitalReading {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_vital_readings' })
   id!: string;
@@ -72,4 +92,24 @@ export class VitalReading {
 
   @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', precision: 3 })
   recordedAt!: Date;
+
+  /** When a correction (same device and measured time, other values) replaced this reading. */
+  @DeleteDateColumn({ name: 'superseded_at', type: 'timestamptz', precision: 3, nullable: true })
+  supersededAt!: Date | null;
+
+  /** Whose device upload corrected it. */
+  @Column({ name: 'superseded_by', type: 'uuid', nullable: true })
+  supersededBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'superseded_by', foreignKeyConstraintName: 'fk_vital_readings_superseded_by' })
+  superseder?: Relation<User>;
+
+  /** The reading that replaced it (written in the same statement group: the key is checked at commit). */
+  @Column({ name: 'superseded_by_reading_id', type: 'uuid', nullable: true })
+  supersededByReadingId!: string | null;
+
+  @ManyToOne(() => VitalReading, { onDelete: 'RESTRICT', deferrable: 'INITIALLY DEFERRED' })
+  @JoinColumn({ name: 'superseded_by_reading_id', foreignKeyConstraintName: 'fk_vital_readings_superseded_by_reading' })
+  supersededByReading?: Relation<VitalReading>;
 }
