@@ -91,8 +91,11 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
       escortConfirmed: false,
       drivingInstructionGiven: false,
     }).expect(422);
+    // The reading taken as the infusion ended is of the dosing: nothing yet says the patient recovered.
     expect(codes(all)).toEqual([
       'MIN_OBSERVATION_NOT_MET',
+      'VITALS_STALE',
+      'SEDATION_NOT_RESOLVED',
       'DISSOCIATION_NOT_RESOLVED',
       'NOT_ALERT_AND_ORIENTED',
       'GAIT_UNSTEADY',
@@ -155,6 +158,51 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     expect(codes(res).filter((c) => c !== 'OPEN_ALERTS' && c !== 'VITALS_OUT_OF_RANGE' && c !== 'SEDATION_NOT_RESOLVED')).toEqual(
       ['OPEN_ALERTS', 'VITALS_OUT_OF_RANGE', 'SEDATION_NOT_RESOLVED'].includes(code) ? [] : [code],
     );
+  });
+
+  it('a MOAA/S taken during the infusion is no recovery: only readings measured after the end of dosing count', async () => {
+    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
+    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
+    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
+      transportHome: 'escort',
+      pregnancyStatus: 'not-pregnant',
+      cssrsScreener: 'negative',
+    }).expect(200);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: undefined })).expect(201);
+    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    minutes(3);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: 5 })).expect(201); // minute 3 of dosing
+    minutes(37);
+    await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
+    minutes(30);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: undefined })).expect(201);
+    await post(`/sessions/${s.id}/observation-checks`, a.token.nurse, { dissociation: 'resolved' }).expect(201);
+    const refused = await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(422);
+    expect(codes(refused)).toEqual(['SEDATION_NOT_RESOLVED']);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: 5 })).expect(201);
+    await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(200);
+  });
+
+  it('a dissociation check charted during the infusion does not clear dissociation', async () => {
+    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
+    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
+    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
+      transportHome: 'escort',
+      pregnancyStatus: 'not-pregnant',
+      cssrsScreener: 'negative',
+    }).expect(200);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
+    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    minutes(39);
+    await post(`/sessions/${s.id}/observation-checks`, a.token.nurse, { dissociation: 'resolved' }).expect(201);
+    minutes(1);
+    await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
+    minutes(30);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
+    const refused = await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(422);
+    expect(codes(refused)).toEqual(['DISSOCIATION_NOT_RESOLVED']);
   });
 
   it.each(['alertAndOriented', 'walksSteadily', 'nauseaControlled', 'escortConfirmed', 'drivingInstructionGiven'])(
