@@ -19,7 +19,7 @@ const breach = (measure: string, rule: 'high' | 'low' = 'low') =>
   ({ measure, rule, level: 'warning', value: 0, limit: 0, message: '' }) as Reading['breaches'][number];
 
 const BASE: RemsFormRecords = {
-  session: { dosingStartedAt: start, doseMg: 56, baselineReadingId: 'base', startOverrides: [] },
+  session: { dosingStartedAt: start, doseMg: 56, deliveredDoseMg: null, baselineReadingId: 'base', startOverrides: [] },
   vitals: { checkpointsMin: [40], checkpointWindowMin: { before: 5, after: 10 } },
   at: at(121),
   complete: true,
@@ -71,6 +71,7 @@ describe('the REMS Patient Monitoring Form (docs/clinical-rules.md section 4)', 
   it.each<[string, Partial<RemsFormRecords>, Record<string, unknown>]>([
     ['a draft has no duration', { complete: false }, { durationMin: null }],
     ['not the first treatment', { earlierTreatments: 2 }, { firstTreatment: false }],
+    ['stopped after 1 of 2 devices: the dose given', { session: { ...BASE.session, deliveredDoseMg: 28 } }, { doseMg: 28 }],
     ['no interacting medication', { medications: [] }, { concomitantMedications: { any: false, names: [] } }],
     ['dosing not started', { session: { ...BASE.session, dosingStartedAt: null } }, { treatmentDate: null, durationMin: null }],
     ['no baseline reading', { session: { ...BASE.session, baselineReadingId: null } }, { vitalsAcceptableBeforeAdministration: null }],

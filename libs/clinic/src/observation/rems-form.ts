@@ -9,7 +9,7 @@ type FormReading = Pick<VitalReading, 'id' | 'measuredAt' | 'phase' | 'systolic'
 
 /** What the REMS Patient Monitoring Form is filled from, as loaded for one esketamine session. */
 export interface RemsFormRecords {
-  session: Pick<Session, 'dosingStartedAt' | 'doseMg' | 'baselineReadingId' | 'startOverrides'>;
+  session: Pick<Session, 'dosingStartedAt' | 'doseMg' | 'deliveredDoseMg' | 'baselineReadingId' | 'startOverrides'>;
   vitals: Pick<VitalsSchedule, 'checkpointsMin' | 'checkpointWindowMin'>;
   /** When the form is drawn up (the discharge, or now for a draft). */
   at: Date;
@@ -67,7 +67,8 @@ export function remsFormFields(f: RemsFormRecords): Record<string, unknown> {
     monitoringProvider: f.monitor,
     setting: { name: f.clinicName },
     treatmentDate: s.dosingStartedAt?.toISOString().slice(0, 10) ?? null,
-    doseMg: s.doseMg,
+    // The dose given (whole devices), once dosing has ended; the order before.
+    doseMg: s.deliveredDoseMg ?? s.doseMg,
     lotNumber: f.lotNumber,
     durationMin: f.complete && s.dosingStartedAt ? Math.round((f.at.getTime() - s.dosingStartedAt.getTime()) / 60_000) : null,
     readyToLeaveMin: f.readyToLeaveMin,
