@@ -326,6 +326,49 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
       expect(days(tasks[1].escalate_at)).toBe(5);
     });
 
+    it('adverse events: an onset never in the future, resolved by an update, listed, and once on the REMS form in their latest state', async () => {
+      const id = await esketamineSession();
+      minutes(5);
+      const event = (onsetAt: Date, outcome = 'ongoing') => ({
+        kind: 'sedation',
+        severity: 'moderate',
+        onsetAt: onsetAt.toISOString(),
+        actionTaken: 'observed closely',
+        outcome,
+      });
+      const future = await post(
+        `/sessions/${id}/adverse-events`,
+        a.token.nurse,
+        event(new Date(clock.now().getTime() + 10 * 60_000)),
+      ).expect(400);
+      expect(future.body.details).toEqual([expect.objectContaining({ field: 'onsetAt' })]);
+      const recorded = (await post(`/sessions/${id}/adverse-events`, a.token.nurse, event(clock.now())).expect(201)).body as { id: string };
+      minutes(20);
+      const patch = (eventId: string, body: object) =>
+        t.http.patch(`${api}/sessions/${id}/adverse-events/${eventId}`).set(bearer(a.token.nurse)).send(body);
+      const resolved = await patch(recorded.id, { outcome: 'resolved', actionTaken: 'observed closely; roused to voice at 20 min' }).expect(
+        200,
+      );
+      expect(resolved.body).toMatchObject({
+        id: recorded.id,
+        kind: 'sedation',
+        outcome: 'resolved',
+        actionTaken: 'observed closely; roused to voice at 20 min',
+      });
+      expect(Math.abs(new Date(resolved.body.resolvedAt).getTime() - clock.now().getTime())).toBeLessThan(5_000);
+      await patch(recorded.id, { outcome: 'ongoing', resolvedAt: new Date(clock.now().getTime() + 3_600_000).toISOString() }).expect(400);
+      await patch('00000000-0000-4000-8000-000000000000', { outcome: 'resolved' }).expect(404);
+      const list = await t.http.get(`${api}/sessions/${id}/adverse-events`).set(bearer(a.token.nurse)).expect(200);
+      expect(list.body).toEqual({ items: [expect.objectContaining({ id: recorded.id, outcome: 'resolved' })], nextCursor: null });
+      const form = await t.http.get(`${api}/sessions/${id}/rems-form`).set(bearer(a.token.nurse)).expect(200);
+      expect(form.body.adverseEvents).toEqual([expect.objectContaining({ kind: 'sedation', outcome: 'resolved' })]);
+      const trail = await t.runtime.dataSource.query(
+        `SELECT action FROM audit_events WHERE resource_id = $1 AND action LIKE 'session.adverse-event%' AND action <> 'session.adverse-events.read' ORDER BY occurred_at`,
+        [id],
+      );
+      expect(trail.map((r: { action: string }) => r.action)).toEqual(['session.adverse-event', 'session.adverse-event-update']);
+    });
+
     it('the 40-minute blood pressure: a reminder fires when it is missing, and discharge lists it', async () => {
       const id = await esketamineSession();
       minutes(40);

@@ -24,7 +24,7 @@ export interface RemsFormRecords {
   earlierTreatments: number;
   lotNumber: string | null;
   medications: Pick<PatientMedication, 'name' | 'drugClass'>[];
-  adverseEvents: Pick<AdverseEvent, 'kind' | 'severity' | 'onsetAt' | 'actionTaken' | 'outcome' | 'remsReportable'>[];
+  adverseEvents: Pick<AdverseEvent, 'kind' | 'severity' | 'onsetAt' | 'actionTaken' | 'outcome' | 'resolvedAt' | 'remsReportable'>[];
   checks: Pick<ObservationCheck, 'dissociation'>[];
   monitor: { name: string; email: string } | null;
   remsEnrolled: boolean;
@@ -58,12 +58,19 @@ function monitoringFields(f: RemsFormRecords): Record<string, unknown> {
 /** The fields of the REMS Patient Monitoring Form (docs/clinical-rules.md section 4). */
 export function remsFormFields(f: RemsFormRecords): Record<string, unknown> {
   const { session: s, patient } = f;
+  const named = (x: RemsFormRecords['medications'][number]) => `${x.name} (${x.drugClass})`;
   const interacting = f.medications.filter((x) => INTERACTING_CLASSES.includes(x.drugClass));
   return {
     patient: { firstName: patient.firstName, lastName: patient.lastName, dateOfBirth: patient.dateOfBirth, sex: patient.sex },
     firstTreatment: f.earlierTreatments === 0,
     remsEnrolled: f.remsEnrolled,
-    concomitantMedications: { any: interacting.length > 0, names: interacting.map((x) => `${x.name} (${x.drugClass})`) },
+    // Every current medication is concomitant; those that interact with esketamine are named apart.
+    concomitantMedications: {
+      any: f.medications.length > 0,
+      count: f.medications.length,
+      names: f.medications.map(named),
+      interacting: interacting.map(named),
+    },
     monitoringProvider: f.monitor,
     setting: { name: f.clinicName },
     treatmentDate: s.dosingStartedAt?.toISOString().slice(0, 10) ?? null,
@@ -73,13 +80,17 @@ export function remsFormFields(f: RemsFormRecords): Record<string, unknown> {
     durationMin: f.complete && s.dosingStartedAt ? Math.round((f.at.getTime() - s.dosingStartedAt.getTime()) / 60_000) : null,
     readyToLeaveMin: f.readyToLeaveMin,
     ...monitoringFields(f),
-    adverseEvents: f.adverseEvents.map((e) => ({
-      kind: e.kind,
-      severity: e.severity,
-      onsetAt: e.onsetAt.toISOString(),
-      actionTaken: e.actionTaken,
-      outcome: e.outcome,
-      remsReportable: e.remsReportable,
-    })),
+    // Each event once, in its latest state (an update changes the event itself), by onset.
+    adverseEvents: [...f.adverseEvents]
+      .sort((x, y) => x.onsetAt.getTime() - y.onsetAt.getTime())
+      .map((e) => ({
+        kind: e.kind,
+        severity: e.severity,
+        onsetAt: e.onsetAt.toISOString(),
+        actionTaken: e.actionTaken,
+        outcome: e.outcome,
+        resolvedAt: e.resolvedAt?.toISOString() ?? null,
+        remsReportable: e.remsReportable,
+      })),
   };
 }
