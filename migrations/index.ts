@@ -12,6 +12,8 @@ import { SessionsVitalsAlerts1795299554592 } from './1795299554592-SessionsVital
 
 import { MaintenanceRemindersContact1795307568988 } from './1795307568988-MaintenanceRemindersContact.js';
 import { FollowUpOverdueEscalation1795309532239 } from './1795309532239-FollowUpOverdueEscalation.js';
+import { DeliveredDose1795965695066 } from './1795965695066-DeliveredDose.js';
+import { AdverseEventCourse1795966225251 } from './1795966225251-AdverseEventCourse.js';
 import { ReadingCorrections1795966449536 } from './1795966449536-ReadingCorrections.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
@@ -28,5 +30,7 @@ export const MIGRATIONS = [
   FollowUpTimings1795305559441,
   MaintenanceRemindersContact1795307568988,
   FollowUpOverdueEscalation1795309532239,
+  DeliveredDose1795965695066,
+  AdverseEventCourse1795966225251,
   ReadingCorrections1795966449536,
 ];

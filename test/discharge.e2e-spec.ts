@@ -91,8 +91,11 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
       escortConfirmed: false,
       drivingInstructionGiven: false,
     }).expect(422);
+    // The reading taken as the infusion ended is of the dosing: nothing yet says the patient recovered.
     expect(codes(all)).toEqual([
       'MIN_OBSERVATION_NOT_MET',
+      'VITALS_STALE',
+      'SEDATION_NOT_RESOLVED',
       'DISSOCIATION_NOT_RESOLVED',
       'NOT_ALERT_AND_ORIENTED',
       'GAIT_UNSTEADY',
@@ -155,6 +158,51 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     expect(codes(res).filter((c) => c !== 'OPEN_ALERTS' && c !== 'VITALS_OUT_OF_RANGE' && c !== 'SEDATION_NOT_RESOLVED')).toEqual(
       ['OPEN_ALERTS', 'VITALS_OUT_OF_RANGE', 'SEDATION_NOT_RESOLVED'].includes(code) ? [] : [code],
     );
+  });
+
+  it('a MOAA/S taken during the infusion is no recovery: only readings measured after the end of dosing count', async () => {
+    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
+    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
+    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
+      transportHome: 'escort',
+      pregnancyStatus: 'not-pregnant',
+      cssrsScreener: 'negative',
+    }).expect(200);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: undefined })).expect(201);
+    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    minutes(3);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: 5 })).expect(201); // minute 3 of dosing
+    minutes(37);
+    await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
+    minutes(30);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: undefined })).expect(201);
+    await post(`/sessions/${s.id}/observation-checks`, a.token.nurse, { dissociation: 'resolved' }).expect(201);
+    const refused = await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(422);
+    expect(codes(refused)).toEqual(['SEDATION_NOT_RESOLVED']);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: 5 })).expect(201);
+    await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(200);
+  });
+
+  it('a dissociation check charted during the infusion does not clear dissociation', async () => {
+    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
+    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
+    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
+      transportHome: 'escort',
+      pregnancyStatus: 'not-pregnant',
+      cssrsScreener: 'negative',
+    }).expect(200);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
+    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    minutes(39);
+    await post(`/sessions/${s.id}/observation-checks`, a.token.nurse, { dissociation: 'resolved' }).expect(201);
+    minutes(1);
+    await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
+    minutes(30);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
+    const refused = await post(`/sessions/${s.id}/discharge`, a.token.nurse, checklist).expect(422);
+    expect(codes(refused)).toEqual(['DISSOCIATION_NOT_RESOLVED']);
   });
 
   it.each(['alertAndOriented', 'walksSteadily', 'nauseaControlled', 'escortConfirmed', 'drivingInstructionGiven'])(
@@ -276,6 +324,49 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
         ['rems-monitoring-form', 'pending', 7],
       ]);
       expect(days(tasks[1].escalate_at)).toBe(5);
+    });
+
+    it('adverse events: an onset never in the future, resolved by an update, listed, and once on the REMS form in their latest state', async () => {
+      const id = await esketamineSession();
+      minutes(5);
+      const event = (onsetAt: Date, outcome = 'ongoing') => ({
+        kind: 'sedation',
+        severity: 'moderate',
+        onsetAt: onsetAt.toISOString(),
+        actionTaken: 'observed closely',
+        outcome,
+      });
+      const future = await post(
+        `/sessions/${id}/adverse-events`,
+        a.token.nurse,
+        event(new Date(clock.now().getTime() + 10 * 60_000)),
+      ).expect(400);
+      expect(future.body.details).toEqual([expect.objectContaining({ field: 'onsetAt' })]);
+      const recorded = (await post(`/sessions/${id}/adverse-events`, a.token.nurse, event(clock.now())).expect(201)).body as { id: string };
+      minutes(20);
+      const patch = (eventId: string, body: object) =>
+        t.http.patch(`${api}/sessions/${id}/adverse-events/${eventId}`).set(bearer(a.token.nurse)).send(body);
+      const resolved = await patch(recorded.id, { outcome: 'resolved', actionTaken: 'observed closely; roused to voice at 20 min' }).expect(
+        200,
+      );
+      expect(resolved.body).toMatchObject({
+        id: recorded.id,
+        kind: 'sedation',
+        outcome: 'resolved',
+        actionTaken: 'observed closely; roused to voice at 20 min',
+      });
+      expect(Math.abs(new Date(resolved.body.resolvedAt).getTime() - clock.now().getTime())).toBeLessThan(5_000);
+      await patch(recorded.id, { outcome: 'ongoing', resolvedAt: new Date(clock.now().getTime() + 3_600_000).toISOString() }).expect(400);
+      await patch('00000000-0000-4000-8000-000000000000', { outcome: 'resolved' }).expect(404);
+      const list = await t.http.get(`${api}/sessions/${id}/adverse-events`).set(bearer(a.token.nurse)).expect(200);
+      expect(list.body).toEqual({ items: [expect.objectContaining({ id: recorded.id, outcome: 'resolved' })], nextCursor: null });
+      const form = await t.http.get(`${api}/sessions/${id}/rems-form`).set(bearer(a.token.nurse)).expect(200);
+      expect(form.body.adverseEvents).toEqual([expect.objectContaining({ kind: 'sedation', outcome: 'resolved' })]);
+      const trail = await t.runtime.dataSource.query(
+        `SELECT action FROM audit_events WHERE resource_id = $1 AND action LIKE 'session.adverse-event%' AND action <> 'session.adverse-events.read' ORDER BY occurred_at`,
+        [id],
+      );
+      expect(trail.map((r: { action: string }) => r.action)).toEqual(['session.adverse-event', 'session.adverse-event-update']);
     });
 
     it('the 40-minute blood pressure: a reminder fires when it is missing, and discharge lists it', async () => {

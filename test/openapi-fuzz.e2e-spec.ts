@@ -293,6 +293,19 @@ const TARGETS: Record<string, Target> = {
   'POST /api/v1/sessions/{id}/emergency': { record: at('dosing') },
   'POST /api/v1/sessions/{id}/observation-checks': { record: at('observation') },
   'POST /api/v1/sessions/{id}/adverse-events': { record: at('observation') },
+  'PATCH /api/v1/sessions/{id}/adverse-events/{eventId}': {
+    record: async (k) => {
+      const s = await k.session('observation');
+      const e = await fixturePost(k.t.http, `/sessions/${s.id}/adverse-events`, k.a.token.nurse, {
+        kind: 'anxiety',
+        severity: 'mild',
+        onsetAt: now(),
+        actionTaken: 'reassurance',
+        outcome: 'ongoing',
+      });
+      return { id: s.id, eventId: e.id };
+    },
+  },
   'POST /api/v1/sessions/{id}/attest-vitals': {
     // In observation with a latest reading over the warning line: what an attestation is for.
     record: async (k) => {

@@ -220,6 +220,17 @@ describe('sessions: lifecycle, pre-session gate, vitals and alerts', () => {
     expect(after.body.status).toBe('ready');
   });
 
+  it('starting a session only checked in answers what is missing, as the gate does, and leaves it checked in', async () => {
+    const id = await sessionAt(t.http, a, 'checked_in');
+    const res = await post(`/sessions/${id}/start`, a.token.nurse, startBody).expect(422);
+    expect(res.body.code).toBe('BASELINE_VITALS_MISSING');
+    expect(res.body.details.map((d: { code: string }) => d.code)).toEqual(['BASELINE_VITALS_MISSING', 'PRE_CHECKS_MISSING']);
+    const after = await t.http.get(`${api}/sessions/${id}`).set(bearer(a.token.nurse)).expect(200);
+    expect(after.body.status).toBe('checked_in');
+    const dosed = await post(`/sessions/${await sessionAt(t.http, a, 'dosing')}/start`, a.token.nurse, startBody).expect(409);
+    expect(dosed.body.code).toBe('INVALID_TRANSITION');
+  });
+
   it('two nurses pressing start at once: exactly one success and one 409', async () => {
     const id = await readySession(t.http, a);
     const results = await Promise.all([

@@ -145,6 +145,8 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/sessions/{id}/emergency': SESSIONS,
   'POST /api/v1/sessions/{id}/observation-checks': SESSIONS,
   'POST /api/v1/sessions/{id}/adverse-events': SESSIONS,
+  'PATCH /api/v1/sessions/{id}/adverse-events/{eventId}': SESSIONS,
+  'GET /api/v1/sessions/{id}/adverse-events': SESSIONS,
   'POST /api/v1/sessions/{id}/discharge': SESSIONS,
   'GET /api/v1/sessions/{id}/rems-form': SESSIONS,
   // The dose of a session start (an order outside the protocol: a variant below).

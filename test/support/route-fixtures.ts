@@ -88,6 +88,12 @@ export const CALLS: Record<string, Call> = {
   'POST /api/v1/sessions/{id}/adverse-events': {
     body: () => ({ kind: 'nausea-vomiting', severity: 'mild', onsetAt: now(), actionTaken: 'ondansetron 4 mg', outcome: 'resolved' }),
   },
+  // The adverse event recorded on the session in dosing.
+  'PATCH /api/v1/sessions/{id}/adverse-events/{eventId}': {
+    params: (fx) => ({ id: fx.alertSessionId, eventId: fx.byParam['eventId'] }),
+    body: () => ({ outcome: 'resolved' }),
+  },
+  'GET /api/v1/sessions/{id}/adverse-events': { params: (fx) => ({ id: fx.alertSessionId }) },
   'POST /api/v1/sessions/{id}/attest-vitals': { body: () => ({ reason: 'acceptable for this patient' }) },
   'POST /api/v1/sessions/{id}/discharge': {
     body: () => ({
@@ -194,6 +200,13 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
     return found.id;
   };
   const emergency = await post(`/sessions/${alertSessionId}/emergency`, nurse, { symptoms: ['sudden-severe-headache'] });
+  const adverseEvent = await post(`/sessions/${alertSessionId}/adverse-events`, nurse, {
+    kind: 'nausea-vomiting',
+    severity: 'mild',
+    onsetAt: now(),
+    actionTaken: 'ondansetron 4 mg',
+    outcome: 'ongoing',
+  });
 
   const tasks = await get<{ items: Array<{ id: string; subjectId: string }> }>('/follow-ups?limit=200', doc);
   const clinicalTask = tasks.items.find((x) => x.subjectId === assessment.id);
@@ -226,7 +239,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
       appointments: appointment.id,
       alerts: alertOf('warning'),
     },
-    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL },
+    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id },
     patientId,
     formId,
     chairId: chair.id,

@@ -10,6 +10,7 @@ import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
 import { ClinicEventBus } from './events/clinic-event-bus.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
+import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
 import { ObservationService } from './observation/observation.service.js';
 import { RemsService } from './observation/rems.service.js';
@@ -80,6 +81,7 @@ const SERVICES = [
   VitalsOverdueService,
   ThresholdChecks,
   AlertEscalationService,
+  AdverseEventsService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -1,10 +1,17 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { ADVERSE_EVENT_KINDS, DischargeService, ObservationService, RemsService, sessionView } from '#clinic';
+import { AdverseEventsService, adverseEventView, DischargeService, ObservationService, RemsService, sessionView } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, IsTimestamp, OptionalNotNull } from '../http/dto.js';
+import { IdParam, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
+import {
+  AdverseEventDto,
+  AdverseEventPageDto,
+  AdverseEventParam,
+  AdverseEventUpdateDto,
+  AdverseEventViewDto,
+} from './adverse-events.dto.js';
 import { SessionDto } from './sessions.responses.js';
 
 export class ObservationCheckDto {
@@ -31,24 +38,6 @@ export class ObservationCheckResultDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'date-time' }) checkedAt!: string;
   @ApiProperty() dissociation!: string;
-}
-
-export class AdverseEventDto {
-  @ApiProperty({ enum: ADVERSE_EVENT_KINDS }) @IsIn(ADVERSE_EVENT_KINDS) kind!: string;
-  @ApiProperty({ enum: ['mild', 'moderate', 'severe', 'life-threatening'] })
-  @IsIn(['mild', 'moderate', 'severe', 'life-threatening'])
-  severity!: 'mild' | 'moderate' | 'severe' | 'life-threatening';
-  @ApiProperty({ format: 'date-time' }) @IsTimestamp() onsetAt!: string;
-  @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) actionTaken!: string;
-  @ApiProperty({ enum: ['resolved', 'ongoing', 'transferred', 'unknown'] })
-  @IsIn(['resolved', 'ongoing', 'transferred', 'unknown'])
-  outcome!: 'resolved' | 'ongoing' | 'transferred' | 'unknown';
-}
-
-export class AdverseEventResultDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() kind!: string;
-  @ApiProperty({ description: 'goes on the esketamine REMS form' }) remsReportable!: boolean;
 }
 
 export class AttestVitalsDto {
@@ -85,6 +74,7 @@ export class DischargeDto {
 export class ObservationController {
   constructor(
     private readonly observation: ObservationService,
+    private readonly adverseEvents: AdverseEventsService,
     private readonly discharges: DischargeService,
     private readonly rems: RemsService,
   ) {}
@@ -97,10 +87,35 @@ export class ObservationController {
   }
 
   @Post(':id/adverse-events')
-  @ApiCreatedResponse({ type: AdverseEventResultDto })
-  async adverseEvent(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AdverseEventDto): Promise<AdverseEventResultDto> {
-    const e = await this.observation.adverseEvent(actor, p.id, { ...b, onsetAt: new Date(b.onsetAt) });
-    return { id: e.id, kind: e.kind, remsReportable: e.remsReportable };
+  @ApiCreatedResponse({ type: AdverseEventViewDto, description: 'the onset may not be in the future' })
+  async adverseEvent(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AdverseEventDto): Promise<AdverseEventViewDto> {
+    return adverseEventView(await this.adverseEvents.record(actor, p.id, { ...b, onsetAt: new Date(b.onsetAt) }));
+  }
+
+  @Patch(':id/adverse-events/:eventId')
+  @ApiOkResponse({
+    type: AdverseEventViewDto,
+    description: 'its course: outcome (resolving stamps resolvedAt, default now), action taken, severity',
+  })
+  async updateAdverseEvent(
+    @CurrentActor() actor: Actor,
+    @Param() p: AdverseEventParam,
+    @Body() b: AdverseEventUpdateDto,
+  ): Promise<AdverseEventViewDto> {
+    const e = await this.adverseEvents.update(actor, p.id, p.eventId, {
+      ...b,
+      resolvedAt: b.resolvedAt ? new Date(b.resolvedAt) : undefined,
+    });
+    return adverseEventView(e);
+  }
+
+  @Get(':id/adverse-events')
+  @ApiOkResponse({
+    type: AdverseEventPageDto,
+    description: 'by onset, 50 a page unless limit says (at most 200); each event once, in its latest state',
+  })
+  listAdverseEvents(@CurrentActor() actor: Actor, @Param() p: IdParam, @Query() q: PageQuery): Promise<AdverseEventPageDto> {
+    return this.adverseEvents.list(actor, p.id, q);
   }
 
   @Post(':id/attest-vitals')

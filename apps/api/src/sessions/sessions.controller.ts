@@ -18,6 +18,7 @@ import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam } from '../http/dto.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import {
+  AbortDto,
   CheckInDto,
   CreateSessionDto,
   EmergencyDto,
@@ -140,15 +141,21 @@ export class SessionsController {
 
   @Post(':id/end-dosing')
   @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto, description: 'into observation; ending an infusion early needs a reason' })
+  @ApiOkResponse({
+    type: SessionDto,
+    description: 'into observation with the delivered dose reconciled; ending early or more than 5 % off the order needs a reason',
+  })
   async endDosing(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: EndDosingDto): Promise<SessionDto> {
     return sessionView(await this.sessions.endDosing(actor, p.id, { ...b, ...at(b) }));
   }
 
   @Post(':id/abort')
   @HttpCode(200)
-  @ApiOkResponse({ type: SessionDto, description: 'dosing stopped for good; the patient is still observed before discharge' })
-  async abort(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: ReasonDto): Promise<SessionDto> {
+  @ApiOkResponse({
+    type: SessionDto,
+    description: 'dosing stopped for good, the delivered dose reconciled; the patient is still observed before discharge',
+  })
+  async abort(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AbortDto): Promise<SessionDto> {
     return sessionView(await this.sessions.abort(actor, p.id, { ...b, ...at(b) }));
   }
 

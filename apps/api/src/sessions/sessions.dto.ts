@@ -151,14 +151,34 @@ export class StartSessionDto extends TransitionDto {
   overrides?: OverrideDto[];
 }
 
+const apply =
+  (...decorators: PropertyDecorator[]): PropertyDecorator =>
+  (target, key) => {
+    for (const d of decorators) d(target, key);
+  };
+
+const BagRemaining = (): PropertyDecorator =>
+  apply(
+    ApiPropertyOptional({
+      description: 'IV: the volume measured left in the bag (mL); the delivered dose is then drawn − left (clinical-rules.md section 8)',
+      minimum: 0,
+      maximum: 2000,
+    }),
+    OptionalNotNull(),
+    IsNumber({ allowNaN: false, allowInfinity: false }),
+    MaxDecimals(1),
+    Min(0),
+    Max(2000),
+  );
+
+/** The end of an infusion: a reason is needed when it ends early or delivers more than 5 % off the order. */
 export class EndDosingDto extends OptionalReasonDto {
-  @ApiPropertyOptional()
-  @OptionalNotNull()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @MaxDecimals(1)
-  @Min(0)
-  @Max(1000)
-  deliveredDoseMg?: number;
+  @BagRemaining() bagRemainingMl?: number;
+}
+
+/** Dosing stopped for good, always with a reason. */
+export class AbortDto extends ReasonDto {
+  @BagRemaining() bagRemainingMl?: number;
 }
 
 export class RateChangeDto {
@@ -168,12 +188,6 @@ export class RateChangeDto {
 }
 
 const range = (k: keyof typeof PLAUSIBLE) => [Min(PLAUSIBLE[k][0]), Max(PLAUSIBLE[k][1])];
-const apply =
-  (...decorators: PropertyDecorator[]): PropertyDecorator =>
-  (target, key) => {
-    for (const d of decorators) d(target, key);
-  };
-
 /** clinical-rules.md section 3 plausibility: outside these a reading is refused (400) and not stored. */
 export class VitalReadingDto {
   @ApiProperty({ format: 'date-time' }) @IsTimestamp() measuredAt!: string;

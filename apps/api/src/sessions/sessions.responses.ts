@@ -6,13 +6,28 @@ const nullable = (type: 'string' | 'number' | 'boolean', format?: string) => ({ 
 export class DoseOrderDto {
   @ApiProperty(nullable('number')) mgPerKg!: number | null;
   @ApiProperty({ ...nullable('number'), description: 'as ordered, never rounded' }) orderedDoseMg!: number | null;
-  @ApiProperty({ ...nullable('number'), description: 'delivered, to 0.1 mg' }) doseMg!: number | null;
+  @ApiProperty({ ...nullable('number'), description: 'the dose drawn up, to 0.1 mg (what was given: deliveredDoseMg)' }) doseMg!:
+    number | null;
   @ApiProperty(nullable('number')) weightKg!: number | null;
   @ApiProperty(nullable('number')) concentrationMgPerMl!: number | null;
   @ApiProperty(nullable('number')) rateMgPerH!: number | null;
   @ApiProperty(nullable('number')) rateMlPerH!: number | null;
   @ApiProperty(nullable('number')) durationMin!: number | null;
   @ApiProperty(nullable('number')) devices!: number | null;
+  @ApiProperty({
+    ...nullable('number'),
+    description: 'set at the end of dosing or its abort: the dose of record (measured from the bag when measured, else computed)',
+  })
+  deliveredDoseMg!: number | null;
+  @ApiProperty({
+    ...nullable('number'),
+    description: 'from the pump history (pauses, rate changes, end or abort); esketamine: the devices given',
+  })
+  computedDoseMg!: number | null;
+  @ApiProperty({ ...nullable('number'), description: 'the volume measured left in the bag (mL)' }) bagRemainingMl!: number | null;
+  @ApiProperty({ ...nullable('number'), description: 'delivered − the dose drawn up' }) differenceMg!: number | null;
+  @ApiProperty({ ...nullable('number'), description: 'measured − computed, when the bag was measured' }) measuredMinusComputedMg!:
+    number | null;
 }
 
 export class SessionDto {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Not, type EntityManager } from 'typeorm';
+import { MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
 import { AuditService, Clock, DomainError, ErrorCode, JobName, PendingWorkService, TransactionRunner, type Actor } from '#platform';
 import { Alert } from '../alerts/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
@@ -124,9 +124,15 @@ export class DischargeService {
     checklist: DischargeChecklist,
   ): Promise<string | null> {
     const readings = await m.find(VitalReading, { where: { sessionId: s.id }, order: { measuredAt: 'ASC' } });
-    const vitals = dischargeVitals(readings, s.baselineReadingId, at, protocol.vitals.dischargeMaxAgeMin);
+    const vitals = dischargeVitals(readings, s, at, protocol.vitals.dischargeMaxAgeMin);
     const attestation = vitals.breachRecordedAt ? await this.attestationSince(m, s.id, vitals.breachRecordedAt) : null;
-    const lastCheck = await m.findOne(ObservationCheck, { where: { sessionId: s.id }, order: { checkedAt: 'DESC' } });
+    // Like the readings, only a check made after the end of dosing says whether dissociation has resolved.
+    const lastCheck = s.dosingEndedAt
+      ? await m.findOne(ObservationCheck, {
+          where: { sessionId: s.id, checkedAt: MoreThanOrEqual(s.dosingEndedAt) },
+          order: { checkedAt: 'DESC' },
+        })
+      : null;
     const problems = dischargeProblems({
       now: at,
       observationFrom: s.observationFrom,

@@ -8,6 +8,7 @@ import {
   ManyToOne,
   PrimaryColumn,
   PrimaryGeneratedColumn,
+  UpdateDateColumn,
   type Relation,
 } from 'typeorm';
 import { User } from '#platform';
@@ -94,6 +95,10 @@ export class AdverseEvent {
   @Column({ type: 'text' })
   outcome!: 'resolved' | 'ongoing' | 'transferred' | 'unknown';
 
+  /** When the event resolved (set when the outcome becomes resolved; a later update may correct it). */
+  @Column({ name: 'resolved_at', type: 'timestamptz', precision: 3, nullable: true })
+  resolvedAt!: Date | null;
+
   @Column({ name: 'rems_reportable', type: 'boolean' })
   remsReportable!: boolean;
 
@@ -106,6 +111,10 @@ export class AdverseEvent {
 
   @CreateDateColumn({ name: 'recorded_at', type: 'timestamptz', precision: 3 })
   recordedAt!: Date;
+
+  /** The latest update (outcome, action taken, severity); each is on the timeline and in the audit trail. */
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz', precision: 3 })
+  updatedAt!: Date;
 }
 
 /** An anesthesiologist's word that out-of-range vitals are acceptable for discharge. */

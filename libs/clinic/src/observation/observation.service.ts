@@ -14,10 +14,8 @@ import {
   type Tx,
 } from '#platform';
 import { AlertsService } from '../alerts/index.js';
-import { ProtocolsService } from '../protocols/index.js';
 import { appendSessionEvent, DOSED_STATUSES, Session, SessionsService } from '../sessions/index.js';
-import { AdverseEvent, ObservationCheck } from './observation.entity.js';
-import { REMS_EVENT_KINDS, remsReportable } from './rems-rules.js';
+import { ObservationCheck } from './observation.entity.js';
 
 export interface NewObservationCheck {
   checkedAt?: Date;
@@ -29,30 +27,12 @@ export interface NewObservationCheck {
   note?: string | null;
 }
 
-export interface NewAdverseEvent {
-  kind: string;
-  severity: AdverseEvent['severity'];
-  onsetAt: Date;
-  actionTaken: string;
-  outcome: AdverseEvent['outcome'];
-}
-
-export const ADVERSE_EVENT_KINDS = [
-  ...REMS_EVENT_KINDS,
-  'nausea-vomiting',
-  'anxiety',
-  'headache',
-  'dizziness',
-  'allergic-reaction',
-  'other',
-];
-
 /** An observation check may be charted up to 15 minutes back (and a minute ahead, for clocks). */
 function checkedAtProblem(at: Date, now: Date): string | null {
   return at.getTime() > now.getTime() + 60_000 || at.getTime() < now.getTime() - 15 * 60_000 ? 'must be within the last 15 minutes' : null;
 }
 
-/** Observation after dosing: the nurse's checks, adverse events, and telling the nurse when the minimum has passed (clinical-rules.md section 4). */
+/** Observation after dosing: the nurse's checks (adverse events: AdverseEventsService), and telling the nurse when the minimum has passed (clinical-rules.md section 4). */
 @Injectable()
 export class ObservationService {
   constructor(
@@ -60,7 +40,6 @@ export class ObservationService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
-    private readonly protocols: ProtocolsService,
     private readonly alerts: AlertsService,
     private readonly outbox: NotificationOutbox,
   ) {}
@@ -109,48 +88,6 @@ export class ObservationService {
         changes: { checkId: check.id, dissociation },
       });
       return check;
-    });
-  }
-
-  async adverseEvent(actor: Actor, sessionId: string, input: NewAdverseEvent): Promise<AdverseEvent> {
-    return this.transactions.run(async (tx) => {
-      const s = await this.sessions.lock(tx.manager, actor.clinicId, sessionId);
-      if (!s.dosingStartedAt) throw DomainError.conflict(ErrorCode.InvalidTransition, 'Adverse events are recorded during or after dosing');
-      const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
-      const event = await tx.manager.save(
-        tx.manager.create(AdverseEvent, {
-          clinicId: s.clinicId,
-          sessionId: s.id,
-          kind: input.kind,
-          severity: input.severity,
-          onsetAt: input.onsetAt,
-          actionTaken: input.actionTaken.trim(),
-          outcome: input.outcome,
-          remsReportable: remsReportable(protocol, input.kind),
-          recordedBy: actor.userId,
-        }),
-      );
-      await appendSessionEvent(tx, {
-        session: s,
-        type: 'adverse-event',
-        from: s.status,
-        to: s.status,
-        at: this.clock.now(),
-        actorUserId: actor.userId,
-        data: {
-          adverseEventId: event.id,
-          kind: event.kind,
-          severity: event.severity,
-          remsReportable: event.remsReportable,
-        },
-      });
-      await this.audit.record(tx, {
-        action: 'session.adverse-event',
-        resourceType: 'session',
-        resourceId: s.id,
-        changes: { ...input, remsReportable: event.remsReportable },
-      });
-      return event;
     });
   }
 

@@ -19,7 +19,7 @@ const breach = (measure: string, rule: 'high' | 'low' = 'low') =>
   ({ measure, rule, level: 'warning', value: 0, limit: 0, message: '' }) as Reading['breaches'][number];
 
 const BASE: RemsFormRecords = {
-  session: { dosingStartedAt: start, doseMg: 56, baselineReadingId: 'base', startOverrides: [] },
+  session: { dosingStartedAt: start, doseMg: 56, deliveredDoseMg: null, baselineReadingId: 'base', startOverrides: [] },
   vitals: { checkpointsMin: [40], checkpointWindowMin: { before: 5, after: 10 } },
   at: at(121),
   complete: true,
@@ -46,7 +46,12 @@ describe('the REMS Patient Monitoring Form (docs/clinical-rules.md section 4)', 
       patient: { firstName: 'Ada', lastName: 'Byron', dateOfBirth: '1990-01-02', sex: 'female' },
       firstTreatment: true,
       remsEnrolled: true,
-      concomitantMedications: { any: true, names: ['lorazepam (benzodiazepine)'] },
+      concomitantMedications: {
+        any: true,
+        count: 2,
+        names: ['lorazepam (benzodiazepine)', 'sertraline (other)'],
+        interacting: ['lorazepam (benzodiazepine)'],
+      },
       monitoringProvider: { name: 'Nora Nurse', email: 'nora@example.test' },
       setting: { name: 'Harbour Clinic' },
       treatmentDate: '2026-11-21',
@@ -71,7 +76,13 @@ describe('the REMS Patient Monitoring Form (docs/clinical-rules.md section 4)', 
   it.each<[string, Partial<RemsFormRecords>, Record<string, unknown>]>([
     ['a draft has no duration', { complete: false }, { durationMin: null }],
     ['not the first treatment', { earlierTreatments: 2 }, { firstTreatment: false }],
-    ['no interacting medication', { medications: [] }, { concomitantMedications: { any: false, names: [] } }],
+    ['stopped after 1 of 2 devices: the dose given', { session: { ...BASE.session, deliveredDoseMg: 28 } }, { doseMg: 28 }],
+    ['no medication', { medications: [] }, { concomitantMedications: { any: false, count: 0, names: [], interacting: [] } }],
+    [
+      'a medication that does not interact is still concomitant',
+      { medications: [{ name: 'sertraline', drugClass: 'other' }] },
+      { concomitantMedications: { any: true, count: 1, names: ['sertraline (other)'], interacting: [] } },
+    ],
     ['dosing not started', { session: { ...BASE.session, dosingStartedAt: null } }, { treatmentDate: null, durationMin: null }],
     ['no baseline reading', { session: { ...BASE.session, baselineReadingId: null } }, { vitalsAcceptableBeforeAdministration: null }],
     [
@@ -89,7 +100,15 @@ describe('the REMS Patient Monitoring Form (docs/clinical-rules.md section 4)', 
       'a sedation event',
       {
         adverseEvents: [
-          { kind: 'sedation', severity: 'mild', onsetAt: at(30), actionTaken: 'observed', outcome: 'resolved', remsReportable: true },
+          {
+            kind: 'sedation',
+            severity: 'mild',
+            onsetAt: at(30),
+            actionTaken: 'observed',
+            outcome: 'resolved',
+            resolvedAt: at(50),
+            remsReportable: true,
+          },
         ],
       },
       { sedation: true },
@@ -111,11 +130,23 @@ describe('the REMS Patient Monitoring Form (docs/clinical-rules.md section 4)', 
     expect(form(records)).toMatchObject(expected);
   });
 
-  it('lists the adverse events as recorded', () => {
+  it('lists the adverse events by onset, each in its latest state', () => {
     const onsetAt = at(20);
     const adverseEvents = [
-      { kind: 'headache', severity: 'mild', onsetAt, actionTaken: 'rest', outcome: 'resolved', remsReportable: false },
+      { kind: 'headache', severity: 'mild', onsetAt, actionTaken: 'rest', outcome: 'resolved', resolvedAt: at(40), remsReportable: false },
+      {
+        kind: 'sedation',
+        severity: 'mild',
+        onsetAt: at(10),
+        actionTaken: 'observed',
+        outcome: 'ongoing',
+        resolvedAt: null,
+        remsReportable: true,
+      },
     ] as RemsFormRecords['adverseEvents'];
-    expect(form({ adverseEvents }).adverseEvents).toEqual([{ ...adverseEvents[0], onsetAt: onsetAt.toISOString() }]);
+    expect(form({ adverseEvents }).adverseEvents).toEqual([
+      { ...adverseEvents[1], onsetAt: at(10).toISOString(), resolvedAt: null },
+      { ...adverseEvents[0], onsetAt: onsetAt.toISOString(), resolvedAt: at(40).toISOString() },
+    ]);
   });
 });

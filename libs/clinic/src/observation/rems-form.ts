@@ -9,7 +9,7 @@ type FormReading = Pick<VitalReading, 'id' | 'measuredAt' | 'phase' | 'systolic'
 
 /** What the REMS Patient Monitoring Form is filled from, as loaded for one esketamine session. */
 export interface RemsFormRecords {
-  session: Pick<Session, 'dosingStartedAt' | 'doseMg' | 'baselineReadingId' | 'startOverrides'>;
+  session: Pick<Session, 'dosingStartedAt' | 'doseMg' | 'deliveredDoseMg' | 'baselineReadingId' | 'startOverrides'>;
   vitals: Pick<VitalsSchedule, 'checkpointsMin' | 'checkpointWindowMin'>;
   /** When the form is drawn up (the discharge, or now for a draft). */
   at: Date;
@@ -24,7 +24,7 @@ export interface RemsFormRecords {
   earlierTreatments: number;
   lotNumber: string | null;
   medications: Pick<PatientMedication, 'name' | 'drugClass'>[];
-  adverseEvents: Pick<AdverseEvent, 'kind' | 'severity' | 'onsetAt' | 'actionTaken' | 'outcome' | 'remsReportable'>[];
+  adverseEvents: Pick<AdverseEvent, 'kind' | 'severity' | 'onsetAt' | 'actionTaken' | 'outcome' | 'resolvedAt' | 'remsReportable'>[];
   checks: Pick<ObservationCheck, 'dissociation'>[];
   monitor: { name: string; email: string } | null;
   remsEnrolled: boolean;
@@ -58,27 +58,39 @@ function monitoringFields(f: RemsFormRecords): Record<string, unknown> {
 /** The fields of the REMS Patient Monitoring Form (docs/clinical-rules.md section 4). */
 export function remsFormFields(f: RemsFormRecords): Record<string, unknown> {
   const { session: s, patient } = f;
+  const named = (x: RemsFormRecords['medications'][number]) => `${x.name} (${x.drugClass})`;
   const interacting = f.medications.filter((x) => INTERACTING_CLASSES.includes(x.drugClass));
   return {
     patient: { firstName: patient.firstName, lastName: patient.lastName, dateOfBirth: patient.dateOfBirth, sex: patient.sex },
     firstTreatment: f.earlierTreatments === 0,
     remsEnrolled: f.remsEnrolled,
-    concomitantMedications: { any: interacting.length > 0, names: interacting.map((x) => `${x.name} (${x.drugClass})`) },
+    // Every current medication is concomitant; those that interact with esketamine are named apart.
+    concomitantMedications: {
+      any: f.medications.length > 0,
+      count: f.medications.length,
+      names: f.medications.map(named),
+      interacting: interacting.map(named),
+    },
     monitoringProvider: f.monitor,
     setting: { name: f.clinicName },
     treatmentDate: s.dosingStartedAt?.toISOString().slice(0, 10) ?? null,
-    doseMg: s.doseMg,
+    // The dose given (whole devices), once dosing has ended; the order before.
+    doseMg: s.deliveredDoseMg ?? s.doseMg,
     lotNumber: f.lotNumber,
     durationMin: f.complete && s.dosingStartedAt ? Math.round((f.at.getTime() - s.dosingStartedAt.getTime()) / 60_000) : null,
     readyToLeaveMin: f.readyToLeaveMin,
     ...monitoringFields(f),
-    adverseEvents: f.adverseEvents.map((e) => ({
-      kind: e.kind,
-      severity: e.severity,
-      onsetAt: e.onsetAt.toISOString(),
-      actionTaken: e.actionTaken,
-      outcome: e.outcome,
-      remsReportable: e.remsReportable,
-    })),
+    // Each event once, in its latest state (an update changes the event itself), by onset.
+    adverseEvents: [...f.adverseEvents]
+      .sort((x, y) => x.onsetAt.getTime() - y.onsetAt.getTime())
+      .map((e) => ({
+        kind: e.kind,
+        severity: e.severity,
+        onsetAt: e.onsetAt.toISOString(),
+        actionTaken: e.actionTaken,
+        outcome: e.outcome,
+        resolvedAt: e.resolvedAt?.toISOString() ?? null,
+        remsReportable: e.remsReportable,
+      })),
   };
 }

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, Clock, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
+import { roundTo } from '../dosing/index.js';
+import { mgPerH } from './dose-delivery.js';
 import type { DoseChangeInput } from './session-inputs.js';
 import { Session } from './session.entity.js';
 import { isDosing } from './session-state.js';
@@ -26,10 +28,16 @@ export class DoseChangesService {
           { code: 'INVALID_TRANSITION', message: s.status },
         ]);
       const at = this.sessions.when(input.occurredAt, now, s);
+      const rateMgPerH = mgPerH(input.rateMlPerH, s.concentrationMgPerMl);
+      if (rateMgPerH === null)
+        throw DomainError.validation([
+          { field: 'rateMlPerH', message: 'the order has no concentration (mg/mL): a pump rate in mL/h cannot be turned into a dose' },
+        ]);
       const before = s.rateMlPerH;
-      await tx.manager.update(Session, { id }, { rateMlPerH: input.rateMlPerH, lastEventAt: at });
-      s.rateMlPerH = input.rateMlPerH;
-      s.lastEventAt = at;
+      // The session shows the rate the pump runs at now, in mL/h and mg/h (0 when stopped).
+      const changes = { rateMlPerH: input.rateMlPerH, rateMgPerH: roundTo(rateMgPerH, 1), lastEventAt: at };
+      await tx.manager.update(Session, { id }, changes);
+      Object.assign(s, changes);
       await appendSessionEvent(tx, {
         session: s,
         type: 'rate-change',
@@ -37,7 +45,7 @@ export class DoseChangesService {
         to: s.status,
         at,
         actorUserId: actor.userId,
-        data: { fromRateMlPerH: before, toRateMlPerH: input.rateMlPerH, reason: input.reason },
+        data: { fromRateMlPerH: before, toRateMlPerH: input.rateMlPerH, toRateMgPerH: rateMgPerH, reason: input.reason },
       });
       await this.audit.record(tx, {
         action: 'session.rate-change',

@@ -29,8 +29,10 @@ export interface StartInput extends TransitionInput {
   overrides?: { code: string; reason: string }[];
 }
 
+/** The end of dosing or its abort. */
 export interface EndDosingInput extends TransitionInput {
-  deliveredDoseMg?: number;
+  /** IV: the volume measured left in the bag (mL); the delivered dose is then drawn − left. */
+  bagRemainingMl?: number | null;
 }
 
 export interface DoseChangeInput {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { Clock, DomainError, PendingWorkService, User, type Actor, type RuleProblem, type Tx } from '#platform';
+import { Clock, DomainError, PendingWorkService, TransactionRunner, User, type Actor, type RuleProblem, type Tx } from '#platform';
 import { AssessmentsService } from '../assessments/index.js';
 import { ConsentService } from '../consent/index.js';
 import { DosingService } from '../dosing/index.js';
@@ -18,6 +18,7 @@ const DRUG = (route: string): 'ketamine' | 'esketamine' => (route === 'intranasa
 @Injectable()
 export class SessionStartService {
   constructor(
+    private readonly transactions: TransactionRunner,
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
     private readonly patients: PatientsService,
@@ -29,16 +30,30 @@ export class SessionStartService {
     private readonly pendingWork: PendingWorkService,
   ) {}
 
-  /** 422 lists every unmet rule at once; an anesthesiologist may pass the soft stops, each with a reason. */
+  /**
+   * 422 lists every unmet rule at once; an anesthesiologist may pass the soft stops, each with a reason.
+   * A session only checked in is answered the same way (its pre-checks, baseline … listed), not 409.
+   */
   async start(actor: Actor, id: string, input: StartInput): Promise<Session> {
     const overrides = input.overrides ?? [];
     if (overrides.length && actor.role !== 'anesthesiologist') throw DomainError.forbidden('Only an anesthesiologist may pass a soft stop');
+    await this.refuseWhileCheckedIn(actor, id, input);
     return this.sessions.transition(actor, id, 'start', input, (tx, s, at) => this.startDosing(tx, actor, s, at, input));
   }
 
-  private async startDosing(tx: Tx, actor: Actor, s: Session, at: Date, input: StartInput): Promise<TransitionEffect> {
-    const m = tx.manager;
-    const overrides = input.overrides ?? [];
+  /** A session still checked in (no pre-checks yet) cannot start: 422 with every rule it does not meet yet. */
+  private async refuseWhileCheckedIn(actor: Actor, id: string, input: StartInput): Promise<void> {
+    await this.transactions.run(async (tx) => {
+      const s = await this.sessions.find(tx.manager, actor.clinicId, id);
+      if (s.status !== 'checked_in') return;
+      const now = this.clock.now();
+      const { problems } = await this.problems(tx.manager, actor, s, input.occurredAt ?? now, input);
+      if (problems.length) throw DomainError.firstRuleUnmet(`The session cannot start: it is ${s.status}`, problems);
+    });
+  }
+
+  /** Every rule of the gate and of the dose the start would break, with the dose it would give. */
+  private async problems(m: EntityManager, actor: Actor, s: Session, at: Date, input: StartInput) {
     const patient = await this.patients.findInClinic(m, actor.clinicId, s.patientId);
     const protocol = await this.protocols.effective(actor.clinicId, s.protocolKey, m);
     const plan = await this.dosing.plan(
@@ -51,6 +66,13 @@ export class SessionStartService {
     );
     // Consent is judged now, whatever time the start is charted at: a withdrawal is never back-dated around.
     const problems = [...(await this.gate(m, s, protocol, patient.sex, at, this.clock.now())), ...plan.problems];
+    return { protocol, dose: plan.dose, problems };
+  }
+
+  private async startDosing(tx: Tx, actor: Actor, s: Session, at: Date, input: StartInput): Promise<TransitionEffect> {
+    const m = tx.manager;
+    const overrides = input.overrides ?? [];
+    const { protocol, dose: d, problems } = await this.problems(m, actor, s, at, input);
     const passed: StartOverride[] = [];
     const unmet: RuleProblem[] = [];
     for (const p of problems) {
@@ -59,7 +81,6 @@ export class SessionStartService {
       else unmet.push(p);
     }
     if (unmet.length) throw DomainError.firstRuleUnmet('The session cannot start', unmet);
-    const d = plan.dose;
     await m.insert(DoseAdministration, {
       clinicId: s.clinicId,
       sessionId: s.id,

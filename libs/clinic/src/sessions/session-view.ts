@@ -1,3 +1,4 @@
+import { roundTo } from '../dosing/index.js';
 import type { Session } from './session.entity.js';
 import type { SessionStatus } from './session-state.js';
 
@@ -25,6 +26,15 @@ export interface SessionView {
     rateMlPerH: number | null;
     durationMin: number | null;
     devices: number | null;
+    /** Set at the end of dosing or its abort: the dose of record (measured when the bag was measured, else computed). */
+    deliveredDoseMg: number | null;
+    /** From the pump history (pauses, rate changes, end or abort) or, for esketamine, the devices given. */
+    computedDoseMg: number | null;
+    bagRemainingMl: number | null;
+    /** delivered − the dose drawn up (doseMg). */
+    differenceMg: number | null;
+    /** The measured figure − the computed one, when the bag was measured. */
+    measuredMinusComputedMg: number | null;
   };
   checkedInAt: string | null;
   dosingStartedAt: string | null;
@@ -62,6 +72,14 @@ export function sessionView(s: Session): SessionView {
       rateMlPerH: s.rateMlPerH,
       durationMin: s.durationMin,
       devices: s.devices,
+      deliveredDoseMg: s.deliveredDoseMg,
+      computedDoseMg: s.computedDoseMg,
+      bagRemainingMl: s.bagRemainingMl,
+      differenceMg: s.deliveredDoseMg !== null && s.doseMg !== null ? roundTo(s.deliveredDoseMg - s.doseMg, 1) : null,
+      measuredMinusComputedMg:
+        s.bagRemainingMl !== null && s.deliveredDoseMg !== null && s.computedDoseMg !== null
+          ? roundTo(s.deliveredDoseMg - s.computedDoseMg, 1)
+          : null,
     },
     checkedInAt: iso(s.checkedInAt),
     dosingStartedAt: iso(s.dosingStartedAt),

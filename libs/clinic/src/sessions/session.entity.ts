@@ -134,6 +134,22 @@ export class Session {
   @Column({ type: 'integer', nullable: true })
   devices!: number | null;
 
+  /**
+   * The dose of record given, set once at the end of dosing or its abort: measured (drawn − left in
+   * the bag) when the nurse measured the bag, else computed from the pump history (esketamine: the
+   * devices given). The controlled-substance ledger reads this column.
+   */
+  @Column({ name: 'delivered_dose_mg', type: 'numeric', precision: 7, scale: 1, nullable: true, transformer: numeric })
+  deliveredDoseMg!: number | null;
+
+  /** The delivered dose computed from the pump history (pauses, rate changes, end or abort) or the devices given. */
+  @Column({ name: 'computed_dose_mg', type: 'numeric', precision: 7, scale: 1, nullable: true, transformer: numeric })
+  computedDoseMg!: number | null;
+
+  /** The volume the nurse measured left in the bag at the end (null: not measured). */
+  @Column({ name: 'bag_remaining_ml', type: 'numeric', precision: 7, scale: 1, nullable: true, transformer: numeric })
+  bagRemainingMl!: number | null;
+
   @Column({ name: 'checked_in_at', type: 'timestamptz', precision: 3, nullable: true })
   checkedInAt!: Date | null;
 

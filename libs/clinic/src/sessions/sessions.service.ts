@@ -13,11 +13,13 @@ import {
   type Tx,
 } from '#platform';
 import { ClinicEventBus } from '../events/index.js';
+import type { DoseReconciliation } from '../dosing/index.js';
 import { PatientsService } from '../patients/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import type { CheckInInput, EndDosingInput, PreChecksInput, TransitionInput } from './session-inputs.js';
 import { Session, type PreChecks } from './session.entity.js';
 import { nextStatus, occurredAtProblem, type SessionVerb } from './session-state.js';
+import { deliveredDose } from './dose-delivery.js';
 import { appendSessionEvent } from './session-timeline.js';
 import { observationEndWork } from './session-work.js';
 
@@ -126,32 +128,40 @@ export class SessionsService {
     return this.transition(actor, id, 'resume', input, () => Promise.resolve({ changes: {}, data: { reason: input.reason ?? null } }));
   }
 
-  /** Dosing ends into observation; ending an infusion early needs a reason. */
+  /**
+   * Dosing ends into observation: the delivered dose is reconciled with the order (section 8); ending
+   * an infusion early, or a delivered dose beyond the tolerance, needs a reason.
+   */
   async endDosing(actor: Actor, id: string, input: EndDosingInput): Promise<Session> {
     return this.transition(actor, id, 'end-dosing', input, async (tx, s, at) => {
       const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
       const plannedEnd = s.dosingStartedAt && s.durationMin ? s.dosingStartedAt.getTime() + s.durationMin * 60_000 : null;
       const early = plannedEnd !== null && at.getTime() < plannedEnd - 60_000;
-      if (early && !input.reason?.trim())
-        throw DomainError.validation([
-          { field: 'reason', message: `dosing ends ${Math.round((plannedEnd - at.getTime()) / 60_000)} min early: say why` },
-        ]);
+      const dose = await deliveredDose(tx.manager, s, protocol, at, input.bagRemainingMl ?? null);
+      const why = [
+        early ? `dosing ends ${Math.round((plannedEnd - at.getTime()) / 60_000)} min early` : null,
+        dose.beyondTolerance ? deliveredMessage(dose) : null,
+      ].filter(Boolean);
+      if (why.length && !input.reason?.trim()) throw DomainError.validation([{ field: 'reason', message: `${why.join('; ')}: say why` }]);
       if (!s.observationFrom) await this.pendingWork.schedule(tx, observationEndWork(s, at, protocol.minObservationMin));
       return {
-        changes: { dosingEndedAt: at, observationFrom: s.observationFrom ?? at },
-        data: { early, reason: input.reason ?? null, deliveredDoseMg: input.deliveredDoseMg ?? null },
+        changes: { dosingEndedAt: at, observationFrom: s.observationFrom ?? at, ...deliveredChanges(dose) },
+        data: { early, reason: input.reason ?? null, ...dose },
       };
     });
   }
 
-  /** Dosing stopped for good; the patient is still observed before discharge. */
-  async abort(actor: Actor, id: string, input: TransitionInput): Promise<Session> {
-    return this.transition(actor, id, 'abort', input, (_tx, s, at) =>
-      Promise.resolve({
-        changes: { dosingEndedAt: at, observationFrom: s.observationFrom ?? at, endReason: input.reason ?? null },
-        data: { reason: input.reason },
-      }),
-    );
+  /** Dosing stopped for good (always with a reason); the delivered dose is reconciled; the patient is still observed before discharge. */
+  async abort(actor: Actor, id: string, input: EndDosingInput): Promise<Session> {
+    return this.transition(actor, id, 'abort', input, async (tx, s, at) => {
+      const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
+      const dose = await deliveredDose(tx.manager, s, protocol, at, input.bagRemainingMl ?? null);
+      if (!input.reason?.trim()) throw DomainError.validation([{ field: 'reason', message: `${deliveredMessage(dose)}: say why` }]);
+      return {
+        changes: { dosingEndedAt: at, observationFrom: s.observationFrom ?? at, endReason: input.reason, ...deliveredChanges(dose) },
+        data: { reason: input.reason, ...dose },
+      };
+    });
   }
 
   async cancel(actor: Actor, id: string, input: TransitionInput): Promise<Session> {
@@ -262,3 +272,13 @@ export class SessionsService {
     });
   }
 }
+
+const deliveredMessage = (d: DoseReconciliation) =>
+  `${d.deliveredDoseMg} mg delivered of ${d.orderedDoseMg} mg ordered (${d.differenceMg > 0 ? '+' : ''}${d.differenceMg} mg)`;
+
+/** What the session row keeps of the reconciliation: `delivered_dose_mg` is the figure of record. */
+const deliveredChanges = (d: DoseReconciliation): Partial<Session> => ({
+  deliveredDoseMg: d.deliveredDoseMg,
+  computedDoseMg: d.computedDoseMg,
+  bagRemainingMl: d.bagRemainingMl,
+});

@@ -37,7 +37,7 @@ export class ThresholdChecks {
   ) {}
 
   async clinicEdit(m: EntityManager, clinicId: string, clinic: ThresholdSet, edited: ThresholdOverrides): Promise<FieldProblem[]> {
-    const protocols = await this.protocols.list(clinicId);
+    const protocols = await this.protocols.list(clinicId, m);
     const patients = await m.findBy(PatientThresholds, { clinicId });
     const problems = thresholdOrderProblems(clinic, FIELD, edited);
     for (const p of protocols) {
@@ -58,7 +58,7 @@ export class ThresholdChecks {
 
   async patientEdit(m: EntityManager, clinicId: string, overrides: ThresholdOverrides): Promise<FieldProblem[]> {
     const { thresholds: clinic } = await this.settings.forClinic(clinicId, m);
-    const protocols = await this.protocols.list(clinicId);
+    const protocols = await this.protocols.list(clinicId, m);
     const problems = protocols.flatMap((p) =>
       thresholdOrderProblems(mergeThresholds(clinic, p.thresholds, overrides), FIELD, overrides, `with protocol ${p.key}`),
     );

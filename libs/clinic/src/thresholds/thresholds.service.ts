@@ -123,7 +123,7 @@ export class ThresholdsService {
   private async buildPatientView(m: EntityManager, actor: Actor, patientId: string): Promise<PatientThresholdsView> {
     const own = await m.findOneBy(PatientThresholds, { patientId });
     const settings = await this.settings.forClinic(actor.clinicId, m);
-    const protocols = await this.protocols.list(actor.clinicId);
+    const protocols = await this.protocols.list(actor.clinicId, m);
     return {
       overrides: own?.thresholds ?? {},
       reason: own?.reason ?? null,
