@@ -50,7 +50,7 @@ describe('tokens: forged, unsigned, expired and replayed tokens are refused', ()
   let staff: Staff;
   const clock = new MovableClock();
   beforeAll(async () => {
-    t = await startTestApp({ TRUST_PROXY: 'true' }, { clock });
+    t = await startTestApp({ TRUST_PROXY: '1' }, { clock });
     staff = await clinicWithStaff(t.runtime.dataSource, t.http);
   });
   afterEach(() => clock.reset());

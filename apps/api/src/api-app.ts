@@ -7,6 +7,7 @@ import {
   AuthService,
   JobQueue,
   requestContext,
+  trustProxy,
   VigilLogger,
   type Clock,
   type RequestContext,
@@ -60,10 +61,20 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   return app;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it: the proxies' addresses, or a hop count (the connection and the
+ * next `hops - 1` X-Forwarded-For entries from the right are proxies), never `true`: the left-most
+ * entry is whatever the client wrote.
+ */
+function proxyTrust(config: VigilConfig): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const trusted = trustProxy(config.TRUST_PROXY) ?? false;
+  return typeof trusted === 'number' ? (_address, hop) => hop < trusted : trusted;
+}
+
 /** Fastify with Vigil's request ids and body limit, and its router's refusals in api.md's error shape. */
 function fastifyAdapter(config: VigilConfig): FastifyAdapter {
   return new FastifyAdapter({
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: proxyTrust(config),
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const sent = req.headers['x-request-id'];
