@@ -137,7 +137,12 @@ describe('auth: login, refresh rotation, back-off', () => {
     const secondToken = (await login(t.http, second.email)).accessToken;
     await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(200);
     await t.http.patch(`/api/v1/users/${second.id}`).set(bearer(staff.token.admin)).send({ role: 'nurse' }).expect(200);
-    await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(403);
+    // A new role ends the user's logins, their access tokens with them: the next login carries the new role.
+    await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(401);
+    await t.http
+      .get('/api/v1/users')
+      .set(bearer((await login(t.http, second.email)).accessToken))
+      .expect(403);
     await t.http.patch(`/api/v1/users/${staff.nurse.id}`).set(bearer(staff.token.admin)).send({ active: false }).expect(200);
     const res = await t.http.get('/api/v1/auth/me').set(bearer(staff.token.nurse)).expect(401);
     expect(res.body.code).toBe('ACCOUNT_INACTIVE');

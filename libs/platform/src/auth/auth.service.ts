@@ -48,7 +48,6 @@ export class AuthService {
 
   /** Revokes every live refresh token of a user (deactivation, password reset); their next request reads the account anew. */
   async revokeAllForUser(tx: Tx, userId: string, reason: string): Promise<void> {
-    this.access.forget(tx, userId);
     await this.tokens.revokeAllOfUser(tx, userId, reason);
   }
 }
