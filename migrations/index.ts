@@ -15,6 +15,8 @@ import { FollowUpOverdueEscalation1795309532239 } from './1795309532239-FollowUp
 import { DeliveredDose1795965695066 } from './1795965695066-DeliveredDose.js';
 import { AdverseEventCourse1795966225251 } from './1795966225251-AdverseEventCourse.js';
 import { ReadingCorrections1795966449536 } from './1795966449536-ReadingCorrections.js';
+import { LoginThrottle1795967228462 } from './1795967228462-LoginThrottle.js';
+import { IdempotencyKeysPerUser1795967900000 } from './1795967900000-IdempotencyKeysPerUser.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -33,4 +35,6 @@ export const MIGRATIONS = [
   DeliveredDose1795965695066,
   AdverseEventCourse1795966225251,
   ReadingCorrections1795966449536,
+  LoginThrottle1795967228462,
+  IdempotencyKeysPerUser1795967900000,
 ];

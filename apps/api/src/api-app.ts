@@ -7,6 +7,7 @@ import {
   AuthService,
   JobQueue,
   requestContext,
+  trustProxy,
   VigilLogger,
   type Clock,
   type RequestContext,
@@ -16,6 +17,7 @@ import {
 import { AppModule } from './app.module.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { toErrorBody } from './http/error.filter.js';
+import { jsonBodyParser } from './http/json-body.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
 import { Metrics } from './operations/metrics.js';
@@ -23,6 +25,7 @@ import { buildOpenApi, mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const BODY_LIMIT = 2 * 1024 * 1024;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -52,6 +55,8 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   app.useGlobalPipes(validationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();
+  // JSON bodies: Fastify's parser and limits, and a 400 for a key an object names twice.
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT }, jsonBodyParser(fastify));
   addRequestHooks(fastify, app.get(Metrics), config);
   mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
   await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
@@ -61,16 +66,26 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   return app;
 }
 
+/**
+ * TRUST_PROXY as Fastify takes it: the proxies' addresses, or a hop count (the connection and the
+ * next `hops - 1` X-Forwarded-For entries from the right are proxies), never `true`: the left-most
+ * entry is whatever the client wrote.
+ */
+function proxyTrust(config: VigilConfig): boolean | string[] | ((address: string, hop: number) => boolean) {
+  const trusted = trustProxy(config.TRUST_PROXY) ?? false;
+  return typeof trusted === 'number' ? (_address, hop) => hop < trusted : trusted;
+}
+
 /** Fastify with Vigil's request ids and body limit, and its router's refusals in api.md's error shape. */
 function fastifyAdapter(config: VigilConfig): FastifyAdapter {
   return new FastifyAdapter({
-    trustProxy: config.TRUST_PROXY,
+    trustProxy: proxyTrust(config),
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
       const sent = req.headers['x-request-id'];
       return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
     },
-    bodyLimit: 2 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     clientErrorHandler,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
     // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.

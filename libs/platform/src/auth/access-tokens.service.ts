@@ -2,36 +2,43 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { DataSource } from 'typeorm';
 import { AuditService, requestLine, type RefusedRequest } from '../audit/audit.service.js';
+import { VigilConfig } from '../config/vigil-config.js';
 import type { Actor, Role } from '../context/request-context.js';
 import type { Tx } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { inactive } from './refusal.js';
-import { claimedIdentity, headerRefusal, verifyRefusal, type AccessRefusalReason } from './token-refusal.js';
+import { claimedIdentity, claimsRefusal, headerRefusal, verifyRefusal, type AccessRefusalReason } from './token-refusal.js';
 import type { AccessClaims } from './tokens.js';
 
-/** How long a user's role and active flag read for one request serve the next ones (see currentUser). */
-const USER_CACHE_MS = 1000;
-const USER_CACHE_SIZE = 10_000;
+/** How long a login's user (role, active flag) and liveness read for one request serve the next ones (see currentLogin). */
+const LOGIN_CACHE_MS = 1000;
+const LOGIN_CACHE_SIZE = 10_000;
 
-type CurrentUser = { role: Role; clinic_id: string; active: boolean };
+/** A login as the database knows it now: its user, and whether the login (refresh-token family) is still live. */
+type CurrentLogin = { role: Role; clinic_id: string; active: boolean; live: boolean };
 
 const invalidAccess = () => DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
+const loginEnded = () => DomainError.unauthenticated(ErrorCode.Unauthenticated, 'This login has ended; log in again');
 
 /** The access token of each request: its signature, its type, and its user as they are now. */
 @Injectable()
 export class AccessTokenVerifier {
-  private readonly users = new Map<string, { user: CurrentUser; until: number }>();
+  /** Keyed by login (`sid`). */
+  private readonly logins = new Map<string, { userId: string; login: CurrentLogin; until: number }>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly audit: AuditService,
     private readonly jwt: JwtService,
+    private readonly config: VigilConfig,
   ) {}
 
   /**
    * The signed-in user of an access token, as the database knows them now: a deactivated account
-   * is refused and a changed role applies at once, not when the token expires. Every refusal is
+   * or an ended login (logout, new password, refresh-token reuse) is refused and a changed role
+   * applies at once, not when the token expires. A token Vigil would not have issued (no `exp`, a
+   * longer life than ACCESS_TOKEN_TTL_MIN, no login named) is refused too. Every refusal is
    * audited (`auth.access`, coalesced): `request` gives the row its method and route.
    */
   async authenticate(token: string, request?: RefusedRequest): Promise<Actor> {
@@ -51,10 +58,13 @@ export class AccessTokenVerifier {
       throw await refuse(reason, signed, error);
     }
     if (claims.typ !== 'access') throw await refuse('wrong_token_type', true, invalidAccess());
-    const user = await this.currentUser(claims.sub);
-    if (!user) throw await refuse('unknown_user', true, inactive());
-    if (!user.active) throw await refuse('inactive', true, inactive());
-    return { userId: claims.sub, clinicId: user.clinic_id, role: user.role };
+    const unlike = claimsRefusal(claims, this.config.ACCESS_TOKEN_TTL_MIN, Math.floor(Date.now() / 1000));
+    if (unlike) throw await refuse(unlike, true, invalidAccess());
+    const login = await this.currentLogin(claims.sub, claims.sid);
+    if (!login) throw await refuse('unknown_user', true, inactive());
+    if (!login.active) throw await refuse('inactive', true, inactive());
+    if (!login.live) throw await refuse('login_ended', true, loginEnded());
+    return { userId: claims.sub, clinicId: login.clinic_id, role: login.role };
   }
 
   /**
@@ -62,8 +72,17 @@ export class AccessTokenVerifier {
    * between cannot keep the old state.
    */
   forget(tx: Tx, userId: string): void {
-    this.users.delete(userId);
-    tx.afterCommit(() => this.users.delete(userId));
+    const drop = () => {
+      for (const [sid, kept] of this.logins) if (kept.userId === userId) this.logins.delete(sid);
+    };
+    drop();
+    tx.afterCommit(drop);
+  }
+
+  /** Forgets what is kept of a login being ended, now and again at commit. */
+  forgetLogin(tx: Tx, sid: string): void {
+    this.logins.delete(sid);
+    tx.afterCommit(() => this.logins.delete(sid));
   }
 
   /** Audits a refused token and gives back the error to throw. */
@@ -88,21 +107,27 @@ export class AccessTokenVerifier {
   }
 
   /**
-   * The user's role, clinic and active flag as they are now, read for every request and kept for
-   * USER_CACHE_MS: a change made through Vigil (deactivation, a new role or password, all of which
-   * revoke the user's logins and forget them here) applies to the next request; another API
-   * process sees it within USER_CACHE_MS. Inactive and unknown users are never kept.
+   * The user's role, clinic and active flag and whether the login still has a live refresh token,
+   * as they are now: one query per request, kept for LOGIN_CACHE_MS. A change made through Vigil
+   * (deactivation, a new role or password, logout, refresh-token reuse, all of which revoke logins
+   * and forget them here) applies to the next request; another API process sees it within
+   * LOGIN_CACHE_MS. Inactive users and ended logins are never kept.
    */
-  private async currentUser(userId: string): Promise<CurrentUser | undefined> {
+  private async currentLogin(userId: string, sid: string): Promise<CurrentLogin | undefined> {
     const now = Date.now();
-    const kept = this.users.get(userId);
-    if (kept && kept.until > now) return kept.user;
-    const rows: CurrentUser[] = await this.dataSource.query('SELECT role, clinic_id, active FROM users WHERE id = $1', [userId]);
-    const user = rows[0];
-    if (user?.active) {
-      if (this.users.size >= USER_CACHE_SIZE) this.users.clear();
-      this.users.set(userId, { user, until: now + USER_CACHE_MS });
-    } else this.users.delete(userId);
-    return user;
+    const kept = this.logins.get(sid);
+    if (kept && kept.until > now && kept.userId === userId) return kept.login;
+    const rows: CurrentLogin[] = await this.dataSource.query(
+      `SELECT u.role, u.clinic_id, u.active,
+              EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL) AS live
+         FROM users u WHERE u.id = $1`,
+      [userId, sid],
+    );
+    const login = rows[0];
+    if (login?.active && login.live) {
+      if (this.logins.size >= LOGIN_CACHE_SIZE) this.logins.clear();
+      this.logins.set(sid, { userId, login, until: now + LOGIN_CACHE_MS });
+    } else this.logins.delete(sid);
+    return login;
   }
 }

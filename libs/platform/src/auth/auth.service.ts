@@ -41,9 +41,13 @@ export class AuthService {
     return this.access.authenticate(token, request);
   }
 
+  /** A new password: the login back-off of every address on this account starts afresh. */
+  forgetLoginFailures(tx: Tx, email: string): Promise<void> {
+    return this.signIn.forgetFailures(tx, email);
+  }
+
   /** Revokes every live refresh token of a user (deactivation, password reset); their next request reads the account anew. */
   async revokeAllForUser(tx: Tx, userId: string, reason: string): Promise<void> {
-    this.access.forget(tx, userId);
     await this.tokens.revokeAllOfUser(tx, userId, reason);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService, requestLine, type RefusalRecord, type RefusedRequest } from '../audit/audit.service.js';
 import { Clock } from '../clock/clock.js';
+import { VigilConfig } from '../config/vigil-config.js';
 import { TransactionRunner, type Tx } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
@@ -29,7 +30,8 @@ const unverified = (line: RequestLine, reason: string, sub?: string) =>
 
 /**
  * Refresh-token rotation: each token is exchanged once for a new pair in the same family, and a
- * token presented again after its exchange (a stolen copy, presumably) revokes the whole family.
+ * token presented again after its exchange (a stolen copy, presumably) revokes the whole family,
+ * unless it comes within REFRESH_REUSE_GRACE_SEC of the exchange (another tab, see anotherTab).
  */
 @Injectable()
 export class RefreshTokenRotation {
@@ -38,6 +40,7 @@ export class RefreshTokenRotation {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly tokens: SessionTokenIssuer,
+    private readonly config: VigilConfig,
   ) {}
 
   /**
@@ -104,6 +107,15 @@ export class RefreshTokenRotation {
       details: { familyId: row.familyId, ...line, ...details },
     });
     const now = this.clock.now();
+    if (row.revokedAt && (await this.anotherTab(tx, row, user, now))) {
+      await this.audit.record(tx, {
+        ...base,
+        action: 'auth.refresh',
+        outcome: 'success',
+        changes: { familyId: row.familyId, again: true },
+      });
+      return this.tokens.issue(tx, user, row.familyId);
+    }
     if (row.revokedAt) return this.revokedPresented(tx, row, refused);
     if (row.expiresAt <= now) {
       return new Refusal(
@@ -119,6 +131,21 @@ export class RefreshTokenRotation {
     await tx.manager.update(RefreshToken, { id: row.id }, { revokedAt: now, revokedReason: 'rotated' });
     await this.audit.record(tx, { ...base, action: 'auth.refresh', outcome: 'success', changes: { familyId: row.familyId } });
     return this.tokens.issue(tx, user, row.familyId);
+  }
+
+  /**
+   * A token exchanged less than REFRESH_REUSE_GRACE_SEC ago, presented again while its login is
+   * live and its user active: another tab of the same browser refreshing at the same moment, not a
+   * theft. It gets a fresh pair of the same login. Later, the same token is taken as stolen.
+   */
+  private async anotherTab(tx: Tx, row: RefreshToken, user: User, now: Date): Promise<boolean> {
+    const graceMs = this.config.REFRESH_REUSE_GRACE_SEC * 1000;
+    if (row.revokedReason !== 'rotated' || !row.revokedAt || now.getTime() - row.revokedAt.getTime() > graceMs) return false;
+    if (!user.active || row.expiresAt <= now) return false;
+    const live: unknown[] = await tx.manager.query('SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND revoked_at IS NULL LIMIT 1', [
+      row.familyId,
+    ]);
+    return live.length > 0;
   }
 
   /**

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Clock } from '../clock/clock.js';
 import { VigilConfig } from '../config/vigil-config.js';
 import type { Tx } from '../database/transaction.js';
+import { AccessTokenVerifier } from './access-tokens.service.js';
 import { JobHandler } from '../queue/job-handler.decorator.js';
 import { JobName } from '../queue/job-names.js';
 import type { PendingWork } from '../queue/pending-work.entity.js';
@@ -31,6 +32,7 @@ export class SessionTokenIssuer {
     private readonly config: VigilConfig,
     private readonly clock: Clock,
     private readonly pendingWork: PendingWorkService,
+    private readonly access: AccessTokenVerifier,
   ) {}
 
   /** A new pair in `familyId`; the refresh token's hash is scrubbed when it expires. */
@@ -42,7 +44,7 @@ export class SessionTokenIssuer {
     const id = (inserted.identifiers[0] as { id: string }).id;
     await this.pendingWork.schedule(tx, { kind: JobName.ExpireRefreshToken, subjectId: id, dueAt: expiresAt, clinicId: user.clinicId });
     const accessExpiresAt = new Date(now.getTime() + this.config.ACCESS_TOKEN_TTL_MIN * 60_000);
-    const claims: AccessClaims = { sub: user.id, clinicId: user.clinicId, role: user.role, typ: 'access' };
+    const claims: AccessClaims = { sub: user.id, clinicId: user.clinicId, role: user.role, typ: 'access', sid: familyId };
     const accessToken = this.jwt.sign(claims, { expiresIn: this.config.ACCESS_TOKEN_TTL_MIN * 60, algorithm: 'HS256' });
     return {
       accessToken,
@@ -53,8 +55,9 @@ export class SessionTokenIssuer {
     };
   }
 
-  /** How many tokens it revoked: none when the family was already ended. */
+  /** How many tokens it revoked: none when the family was already ended. Its access tokens stop working with it. */
   async revokeFamily(tx: Tx, familyId: string, reason: string): Promise<number> {
+    this.access.forgetLogin(tx, familyId);
     const result = await tx.manager
       .createQueryBuilder()
       .update(RefreshToken)
@@ -64,8 +67,9 @@ export class SessionTokenIssuer {
     return result.affected ?? 0;
   }
 
-  /** Revokes every live refresh token of a user. */
+  /** Revokes every live refresh token of a user, and with them every access token. */
   async revokeAllOfUser(tx: Tx, userId: string, reason: string): Promise<void> {
+    this.access.forget(tx, userId);
     await tx.manager
       .createQueryBuilder()
       .update(RefreshToken)

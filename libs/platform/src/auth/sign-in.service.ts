@@ -10,76 +10,95 @@ import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { dummyHash, verifyPassword } from './password.js';
 import { actorOf } from './public-user.js';
+import { LoginThrottle, type Hold } from './login-throttle.js';
 import { inactive, Refusal, settle } from './refusal.js';
 import { SessionTokenIssuer, type SessionTokens } from './session-tokens.service.js';
 import { User } from './user.entity.js';
 
-/** The audit row of a login attempt that names no account (rate limit, unknown email). */
+/** The audit row of a login attempt that names no account (held back, unknown email). */
 const ANONYMOUS_LOGIN = { action: 'auth.login', resourceType: 'user', actor: null, clinicId: null } as const;
 
 const wrongCredentials = () => DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong');
 
-/** The audit row of a login attempt on a known account, without its outcome. */
-type LoginAudit = Required<Pick<AuditEntry, 'action' | 'resourceType' | 'resourceId' | 'clinicId' | 'actor'>>;
+/** One answer for every attempt held back (rate limit or back-off, known or unknown email); only Retry-After varies. */
+const heldBack = (hold: Hold) =>
+  new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts; wait before trying again (see Retry-After)', [], {
+    'Retry-After': String(hold.retryAfterSec),
+  });
+
+/** The audit row of a login attempt, without its outcome: on its account when the email is known. */
+type LoginAudit = Required<Pick<AuditEntry, 'action' | 'resourceType' | 'clinicId' | 'actor'>> & Pick<AuditEntry, 'resourceId'>;
+
+/** Where an attempt comes from and which account it names (the email as typed, known or not). */
+interface Attempt {
+  email: string;
+  address: string;
+  now: Date;
+}
 
 /**
- * Sign-in with email and password: a per-address rate limit, and a lock of the account after
- * LOGIN_MAX_FAILURES failed attempts in a row.
+ * Sign-in with email and password, throttled per client address and per (address, account) with
+ * a growing back-off after failures (LoginThrottle): an unknown email is answered exactly as a
+ * known one, and guesses from one address never lock the real user out from theirs.
  */
 @Injectable()
 export class SignInService {
+  private readonly throttle: LoginThrottle;
+
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
-    private readonly config: VigilConfig,
+    config: VigilConfig,
     private readonly clock: Clock,
     private readonly tokens: SessionTokenIssuer,
-  ) {}
+  ) {
+    this.throttle = new LoginThrottle(dataSource, config);
+  }
 
   /**
-   * The password hash is checked outside any transaction (argon2 takes tens of milliseconds, and a
-   * flood of logins must not hold pool connections or row locks); the outcome is then applied in
-   * one short transaction that locks the user row, so concurrent failures all count.
+   * The attempt is counted first, in one statement (parallel attempts cannot all slip under the
+   * limit). The password hash is checked outside any transaction (argon2 takes tens of
+   * milliseconds, and a flood of logins must not hold pool connections or row locks); the outcome
+   * is then applied in one short transaction that locks the user row.
    */
   async login(emailInput: string, password: string): Promise<SessionTokens> {
-    const email = emailInput.trim().toLowerCase();
-    await this.refuseIfRateLimited(email, requestContext.current()?.ip ?? null);
+    const attempt: Attempt = {
+      email: emailInput.trim().toLowerCase(),
+      address: requestContext.current()?.ip ?? '-',
+      now: this.clock.now(),
+    };
+    await this.refuseIfHeld(attempt);
+    if (Math.random() < 0.01) await this.throttle.sweep(attempt.now);
     const found = await this.dataSource
       .createQueryBuilder(User, 'u')
       .addSelect('u.passwordHash')
-      .where('u.email = :email', { email })
+      .where('u.email = :email', { email: attempt.email })
       .getOne();
     // Unknown emails are checked against a dummy hash so both answers take as long.
     const valid = await verifyPassword(found?.passwordHash ?? (await dummyHash()), password);
     return settle(
       this.audit,
-      this.transactions.run((tx) => this.applyAttempt(tx, email, found, valid)),
+      this.transactions.run((tx) => this.applyAttempt(tx, attempt, found, valid)),
     );
   }
 
-  private async refuseIfRateLimited(email: string, ip: string | null): Promise<void> {
-    if (!(await this.rateLimited(ip))) return;
+  /** A new password: the back-off of every address on this account starts afresh. */
+  forgetFailures(tx: Tx, email: string): Promise<void> {
+    return this.throttle.forgetAccount(tx, email);
+  }
+
+  private async refuseIfHeld(attempt: Attempt): Promise<void> {
+    const hold = await this.throttle.admit(attempt.address, attempt.email, attempt.now);
+    if (!hold) return;
     await this.transactions.run((tx) =>
-      this.audit.record(tx, { ...ANONYMOUS_LOGIN, outcome: 'denied', changes: { email, reason: 'rate_limited' } }),
+      this.audit.record(tx, { ...ANONYMOUS_LOGIN, outcome: 'denied', changes: { email: attempt.email, ...hold } }),
     );
-    throw new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts from this address; wait a minute', [], {
-      'Retry-After': '60',
-    });
-  }
-
-  private async rateLimited(ip: string | null): Promise<boolean> {
-    if (!ip) return false;
-    const rows: Array<{ n: number }> = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM audit_events
-        WHERE ip = $1 AND action = 'auth.login' AND occurred_at > now() - interval '1 minute'`,
-      [ip],
-    );
-    return (rows[0]?.n ?? 0) >= this.config.LOGIN_RATE_LIMIT_PER_MIN;
+    throw heldBack(hold);
   }
 
   /** The checked password's outcome, applied to the account as it is now (locked row). */
-  private async applyAttempt(tx: Tx, email: string, found: User | null, valid: boolean): Promise<SessionTokens | Refusal> {
+  private async applyAttempt(tx: Tx, attempt: Attempt, found: User | null, valid: boolean): Promise<SessionTokens | Refusal> {
     const user = found
       ? await tx.manager
           .createQueryBuilder(User, 'u')
@@ -88,81 +107,45 @@ export class SignInService {
           .where('u.id = :id', { id: found.id })
           .getOne()
       : null;
-    if (!user) {
-      await this.audit.record(tx, { ...ANONYMOUS_LOGIN, outcome: 'failure', changes: { email, reason: 'unknown_email' } });
-      return new Refusal(wrongCredentials());
-    }
-    const now = this.clock.now();
-    const base: LoginAudit = {
-      action: 'auth.login',
-      resourceType: 'user',
-      resourceId: user.id,
-      clinicId: user.clinicId,
-      actor: actorOf(user),
-    };
-    if (user.lockedUntil && user.lockedUntil > now) {
-      await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'locked' } });
-      return new Refusal(this.lockedError(user.lockedUntil, now));
-    }
+    const base: LoginAudit = user
+      ? { action: 'auth.login', resourceType: 'user', resourceId: user.id, clinicId: user.clinicId, actor: actorOf(user) }
+      : ANONYMOUS_LOGIN;
     // A password changed while this one was being checked does not count as verified.
-    if (!valid || user.passwordHash !== found?.passwordHash) return this.failedAttempt(tx, user, base, now);
+    if (!user || !valid || user.passwordHash !== found?.passwordHash) return this.failedAttempt(tx, attempt, base, !user);
     if (!user.active) {
       await this.audit.record(tx, { ...base, outcome: 'denied', changes: { reason: 'inactive' } });
       return new Refusal(inactive());
     }
-    return this.signIn(tx, user, base, now);
-  }
-
-  /** A wrong password counts; the one that reaches LOGIN_MAX_FAILURES locks the account. */
-  private async failedAttempt(tx: Tx, user: User, base: LoginAudit, now: Date): Promise<Refusal> {
-    const failures = user.failedLoginCount + 1;
-    if (failures >= this.config.LOGIN_MAX_FAILURES) {
-      const lockedUntil = new Date(now.getTime() + this.config.LOGIN_LOCK_MIN * 60_000);
-      await this.signInState(tx, user.id, { failedLoginCount: 0, lockedUntil });
-      await this.audit.record(tx, { ...base, outcome: 'failure', changes: { reason: 'wrong_password', failures, lockedUntil } });
-      await this.audit.record(tx, { ...base, action: 'auth.lock', changes: { lockedUntil } });
-      return new Refusal(this.lockedError(lockedUntil, now));
-    }
-    await this.signInState(tx, user.id, { failedLoginCount: failures });
-    await this.audit.record(tx, { ...base, outcome: 'failure', changes: { reason: 'wrong_password', failures } });
-    return new Refusal(wrongCredentials());
-  }
-
-  /** A new login: the failure count and lock are cleared and a new token family begins. */
-  private async signIn(tx: Tx, user: User, base: LoginAudit, now: Date): Promise<SessionTokens> {
-    await this.signInState(tx, user.id, { failedLoginCount: 0, lockedUntil: null, lastLoginAt: now });
-    user.lastLoginAt = now;
-    await this.audit.record(tx, { ...base, outcome: 'success' });
-    return this.tokens.issue(tx, user, randomUUID());
+    return this.signIn(tx, attempt, user, base);
   }
 
   /**
-   * Sign-in bookkeeping (failed attempts, lock, last login) is not an edit of the account: it
-   * leaves the user's version alone, so a mistyped password does not turn an administrator's
-   * pending edit of that user into 409 STALE_VERSION.
+   * A wrong password, or an unknown email (the same answer, the same bookkeeping): one more failure
+   * of the (address, account) pair; from LOGIN_MAX_FAILURES on, the back-off's row (`auth.lock`,
+   * a failure) says how long that address now waits.
    */
-  private async signInState(
-    tx: Tx,
-    userId: string,
-    s: { failedLoginCount: number; lockedUntil?: Date | null; lastLoginAt?: Date },
-  ): Promise<void> {
-    await tx.manager.query(
-      `UPDATE users SET failed_login_count = $2,
-              locked_until = CASE WHEN $3 THEN $4::timestamptz ELSE locked_until END,
-              last_login_at = COALESCE($5::timestamptz, last_login_at)
-        WHERE id = $1`,
-      [userId, s.failedLoginCount, s.lockedUntil !== undefined, s.lockedUntil ?? null, s.lastLoginAt ?? null],
-    );
+  private async failedAttempt(tx: Tx, attempt: Attempt, base: LoginAudit, unknown: boolean): Promise<Refusal> {
+    const { failures, waitUntil } = await this.throttle.failed(tx, attempt.address, attempt.email, attempt.now);
+    const who = unknown ? { email: attempt.email, reason: 'unknown_email' } : { reason: 'wrong_password' };
+    await this.audit.record(tx, { ...base, outcome: 'failure', changes: { ...who, failures } });
+    if (waitUntil) {
+      await this.audit.record(tx, {
+        ...base,
+        action: 'auth.lock',
+        outcome: 'failure',
+        changes: { ...who, reason: 'backoff', failures, waitUntil },
+      });
+    }
+    return new Refusal(wrongCredentials());
   }
 
-  private lockedError(until: Date, now: Date): DomainError {
-    const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
-    return new DomainError(
-      429,
-      ErrorCode.AccountLocked,
-      `Account locked after repeated failed logins; try again after ${until.toISOString()}`,
-      [],
-      { 'Retry-After': String(seconds) },
-    );
+  /** A new login: the pair's failures are forgotten and a new token family begins. */
+  private async signIn(tx: Tx, attempt: Attempt, user: User, base: LoginAudit): Promise<SessionTokens> {
+    await this.throttle.succeeded(tx, attempt.address, attempt.email);
+    // Sign-in bookkeeping is not an edit of the account: the user's version stays (no 409 STALE_VERSION for an admin's pending edit).
+    await tx.manager.query('UPDATE users SET last_login_at = $2 WHERE id = $1', [user.id, attempt.now]);
+    user.lastLoginAt = attempt.now;
+    await this.audit.record(tx, { ...base, outcome: 'success' });
+    return this.tokens.issue(tx, user, randomUUID());
   }
 }

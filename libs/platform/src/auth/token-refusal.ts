@@ -1,5 +1,5 @@
 import { ROLES, type Role } from '../context/request-context.js';
-import { parseRefreshToken } from './tokens.js';
+import { parseRefreshToken, type AccessClaims } from './tokens.js';
 
 /** Why an access token was refused, as its audit row names it. */
 export type AccessRefusalReason =
@@ -11,7 +11,11 @@ export type AccessRefusalReason =
   | 'not_yet_valid'
   | 'wrong_token_type'
   | 'unknown_user'
-  | 'inactive';
+  | 'inactive'
+  | 'no_expiry'
+  | 'lifetime_too_long'
+  | 'no_session'
+  | 'login_ended';
 
 /** What a token says about who sent it, kept only where each value has the shape Vigil issues. */
 export interface ClaimedIdentity {
@@ -59,6 +63,19 @@ export function headerRefusal(token: string): { reason: AccessRefusalReason; alg
   if (alg.toLowerCase() === 'none') return { reason: 'alg_none' };
   if (alg === 'HS256') return undefined;
   return /^[A-Za-z0-9]{2,10}$/.test(alg) ? { reason: 'unsupported_alg', alg } : { reason: 'unsupported_alg' };
+}
+
+/**
+ * A signed access token Vigil would not have issued: without `exp`, living longer than
+ * ACCESS_TOKEN_TTL_MIN, or naming no login (`sid`). Undefined when it is fine.
+ */
+export function claimsRefusal(claims: AccessClaims, ttlMin: number, nowSec: number): AccessRefusalReason | undefined {
+  if (typeof claims.exp !== 'number') return 'no_expiry';
+  const issued = typeof claims.iat === 'number' ? claims.iat : nowSec;
+  // A few seconds of leeway for the clock of another API process.
+  if (claims.exp - issued > ttlMin * 60 || claims.exp - nowSec > ttlMin * 60 + 5) return 'lifetime_too_long';
+  if (typeof claims.sid !== 'string' || !UUID.test(claims.sid)) return 'no_session';
+  return undefined;
 }
 
 /**

@@ -25,4 +25,9 @@ export interface AccessClaims {
   clinicId: string;
   role: string;
   typ: 'access';
+  /** The login (refresh-token family) the token belongs to: ending the login ends the token. */
+  sid: string;
+  /** Added by jsonwebtoken when signing. */
+  iat?: number;
+  exp?: number;
 }

@@ -115,8 +115,7 @@ export class UsersService {
       if (changes.active !== undefined) user.active = changes.active;
       if (passwordHash) {
         user.passwordHash = passwordHash;
-        user.failedLoginCount = 0;
-        user.lockedUntil = null;
+        await this.auth.forgetLoginFailures(tx, user.email);
       }
       await tx.manager.save(user);
       if (changes.active === false || passwordHash || (changes.role && changes.role !== before.role)) {

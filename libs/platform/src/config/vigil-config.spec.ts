@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, VigilConfig, loadConfig } from './vigil-config.js';
+import { ConfigError, VigilConfig, loadConfig, trustProxy } from './vigil-config.js';
 
 describe('configuration', () => {
   it('starts with no variables at all: embedded database, PostgreSQL queues, port 3000', () => {
@@ -53,6 +53,23 @@ describe('configuration', () => {
   it('treats an empty optional variable as unset', () => {
     expect(loadConfig({ DATABASE_URL: '', REDIS_URL: '  ' }).DATABASE_URL).toBeUndefined();
   });
+
+  it.each([
+    ['false', false],
+    ['1', 1],
+    ['2', 2],
+    ['10.0.0.5', ['10.0.0.5']],
+    ['10.0.0.0/8, 192.168.1.1,fd00::/8', ['10.0.0.0/8', '192.168.1.1', 'fd00::/8']],
+  ])('TRUST_PROXY=%s trusts %p', (value, expected) => {
+    expect(trustProxy(loadConfig({ TRUST_PROXY: value }).TRUST_PROXY)).toEqual(expected);
+  });
+
+  it.each(['true', 'yes', '11', 'proxy.example', '10.0.0.0/33', '10.0.0.1,'])(
+    'TRUST_PROXY=%s is refused: it would let a client choose its own address',
+    (value) => {
+      expect(() => loadConfig({ TRUST_PROXY: value })).toThrow(/TRUST_PROXY=.*proxy hops/);
+    },
+  );
 
   it('.env.example documents every variable the configuration reads', () => {
     const example = readFileSync(new URL('../../../../.env.example', import.meta.url), 'utf8');

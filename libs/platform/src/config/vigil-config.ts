@@ -14,6 +14,7 @@ import {
   validateSync,
   type ValidationError,
 } from 'class-validator';
+import { isIP } from 'node:net';
 import { isValidTimeZone } from '../clock/time-zone.js';
 
 const toInt = ({ value }: { value: unknown }): unknown =>
@@ -109,31 +110,35 @@ export class VigilConfig {
   @Max(90)
   REFRESH_TOKEN_TTL_DAYS = 14;
 
-  /** Failed logins in a row that lock an account. */
+  /** Failed logins in a row, from one client address on one account, before each further attempt from there must wait (LOGIN_BACKOFF_BASE_SEC, doubling). */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(100)
   LOGIN_MAX_FAILURES = 5;
 
-  /** How long a locked account stays locked, minutes. */
+  /** Longest wait the login back-off imposes, minutes. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(1440)
   LOGIN_LOCK_MIN = 15;
 
-  /** Login attempts allowed per client address per minute. */
+  /** Login attempts allowed per minute per client address and account. */
   @Transform(toInt)
   @IsInt()
   @Min(1)
   @Max(100000)
   LOGIN_RATE_LIMIT_PER_MIN = 20;
 
-  /** Trust X-Forwarded-For from a reverse proxy for the client address. */
-  @Transform(toBool)
-  @IsBoolean()
-  TRUST_PROXY = false;
+  /**
+   * Which reverse proxies may name the client address in X-Forwarded-For: `false` (none: the
+   * address is the connection's), a number of proxy hops in front of Vigil (1–10), or a
+   * comma-separated list of proxy addresses and CIDR ranges. Never `true`: the left-most entry is
+   * whatever the client wrote. See trustProxy().
+   */
+  @IsString()
+  TRUST_PROXY = 'false';
 
   /** Email of the first administrator, created on first start when no user exists. */
   @IsEmail({ require_tld: false })
@@ -213,6 +218,54 @@ export class VigilConfig {
   @Min(0)
   @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** Login attempts allowed per minute per client address, all accounts together. Unset: ten times LOGIN_RATE_LIMIT_PER_MIN. */
+  @Transform((p) => toInt({ value: emptyToUndefined(p) }))
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  LOGIN_ADDRESS_RATE_LIMIT_PER_MIN: number | undefined = undefined;
+
+  /** First wait of the login back-off, seconds; each further failure doubles it, up to LOGIN_LOCK_MIN. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  LOGIN_BACKOFF_BASE_SEC = 30;
+
+  /** Seconds after a refresh during which the same refresh token is answered again (another tab) rather than taken as stolen. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(300)
+  REFRESH_REUSE_GRACE_SEC = 30;
+}
+
+/** A proxy address or CIDR range, IPv4 or IPv6. */
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  const family = isIP(address ?? '');
+  if (!family || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY as Fastify's `trustProxy` takes it: false, a hop count, or a list of addresses and
+ * ranges; undefined when the value is none of these (`true` included).
+ */
+export function trustProxy(value: string): false | number | string[] | undefined {
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === '0' || v === '') return false;
+  if (/^\d+$/.test(v)) return Number(v) >= 1 && Number(v) <= 10 ? Number(v) : undefined;
+  const entries = v.split(',').map((e) => e.trim());
+  return entries.every(isAddressOrRange) ? entries : undefined;
+}
+
+/** LOGIN_ADDRESS_RATE_LIMIT_PER_MIN, or its default. */
+export function addressLoginLimit(config: VigilConfig): number {
+  return config.LOGIN_ADDRESS_RATE_LIMIT_PER_MIN ?? config.LOGIN_RATE_LIMIT_PER_MIN * 10;
 }
 
 export class ConfigError extends Error {
@@ -241,6 +294,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const problems = validateSync(config, { forbidUnknownValues: false }).map(describe);
   if (!isValidTimeZone(config.BOOTSTRAP_CLINIC_TZ)) {
     problems.push(`BOOTSTRAP_CLINIC_TZ=${JSON.stringify(config.BOOTSTRAP_CLINIC_TZ)}: must be an IANA time zone such as Europe/London`);
+  }
+  if (trustProxy(config.TRUST_PROXY) === undefined) {
+    problems.push(
+      `TRUST_PROXY=${JSON.stringify(config.TRUST_PROXY)}: must be false, a number of proxy hops (1-10) or a comma-separated list of proxy addresses or CIDR ranges (true would trust whatever a client writes in X-Forwarded-For)`,
+    );
   }
   if (problems.length > 0) throw new ConfigError(problems);
   return config;

@@ -3,11 +3,12 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm'
 /**
  * A POST that carried `Idempotency-Key` (api.md): the answer it got, stored in the same
  * transaction as the change, so a retry gets the first answer and never repeats the change.
+ * Keys belong to the user who sent them: a colleague's same key is another request.
  */
 @Entity({ name: 'idempotency_keys' })
 @Index('ix_idempotency_keys_created', ['createdAt'])
 export class IdempotencyKey {
-  @PrimaryColumn({ name: 'clinic_id', type: 'uuid', primaryKeyConstraintName: 'pk_idempotency_keys' })
+  @Column({ name: 'clinic_id', type: 'uuid' })
   clinicId!: string;
 
   @PrimaryColumn({ type: 'text', primaryKeyConstraintName: 'pk_idempotency_keys' })
@@ -17,7 +18,7 @@ export class IdempotencyKey {
   @Column({ type: 'text' })
   fingerprint!: string;
 
-  @Column({ name: 'user_id', type: 'uuid' })
+  @PrimaryColumn({ name: 'user_id', type: 'uuid', primaryKeyConstraintName: 'pk_idempotency_keys' })
   userId!: string;
 
   @Column({ type: 'jsonb' })

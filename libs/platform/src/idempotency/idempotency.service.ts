@@ -21,7 +21,7 @@ export class IdempotencyService {
   constructor(private readonly transactions: TransactionRunner) {}
 
   /**
-   * Runs `work` once per (clinic, key): the first call runs it and stores its answer in the same
+   * Runs `work` once per (user, key): the first call runs it and stores its answer in the same
    * transaction; a repeat with the same request gets that answer (`replayed`), one with another
    * request is a 409. Concurrent repeats wait for the first to finish.
    */
@@ -34,8 +34,8 @@ export class IdempotencyService {
       .update(JSON.stringify([call.method, call.path, call.body ?? null]))
       .digest('hex');
     return this.transactions.run(async (tx) => {
-      await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`idempotency:${call.clinicId}:${call.key}`]);
-      const seen = await tx.manager.findOneBy(IdempotencyKey, { clinicId: call.clinicId, key: call.key });
+      await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`idempotency:${call.userId}:${call.key}`]);
+      const seen = await tx.manager.findOneBy(IdempotencyKey, { userId: call.userId, key: call.key });
       if (seen) {
         if (seen.fingerprint !== fingerprint)
           throw DomainError.conflict(ErrorCode.IdempotencyKeyReused, 'This Idempotency-Key was used for a different request');

@@ -1,2 +1,2 @@
-export * from './idempotency-key.entity.js';
-export * from './idempotency.service.js';
+export { IdempotencyKey } from './idempotency-key.entity.js';
+export { IDEMPOTENCY_KEY, IdempotencyService, type IdempotentCall } from './idempotency.service.js';
