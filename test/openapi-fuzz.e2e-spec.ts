@@ -323,6 +323,14 @@ const TARGETS: Record<string, Target> = {
     body: (r) => ({ startsAt: r.startsAt }),
   },
   'POST /api/v1/patients/{id}/discharge-from-care': { usedUp: true, record: patient },
+  'POST /api/v1/patients/{id}/readmit': {
+    usedUp: true,
+    record: async (k) => {
+      const r = await patient(k);
+      await fixturePost(k.t.http, `/patients/${r.id}/discharge-from-care`, k.a.token.admin, { reason: 'moved away' }, 200);
+      return r;
+    },
+  },
   'POST /api/v1/patients/{id}/series': {
     usedUp: true,
     record: async (k) => ({ id: await k.patient(), day: k.seriesDay() }),

@@ -76,6 +76,7 @@ export const CRITICAL_ALERTS = 'alerts: acknowledge / resolve critical';
 export const ASSESSMENTS = 'assessments (PHQ-9 …)';
 export const CLINICAL_READ = 'vitals, alerts, assessments: read';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
+export const SUICIDE_RISK_REVIEW = 'follow-up tasks: close or move a suicide-risk review';
 export const AUDIT = 'audit trail: read';
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +208,10 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
   'POST /api/v1/patients/{id}/discharge-from-care': {
     roles: ['anesthesiologist', 'admin'],
     why: 'not in api.md; ending treatment is a clinician’s decision with scheduling consequences',
+  },
+  'POST /api/v1/patients/{id}/readmit': {
+    roles: ['anesthesiologist', 'admin'],
+    why: 'api.md: the same people as discharge from care',
   },
 };
 

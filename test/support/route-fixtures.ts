@@ -112,6 +112,7 @@ export const CALLS: Record<string, Call> = {
   'POST /api/v1/appointments/{id}/no-show': { body: () => ({ reason: 'did not come' }) },
   'POST /api/v1/appointments/{id}/move': { body: (fx) => ({ startsAt: fx.startsAt }) },
   'POST /api/v1/patients/{id}/discharge-from-care': { body: () => ({ reason: 'moved away' }) },
+  'POST /api/v1/patients/{id}/readmit': { body: () => ({ reason: 'back in town' }) },
   'POST /api/v1/patients/{id}/series': { body: (fx) => ({ protocol: PROTOCOL, startDate: fx.day, preferredTime: '09:00' }) },
   'GET /api/v1/schedule': { query: (fx) => ({ date: fx.day }) },
   'POST /api/v1/alerts/{id}/resolve': { body: () => ({ note: 'repeated; settled' }) },

@@ -13,6 +13,7 @@ import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { DischargeService } from './observation/discharge.service.js';
 import { ObservationService } from './observation/observation.service.js';
 import { RemsService } from './observation/rems.service.js';
+import { CareGuard } from './patients/care-guard.js';
 import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
@@ -76,6 +77,7 @@ const SERVICES = [
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
+  CareGuard,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -196,6 +196,11 @@ export class PatientsService {
   }
 
   /** The patient, or 404 when missing or another clinic's; `lock` holds the row for an update. */
+  /** The record as answered, read inside the caller's transaction. */
+  async viewIn(manager: EntityManager, p: Patient): Promise<PatientView> {
+    return this.view(p, await latestWeight(manager, p.id), this.clock.now(), await this.timeZone(manager, p.clinicId));
+  }
+
   async findInClinic(manager: EntityManager, clinicId: string, id: string, lock = false): Promise<Patient> {
     const q = manager.createQueryBuilder(Patient, 'p').where('p.id = :id AND p.clinic_id = :clinicId', { id, clinicId });
     if (lock) q.setLock('pessimistic_write');

@@ -19,4 +19,6 @@ export enum ErrorCode {
   RuleUnmet = 'RULE_UNMET',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
   InternalError = 'INTERNAL_ERROR',
+  PatientDischargedFromCare = 'PATIENT_DISCHARGED_FROM_CARE',
+  NotDischargedFromCare = 'NOT_DISCHARGED_FROM_CARE',
 }

@@ -1,0 +1,141 @@
+import { localParts, zonedTimeToUtc } from '../libs/platform/src/index.js';
+import { MovableClock, startTestApp, type TestApp } from './support/app.js';
+import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
+import { consentedPatient, sessionAt } from './support/sessions.js';
+
+const api = '/api/v1';
+const TZ = 'America/New_York'; // the factories' clinic zone
+const DAY = 86_400_000;
+
+/**
+ * What a real clinic day showed: suicide risk reviewed by an anesthesiologist wherever it is found,
+ * no treatment after discharge from care (and re-admission), and an outcome baseline taken just
+ * after the first dose (clinical-rules.md sections 5 and 7).
+ */
+describe('care safety: suicide risk review, discharge from care, outcome baseline', () => {
+  let t: TestApp;
+  let a: Staff;
+  const clock = new MovableClock();
+  beforeAll(async () => {
+    t = await startTestApp({}, { clock });
+    a = await clinicWithStaff(t.runtime.dataSource, t.http);
+  });
+  afterAll(() => t.close());
+
+  const post = (path: string, token: string, body: object = {}) => t.http.post(`${api}${path}`).set(bearer(token)).send(body);
+  const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.runtime.dataSource.query<T[]>(sql, params);
+  const phq9 = (items: number[], at: Date, sessionId?: string) => ({
+    instrument: 'PHQ9',
+    items,
+    administeredAt: at.toISOString(),
+    ...(sessionId && { sessionId }),
+  });
+
+  function weekdayAhead(days: number): string {
+    for (let d = days; ; d++) {
+      const date = localParts(new Date(clock.now().getTime() + d * DAY), TZ).date;
+      const wd = localParts(zonedTimeToUtc(date, '12:00', TZ), TZ).weekday;
+      if (wd !== 'sat' && wd !== 'sun') return date;
+    }
+  }
+
+  describe('PHQ-9 item 9 above 0 is reviewed by an anesthesiologist, in the clinic or not', () => {
+    const reviewTask = async (assessmentId: string) => {
+      const rows = await q<{ id: string; assignee_role: string; status: string }>(
+        `SELECT id, assignee_role, status FROM follow_ups WHERE subject_id = $1 AND kind = 'suicide-risk-review'`,
+        [assessmentId],
+      );
+      return rows;
+    };
+
+    it.each([
+      ['during a session in the clinic', true],
+      ['outside a session', false],
+    ])('%s: a task for the anesthesiologists that a nurse cannot close', async (_, inClinic) => {
+      const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+      const sessionId = inClinic ? await sessionAt(t.http, a, 'dosing', { patientId }) : undefined;
+      const res = await post(
+        `/patients/${patientId}/assessments`,
+        a.token.nurse,
+        phq9([1, 1, 1, 1, 0, 0, 0, 0, 1], clock.now(), sessionId),
+      ).expect(201);
+      const tasks = await reviewTask(res.body.id as string);
+      expect(tasks).toEqual([expect.objectContaining({ assignee_role: 'anesthesiologist', status: 'due' })]);
+      const id = tasks[0].id;
+      await post(`/follow-ups/${id}/complete`, a.token.nurse, { note: 'spoke to the patient' }).expect(403);
+      await post(`/follow-ups/${id}/cancel`, a.token.nurse, { reason: 'not needed' }).expect(403);
+      await post(`/follow-ups/${id}/complete`, a.token.anesthesiologist, { note: 'assessed: safety plan in place' }).expect(200);
+      expect((await reviewTask(res.body.id as string))[0].status).toBe('done');
+    });
+  });
+
+  describe('discharge from care', () => {
+    async function book(patientId: string, chairId: string, date: string, time = '14:00'): Promise<string> {
+      const res = await post('/appointments', a.token.admin, {
+        patientId,
+        chairId,
+        protocol: 'ketamine-iv-standard',
+        startsAt: zonedTimeToUtc(date, time, TZ).toISOString(),
+      }).expect(201);
+      return res.body.id as string;
+    }
+
+    it('refuses new sessions and check-ins, cancels future bookings (freeing the chair), and re-admission lets treatment resume', async () => {
+      const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+      const earlier = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as {
+        id: string;
+      };
+      const chairId = ((await post('/chairs', a.token.admin, { name: `Care ${Math.random()}` }).expect(201)).body as { id: string }).id;
+      const date = weekdayAhead(3);
+      const booked = await book(patientId, chairId, date);
+
+      const res = await post(`/patients/${patientId}/discharge-from-care`, a.token.anesthesiologist, { reason: 'moved away' }).expect(200);
+      expect(res.body).toEqual({ stoppedSeries: [], flaggedAppointments: 1, cancelledAppointments: [booked] });
+      const [appointment] = await q(`SELECT status, flags FROM appointments WHERE id = $1`, [booked]);
+      expect(appointment).toEqual({ status: 'cancelled', flags: ['patient-discharged-from-care'] });
+      // The chair is free again for someone else.
+      const other = await consentedPatient(t.http, a, {}, () => clock.now());
+      await book(other, chairId, date);
+
+      const refused = await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(422);
+      expect(refused.body.code).toBe('PATIENT_DISCHARGED_FROM_CARE');
+      const checkIn = await post(`/sessions/${earlier.id}/check-in`, a.token.nurse, { chairLabel: 'Chair 1' }).expect(422);
+      expect(checkIn.body.code).toBe('PATIENT_DISCHARGED_FROM_CARE');
+
+      await post(`/patients/${patientId}/readmit`, a.token.nurse, { reason: 'back in town' }).expect(403);
+      await post(`/patients/${patientId}/readmit`, a.token.admin, {}).expect(400);
+      const readmitted = await post(`/patients/${patientId}/readmit`, a.token.anesthesiologist, { reason: 'back in town' }).expect(200);
+      expect(readmitted.body).toMatchObject({ careStatus: 'active', dischargedFromCareAt: null, dischargedFromCareReason: null });
+      await post(`/patients/${patientId}/readmit`, a.token.admin, { reason: 'again' }).expect(409);
+      const [audit] = await q(`SELECT changes FROM audit_events WHERE action = 'patient.readmit' AND resource_id = $1`, [patientId]);
+      expect(audit).toEqual({ changes: expect.objectContaining({ reason: 'back in town', dischargedFromCareReason: 'moved away' }) });
+      await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201);
+      await post(`/sessions/${earlier.id}/check-in`, a.token.nurse, { chairLabel: 'Chair 1' }).expect(200);
+    });
+  });
+
+  describe('outcome baseline', () => {
+    it('a PHQ-9 taken 74 s after the first dose is the baseline when none came before; the outcome says so', async () => {
+      const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+      await sessionAt(t.http, a, 'dosing', { patientId });
+      const [{ at }] = await q<{ at: Date }>(`SELECT dosing_started_at AS at FROM sessions WHERE patient_id = $1`, [patientId]);
+      clock.advanceDays(2 / 1440);
+      await post(
+        `/patients/${patientId}/assessments`,
+        a.token.nurse,
+        phq9([3, 3, 3, 3, 2, 2, 2, 0, 0], new Date(at.getTime() + 74_000)),
+      ).expect(201);
+      clock.advanceDays(14);
+      await post(`/patients/${patientId}/assessments`, a.token.nurse, phq9([1, 1, 1, 1, 1, 1, 1, 1, 0], clock.now())).expect(201);
+      const out = await t.http.get(`${api}/patients/${patientId}/outcomes`).set(bearer(a.token.nurse)).expect(200);
+      expect(out.body.PHQ9).toMatchObject({
+        baseline: { total: 18 },
+        baselineKind: 'after-first-dose',
+        latest: { total: 8 },
+        changePercent: -55.6,
+        response: true,
+      });
+      expect(out.body.GAD7).toMatchObject({ baseline: null, baselineKind: null });
+    });
+  });
+});
