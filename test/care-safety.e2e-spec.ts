@@ -1,6 +1,6 @@
 import { localParts, zonedTimeToUtc } from '../libs/platform/src/index.js';
 import { MovableClock, startTestApp, type TestApp } from './support/app.js';
-import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
+import { bearer, clinicWithStaff, patientBody, type Staff } from './support/factories.js';
 import { consentedPatient, sessionAt } from './support/sessions.js';
 
 const api = '/api/v1';
@@ -111,6 +111,83 @@ describe('care safety: suicide risk review, discharge from care, outcome baselin
       expect(audit).toEqual({ changes: expect.objectContaining({ reason: 'back in town', dischargedFromCareReason: 'moved away' }) });
       await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201);
       await post(`/sessions/${earlier.id}/check-in`, a.token.nurse, { chairLabel: 'Chair 1' }).expect(200);
+    });
+  });
+
+  describe('bookings and records', () => {
+    let c: Staff;
+    const ALL_DAY = [['00:00', '23:59']];
+    beforeAll(async () => {
+      c = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const week = { sun: ALL_DAY, mon: ALL_DAY, tue: ALL_DAY, wed: ALL_DAY, thu: ALL_DAY, fri: ALL_DAY, sat: ALL_DAY };
+      await t.http
+        .patch(`${api}/clinic-settings`)
+        .set(bearer(c.token.admin))
+        .send({ openingHours: week, reason: 'open every hour for these checks' })
+        .expect(200);
+    });
+    afterEach(() => clock.reset());
+    /** A booking `hoursAhead` from now, on the hour (the clinic is open all day). */
+    async function bookIn(hoursAhead: number): Promise<{ id: string; patientId: string; startsAt: Date }> {
+      const patientId = await consentedPatient(t.http, c, {}, () => clock.now());
+      const chair = (await post('/chairs', c.token.admin, { name: `Day ${Math.random()}` }).expect(201)).body as { id: string };
+      const startsAt = new Date(Math.ceil((clock.now().getTime() + hoursAhead * 3600_000) / 3600_000) * 3600_000);
+      const res = await post('/appointments', c.token.admin, {
+        patientId,
+        chairId: chair.id,
+        protocol: 'ketamine-iv-standard',
+        startsAt: startsAt.toISOString(),
+      }).expect(201);
+      return { id: res.body.id as string, patientId, startsAt };
+    }
+    const reminderDue = async (appointmentId: string) =>
+      (
+        await q<{ due_at: Date }>(
+          `SELECT due_at FROM pending_work WHERE kind = 'appointment-reminder' AND subject_id = $1 AND status = 'pending'`,
+          [appointmentId],
+        )
+      ).map((r) => r.due_at.getTime());
+
+    it.each([
+      ['3 hours ahead (short notice): at once', 3, true],
+      ['48 hours ahead: 24 hours before', 48, false],
+    ])('a booking %s gets its reminder', async (_, hours, atOnce) => {
+      const before = clock.now().getTime();
+      const { id, startsAt } = await bookIn(hours);
+      const [due] = await reminderDue(id);
+      const expected = atOnce ? clock.now().getTime() : startsAt.getTime() - 24 * 3600_000;
+      expect(Math.abs(due - expected)).toBeLessThan(atOnce ? clock.now().getTime() - before + 2000 : 1);
+    });
+
+    it('no-show is refused before the appointment’s time (422), accepted once it has come', async () => {
+      const { id } = await bookIn(2);
+      const refused = await post(`/appointments/${id}/no-show`, c.token.admin, { reason: 'did not come' }).expect(422);
+      expect(refused.body.code).toBe('APPOINTMENT_NOT_YET_DUE');
+      clock.advanceDays(3 / 24);
+      await post(`/appointments/${id}/no-show`, c.token.admin, { reason: 'did not come' }).expect(200);
+    });
+
+    it('GET /follow-ups?patientId= lists one patient’s tasks', async () => {
+      const [p1, p2] = [await consentedPatient(t.http, c, {}, () => clock.now()), await consentedPatient(t.http, c, {}, () => clock.now())];
+      for (const p of [p1, p2])
+        await post(`/patients/${p}/assessments`, c.token.nurse, phq9([1, 1, 1, 1, 0, 0, 0, 0, 1], clock.now())).expect(201);
+      const res = await t.http.get(`${api}/follow-ups?patientId=${p1}`).set(bearer(c.token.anesthesiologist)).expect(200);
+      expect(res.body.items.length).toBeGreaterThan(0);
+      expect(res.body.items.every((x: { patientId: string }) => x.patientId === p1)).toBe(true);
+      await t.http.get(`${api}/follow-ups?patientId=nope`).set(bearer(c.token.nurse)).expect(400);
+    });
+
+    it('an MRN is unique whatever its case (409), on registration and on edit', async () => {
+      const mrn = `Case-${Math.random().toString(36).slice(2, 8)}`;
+      await post('/patients', c.token.nurse, patientBody({ mrn })).expect(201);
+      const dup = await post('/patients', c.token.nurse, patientBody({ mrn: mrn.toUpperCase() })).expect(409);
+      expect(dup.body.details).toEqual([{ field: 'mrn', message: 'already in use' }]);
+      const other = (await post('/patients', c.token.nurse, patientBody()).expect(201)).body as { id: string; version: number };
+      await t.http
+        .patch(`${api}/patients/${other.id}`)
+        .set(bearer(c.token.nurse))
+        .send({ mrn: mrn.toLowerCase(), version: other.version })
+        .expect(409);
     });
   });
 

@@ -164,11 +164,15 @@ describe('chairs and appointments', () => {
     // EST before 14 March (UTC-5), EDT after (UTC-4): the instants move, the wall clock does not.
     expect(res.body.appointments[0].startsAt).toBe('2027-03-08T14:00:00.000Z');
     expect(res.body.appointments[3].startsAt).toBe('2027-03-15T13:00:00.000Z');
-    await t.http
-      .post(`${api}/appointments/${res.body.appointments[0].id}/no-show`)
-      .set(bearer(a.token.admin))
-      .send({ reason: 'did not come' })
-      .expect(200);
+    const noShow = () =>
+      t.http.post(`${api}/appointments/${res.body.appointments[0].id}/no-show`).set(bearer(a.token.admin)).send({ reason: 'did not come' });
+    // Not before its time (a patient is a no-show only once the appointment has begun).
+    expect((await noShow().expect(422)).body.code).toBe('APPOINTMENT_NOT_YET_DUE');
+    await t.runtime.dataSource.query(
+      `UPDATE appointments SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = $1`,
+      [res.body.appointments[0].id],
+    );
+    await noShow().expect(200);
     const progress = await t.http.get(`${api}/patients/${p.id}/series`).set(bearer(a.token.nurse)).expect(200);
     expect(progress.body.items).toEqual([
       expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' }),

@@ -257,11 +257,15 @@ export class FollowUpsService {
     return task;
   }
 
-  async list(actor: Actor, f: { status?: FollowUpStatus; dueBefore?: Date; limit: number; cursor?: string }): Promise<Page<FollowUpView>> {
+  async list(
+    actor: Actor,
+    f: { status?: FollowUpStatus; dueBefore?: Date; patientId?: string; limit: number; cursor?: string },
+  ): Promise<Page<FollowUpView>> {
     const q = this.dataSource.createQueryBuilder(FollowUp, 'f').where('f.clinic_id = :clinicId', { clinicId: actor.clinicId });
     if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
     if (f.status) q.andWhere('f.status = :status', { status: f.status });
     if (f.dueBefore) q.andWhere('f.due_at < :dueBefore', { dueBefore: f.dueBefore });
+    if (f.patientId) q.andWhere('f.patient_id = :patientId', { patientId: f.patientId });
     return keysetPage(q, {
       sortColumn: 'f.due_at',
       idColumn: 'f.id',
