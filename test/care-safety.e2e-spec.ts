@@ -159,6 +159,50 @@ describe('care safety: suicide risk review, discharge from care, outcome baselin
       expect(Math.abs(due - expected)).toBeLessThan(atOnce ? clock.now().getTime() - before + 2000 : 1);
     });
 
+    describe('induction series', () => {
+      const today = () => localParts(clock.now(), TZ).date;
+      const series = (patientId: string, startDate: string, preferredTime = '10:00') =>
+        post(`/patients/${patientId}/series`, c.token.admin, { protocol: 'ketamine-iv-standard', startDate, preferredTime });
+
+      it('a start in the past is refused on startDate (400)', async () => {
+        const patientId = await consentedPatient(t.http, c, {}, () => clock.now());
+        const yesterday = localParts(new Date(clock.now().getTime() - DAY), TZ).date;
+        const res = await series(patientId, yesterday).expect(400);
+        expect(res.body.details).toEqual([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today()})` }]);
+      });
+
+      it('a patient holds one active induction series at a time (409)', async () => {
+        const patientId = await consentedPatient(t.http, c, {}, () => clock.now());
+        await series(patientId, weekdayAhead(20)).expect(201);
+        const res = await series(patientId, weekdayAhead(40)).expect(409);
+        expect(res.body.code).toBe('SERIES_ALREADY_ACTIVE');
+      });
+
+      it('the alternatives offered for a date that cannot be placed are never in the past', async () => {
+        // The chair is taken today in 30 minutes: the nearest free times before it have passed, only later ones are offered.
+        const chair = (await post('/chairs', c.token.admin, { name: `Alt ${Math.random()}` }).expect(201)).body as { id: string };
+        const at = new Date(Math.ceil((clock.now().getTime() + 30 * 60_000) / (15 * 60_000)) * 15 * 60_000);
+        const local = localParts(at, TZ);
+        const blocker = await consentedPatient(t.http, c, {}, () => clock.now());
+        await post('/appointments', c.token.admin, {
+          patientId: blocker,
+          chairId: chair.id,
+          protocol: 'ketamine-iv-standard',
+          startsAt: at.toISOString(),
+        }).expect(201);
+        const patientId = await consentedPatient(t.http, c, {}, () => clock.now());
+        const res = await post(`/patients/${patientId}/series`, c.token.admin, {
+          protocol: 'ketamine-iv-standard',
+          startDate: local.date,
+          preferredTime: local.time,
+          chairId: chair.id,
+        }).expect(409);
+        const first = (res.body.details as { date: string; alternatives: { startsAt: string }[] }[]).find((d) => d.date === local.date);
+        expect(first?.alternatives.length).toBeGreaterThan(0);
+        for (const alt of first!.alternatives) expect(new Date(alt.startsAt).getTime()).toBeGreaterThan(clock.now().getTime());
+      });
+    });
+
     it('no-show is refused before the appointment’s time (422), accepted once it has come', async () => {
       const { id } = await bookIn(2);
       const refused = await post(`/appointments/${id}/no-show`, c.token.admin, { reason: 'did not come' }).expect(422);

@@ -5,6 +5,7 @@ import {
   Clinic,
   Clock,
   DomainError,
+  ErrorCode,
   findInClinicOr404,
   keysetPage,
   localParts,
@@ -163,7 +164,11 @@ export class AppointmentsService {
       const a = await this.lockOpen(tx, actor, id);
       // A patient is a no-show only once the appointment's time has come.
       if (status === 'no-show' && a.startsAt.getTime() > this.clock.now().getTime())
-        throw unmet('APPOINTMENT_NOT_YET_DUE', 'The appointment has not begun', `the appointment starts at ${a.startsAt.toISOString()}`);
+        throw unmet(
+          ErrorCode.AppointmentNotYetDue,
+          'The appointment has not begun',
+          `the appointment starts at ${a.startsAt.toISOString()}`,
+        );
       Object.assign(a, { status, cancelledAt: this.clock.now(), cancelledBy: actor.userId, cancelReason: reason.trim() });
       await tx.manager.save(a);
       await this.reminders.cancel(tx, a.id);

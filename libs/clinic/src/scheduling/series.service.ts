@@ -3,8 +3,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   AuditService,
   Clinic,
+  Clock,
   decodeCursor,
   DomainError,
+  ErrorCode,
+  localParts,
   toPage,
   TransactionRunner,
   zonedTimeToUtc,
@@ -66,6 +69,7 @@ export class TreatmentSeriesService {
     private readonly settings: ClinicSettingsService,
     private readonly appointments: AppointmentsService,
     private readonly chairs: ChairsService,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -77,11 +81,19 @@ export class TreatmentSeriesService {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       await this.patients.findInClinic(m, actor.clinicId, patientId, true);
+      // One induction at a time: the patient's row is locked, so two bookings cannot both pass.
+      if (await m.existsBy(TreatmentSeries, { patientId, status: 'active' }))
+        throw DomainError.conflict(ErrorCode.SeriesAlreadyActive, 'The patient already has an active induction series', [
+          { field: 'patientId', message: 'stop, cancel or complete the active series first' },
+        ]);
       const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
         throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
       });
       const settings = await this.settings.forClinic(actor.clinicId, m);
       const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+      const today = localParts(this.clock.now(), clinic.timeZone).date;
+      if (input.startDate < today)
+        throw DomainError.validation([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` }]);
       const hours = settings.openingHours;
       const dates = planSeriesDates(protocol.induction, input.startDate, (wd) => (hours[wd as keyof OpeningHours] ?? []).length > 0);
       checkWindow(protocol, dates);
@@ -152,10 +164,12 @@ export class TreatmentSeriesService {
     return { date, startsAt: startsAt.toISOString(), reason, alternatives: await this.nearestFree(tx.manager, p, date) };
   }
 
-  /** Up to 3 free start times that day (15-minute steps within opening hours), nearest to the preferred time first. */
+  /** Up to 3 free start times that day still ahead (15-minute steps within opening hours), nearest to the preferred time first. */
   private async nearestFree(m: EntityManager, p: Placement, date: string): Promise<{ chairId: string; startsAt: string }[]> {
     const free: { chairId: string; startsAt: string }[] = [];
+    const now = this.clock.now().getTime();
     for (const startsAt of startsNearest(date, p.preferredTime, p.minutes, p.hours, p.timeZone)) {
+      if (startsAt.getTime() <= now) continue;
       for (const chairId of p.chairIds) {
         if (free.length >= 3) return free;
         const endsAt = new Date(startsAt.getTime() + p.minutes * 60_000);

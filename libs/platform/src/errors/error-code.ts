@@ -21,4 +21,6 @@ export enum ErrorCode {
   InternalError = 'INTERNAL_ERROR',
   PatientDischargedFromCare = 'PATIENT_DISCHARGED_FROM_CARE',
   NotDischargedFromCare = 'NOT_DISCHARGED_FROM_CARE',
+  AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
+  SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
 }
