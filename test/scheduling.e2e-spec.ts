@@ -94,6 +94,9 @@ describe('chairs and appointments', () => {
     expect(res.body.openingHours).toEqual([['08:00', '18:00']]);
     const chair1 = res.body.chairs.find((c: { chairId: string }) => c.chairId === chairId);
     expect(chair1.appointments.length).toBeGreaterThanOrEqual(3);
+    // Each appointment names its patient.
+    for (const x of chair1.appointments as { patient: { firstName: string; mrn: string } }[])
+      expect(x.patient).toEqual({ firstName: 'Ana', lastName: 'Souza', mrn: expect.stringMatching(/^MRN-/) });
     // Free from the end of the 08:00 appointment to the start of the next one (whichever of the 20 racing bookings won).
     const next = (chair1.appointments as { startsAt: string }[])
       .map((x) => x.startsAt)
