@@ -13,6 +13,7 @@ import { SessionsVitalsAlerts1795299554592 } from './1795299554592-SessionsVital
 import { MaintenanceRemindersContact1795307568988 } from './1795307568988-MaintenanceRemindersContact.js';
 import { FollowUpOverdueEscalation1795309532239 } from './1795309532239-FollowUpOverdueEscalation.js';
 import { OutcomeBaselineWindow1795965101195 } from './1795965101195-OutcomeBaselineWindow.js';
+import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MaintenanceRemindersContact1795307568988,
   FollowUpOverdueEscalation1795309532239,
   OutcomeBaselineWindow1795965101195,
+  ClinicClosures1795967948125,
 ];

@@ -203,6 +203,41 @@ describe('care safety: suicide risk review, discharge from care, outcome baselin
       });
     });
 
+    it('closures: administrators close a day; no booking on it, a series skips it; reopened, it books again', async () => {
+      const day = weekdayAhead(60);
+      await post('/closures', c.token.nurse, { date: day, reason: 'public holiday' }).expect(403);
+      const closed = await post('/closures', c.token.admin, { date: day, reason: 'public holiday' }).expect(201);
+      expect(closed.body).toMatchObject({ date: day, reason: 'public holiday', bookedThatDay: 0 });
+      await post('/closures', c.token.admin, { date: day, reason: 'again' }).expect(409);
+      const list = await t.http.get(`${api}/closures?from=${day}`).set(bearer(c.token.admin)).expect(200);
+      expect(list.body.items.map((x: { date: string }) => x.date)).toEqual([day]);
+
+      const patientId = await consentedPatient(t.http, c, {}, () => clock.now());
+      const chair = (await post('/chairs', c.token.admin, { name: `Closed ${Math.random()}` }).expect(201)).body as { id: string };
+      const body = {
+        patientId,
+        chairId: chair.id,
+        protocol: 'ketamine-iv-standard',
+        startsAt: zonedTimeToUtc(day, '10:00', TZ).toISOString(),
+      };
+      const refused = await post('/appointments', c.token.admin, body).expect(422);
+      expect(refused.body.code).toBe('CLINIC_CLOSED');
+      const series = await post(`/patients/${patientId}/series`, c.token.admin, {
+        protocol: 'ketamine-iv-standard',
+        startDate: day,
+        preferredTime: '10:00',
+        chairId: chair.id,
+      }).expect(201);
+      const dates = (series.body.appointments as { startsAt: string }[]).map((x) => localParts(new Date(x.startsAt), TZ).date);
+      expect(dates).toHaveLength(6);
+      expect(dates).not.toContain(day);
+      expect(dates[0] > day).toBe(true);
+
+      await t.http.delete(`${api}/closures/${closed.body.id}`).set(bearer(c.token.admin)).expect(204);
+      const other = await consentedPatient(t.http, c, {}, () => clock.now());
+      await post('/appointments', c.token.admin, { ...body, patientId: other }).expect(201);
+    });
+
     it('no-show is refused before the appointment’s time (422), accepted once it has come', async () => {
       const { id } = await bookIn(2);
       const refused = await post(`/appointments/${id}/no-show`, c.token.admin, { reason: 'did not come' }).expect(422);

@@ -204,6 +204,9 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
     'clinical-rules.md §5: a high-risk C-SSRS screener blocks the start until an anesthesiologist reviews it',
   ),
   'GET /api/v1/notifications': only('admin', 'operations: the notification outbox'),
+  'POST /api/v1/closures': only('admin', 'api.md: the clinic’s closed days are set by administrators'),
+  'GET /api/v1/closures': only('admin', 'api.md: as POST /closures'),
+  'DELETE /api/v1/closures/{id}': only('admin', 'api.md: as POST /closures'),
   // api.md does not name it: the code's choice, pinned here until api.md says otherwise.
   'POST /api/v1/patients/{id}/discharge-from-care': {
     roles: ['anesthesiologist', 'admin'],

@@ -22,6 +22,7 @@ import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
 import { ChairsService } from './scheduling/chairs.service.js';
+import { ClosuresService } from './scheduling/closures.service.js';
 import { DayScheduleService } from './scheduling/day-schedule.service.js';
 import { MaintenanceService } from './scheduling/maintenance.service.js';
 import { TreatmentSeriesService } from './scheduling/series.service.js';
@@ -78,6 +79,7 @@ const SERVICES = [
   VitalsIngestService,
   VitalsOverdueService,
   CareGuard,
+  ClosuresService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

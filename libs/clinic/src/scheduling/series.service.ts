@@ -21,6 +21,7 @@ import { ClinicSettingsService, type OpeningHours } from '../settings/index.js';
 import { AppointmentsService } from './appointments.service.js';
 import { chairMinutes } from './chair-minutes.js';
 import { ChairsService } from './chairs.service.js';
+import { ClosuresService } from './closures.service.js';
 import { startsNearest } from './opening-hours.js';
 import { Appointment, TreatmentSeries } from './scheduling.entity.js';
 import { planSeriesDates, seriesSpanDays } from './series-plan.js';
@@ -70,6 +71,7 @@ export class TreatmentSeriesService {
     private readonly appointments: AppointmentsService,
     private readonly chairs: ChairsService,
     private readonly clock: Clock,
+    private readonly closures: ClosuresService,
   ) {}
 
   /**
@@ -95,7 +97,9 @@ export class TreatmentSeriesService {
       if (input.startDate < today)
         throw DomainError.validation([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` }]);
       const hours = settings.openingHours;
-      const dates = planSeriesDates(protocol.induction, input.startDate, (wd) => (hours[wd as keyof OpeningHours] ?? []).length > 0);
+      const closed = await this.closures.closedDays(m, actor.clinicId, input.startDate, addDaysTo(input.startDate, 180));
+      const open = (wd: string) => (hours[wd as keyof OpeningHours] ?? []).length > 0;
+      const dates = planSeriesDates(protocol.induction, input.startDate, open, closed);
       checkWindow(protocol, dates);
       const chairIds = input.chairId ? [input.chairId] : (await this.chairs.active(m, actor.clinicId)).map((c) => c.id);
       if (!chairIds.length) throw DomainError.validation([{ field: 'chairId', message: 'the clinic has no active chair' }]);
@@ -237,4 +241,10 @@ function checkWindow(protocol: ProtocolVersion, dates: string[]): void {
         overridable: false,
       },
     ]);
+}
+
+/** The local date `days` after `date`. */
+function addDaysTo(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }

@@ -23,4 +23,5 @@ export enum ErrorCode {
   NotDischargedFromCare = 'NOT_DISCHARGED_FROM_CARE',
   AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
   SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
+  ClinicClosed = 'CLINIC_CLOSED',
 }
