@@ -17,6 +17,8 @@ import { AdverseEventCourse1795966225251 } from './1795966225251-AdverseEventCou
 import { ReadingCorrections1795966449536 } from './1795966449536-ReadingCorrections.js';
 import { LoginThrottle1795967228462 } from './1795967228462-LoginThrottle.js';
 import { IdempotencyKeysPerUser1795967900000 } from './1795967900000-IdempotencyKeysPerUser.js';
+import { OutcomeBaselineWindow1795965101195 } from './1795965101195-OutcomeBaselineWindow.js';
+import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -32,9 +34,11 @@ export const MIGRATIONS = [
   FollowUpTimings1795305559441,
   MaintenanceRemindersContact1795307568988,
   FollowUpOverdueEscalation1795309532239,
+  OutcomeBaselineWindow1795965101195,
   DeliveredDose1795965695066,
   AdverseEventCourse1795966225251,
   ReadingCorrections1795966449536,
   LoginThrottle1795967228462,
   IdempotencyKeysPerUser1795967900000,
+  ClinicClosures1795967948125,
 ];

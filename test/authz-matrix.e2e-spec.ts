@@ -9,6 +9,7 @@ import {
   ERROR_SHAPE,
   expectationOf,
   FOLLOW_UPS,
+  SUICIDE_RISK_REVIEW,
   OPENAPI_ROUTES,
   OUTSIDE_TABLE,
   ROLES,
@@ -83,9 +84,9 @@ const VARIANTS: Variant[] = [
   },
   {
     route: 'POST /api/v1/follow-ups/{id}/complete',
-    label: 'clinical task',
-    action: FOLLOW_UPS,
-    outsideScope: true,
+    // A suicide-risk review: only an anesthesiologist closes it (clinical-rules.md section 5).
+    label: 'suicide-risk review',
+    action: SUICIDE_RISK_REVIEW,
     call: { params: (fx) => ({ id: fx.clinicalTaskId }), body: () => ({ note: 'called; safe' }), bodyForAll: true },
   },
 ];

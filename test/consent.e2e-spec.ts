@@ -62,6 +62,25 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     expect(list.body.items.map((f: { version: number }) => f.version)).toEqual([3, 2, 1]);
   });
 
+  it('a form requires only protocols the clinic has (400 naming each unknown one), on creation and on a draft’s edit', async () => {
+    const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+    const send = (body: object) =>
+      t.http
+        .post('/api/v1/consent-forms')
+        .set(bearer(staff.token.admin))
+        .send({ kind: 'ketamine-off-label', title: 't', body: 'b', ...body });
+    const refused = await send({ requiredForProtocols: ['ketamine-iv-standard', 'ketamine-iv-standrd'] }).expect(400);
+    expect(refused.body.details).toEqual([
+      { field: 'requiredForProtocols[1]', message: 'no protocol "ketamine-iv-standrd" in this clinic' },
+    ]);
+    const draft = await send({ requiredForProtocols: ['ketamine-iv-standard'], publish: false }).expect(201);
+    await t.http
+      .patch(`/api/v1/consent-forms/${draft.body.id}`)
+      .set(bearer(staff.token.admin))
+      .send({ requiredForProtocols: ['nope'] })
+      .expect(400);
+  });
+
   it('pages the forms by kind, newest version first, and a patient’s consents newest signature first', async () => {
     const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
     for (let i = 0; i < 3; i++) await form(staff);

@@ -204,7 +204,7 @@ describe('maintenance, reminders and follow-up timings', () => {
     const res = await post(`/patients/${patientId}/discharge-from-care`, a.token.anesthesiologist, {
       reason: 'treatment completed',
     }).expect(200);
-    expect(res.body).toEqual({ stoppedSeries: [seriesId], flaggedAppointments: 1 });
+    expect(res.body).toEqual({ stoppedSeries: [seriesId], flaggedAppointments: 1, cancelledAppointments: [booked.body.id] });
     await post(`/patients/${patientId}/discharge-from-care`, a.token.admin, { reason: 'again' }).expect(409);
     const patient = await t.http.get(`${api}/patients/${patientId}`).set(bearer(a.token.nurse)).expect(200);
     expect(patient.body).toMatchObject({ careStatus: 'discharged', dischargedFromCareReason: 'treatment completed' });

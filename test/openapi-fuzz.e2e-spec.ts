@@ -15,7 +15,7 @@ import {
   type Probe,
   type SchemaContext,
 } from './support/openapi-arbitraries.js';
-import { buildFixtures, CALLS, fixturePost, now, pathOf, PROTOCOL, type Fixtures } from './support/route-fixtures.js';
+import { buildFixtures, CALLS, closureDay, fixturePost, now, pathOf, PROTOCOL, type Fixtures } from './support/route-fixtures.js';
 import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
 
 /*
@@ -336,6 +336,21 @@ const TARGETS: Record<string, Target> = {
     body: (r) => ({ startsAt: r.startsAt }),
   },
   'POST /api/v1/patients/{id}/discharge-from-care': { usedUp: true, record: patient },
+  'POST /api/v1/closures': { body: () => ({ date: closureDay(), reason: 'staff training' }) },
+  'DELETE /api/v1/closures/{id}': {
+    usedUp: true,
+    record: async (k) => ({
+      id: (await fixturePost(k.t.http, '/closures', k.a.token.admin, { date: closureDay(), reason: 'holiday' })).id,
+    }),
+  },
+  'POST /api/v1/patients/{id}/readmit': {
+    usedUp: true,
+    record: async (k) => {
+      const r = await patient(k);
+      await fixturePost(k.t.http, `/patients/${r.id}/discharge-from-care`, k.a.token.admin, { reason: 'moved away' }, 200);
+      return r;
+    },
+  },
   'POST /api/v1/patients/{id}/series': {
     usedUp: true,
     record: async (k) => ({ id: await k.patient(), day: k.seriesDay() }),

@@ -94,6 +94,9 @@ describe('chairs and appointments', () => {
     expect(res.body.openingHours).toEqual([['08:00', '18:00']]);
     const chair1 = res.body.chairs.find((c: { chairId: string }) => c.chairId === chairId);
     expect(chair1.appointments.length).toBeGreaterThanOrEqual(3);
+    // Each appointment names its patient.
+    for (const x of chair1.appointments as { patient: { firstName: string; mrn: string } }[])
+      expect(x.patient).toEqual({ firstName: 'Ana', lastName: 'Souza', mrn: expect.stringMatching(/^MRN-/) });
     // Free from the end of the 08:00 appointment to the start of the next one (whichever of the 20 racing bookings won).
     const next = (chair1.appointments as { startsAt: string }[])
       .map((x) => x.startsAt)
@@ -164,11 +167,15 @@ describe('chairs and appointments', () => {
     // EST before 14 March (UTC-5), EDT after (UTC-4): the instants move, the wall clock does not.
     expect(res.body.appointments[0].startsAt).toBe('2027-03-08T14:00:00.000Z');
     expect(res.body.appointments[3].startsAt).toBe('2027-03-15T13:00:00.000Z');
-    await t.http
-      .post(`${api}/appointments/${res.body.appointments[0].id}/no-show`)
-      .set(bearer(a.token.admin))
-      .send({ reason: 'did not come' })
-      .expect(200);
+    const noShow = () =>
+      t.http.post(`${api}/appointments/${res.body.appointments[0].id}/no-show`).set(bearer(a.token.admin)).send({ reason: 'did not come' });
+    // Not before its time (a patient is a no-show only once the appointment has begun).
+    expect((await noShow().expect(422)).body.code).toBe('APPOINTMENT_NOT_YET_DUE');
+    await t.runtime.dataSource.query(
+      `UPDATE appointments SET starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' WHERE id = $1`,
+      [res.body.appointments[0].id],
+    );
+    await noShow().expect(200);
     const progress = await t.http.get(`${api}/patients/${p.id}/series`).set(bearer(a.token.nurse)).expect(200);
     expect(progress.body.items).toEqual([
       expect.objectContaining({ sessionsPlanned: 6, completed: 0, missed: 1, ahead: 5, status: 'active' }),
@@ -236,12 +243,15 @@ describe('chairs and appointments', () => {
       .expect(200);
 
     const p = await createPatient(t.http, c.token.nurse);
-    for (const startDate of ['2027-09-06', '2027-06-07', '2027-07-12'])
+    for (const startDate of ['2027-09-06', '2027-06-07', '2027-07-12']) {
       await t.http
         .post(`${api}/patients/${p.id}/series`)
         .set(bearer(admin))
         .send({ protocol: 'ketamine-iv-standard', startDate, preferredTime: '09:00' })
         .expect(201);
+      // One active induction at a time: the previous one is over before the next is booked.
+      await t.runtime.dataSource.query(`UPDATE treatment_series SET status = 'completed' WHERE patient_id = $1`, [p.id]);
+    }
     const series = await walkPages<{ startDate: string }>(t.http, `${api}/patients/${p.id}/series`, c.token.nurse, 2);
     expect(series.map((x) => x.startDate)).toEqual(['2027-09-06', '2027-06-07', '2027-07-12']);
     await expectPagingRefusals(t.http, `${api}/patients/${p.id}/series`, c.token.nurse);

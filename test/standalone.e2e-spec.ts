@@ -17,6 +17,7 @@ import {
   CRITICAL_ALERTS,
   DEMOGRAPHICS,
   FOLLOW_UPS,
+  SUICIDE_RISK_REVIEW,
   ROLES_TABLE,
   SCHEDULING,
   SCREENING,
@@ -120,6 +121,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     ASSESSMENTS,
     CLINICAL_READ,
     FOLLOW_UPS,
+    SUICIDE_RISK_REVIEW,
     AUDIT,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));
@@ -318,6 +320,7 @@ describe('docs/clinical-rules.md states the figures Vigil ships', () => {
         'consentExpiryReminderDays',
         'followUpOverdueEscalationHours',
         'appointmentReminderHours',
+        'outcomeBaselineWindowMin',
       ].map((p): [string, () => string] => [p, () => columnDefault(p)]),
     ];
 

@@ -76,6 +76,7 @@ export const CRITICAL_ALERTS = 'alerts: acknowledge / resolve critical';
 export const ASSESSMENTS = 'assessments (PHQ-9 …)';
 export const CLINICAL_READ = 'vitals, alerts, assessments: read';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
+export const SUICIDE_RISK_REVIEW = 'follow-up tasks: close or move a suicide-risk review';
 export const AUDIT = 'audit trail: read';
 
 // ---------------------------------------------------------------------------------------------
@@ -205,10 +206,17 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
     'clinical-rules.md §5: a high-risk C-SSRS screener blocks the start until an anesthesiologist reviews it',
   ),
   'GET /api/v1/notifications': only('admin', 'operations: the notification outbox'),
+  'POST /api/v1/closures': only('admin', 'api.md: the clinic’s closed days are set by administrators'),
+  'GET /api/v1/closures': only('admin', 'api.md: as POST /closures'),
+  'DELETE /api/v1/closures/{id}': only('admin', 'api.md: as POST /closures'),
   // api.md does not name it: the code's choice, pinned here until api.md says otherwise.
   'POST /api/v1/patients/{id}/discharge-from-care': {
     roles: ['anesthesiologist', 'admin'],
     why: 'not in api.md; ending treatment is a clinician’s decision with scheduling consequences',
+  },
+  'POST /api/v1/patients/{id}/readmit': {
+    roles: ['anesthesiologist', 'admin'],
+    why: 'api.md: the same people as discharge from care',
   },
 };
 

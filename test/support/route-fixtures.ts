@@ -118,6 +118,8 @@ export const CALLS: Record<string, Call> = {
   'POST /api/v1/appointments/{id}/no-show': { body: () => ({ reason: 'did not come' }) },
   'POST /api/v1/appointments/{id}/move': { body: (fx) => ({ startsAt: fx.startsAt }) },
   'POST /api/v1/patients/{id}/discharge-from-care': { body: () => ({ reason: 'moved away' }) },
+  'POST /api/v1/patients/{id}/readmit': { body: () => ({ reason: 'back in town' }) },
+  'POST /api/v1/closures': { body: () => ({ date: closureDay(), reason: 'staff training' }) },
   'POST /api/v1/patients/{id}/series': { body: (fx) => ({ protocol: PROTOCOL, startDate: fx.day, preferredTime: '09:00' }) },
   'GET /api/v1/schedule': { query: (fx) => ({ date: fx.day }) },
   'POST /api/v1/alerts/{id}/resolve': { body: () => ({ note: 'repeated; settled' }) },
@@ -155,6 +157,11 @@ export function nextTuesday(timeZone: string, fromDays = 7): { day: string; star
     if (p.weekday === 'tue') day = p.date;
   }
   return { day, startsAt: zonedTimeToUtc(day, '10:00', timeZone).toISOString() };
+}
+
+/** A day some years ahead, different on every call (a clinic closes a day once). */
+export function closureDay(): string {
+  return new Date(Date.UTC(2040, 0, 1) + Math.floor(Math.random() * 3650) * 86_400_000).toISOString().slice(0, 10);
 }
 
 /** One record of every kind in the staff's clinic (about three seconds of requests). */
@@ -227,6 +234,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
     return task.id;
   };
   const adminTaskId = await schedulingTask();
+  const closure = await post('/closures', a.token.admin, { date: closureDay(), reason: 'public holiday' });
 
   const fx: Fixtures = {
     byCollection: {
@@ -238,6 +246,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
       chairs: chair.id,
       appointments: appointment.id,
       alerts: alertOf('warning'),
+      closures: closure.id,
     },
     byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id },
     patientId,

@@ -18,6 +18,7 @@ import { NotificationsController } from './operations/notifications.controller.j
 import { AssessmentsController } from './patients/assessments.controller.js';
 import { PatientsController } from './patients/patients.controller.js';
 import { ProtocolsController } from './protocols/protocols.controller.js';
+import { ClosuresController } from './scheduling/closures.controller.js';
 import { SchedulingController } from './scheduling/scheduling.controller.js';
 import { ObservationController } from './sessions/observation.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
@@ -43,6 +44,7 @@ export class AppModule {
         ObservationController,
         AssessmentsController,
         SchedulingController,
+        ClosuresController,
         AlertsController,
         ThresholdsController,
         ClinicSettingsController,

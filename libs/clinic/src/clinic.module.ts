@@ -14,6 +14,7 @@ import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
 import { ObservationService } from './observation/observation.service.js';
 import { RemsService } from './observation/rems.service.js';
+import { CareGuard } from './patients/care-guard.js';
 import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
@@ -22,6 +23,7 @@ import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
 import { ChairsService } from './scheduling/chairs.service.js';
+import { ClosuresService } from './scheduling/closures.service.js';
 import { DayScheduleService } from './scheduling/day-schedule.service.js';
 import { MaintenanceService } from './scheduling/maintenance.service.js';
 import { TreatmentSeriesService } from './scheduling/series.service.js';
@@ -82,6 +84,8 @@ const SERVICES = [
   ThresholdChecks,
   AlertEscalationService,
   AdverseEventsService,
+  CareGuard,
+  ClosuresService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -120,6 +120,16 @@ export class EditClinicSettingsDto {
   @Min(1)
   @Max(336)
   followUpOverdueEscalationHours?: number;
+  @ApiPropertyOptional({
+    description: 'minutes after the first dose within which a score is the outcome baseline when none came before it (default 60, CLINIC)',
+    minimum: 0,
+    maximum: 1440,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(0)
+  @Max(1440)
+  outcomeBaselineWindowMin?: number;
 
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
@@ -137,6 +147,8 @@ export class ClinicSettingsDto {
   @ApiProperty({ description: 'patient appointment reminder, hours before (24)' }) appointmentReminderHours!: number;
   @ApiProperty({ description: 'an open follow-up escalates this many hours after it came due (24)' })
   followUpOverdueEscalationHours!: number;
+  @ApiProperty({ description: 'minutes after the first dose a score may still be the outcome baseline (60)' })
+  outcomeBaselineWindowMin!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the clinic threshold layer (edited at /thresholds)' })
   thresholds!: object;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) sources!: Record<string, string>;
@@ -154,6 +166,7 @@ const view = (s: ClinicSettings): ClinicSettingsDto => ({
   consentExpiryReminderDays: s.consentExpiryReminderDays,
   appointmentReminderHours: s.appointmentReminderHours,
   followUpOverdueEscalationHours: s.followUpOverdueEscalationHours,
+  outcomeBaselineWindowMin: s.outcomeBaselineWindowMin,
   thresholds: s.thresholds,
   sources: s.sources,
   clinicEdited: s.clinicId !== null,

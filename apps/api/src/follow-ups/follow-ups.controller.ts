@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { FollowUpsService, type FollowUpStatus } from '#clinic';
 import { AnyRole, type Actor, type Role } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
@@ -11,6 +11,7 @@ const STATUSES: FollowUpStatus[] = ['pending', 'due', 'done', 'cancelled'];
 export class FollowUpQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: FollowUpStatus;
   @ApiPropertyOptional({ format: 'date-time' }) @IsOptional() @IsTimestamp() dueBefore?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'one patient’s tasks' }) @IsOptional() @IsUUID() patientId?: string;
 }
 
 export class CompleteFollowUpDto {

@@ -85,7 +85,10 @@ export class AssessmentsController {
   }
 
   @Get('outcomes')
-  @ApiOkResponse({ description: 'per instrument: baseline, points, latest, changePercent, response, remission, relapse' })
+  @ApiOkResponse({
+    description:
+      'per instrument: baseline (and baselineKind: before-first-dose or after-first-dose), points, latest, changePercent, response, remission (PHQ-9 and GAD-7 only), relapse',
+  })
   outcomes(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<Record<string, unknown>> {
     return this.assessments.outcomes(actor, p.id);
   }

@@ -4,7 +4,7 @@ import { DosingService, PatientCareService, PatientsService, ScreeningService, W
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, PageQuery } from '../http/dto.js';
-import { DischargeFromCareDto, DischargeFromCareResultDto } from './care.dto.js';
+import { DischargeFromCareDto, DischargeFromCareResultDto, ReadmitDto } from './care.dto.js';
 import {
   AcknowledgeCautionsDto,
   CreatePatientDto,
@@ -48,6 +48,14 @@ export class PatientsController {
     @Body() b: DischargeFromCareDto,
   ): Promise<DischargeFromCareResultDto> {
     return this.care.dischargeFromCare(actor, p.id, b.reason);
+  }
+
+  @Post(':id/readmit')
+  @HttpCode(200)
+  @Roles('anesthesiologist', 'admin')
+  @ApiOkResponse({ type: PatientDto, description: 'takes a patient discharged from care back into treatment (409 if in care); audited' })
+  readmit(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: ReadmitDto): Promise<PatientDto> {
+    return this.care.readmit(actor, p.id, b.reason);
   }
 
   @Post()

@@ -140,7 +140,9 @@ export class SchedulingController {
 
   @Get('schedule')
   @AnyRole()
-  @ApiOkResponse({ description: 'the clinic’s day per chair: appointments and free time within opening hours' })
+  @ApiOkResponse({
+    description: 'the clinic’s day per chair: appointments (each with its patient’s names and MRN) and free time within opening hours',
+  })
   schedule(@CurrentActor() actor: Actor, @Query() q: ScheduleQuery): Promise<DaySchedule> {
     return this.dayService.day(actor, q.date);
   }

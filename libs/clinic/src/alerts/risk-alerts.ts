@@ -12,7 +12,7 @@ export class RiskAlerts {
     private readonly alerts: AlertsService,
   ) {}
 
-  /** Answers true when the risks became alerts (the patient's session is active); otherwise the assessment's follow-up tells the anesthesiologists. */
+  /** Answers true when the risks became alerts (the patient's session is active); the assessment's review task goes to the anesthesiologists either way. */
   @OnClinicEvent('AssessmentRecorded')
   async assessmentRisks(e: ClinicEventPayload<'AssessmentRecorded'>, tx: Tx): Promise<boolean> {
     if (!e.sessionId || e.risks.length === 0) return false;

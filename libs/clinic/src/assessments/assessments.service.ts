@@ -4,6 +4,7 @@ import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRun
 import { ClinicEventBus, type SuicideRisk } from '../events/index.js';
 import { FollowUpsService } from '../follow-ups/index.js';
 import { PatientsService } from '../patients/index.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import { Assessment } from './assessment.entity.js';
 import { itemProblems, score, summarize, suicideRisk, type Instrument, type OutcomeSummary } from './scoring.js';
 
@@ -62,6 +63,7 @@ export class AssessmentsService {
     private readonly patients: PatientsService,
     private readonly followUps: FollowUpsService,
     private readonly events: ClinicEventBus,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   async record(actor: Actor, patientId: string, input: NewAssessment): Promise<AssessmentView> {
@@ -95,7 +97,8 @@ export class AssessmentsService {
       if (a.instrument === 'PHQ9' || a.instrument === 'GAD7') {
         // A relapse signal after induction proposes the next maintenance session earlier (section 5).
         const rows = await m.find(Assessment, { where: { patientId, instrument: a.instrument }, order: { administeredAt: 'ASC' } });
-        const summary = summarize(points(rows, a.instrument), await this.firstSessionAt(m, patientId));
+        const { outcomeBaselineWindowMin } = await this.settings.forClinic(actor.clinicId, m);
+        const summary = summarize(a.instrument, points(rows, a.instrument), await this.firstDoseAt(m, patientId), outcomeBaselineWindowMin);
         if (summary.relapse && summary.latest?.at.getTime() === a.administeredAt.getTime())
           await this.events.publish(tx, 'RelapseDetected', {
             clinicId: actor.clinicId,
@@ -161,20 +164,22 @@ export class AssessmentsService {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
       await this.audit.record(tx, { action: 'patient.outcomes.read', resourceType: 'patient', resourceId: patientId });
       const rows = await tx.manager.find(Assessment, { where: { patientId }, order: { administeredAt: 'ASC' } });
-      const firstSessionAt = await this.firstSessionAt(tx.manager, patientId);
+      const firstDoseAt = await this.firstDoseAt(tx.manager, patientId);
+      const { outcomeBaselineWindowMin: windowMin } = await this.settings.forClinic(actor.clinicId, tx.manager);
       const cssrs = rows.filter((r) => r.instrument === 'CSSRS');
+      const outcome = (i: 'PHQ9' | 'GAD7' | 'CADSS6') => summarize(i, points(rows, i), firstDoseAt, windowMin);
       return {
-        firstSessionAt: firstSessionAt?.toISOString() ?? null,
-        PHQ9: summarize(points(rows, 'PHQ9'), firstSessionAt),
-        GAD7: summarize(points(rows, 'GAD7'), firstSessionAt),
-        CADSS6: summarize(points(rows, 'CADSS6'), firstSessionAt),
+        firstSessionAt: firstDoseAt?.toISOString() ?? null,
+        PHQ9: outcome('PHQ9'),
+        GAD7: outcome('GAD7'),
+        CADSS6: outcome('CADSS6'),
         CSSRS: cssrs.length ? view(cssrs[cssrs.length - 1]) : null,
       };
     });
   }
 
-  /** When the patient's first dose was given: the baseline is the last score before it (section 5). */
-  private async firstSessionAt(m: EntityManager, patientId: string): Promise<Date | null> {
+  /** When the patient's first dose was given: the baseline is the last score before it, or one soon after it (section 5). */
+  private async firstDoseAt(m: EntityManager, patientId: string): Promise<Date | null> {
     const [first] = await m.query<{ at: Date | null }[]>(`SELECT min(dosing_started_at) AS at FROM sessions WHERE patient_id = $1`, [
       patientId,
     ]);
@@ -189,7 +194,8 @@ export class AssessmentsService {
   /**
    * PHQ-9 item 9 above 0 (warning) or a high-risk C-SSRS screener (critical): an alert on the
    * session when the patient is in the clinic (AssessmentRecorded, whose handlers also check the
-   * session named), else a task and a message to the anesthesiologists.
+   * session named), and wherever the patient is, a review task and a message to the
+   * anesthesiologists that only they may close (clinical-rules.md section 5).
    */
   private async raiseRisks(
     tx: Tx,
@@ -198,7 +204,7 @@ export class AssessmentsService {
     a: Assessment,
   ): Promise<void> {
     const risks: SuicideRisk[] = a.flags.map((flag) => suicideRisk(flag, a.items));
-    const replies = await this.events.publish(tx, 'AssessmentRecorded', {
+    await this.events.publish(tx, 'AssessmentRecorded', {
       clinicId: actor.clinicId,
       actor,
       at: a.administeredAt,
@@ -207,7 +213,6 @@ export class AssessmentsService {
       sessionId: a.sessionId,
       risks,
     });
-    if (replies.some(Boolean)) return;
     for (const risk of risks)
       // The follow-up tells the anesthesiologists (an email each, in the outbox).
       await this.followUps.create(tx, {

@@ -127,21 +127,61 @@ describe('outcomes (section 5), hand-computed series', () => {
       { baseline: 20, latest: 10, response: true, relapse: false },
     ],
     [
-      'no score before the first session: no baseline',
+      'no score before the first dose nor within 60 min after it: no baseline',
       pts([12, 15], [20, 6]),
       first,
-      { baseline: null, latest: 6, changePercent: null, response: false, remission: false, relapse: false },
+      { baseline: null, baselineKind: null, latest: 6, changePercent: null, response: false, remission: false, relapse: false },
+    ],
+    [
+      'a score 74 s after the first dose is the baseline when none came before: 18 → 8 (-55.6%)',
+      [{ at: new Date(first.getTime() + 74_000), total: 18 }, ...pts([24, 8])],
+      first,
+      { baseline: 18, baselineKind: 'after-first-dose', latest: 8, changePercent: -55.6, response: true, remission: false },
+    ],
+    [
+      'exactly 60 min after the first dose still counts; the baseline alone shows no response',
+      [{ at: new Date(first.getTime() + 60 * 60_000), total: 4 }],
+      first,
+      { baseline: 4, baselineKind: 'after-first-dose', latest: 4, response: false, remission: false },
+    ],
+    [
+      '61 min after the first dose is too late: no baseline',
+      [{ at: new Date(first.getTime() + 61 * 60_000), total: 18 }, ...pts([24, 8])],
+      first,
+      { baseline: null, baselineKind: null, latest: 8, changePercent: null, response: false },
+    ],
+    [
+      'a score before the first dose wins over one just after it',
+      [...pts([5, 20]), { at: new Date(first.getTime() + 10 * 60_000), total: 16 }, ...pts([24, 10])],
+      first,
+      { baseline: 20, baselineKind: 'before-first-dose', latest: 10, response: true },
     ],
   ])('%s', (_label, points, firstSession, expected) => {
-    const s = summarize(points, firstSession);
+    const s = summarize('PHQ9', points, firstSession, 60);
     expect({
       baseline: s.baseline?.total ?? null,
+      baselineKind: s.baselineKind,
       latest: s.latest?.total ?? null,
       changePercent: s.changePercent,
       response: s.response,
       remission: s.remission,
       relapse: s.relapse,
     }).toMatchObject(expected);
+  });
+});
+
+describe('remission by instrument (section 5): a score below 5 for PHQ-9 and GAD-7; CADSS-6 has none', () => {
+  const first = new Date(Date.UTC(2026, 0, 10));
+  const points = [
+    { at: new Date(Date.UTC(2026, 0, 5)), total: 12 },
+    { at: new Date(Date.UTC(2026, 0, 20)), total: 2 },
+  ];
+  it.each([
+    ['PHQ9', true],
+    ['GAD7', true],
+    ['CADSS6', false],
+  ] as const)('%s 12 → 2: remission %p', (instrument, remission) => {
+    expect(summarize(instrument, points, first, 60).remission).toBe(remission);
   });
 });
 

@@ -75,36 +75,67 @@ export interface OutcomePoint {
   total: number;
 }
 
+/** Which score the baseline is: the last before the first dose, or (none before) the first within the window after it. */
+export type BaselineKind = 'before-first-dose' | 'after-first-dose';
+
 export interface OutcomeSummary {
   baseline: OutcomePoint | null;
+  baselineKind: BaselineKind | null;
   latest: OutcomePoint | null;
   changePercent: number | null;
   /** A drop of at least 50% from the baseline (section 5). */
   response: boolean;
-  /** PHQ-9 or GAD-7 below 5. */
+  /** PHQ-9 or GAD-7 below 5 (CADSS-6 has no remission). */
   remission: boolean;
   /** After a response, back above 50% of the baseline: propose an earlier maintenance session. */
   relapse: boolean;
   points: OutcomePoint[];
 }
 
-/** clinical-rules.md section 5. Baseline: the last score before the first session (all scores are baseline until one). */
-export function summarize(points: OutcomePoint[], firstSessionAt: Date | null): OutcomeSummary {
+/** Instruments whose remission is a score below 5 (clinical-rules.md section 5). */
+const REMISSION_BELOW_5: readonly Instrument[] = ['PHQ9', 'GAD7'];
+
+/**
+ * The baseline (clinical-rules.md section 5): the last score before the first dose (every score
+ * until there is one); when none came before it, the first score within `windowMin` minutes after it.
+ */
+export function baselineOf(
+  sorted: OutcomePoint[],
+  firstDoseAt: Date | null,
+  windowMin: number,
+): { point: OutcomePoint; kind: BaselineKind } | null {
+  const before = firstDoseAt ? sorted.filter((p) => p.at < firstDoseAt) : sorted;
+  if (before.length) return { point: before[before.length - 1], kind: 'before-first-dose' };
+  if (!firstDoseAt) return null;
+  const until = firstDoseAt.getTime() + windowMin * 60_000;
+  const soonAfter = sorted.find((p) => p.at.getTime() <= until);
+  return soonAfter ? { point: soonAfter, kind: 'after-first-dose' } : null;
+}
+
+/** clinical-rules.md section 5: baseline, response, remission and relapse of one instrument's scores. */
+export function summarize(
+  instrument: Instrument,
+  points: OutcomePoint[],
+  firstDoseAt: Date | null,
+  baselineWindowMin: number,
+): OutcomeSummary {
   const sorted = [...points].sort((a, b) => a.at.getTime() - b.at.getTime());
-  const before = firstSessionAt ? sorted.filter((p) => p.at < firstSessionAt) : sorted;
-  const baseline = before[before.length - 1] ?? null;
+  const found = baselineOf(sorted, firstDoseAt, baselineWindowMin);
+  const baseline = found?.point ?? null;
   const latest = sorted[sorted.length - 1] ?? null;
-  const after = firstSessionAt ? sorted.filter((p) => p.at >= firstSessionAt) : [];
+  // The scores that show the treatment's effect: after the first dose, the baseline itself excepted.
+  const after = firstDoseAt ? sorted.filter((p) => p.at >= firstDoseAt && p !== baseline) : [];
   const responded = (p: OutcomePoint) => baseline !== null && baseline.total > 0 && p.total <= baseline.total * 0.5;
   const latestAfter = after[after.length - 1] ?? null;
   const firstResponse = after.findIndex(responded);
   return {
     baseline,
+    baselineKind: found?.kind ?? null,
     latest,
     changePercent:
       baseline && latest && baseline.total > 0 ? Math.round(((latest.total - baseline.total) / baseline.total) * 1000) / 10 : null,
     response: latestAfter !== null && responded(latestAfter),
-    remission: latestAfter !== null && latestAfter.total < 5,
+    remission: REMISSION_BELOW_5.includes(instrument) && latestAfter !== null && latestAfter.total < 5,
     relapse:
       firstResponse >= 0 &&
       latestAfter !== null &&

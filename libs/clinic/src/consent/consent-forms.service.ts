@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
-import { decodeKeyCursor, toKeyPage } from '../protocols/index.js';
+import { decodeKeyCursor, ProtocolsService, toKeyPage } from '../protocols/index.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 import { formView, type ConsentFormView } from './consent-views.js';
 
@@ -29,9 +29,21 @@ export class ConsentFormsService {
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly protocols: ProtocolsService,
   ) {}
 
+  /** A form may only require protocols the clinic has (400 naming each unknown key). */
+  private async checkProtocols(clinicId: string, keys: string[] | undefined): Promise<void> {
+    if (!keys?.length) return;
+    const known = new Set((await this.protocols.list(clinicId)).map((p) => p.key));
+    const problems = keys.flatMap((k, i) =>
+      known.has(k) ? [] : [{ field: `requiredForProtocols[${i}]`, message: `no protocol "${k}" in this clinic` }],
+    );
+    if (problems.length) throw DomainError.validation(problems);
+  }
+
   async create(actor: Actor, input: NewConsentForm): Promise<ConsentFormView> {
+    await this.checkProtocols(actor.clinicId, input.requiredForProtocols);
     return this.transactions.run(async (tx) => {
       // Versions are numbered per (clinic, kind): serialise their creation.
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`consent-form:${actor.clinicId}:${input.kind}`]);
@@ -66,6 +78,7 @@ export class ConsentFormsService {
 
   /** Edits a draft; a published version answers 409 FORM_PUBLISHED (it is immutable). */
   async editDraft(actor: Actor, id: string, changes: ConsentFormChanges): Promise<ConsentFormView> {
+    await this.checkProtocols(actor.clinicId, changes.requiredForProtocols);
     return this.transactions.run(async (tx) => {
       const form = await this.inClinic(tx.manager, actor.clinicId, id, true);
       if (form.publishedAt)

@@ -11,6 +11,8 @@ interface EventBase {
 export interface BookingEffects {
   appointmentsFlagged: number;
   stoppedSeries: string[];
+  /** Future bookings the reaction cancelled (discharge from care frees their chairs). */
+  cancelledAppointments?: string[];
 }
 
 /**
@@ -48,7 +50,7 @@ export interface ClinicEventMap {
   /**
    * An assessment was recorded for a patient, with the session it was given in (as the client named
    * it: the sessions domain checks it is this patient's) and its suicide-risk findings. Reply: true when
-   * the risks became alerts on the patient's session in the clinic (otherwise the anesthesiologists get a follow-up).
+   * the risks became alerts on the patient's session in the clinic (the anesthesiologists get a review task either way).
    */
   AssessmentRecorded: {
     payload: EventBase & { patientId: string; assessmentId: string; sessionId: string | null; risks: SuicideRisk[] };

@@ -70,6 +70,12 @@ const view = (f: FollowUp): FollowUpView => ({
   createdAt: f.createdAt.toISOString(),
 });
 
+/**
+ * Tasks only their assignee role may complete, cancel or move: a suicide-risk review is an
+ * anesthesiologist's, whoever saw the answer first (clinical-rules.md section 5).
+ */
+const ASSIGNEE_ONLY_KINDS: readonly string[] = ['suicide-risk-review'];
+
 /** Tasks for the clinic's staff (clinical-rules.md section 7). Administrators see their own tasks only (api.md). */
 @Injectable()
 export class FollowUpsService {
@@ -234,24 +240,33 @@ export class FollowUpsService {
       });
   }
 
+  /**
+   * The task, locked and still open. Administrators reach only their own tasks (404 otherwise);
+   * a task of an assignee-only kind is refused (403) to anyone else.
+   */
   private async lockOpen(tx: Tx, actor: Actor, id: string): Promise<FollowUp> {
-    const q = tx.manager
+    const task = await tx.manager
       .createQueryBuilder(FollowUp, 'f')
       .setLock('pessimistic_write')
-      .where('f.id = :id AND f.clinic_id = :c', { id, c: actor.clinicId });
-    if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
-    const task = await q.getOne();
-    if (!task) throw DomainError.notFound('Follow-up');
+      .where('f.id = :id AND f.clinic_id = :c', { id, c: actor.clinicId })
+      .getOne();
+    const restricted = task !== null && ASSIGNEE_ONLY_KINDS.includes(task.kind) && actor.role !== task.assigneeRole;
+    if (!task || (actor.role === 'admin' && task.assigneeRole !== 'admin' && !restricted)) throw DomainError.notFound('Follow-up');
+    if (restricted) throw DomainError.forbidden(`Only the ${task.assigneeRole}s may close or move a ${task.kind.replace(/-/g, ' ')}`);
     if (task.status === 'done' || task.status === 'cancelled')
       throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
     return task;
   }
 
-  async list(actor: Actor, f: { status?: FollowUpStatus; dueBefore?: Date; limit: number; cursor?: string }): Promise<Page<FollowUpView>> {
+  async list(
+    actor: Actor,
+    f: { status?: FollowUpStatus; dueBefore?: Date; patientId?: string; limit: number; cursor?: string },
+  ): Promise<Page<FollowUpView>> {
     const q = this.dataSource.createQueryBuilder(FollowUp, 'f').where('f.clinic_id = :clinicId', { clinicId: actor.clinicId });
     if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
     if (f.status) q.andWhere('f.status = :status', { status: f.status });
     if (f.dueBefore) q.andWhere('f.due_at < :dueBefore', { dueBefore: f.dueBefore });
+    if (f.patientId) q.andWhere('f.patient_id = :patientId', { patientId: f.patientId });
     return keysetPage(q, {
       sortColumn: 'f.due_at',
       idColumn: 'f.id',
@@ -265,15 +280,7 @@ export class FollowUpsService {
 
   async complete(actor: Actor, id: string, note: string): Promise<FollowUpView> {
     return this.transactions.run(async (tx) => {
-      const q = tx.manager
-        .createQueryBuilder(FollowUp, 'f')
-        .setLock('pessimistic_write')
-        .where('f.id = :id AND f.clinic_id = :clinicId', { id, clinicId: actor.clinicId });
-      if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
-      const task = await q.getOne();
-      if (!task) throw DomainError.notFound('Follow-up');
-      if (task.status === 'done' || task.status === 'cancelled')
-        throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
+      const task = await this.lockOpen(tx, actor, id);
       Object.assign(task, { status: 'done', resultNote: note.trim(), completedBy: actor.userId, completedAt: this.clock.now() });
       await tx.manager.save(task);
       await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);

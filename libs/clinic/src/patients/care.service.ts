@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { AuditService, Clock, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
 import { ClinicEventBus } from '../events/index.js';
 import { Patient } from './patient.entity.js';
-import { PatientsService } from './patients.service.js';
+import { PatientsService, type PatientView } from './patients.service.js';
 
 /** The patient's course of care at the clinic as a whole. */
 @Injectable()
@@ -24,7 +24,7 @@ export class PatientCareService {
     actor: Actor,
     patientId: string,
     reason: string,
-  ): Promise<{ stoppedSeries: string[]; flaggedAppointments: number }> {
+  ): Promise<{ stoppedSeries: string[]; flaggedAppointments: number; cancelledAppointments: string[] }> {
     return this.transactions.run(async (tx) => {
       const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
       if (patient.careStatus === 'discharged')
@@ -44,13 +44,43 @@ export class PatientCareService {
       });
       const stoppedSeries = effects.flatMap((e) => e.stoppedSeries);
       const flaggedAppointments = effects.reduce((n, e) => n + e.appointmentsFlagged, 0);
+      const cancelledAppointments = effects.flatMap((e) => e.cancelledAppointments ?? []);
       await this.audit.record(tx, {
         action: 'patient.discharge-from-care',
         resourceType: 'patient',
         resourceId: patientId,
-        changes: { reason: reason.trim(), stoppedSeries, flaggedAppointments },
+        changes: { reason: reason.trim(), stoppedSeries, flaggedAppointments, cancelledAppointments },
       });
-      return { stoppedSeries, flaggedAppointments };
+      return { stoppedSeries, flaggedAppointments, cancelledAppointments };
+    });
+  }
+
+  /**
+   * Takes a patient discharged from care back into treatment: sessions and bookings are allowed
+   * again. Nothing cancelled at the discharge comes back; the audit keeps the discharge's reason.
+   */
+  async readmit(actor: Actor, patientId: string, reason: string): Promise<PatientView> {
+    return this.transactions.run(async (tx) => {
+      const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
+      if (patient.careStatus !== 'discharged')
+        throw DomainError.conflict(
+          ErrorCode.NotDischargedFromCare,
+          'The patient is in care: only a patient discharged from care is readmitted',
+        );
+      const discharged = {
+        dischargedFromCareAt: patient.dischargedFromCareAt?.toISOString(),
+        dischargedFromCareReason: patient.dischargedFromCareReason,
+      };
+      const inCare = { careStatus: 'active' as const, dischargedFromCareAt: null, dischargedFromCareReason: null };
+      await tx.manager.update(Patient, { id: patientId }, inCare);
+      Object.assign(patient, inCare);
+      await this.audit.record(tx, {
+        action: 'patient.readmit',
+        resourceType: 'patient',
+        resourceId: patientId,
+        changes: { reason: reason.trim(), ...discharged },
+      });
+      return this.patients.viewIn(tx.manager, patient);
     });
   }
 }

@@ -168,7 +168,7 @@ export class PatientsService {
         );
       }
       if (changes.mrn !== undefined && changes.mrn.trim() !== patient.mrn)
-        await this.checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim());
+        await this.checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim(), patient.id);
       const before = this.columns(patient);
       const current = this.asInput(patient);
       Object.assign(
@@ -196,6 +196,11 @@ export class PatientsService {
   }
 
   /** The patient, or 404 when missing or another clinic's; `lock` holds the row for an update. */
+  /** The record as answered, read inside the caller's transaction. */
+  async viewIn(manager: EntityManager, p: Patient): Promise<PatientView> {
+    return this.view(p, await latestWeight(manager, p.id), this.clock.now(), await this.timeZone(manager, p.clinicId));
+  }
+
   async findInClinic(manager: EntityManager, clinicId: string, id: string, lock = false): Promise<Patient> {
     const q = manager.createQueryBuilder(Patient, 'p').where('p.id = :id AND p.clinic_id = :clinicId', { id, clinicId });
     if (lock) q.setLock('pessimistic_write');
@@ -218,8 +223,11 @@ export class PatientsService {
     }
   }
 
-  private async checkMrnFree(manager: EntityManager, clinicId: string, mrn: string): Promise<void> {
-    if (await manager.existsBy(Patient, { clinicId, mrn })) {
+  /** An MRN is one whatever its case: "mrn-7" is taken when "MRN-7" is (the caller's own record excepted). */
+  private async checkMrnFree(manager: EntityManager, clinicId: string, mrn: string, except?: string): Promise<void> {
+    const q = manager.createQueryBuilder(Patient, 'p').where('p.clinic_id = :clinicId AND lower(p.mrn) = lower(:mrn)', { clinicId, mrn });
+    if (except) q.andWhere('p.id <> :except', { except });
+    if (await q.getExists()) {
       throw DomainError.conflict(ErrorCode.DuplicateKey, 'A patient with this MRN already exists in this clinic', [
         { field: 'mrn', message: 'already in use' },
       ]);

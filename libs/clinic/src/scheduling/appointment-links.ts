@@ -28,6 +28,21 @@ export async function followSession(m: EntityManager, sessionId: string, status:
   ]);
 }
 
+/** Cancels every future booked or tentative appointment of the patient (their chairs are free again); returns their ids. */
+export async function cancelFutureAppointments(
+  m: EntityManager,
+  patientId: string,
+  from: Date,
+  cancel: { by: string; reason: string },
+): Promise<string[]> {
+  const [rows] = await m.query<[{ id: string }[], number]>(
+    `UPDATE appointments SET status = 'cancelled', cancelled_at = $2, cancelled_by = $3, cancel_reason = $4
+      WHERE patient_id = $1 AND starts_at > $2 AND status IN ('booked', 'tentative') RETURNING id`,
+    [patientId, from, cancel.by, cancel.reason],
+  );
+  return rows.map((r) => r.id);
+}
+
 /** Every future appointment of the patient is flagged for the administrators (consent withdrawn, discharged from care). */
 export async function flagFutureAppointments(m: EntityManager, patientId: string, flag: string, from: Date): Promise<number> {
   const rows = await m.query<[unknown[], number]>(

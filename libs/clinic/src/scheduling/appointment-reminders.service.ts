@@ -26,11 +26,15 @@ export class AppointmentRemindersService {
     private readonly followUps: FollowUpsService,
   ) {}
 
-  /** A confirmed appointment: the patient's reminder at the clinic's lead time (default 24 h), unless that has passed. */
+  /**
+   * A confirmed appointment: the patient's reminder at the clinic's lead time (default 24 h); one
+   * booked at shorter notice is reminded at once (nothing for an appointment already begun).
+   */
   async schedule(tx: Tx, a: Appointment): Promise<void> {
     const settings = await this.settings.forClinic(a.clinicId, tx.manager);
-    const dueAt = new Date(a.startsAt.getTime() - settings.appointmentReminderHours * 3600_000);
-    if (dueAt.getTime() <= this.clock.now().getTime()) return;
+    const now = this.clock.now().getTime();
+    if (a.startsAt.getTime() <= now) return;
+    const dueAt = new Date(Math.max(now, a.startsAt.getTime() - settings.appointmentReminderHours * 3600_000));
     await this.pendingWork.schedule(tx, { kind: JobName.AppointmentReminder, subjectId: a.id, dueAt, clinicId: a.clinicId });
   }
 

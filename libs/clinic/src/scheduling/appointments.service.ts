@@ -19,6 +19,7 @@ import { PatientsService } from '../patients/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { AppointmentRemindersService } from './appointment-reminders.service.js';
+import { ClosuresService } from './closures.service.js';
 import { appointmentView, type AppointmentView } from './appointment-view.js';
 import { chairMinutes } from './chair-minutes.js';
 import { DAY_MS, withinOpeningHours } from './opening-hours.js';
@@ -57,6 +58,7 @@ export class AppointmentsService {
     private readonly settings: ClinicSettingsService,
     private readonly followUps: FollowUpsService,
     private readonly reminders: AppointmentRemindersService,
+    private readonly closures: ClosuresService,
   ) {}
 
   /** Books a chair; overlaps are refused by the database itself (409), outside opening hours is 422. */
@@ -130,6 +132,9 @@ export class AppointmentsService {
         `${local.date} ${local.time} (${clinic.timeZone}) for ${Math.round(minutes)} min is outside the opening hours`,
       );
     }
+    const day = localParts(input.startsAt, clinic.timeZone).date;
+    if ((await this.closures.closedDays(m, actor.clinicId, day, day)).size)
+      throw unmet(ErrorCode.ClinicClosed, 'The clinic is closed that day', `${day}: a closure of the clinic`);
     return { chair, protocol, endsAt };
   }
 
@@ -162,6 +167,13 @@ export class AppointmentsService {
   async cancel(actor: Actor, id: string, reason: string, status: 'cancelled' | 'no-show' = 'cancelled'): Promise<Appointment> {
     return this.transactions.run(async (tx) => {
       const a = await this.lockOpen(tx, actor, id);
+      // A patient is a no-show only once the appointment's time has come.
+      if (status === 'no-show' && a.startsAt.getTime() > this.clock.now().getTime())
+        throw unmet(
+          ErrorCode.AppointmentNotYetDue,
+          'The appointment has not begun',
+          `the appointment starts at ${a.startsAt.toISOString()}`,
+        );
       Object.assign(a, { status, cancelledAt: this.clock.now(), cancelledBy: actor.userId, cancelReason: reason.trim() });
       await tx.manager.save(a);
       await this.reminders.cancel(tx, a.id);

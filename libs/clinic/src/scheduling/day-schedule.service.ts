@@ -7,12 +7,20 @@ import { ChairsService } from './chairs.service.js';
 import { freeIntervals, openIntervals, openingOf } from './opening-hours.js';
 import { Appointment } from './scheduling.entity.js';
 
+/** An appointment on the day's board names its patient, so the front desk needs no second look-up. */
+export type ScheduledAppointment = AppointmentView & { patient: { firstName: string; lastName: string; mrn: string } };
+
 export interface DaySchedule {
   date: string;
   timeZone: string;
   openingHours: [string, string][];
-  chairs: { chairId: string; name: string; appointments: AppointmentView[]; free: { from: string; to: string }[] }[];
+  chairs: { chairId: string; name: string; appointments: ScheduledAppointment[]; free: { from: string; to: string }[] }[];
 }
+
+const scheduled = (a: Appointment): ScheduledAppointment => ({
+  ...appointmentView(a),
+  patient: { firstName: a.patient?.firstName ?? '', lastName: a.patient?.lastName ?? '', mrn: a.patient?.mrn ?? '' },
+});
 
 /** The clinic's calendar day, chair by chair. */
 @Injectable()
@@ -34,6 +42,7 @@ export class DayScheduleService {
     const appointments = await this.dataSource
       .getRepository(Appointment)
       .createQueryBuilder('a')
+      .innerJoinAndSelect('a.patient', 'p')
       .where('a.clinic_id = :c AND a.starts_at >= :s AND a.starts_at < :e', { c: actor.clinicId, s: dayStart, e: dayEnd })
       .andWhere(`a.status NOT IN ('cancelled', 'no-show')`)
       .orderBy('a.starts_at')
@@ -45,7 +54,7 @@ export class DayScheduleService {
       openingHours: openingOf(date, settings.openingHours, clinic.timeZone),
       chairs: chairs.map((c) => {
         const mine = sameDay.filter((a) => a.chairId === c.id);
-        return { chairId: c.id, name: c.name, appointments: mine.map(appointmentView), free: freeIntervals(open, mine) };
+        return { chairId: c.id, name: c.name, appointments: mine.map(scheduled), free: freeIntervals(open, mine) };
       }),
     };
   }

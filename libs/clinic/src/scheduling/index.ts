@@ -4,3 +4,5 @@ export { AppointmentsService, MAX_APPOINTMENT_RANGE_DAYS } from './appointments.
 export { ChairsService, chairView } from './chairs.service.js';
 export { DayScheduleService, type DaySchedule } from './day-schedule.service.js';
 export { TreatmentSeriesService } from './series.service.js';
+export { ClinicClosure } from './closure.entity.js';
+export { ClosuresService, type ClosureView } from './closures.service.js';

@@ -6,6 +6,7 @@ import { ProtocolsService } from '../protocols/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { AppointmentsService } from './appointments.service.js';
 import { ChairsService } from './chairs.service.js';
+import { ClosuresService } from './closures.service.js';
 import { DAY_MS, firstOpenDate } from './opening-hours.js';
 import { Appointment, TreatmentSeries } from './scheduling.entity.js';
 
@@ -24,6 +25,7 @@ export class MaintenanceService {
     private readonly followUps: FollowUpsService,
     private readonly appointments: AppointmentsService,
     private readonly chairs: ChairsService,
+    private readonly closures: ClosuresService,
   ) {}
 
   /**
@@ -94,7 +96,9 @@ export class MaintenanceService {
     const m = tx.manager;
     const settings = await this.settings.forClinic(series.clinicId, m);
     const clinic = await m.findOneByOrFail(Clinic, { id: series.clinicId });
-    const date = firstOpenDate(earliest, settings.openingHours, clinic.timeZone);
+    const until = localParts(new Date(earliest.getTime() + 40 * DAY_MS), clinic.timeZone).date;
+    const closed = await this.closures.closedDays(m, series.clinicId, localParts(earliest, clinic.timeZone).date, until);
+    const date = firstOpenDate(earliest, settings.openingHours, clinic.timeZone, closed);
     const startsAt = zonedTimeToUtc(date, series.preferredTime, clinic.timeZone);
     let proposed: Appointment | null = null;
     for (const chair of await this.chairs.active(m, series.clinicId)) {

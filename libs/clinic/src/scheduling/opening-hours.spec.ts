@@ -77,6 +77,14 @@ describe('opening hours in the clinic time zone', () => {
     expect(firstOpenDate(iso(earliest), HOURS, tz)).toBe(date);
   });
 
+  it.each([
+    ['no closure: Monday itself', [], '2027-03-15'],
+    ['Monday closed: Tuesday', ['2027-03-15'], '2027-03-16'],
+    ['Monday and Tuesday closed: Wednesday', ['2027-03-15', '2027-03-16'], '2027-03-17'],
+  ])('the first open date skips the clinic’s closures: %s', (_label, closed, date) => {
+    expect(firstOpenDate(iso('2027-03-15T13:00:00Z'), HOURS, NY, new Set(closed))).toBe(date);
+  });
+
   it('the first open date gives up after a week when the clinic never opens', () => {
     const closed: OpeningHours = { sun: [], mon: [], tue: [], wed: [], thu: [], fri: [], sat: [] };
     expect(firstOpenDate(iso('2027-03-15T13:00:00Z'), closed, NY)).toBe('2027-03-22');

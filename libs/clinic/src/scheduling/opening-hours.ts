@@ -29,10 +29,10 @@ export function nextDate(date: string, timeZone: string): string {
   return localParts(new Date(zonedTimeToUtc(date, '12:00', timeZone).getTime() + DAY_MS), timeZone).date;
 }
 
-/** The first open local date from `earliest` (its own date counted), looking at most a week ahead. */
-export function firstOpenDate(earliest: Date, hours: OpeningHours, timeZone: string): string {
+/** The first open local date from `earliest` (its own date counted), skipping the clinic's `closed` days, looking at most a week (and one day per closure) ahead. */
+export function firstOpenDate(earliest: Date, hours: OpeningHours, timeZone: string, closed: ReadonlySet<string> = new Set()): string {
   let date = localParts(earliest, timeZone).date;
-  for (let i = 0; i < 7 && !isOpenOn(date, hours, timeZone); i++) date = nextDate(date, timeZone);
+  for (let i = 0; i < 7 + closed.size && (!isOpenOn(date, hours, timeZone) || closed.has(date)); i++) date = nextDate(date, timeZone);
   return date;
 }
 

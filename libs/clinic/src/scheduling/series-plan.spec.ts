@@ -41,4 +41,13 @@ describe('induction series dates (clinical-rules.md section 1)', () => {
     // Thu; Sat (closed) → Mon; Mon again is too close → Tue (at least 1 day apart)
     expect(dates).toEqual(['2027-03-11', '2027-03-15', '2027-03-16']);
   });
+
+  it.each([
+    ['a closure on the Wednesday moves that session to Thursday', ['2027-03-10'], ['2027-03-08', '2027-03-11', '2027-03-12']],
+    ['closures on Wed and Thu: Fri, then Mon', ['2027-03-10', '2027-03-11'], ['2027-03-08', '2027-03-12', '2027-03-15']],
+    ['a closure on the start date moves the first session', ['2027-03-08'], ['2027-03-09', '2027-03-10', '2027-03-12']],
+  ])('%s', (_label, closed, expected) => {
+    const plan = { phases: [{ sessions: 3, perWeek: 3 }], minDaysApart: 1, windowDays: null };
+    expect(planSeriesDates(plan, '2027-03-08', weekdaysOnly, new Set(closed))).toEqual(expected);
+  });
 });

@@ -10,10 +10,15 @@ const daysBetween = (a: string, b: string) => Math.round((Date.parse(`${b}T00:00
 /**
  * The calendar dates of an induction series (clinical-rules.md section 1): each phase puts
  * `perWeek` sessions into each week, spread evenly (3/week: days 0, 2, 4; 2/week: days 0, 3),
- * a closed day moves to the next open one, and sessions stay at least `minDaysApart` apart.
+ * a closed day (a closed weekday or one of `closed`, the clinic's closures) moves to the next open one, and sessions stay at least `minDaysApart` apart.
  * Pure: the dates are local to the clinic; times are applied by the caller.
  */
-export function planSeriesDates(plan: InductionPlan, startDate: string, isOpen: (weekday: string) => boolean): string[] {
+export function planSeriesDates(
+  plan: InductionPlan,
+  startDate: string,
+  isOpen: (weekday: string) => boolean,
+  closed: ReadonlySet<string> = new Set(),
+): string[] {
   const dates: string[] = [];
   let weekStart = startDate;
   for (const phase of plan.phases) {
@@ -25,7 +30,7 @@ export function planSeriesDates(plan: InductionPlan, startDate: string, isOpen: 
         const previous = dates[dates.length - 1];
         if (previous && daysBetween(previous, date) < Math.max(1, plan.minDaysApart))
           date = addDays(previous, Math.max(1, plan.minDaysApart));
-        for (let guard = 0; guard < 7 && !isOpen(weekday(date)); guard++) date = addDays(date, 1);
+        for (let guard = 0; guard < 7 + closed.size && (!isOpen(weekday(date)) || closed.has(date)); guard++) date = addDays(date, 1);
         dates.push(date);
         placed++;
       }

@@ -3,9 +3,11 @@ import { DataSource, type EntityManager } from 'typeorm';
 import {
   AuditService,
   Clinic,
+  Clock,
   decodeCursor,
   DomainError,
   ErrorCode,
+  localParts,
   toPage,
   TransactionRunner,
   zonedTimeToUtc,
@@ -19,6 +21,7 @@ import { ClinicSettingsService, type OpeningHours } from '../settings/index.js';
 import { AppointmentsService } from './appointments.service.js';
 import { chairMinutes } from './chair-minutes.js';
 import { ChairsService } from './chairs.service.js';
+import { ClosuresService } from './closures.service.js';
 import { startsNearest } from './opening-hours.js';
 import { Appointment, TreatmentSeries } from './scheduling.entity.js';
 import { planSeriesDates, seriesSpanDays } from './series-plan.js';
@@ -67,6 +70,8 @@ export class TreatmentSeriesService {
     private readonly settings: ClinicSettingsService,
     private readonly appointments: AppointmentsService,
     private readonly chairs: ChairsService,
+    private readonly clock: Clock,
+    private readonly closures: ClosuresService,
   ) {}
 
   /**
@@ -78,13 +83,23 @@ export class TreatmentSeriesService {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       await this.patients.findInClinic(m, actor.clinicId, patientId, true);
+      // One induction at a time: the patient's row is locked, so two bookings cannot both pass.
+      if (await m.existsBy(TreatmentSeries, { patientId, status: 'active' }))
+        throw DomainError.conflict(ErrorCode.SeriesAlreadyActive, 'The patient already has an active induction series', [
+          { field: 'patientId', message: 'stop, cancel or complete the active series first' },
+        ]);
       const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
         throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
       });
       const settings = await this.settings.forClinic(actor.clinicId, m);
       const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+      const today = localParts(this.clock.now(), clinic.timeZone).date;
+      if (input.startDate < today)
+        throw DomainError.validation([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` }]);
       const hours = settings.openingHours;
-      const dates = planSeriesDates(protocol.induction, input.startDate, (wd) => (hours[wd as keyof OpeningHours] ?? []).length > 0);
+      const closed = await this.closures.closedDays(m, actor.clinicId, input.startDate, addDaysTo(input.startDate, 180));
+      const open = (wd: string) => (hours[wd as keyof OpeningHours] ?? []).length > 0;
+      const dates = planSeriesDates(protocol.induction, input.startDate, open, closed);
       checkWindow(protocol, dates);
       const chairIds = input.chairId ? [input.chairId] : (await this.chairs.active(m, actor.clinicId)).map((c) => c.id);
       if (!chairIds.length) throw DomainError.validation([{ field: 'chairId', message: 'the clinic has no active chair' }]);
@@ -153,10 +168,12 @@ export class TreatmentSeriesService {
     return { date, startsAt: startsAt.toISOString(), reason, alternatives: await this.nearestFree(tx.manager, p, date) };
   }
 
-  /** Up to 3 free start times that day (15-minute steps within opening hours), nearest to the preferred time first. */
+  /** Up to 3 free start times that day still ahead (15-minute steps within opening hours), nearest to the preferred time first. */
   private async nearestFree(m: EntityManager, p: Placement, date: string): Promise<{ chairId: string; startsAt: string }[]> {
     const free: { chairId: string; startsAt: string }[] = [];
+    const now = this.clock.now().getTime();
     for (const startsAt of startsNearest(date, p.preferredTime, p.minutes, p.hours, p.timeZone)) {
+      if (startsAt.getTime() <= now) continue;
       for (const chairId of p.chairIds) {
         if (free.length >= 3) return free;
         const endsAt = new Date(startsAt.getTime() + p.minutes * 60_000);
@@ -224,4 +241,10 @@ function checkWindow(protocol: ProtocolVersion, dates: string[]): void {
         overridable: false,
       },
     ]);
+}
+
+/** The local date `days` after `date`. */
+function addDaysTo(date: string, days: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { Tx } from '#platform';
 import { OnClinicEvent, type BookingEffects, type ClinicEventPayload } from '../events/index.js';
-import { flagFutureAppointments, followSession, linkAppointment } from './appointment-links.js';
+import { AppointmentRemindersService } from './appointment-reminders.service.js';
+import { cancelFutureAppointments, flagFutureAppointments, followSession, linkAppointment } from './appointment-links.js';
 import { MaintenanceService } from './maintenance.service.js';
 import type { AppointmentStatus } from './scheduling.entity.js';
 
@@ -16,7 +17,10 @@ const APPOINTMENT_FOLLOWS: Readonly<Record<string, AppointmentStatus>> = {
 /** How scheduling reacts to what happens elsewhere: sessions, consent, outcomes, the end of care. */
 @Injectable()
 export class SchedulingReactions {
-  constructor(private readonly maintenance: MaintenanceService) {}
+  constructor(
+    private readonly maintenance: MaintenanceService,
+    private readonly reminders: AppointmentRemindersService,
+  ) {}
 
   /** A session created for an appointment takes it (same patient, not yet linked), else 400 naming `appointmentId`. */
   @OnClinicEvent('SessionOpened')
@@ -49,13 +53,18 @@ export class SchedulingReactions {
     await this.maintenance.bringForward(tx, e.actor, e.patientId, e.signal);
   }
 
-  /** No more maintenance: series stop, proposals are cancelled, future bookings are flagged. */
+  /** No more maintenance: series stop, proposals are cancelled, future bookings are flagged and cancelled (their chairs freed). */
   @OnClinicEvent('PatientDischargedFromCare')
   async dischargedFromCare(e: ClinicEventPayload<'PatientDischargedFromCare'>, tx: Tx): Promise<BookingEffects> {
     const stoppedSeries = await this.maintenance.stop(tx, e.actor, e.patientId, 'discharged from care', {
       statuses: ['active', 'completed'],
     });
     const appointmentsFlagged = await flagFutureAppointments(tx.manager, e.patientId, 'patient-discharged-from-care', e.at);
-    return { appointmentsFlagged, stoppedSeries };
+    const cancelledAppointments = await cancelFutureAppointments(tx.manager, e.patientId, e.at, {
+      by: e.actor.userId,
+      reason: `discharged from care: ${e.reason}`,
+    });
+    for (const id of cancelledAppointments) await this.reminders.cancel(tx, id);
+    return { appointmentsFlagged, stoppedSeries, cancelledAppointments };
   }
 }

@@ -6,7 +6,7 @@ import { FollowUp } from '../follow-ups/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
-import { Appointment, Chair, TreatmentSeries } from '../scheduling/index.js';
+import { Appointment, Chair, ClinicClosure, TreatmentSeries } from '../scheduling/index.js';
 import { DoseAdministration, Session, SessionEvent } from '../sessions/index.js';
 import { ClinicSettings } from '../settings/index.js';
 import { PatientThresholds } from '../thresholds/index.js';
@@ -45,4 +45,5 @@ export const ENTITIES = [
   Chair,
   TreatmentSeries,
   Appointment,
+  ClinicClosure,
 ];

@@ -90,6 +90,10 @@ export class ClinicSettings {
   @Column({ name: 'appointment_reminder_hours', type: 'integer', default: 24 })
   appointmentReminderHours!: number;
 
+  /** With no score before the first dose, one taken this many minutes after it is the outcome baseline (clinical-rules.md section 5: 60). */
+  @Column({ name: 'outcome_baseline_window_min', type: 'integer', default: 60 })
+  outcomeBaselineWindowMin!: number;
+
   @Column({ type: 'jsonb' })
   sources!: Record<string, string>;
 

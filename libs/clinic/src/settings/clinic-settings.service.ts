@@ -15,6 +15,7 @@ const EDITABLE = [
   'consentExpiryReminderDays',
   'appointmentReminderHours',
   'followUpOverdueEscalationHours',
+  'outcomeBaselineWindowMin',
 ] as const;
 type Editable = (typeof EDITABLE)[number];
 export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };

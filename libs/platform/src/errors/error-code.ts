@@ -39,4 +39,8 @@ export enum ErrorCode {
   TooManyStreams = 'TOO_MANY_STREAMS',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
+  NotDischargedFromCare = 'NOT_DISCHARGED_FROM_CARE',
+  AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
+  SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
+  ClinicClosed = 'CLINIC_CLOSED',
 }
