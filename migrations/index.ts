@@ -19,6 +19,7 @@ import { LoginThrottle1795967228462 } from './1795967228462-LoginThrottle.js';
 import { IdempotencyKeysPerUser1795967900000 } from './1795967900000-IdempotencyKeysPerUser.js';
 import { OutcomeBaselineWindow1795965101195 } from './1795965101195-OutcomeBaselineWindow.js';
 import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
+import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -41,4 +42,5 @@ export const MIGRATIONS = [
   LoginThrottle1795967228462,
   IdempotencyKeysPerUser1795967900000,
   ClinicClosures1795967948125,
+  AbortedAppointments1795969150074,
 ];

@@ -494,6 +494,32 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     });
   });
 
+  it('an aborted session leaves its appointment aborted, not completed: it does not count toward the series', async () => {
+    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
+    const chair = (await post('/chairs', a.token.admin, { name: `Chair ${Date.now()}` }).expect(201)).body as { id: string };
+    const start = new Date(clock.now().getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const series = await post(`/patients/${patientId}/series`, a.token.admin, {
+      protocol: 'ketamine-iv-standard',
+      startDate: start,
+      preferredTime: '10:00',
+      chairId: chair.id,
+    }).expect(201);
+    const appointments = series.body.appointments as { id: string }[];
+    await t.runtime.dataSource.query(`UPDATE appointments SET status = 'completed' WHERE id = ANY($1)`, [
+      appointments.slice(0, 5).map((x) => x.id),
+    ]);
+    await dischargedIvSession(t.http, a, clock, { patientId, appointmentId: appointments[5].id }, { abortAtMin: 15 });
+
+    const [sixth] = await t.runtime.dataSource.query(`SELECT status FROM appointments WHERE id = $1`, [appointments[5].id]);
+    expect(sixth.status).toBe('aborted');
+    const [stillActive] = await t.runtime.dataSource.query(`SELECT status FROM treatment_series WHERE id = $1`, [series.body.series.id]);
+    expect(stillActive.status).toBe('active');
+    const tasks = await t.runtime.dataSource.query(`SELECT id FROM follow_ups WHERE patient_id = $1 AND kind = 'phq9-after-induction'`, [
+      patientId,
+    ]);
+    expect(tasks).toEqual([]);
+  });
+
   it('discharging the last induction session of a series: PHQ-9 follow-ups and a tentative maintenance appointment at the same local time', async () => {
     const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
     const chair = (await post('/chairs', a.token.admin, { name: `Chair ${Date.now()}` }).expect(201)).body as { id: string };

@@ -490,8 +490,9 @@ describe('sessions: lifecycle, pre-session gate, vitals and alerts', () => {
     expect(alerts.body.items).toEqual([
       expect.objectContaining({ measure: 'suicide-risk', level: 'warning', message: 'PHQ-9 item 9 answered 2: suicide risk' }),
     ]);
-    const tasks = await t.runtime.dataSource.query(`SELECT id FROM follow_ups WHERE subject_id = $1`, [res.body.id]);
-    expect(tasks).toEqual([]);
+    // Found in the clinic or not, a positive item 9 is also an anesthesiologist's review task.
+    const tasks = await t.runtime.dataSource.query(`SELECT kind, assignee_role FROM follow_ups WHERE subject_id = $1`, [res.body.id]);
+    expect(tasks).toEqual([{ kind: 'suicide-risk-review', assignee_role: 'anesthesiologist' }]);
 
     const other = await createPatient(t.http, a.token.nurse);
     const refused = await post(`/patients/${other.id}/assessments`, a.token.nurse, { ...phq9, sessionId: id }).expect(400);

@@ -107,13 +107,15 @@ export const startBody = { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber:
 
 /**
  * A whole IV session (0.5 mg/kg over 40 min) from creation to discharge after 30 minutes of
- * observation, with every criterion met; `clock` is moved through it. Returns the session id.
+ * observation, with every criterion met; `clock` is moved through it. With `abortAtMin`, dosing is
+ * stopped early at that minute instead. Returns the session id.
  */
 export async function dischargedIvSession(
   http: TestAgent,
   staff: Staff,
   clock: { now(): Date; advanceDays(days: number): void },
   input: { patientId: string; appointmentId?: string },
+  opts: { abortAtMin?: number } = {},
 ): Promise<string> {
   const post = (path: string, body: object, status: number) =>
     ok<{ id: string }>(http.post(`${api}${path}`).set(bearer(staff.token.nurse)).send(body), status, path);
@@ -124,8 +126,13 @@ export async function dischargedIvSession(
   await post(`/sessions/${id}/pre-checks`, { transportHome: 'escort', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' }, 200);
   await post(`/sessions/${id}/vitals`, reading(), 201);
   await post(`/sessions/${id}/start`, { doseMgPerKg: 0.5, lotNumber: 'L' }, 200);
-  minutes(40);
-  await post(`/sessions/${id}/end-dosing`, {}, 200);
+  if (opts.abortAtMin === undefined) {
+    minutes(40);
+    await post(`/sessions/${id}/end-dosing`, {}, 200);
+  } else {
+    minutes(opts.abortAtMin);
+    await post(`/sessions/${id}/abort`, { reason: 'blood pressure rising despite a slower rate' }, 200);
+  }
   minutes(30);
   await post(`/sessions/${id}/vitals`, reading(), 201);
   await post(`/sessions/${id}/observation-checks`, { dissociation: 'resolved', nausea: 'none', oriented: true, gait: 'steady' }, 201);

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { MAX_APPOINTMENT_RANGE_DAYS } from '#clinic';
+import { APPOINTMENT_STATUSES, MAX_APPOINTMENT_RANGE_DAYS } from '#clinic';
 import { IsCalendarDate, IsCalendarDateBetween, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 
 export class CreateChairDto {
@@ -50,7 +50,7 @@ export class AppointmentDto {
   @ApiProperty() protocol!: string;
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty({ format: 'date-time', description: 'dosing + minimum observation + turnover' }) endsAt!: string;
-  @ApiProperty({ enum: ['booked', 'tentative', 'checked-in', 'completed', 'cancelled', 'no-show'] }) status!: string;
+  @ApiProperty({ enum: APPOINTMENT_STATUSES }) status!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) sessionId!: string | null;
   @ApiProperty({ type: [String], description: 'e.g. consent-withdrawn' }) flags!: string[];
   @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;

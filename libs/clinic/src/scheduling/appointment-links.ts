@@ -22,10 +22,10 @@ export async function linkAppointment(
 
 /** Keeps an appointment in step with its session (checked in, completed, cancelled, no-show). */
 export async function followSession(m: EntityManager, sessionId: string, status: AppointmentStatus): Promise<void> {
-  await m.query(`UPDATE appointments SET status = $2 WHERE session_id = $1 AND status NOT IN ('cancelled', 'no-show', 'completed')`, [
-    sessionId,
-    status,
-  ]);
+  await m.query(
+    `UPDATE appointments SET status = $2 WHERE session_id = $1 AND status NOT IN ('cancelled', 'no-show', 'completed', 'aborted')`,
+    [sessionId, status],
+  );
 }
 
 /** Cancels every future booked or tentative appointment of the patient (their chairs are free again); returns their ids. */

@@ -1,4 +1,4 @@
-export { Appointment, Chair, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
+export { Appointment, APPOINTMENT_STATUSES, Chair, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
 export { appointmentView } from './appointment-view.js';
 export { AppointmentsService, MAX_APPOINTMENT_RANGE_DAYS } from './appointments.service.js';
 export { ChairsService, chairView } from './chairs.service.js';

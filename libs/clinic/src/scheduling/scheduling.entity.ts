@@ -84,7 +84,9 @@ export class TreatmentSeries {
   createdAt!: Date;
 }
 
-export type AppointmentStatus = 'booked' | 'tentative' | 'checked-in' | 'completed' | 'cancelled' | 'no-show';
+/** `aborted`: its session's dosing was stopped early; it does not count as a session given. */
+export const APPOINTMENT_STATUSES = ['booked', 'tentative', 'checked-in', 'completed', 'aborted', 'cancelled', 'no-show'] as const;
+export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
 
 /**
  * A chair held for dosing, the protocol's minimum observation and the turnover. Two appointments
@@ -92,7 +94,7 @@ export type AppointmentStatus = 'booked' | 'tentative' | 'checked-in' | 'complet
  * it (exclusion constraints), whatever races the requests run.
  */
 @Entity({ name: 'appointments' })
-@Check('ck_appointments_status', `"status" IN ('booked', 'tentative', 'checked-in', 'completed', 'cancelled', 'no-show')`)
+@Check('ck_appointments_status', `"status" IN (${APPOINTMENT_STATUSES.map((x) => `'${x}'`).join(', ')})`)
 @Check('ck_appointments_range', `"ends_at" > "starts_at"`)
 @Exclusion(
   'ex_appointments_chair',

@@ -9,6 +9,7 @@ import type { AppointmentStatus } from './scheduling.entity.js';
 /** The appointment status that follows a session's new status; statuses not listed leave the appointment alone. */
 const APPOINTMENT_FOLLOWS: Readonly<Record<string, AppointmentStatus>> = {
   checked_in: 'checked-in',
+  aborted: 'aborted',
   discharged: 'completed',
   cancelled: 'cancelled',
   no_show: 'no-show',
@@ -34,7 +35,8 @@ export class SchedulingReactions {
     const status = APPOINTMENT_FOLLOWS[e.to];
     if (!status) return;
     await followSession(tx.manager, e.sessionId, status);
-    if (e.to === 'discharged')
+    // An aborted session's discharge leaves its appointment aborted: it completes no series and proposes no maintenance.
+    if (e.to === 'discharged' && e.from !== 'aborted')
       await this.maintenance.afterDischarge(tx, e.actor, { id: e.sessionId, clinicId: e.clinicId, patientId: e.patientId }, e.at);
   }
 
