@@ -21,7 +21,9 @@ import { Metrics } from './operations/metrics.js';
 import { buildOpenApi, mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+/** The caller's X-Request-Id as kept in the trail: its claim, printable ASCII, at most 128 characters. */
+const claimedRequestId = (sent: string | string[] | undefined): string | undefined =>
+  typeof sent === 'string' && sent.length > 0 ? sent.replace(/[^\x20-\x7e]/g, '?').slice(0, 128) : undefined;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -60,15 +62,15 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   return app;
 }
 
-/** Fastify with Vigil's request ids and body limit, and its router's refusals in api.md's error shape. */
+/**
+ * Fastify with Vigil's request ids (its own, always: a caller's X-Request-Id is kept only as its
+ * claim) and body limit, and its router's refusals in api.md's error shape.
+ */
 function fastifyAdapter(config: VigilConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const sent = req.headers['x-request-id'];
-      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-    },
+    genReqId: () => randomUUID(),
     bodyLimit: 2 * 1024 * 1024,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
     // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.
@@ -86,7 +88,8 @@ function fastifyAdapter(config: VigilConfig): FastifyAdapter {
 function addRequestHooks(fastify: FastifyInstance, metrics: Metrics, config: VigilConfig): void {
   const log = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
-    request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true };
+    const claimed = claimedRequestId(request.headers['x-request-id']);
+    request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true, ...(claimed && { claimedRequestId: claimed }) };
     request.startedAt = process.hrtime.bigint();
     void reply.header('X-Request-Id', String(request.id));
     done();

@@ -57,7 +57,10 @@ class AuditEventDto {
   @ApiProperty() resourceType!: string;
   @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
   @ApiProperty({ enum: ['success', 'failure', 'denied'] }) outcome!: AuditOutcome;
-  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "Vigil's own id of the request (the X-Request-Id it answered with)" })
+  requestId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the X-Request-Id the caller sent: its claim, never trusted as an id' })
+  claimedRequestId!: string | null;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
   @ApiProperty({ type: Object, nullable: true }) changes!: Record<string, unknown> | null;
 }
