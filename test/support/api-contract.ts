@@ -202,7 +202,7 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
     'anesthesiologist',
     'clinical-rules.md §5: a high-risk C-SSRS screener blocks the start until an anesthesiologist reviews it',
   ),
-  'GET /api/v1/notifications': only('admin', 'operations: the notification outbox'),
+  'GET /api/v1/notifications': anyRole('api.md: each user reads the mail addressed to them; administrators the delivery state of the rest'),
   // api.md does not name it: the code's choice, pinned here until api.md says otherwise.
   'POST /api/v1/patients/{id}/discharge-from-care': {
     roles: ['anesthesiologist', 'admin'],

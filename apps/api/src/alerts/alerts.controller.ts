@@ -7,6 +7,7 @@ import { DomainError, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, PageQuery } from '../http/dto.js';
 import { AlertDto } from '../sessions/sessions.responses.js';
+import { AuditRead, listOf } from '../http/audit-read.js';
 
 const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
@@ -37,6 +38,7 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @AuditRead('alert.list.read', listOf('alert'))
   @ApiOkResponse({ type: AlertPageDto, description: 'newest first' })
   list(@CurrentActor() actor: Actor, @Query() query: AlertQuery): Promise<AlertPageDto> {
     return this.alerts.list(actor, query);
@@ -47,6 +49,7 @@ export class AlertsController {
    * clinic, from any API process. Reconnect with `Last-Event-ID` to be replayed what you missed.
    */
   @Get('stream')
+  @AuditRead('alert.stream', listOf('alert-stream'), { stream: true })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'replay the events after this id' })
   @ApiOkResponse({ description: 'text/event-stream; each event: id, event (raised|acknowledged|escalated|resolved), data (the alert)' })

@@ -5,6 +5,7 @@ import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-val
 import { AuditService, Roles, type Actor, type AuditOutcome } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { PageQuery } from '../http/dto.js';
+import { AuditRead, listOf } from '../http/audit-read.js';
 
 class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -79,6 +80,7 @@ export class AuditController {
 
   /** The clinic's audit trail, newest first, filtered by actor, resource, action, outcome and time. */
   @Get()
+  @AuditRead('audit.read', listOf('audit'))
   @ApiOkResponse({ type: AuditPageDto })
   list(@CurrentActor() actor: Actor, @Query() query: AuditQuery): Promise<AuditPageDto> {
     return this.audit.list(actor.clinicId, query);
