@@ -20,6 +20,7 @@ import {
 } from '#platform';
 import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
+import { mayActOnFollowUp } from './assignee-rule.js';
 import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
 
 export interface NewFollowUp {
@@ -69,6 +70,16 @@ const view = (f: FollowUp): FollowUpView => ({
   completedAt: f.completedAt?.toISOString() ?? null,
   createdAt: f.createdAt.toISOString(),
 });
+
+/** The task an actor may act on: found (else 404), theirs to act on (else 403), still open (else 409). */
+function openTaskOf(actor: Actor, task: FollowUp | null): FollowUp {
+  if (!task) throw DomainError.notFound('Follow-up');
+  if (!mayActOnFollowUp(actor.role, task.assigneeRole))
+    throw new DomainError(403, ErrorCode.FollowUpNotYours, `This follow-up is assigned to the ${task.assigneeRole}s`);
+  if (task.status === 'done' || task.status === 'cancelled')
+    throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
+  return task;
+}
 
 /** Tasks for the clinic's staff (clinical-rules.md section 7). Administrators see their own tasks only (api.md). */
 @Injectable()
@@ -240,11 +251,7 @@ export class FollowUpsService {
       .setLock('pessimistic_write')
       .where('f.id = :id AND f.clinic_id = :c', { id, c: actor.clinicId });
     if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
-    const task = await q.getOne();
-    if (!task) throw DomainError.notFound('Follow-up');
-    if (task.status === 'done' || task.status === 'cancelled')
-      throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
-    return task;
+    return openTaskOf(actor, await q.getOne());
   }
 
   async list(actor: Actor, f: { status?: FollowUpStatus; dueBefore?: Date; limit: number; cursor?: string }): Promise<Page<FollowUpView>> {
@@ -270,10 +277,7 @@ export class FollowUpsService {
         .setLock('pessimistic_write')
         .where('f.id = :id AND f.clinic_id = :clinicId', { id, clinicId: actor.clinicId });
       if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
-      const task = await q.getOne();
-      if (!task) throw DomainError.notFound('Follow-up');
-      if (task.status === 'done' || task.status === 'cancelled')
-        throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
+      const task = openTaskOf(actor, await q.getOne());
       Object.assign(task, { status: 'done', resultNote: note.trim(), completedBy: actor.userId, completedAt: this.clock.now() });
       await tx.manager.save(task);
       await this.pendingWork.cancel(tx, JobName.FollowUpDue, id);
