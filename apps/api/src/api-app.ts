@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 import {
   AuthService,
   JobQueue,
@@ -17,6 +19,8 @@ import { AppModule } from './app.module.js';
 import { toErrorBody } from './http/error.filter.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
+import { hardenedServer } from './operations/http-server.js';
+import { addSecurityHeaders } from './operations/security-headers.js';
 import { Metrics } from './operations/metrics.js';
 import { buildOpenApi, mountOpenApi } from './openapi.js';
 
@@ -32,7 +36,7 @@ declare module 'fastify' {
   }
 }
 
-/** Builds the API (not yet listening): Fastify, validation, errors, guard, request context, docs, board. */
+/** Builds the API (not yet listening): Fastify, security headers, validation, errors, guard, request context, docs, board. */
 export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boolean; clock?: Clock } = {}): Promise<NestFastifyApplication> {
   const config = runtime.config;
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -51,11 +55,19 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
     ],
   });
   app.useGlobalPipes(validationPipe());
+  await addSecurityHeaders(app);
 
   const fastify = app.getHttpAdapter().getInstance();
   addRequestHooks(fastify, app.get(Metrics), config);
   mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
-  await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
+  await mountBullBoard(
+    fastify,
+    app.get(JobQueue),
+    app.get(AuthService),
+    app.get(JwtService),
+    app.get(DataSource),
+    config.ACCESS_TOKEN_TTL_MIN,
+  );
   await app.init();
   await app.get(JobQueue).ready();
   await fastify.ready();
@@ -71,6 +83,7 @@ function fastifyAdapter(config: VigilConfig): FastifyAdapter {
     trustProxy: config.TRUST_PROXY,
     requestIdHeader: false,
     genReqId: () => randomUUID(),
+    serverFactory: hardenedServer(config),
     bodyLimit: 2 * 1024 * 1024,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
     // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.

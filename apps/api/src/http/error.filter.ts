@@ -155,7 +155,8 @@ export class ErrorFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest & { actor?: Actor }>();
     const reply = http.getResponse<FastifyReply>();
     const { body, headers } = toErrorBody(exception, String(request.id), this.logger);
-    const send = () => void reply.status(body.statusCode).headers(headers).send(body);
+    // JSON whatever the route declared (/metrics sets text/plain before its handler runs).
+    const send = () => void reply.status(body.statusCode).headers(headers).type('application/json; charset=utf-8').send(body);
     const refusal = refusalOf(request, body);
     if (!refusal) return send();
     void this.audit.recordRequestRefusal(refusal).finally(send);

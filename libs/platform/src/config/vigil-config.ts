@@ -162,7 +162,7 @@ export class VigilConfig {
   @Max(3600)
   SWEEPER_INTERVAL_SEC = 60;
 
-  /** Bearer token that /metrics requires. Unset: /metrics is open (keep it on a private network). */
+  /** Bearer token that /metrics requires. Unset: /metrics answers no one (401) until it is set. */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -199,6 +199,41 @@ export class VigilConfig {
   @Min(0)
   @Max(120000)
   SHUTDOWN_TIMEOUT_MS = 10000;
+
+  /** Milliseconds a connection may stay silent (no byte either way) before it is closed; the alert stream's heartbeat is 15 s. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  HTTP_CONNECTION_TIMEOUT_MS = 60000;
+
+  /** Milliseconds an idle keep-alive connection stays open after an answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Milliseconds a client has to send a request's headers. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /** Milliseconds a client has to send a whole request (headers and body); at least HTTP_HEADERS_TIMEOUT_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** Open connections one client address may hold (0: no cap). Behind a reverse proxy every connection comes from the proxy: raise it or cap there. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS = 200;
 }
 
 export class ConfigError extends Error {
@@ -225,6 +260,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   }
   const config = plainToInstance(VigilConfig, raw, { exposeDefaultValues: true });
   const problems = validateSync(config, { forbidUnknownValues: false }).map(describe);
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS=${config.HTTP_HEADERS_TIMEOUT_MS}: must not exceed HTTP_REQUEST_TIMEOUT_MS`);
+  }
   if (!isValidTimeZone(config.BOOTSTRAP_CLINIC_TZ)) {
     problems.push(`BOOTSTRAP_CLINIC_TZ=${JSON.stringify(config.BOOTSTRAP_CLINIC_TZ)}: must be an IANA time zone such as Europe/London`);
   }
