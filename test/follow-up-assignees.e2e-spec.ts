@@ -50,7 +50,7 @@ describe('follow-ups: who may complete, reschedule or cancel', () => {
       const id = await task(assignee);
       const res = await t.http.post(`/api/v1/follow-ups/${id}/${action}`).set(bearer(a.token[actor])).send(body);
       expect({ action, status: res.status }).toEqual({ action, status });
-      if (status === 403) expect(res.body.code).toBe('FOLLOW_UP_NOT_YOURS');
+      if (status === 403) expect(res.body.code).toBe('FORBIDDEN');
     }
   });
 });

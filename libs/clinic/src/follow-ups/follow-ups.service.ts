@@ -75,7 +75,7 @@ const view = (f: FollowUp): FollowUpView => ({
 function openTaskOf(actor: Actor, task: FollowUp | null): FollowUp {
   if (!task) throw DomainError.notFound('Follow-up');
   if (!mayActOnFollowUp(actor.role, task.assigneeRole))
-    throw new DomainError(403, ErrorCode.FollowUpNotYours, `This follow-up is assigned to the ${task.assigneeRole}s`);
+    throw DomainError.forbidden(`This follow-up is assigned to the ${task.assigneeRole}s`);
   if (task.status === 'done' || task.status === 'cancelled')
     throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
   return task;

@@ -36,6 +36,4 @@ export enum ErrorCode {
   SessionNotActive = 'SESSION_NOT_ACTIVE',
   VitalsStale = 'VITALS_STALE',
   NotEsketamine = 'NOT_ESKETAMINE',
-  /** A follow-up assigned to another role (api.md: who acts on a follow-up). */
-  FollowUpNotYours = 'FOLLOW_UP_NOT_YOURS',
 }
