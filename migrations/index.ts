@@ -13,6 +13,7 @@ import { SessionsVitalsAlerts1795299554592 } from './1795299554592-SessionsVital
 import { MaintenanceRemindersContact1795307568988 } from './1795307568988-MaintenanceRemindersContact.js';
 import { FollowUpOverdueEscalation1795309532239 } from './1795309532239-FollowUpOverdueEscalation.js';
 import { AuditClaimedRequestId1795966799488 } from './1795966799488-AuditClaimedRequestId.js';
+import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   MaintenanceRemindersContact1795307568988,
   FollowUpOverdueEscalation1795309532239,
   AuditClaimedRequestId1795966799488,
+  DatabaseRoles1795968762626,
 ];

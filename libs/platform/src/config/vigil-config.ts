@@ -61,6 +61,16 @@ export class VigilConfig {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true })
   DATABASE_URL?: string;
 
+  /**
+   * PostgreSQL URL of the role that owns Vigil's tables, used only to apply migrations. Set: the API
+   * and the worker run as DATABASE_URL's role (a member of `vigil_app`, which cannot alter the
+   * tables nor the audit trail's triggers). Unset: migrations run as DATABASE_URL's role too.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true })
+  DATABASE_MIGRATION_URL?: string;
+
   /** Largest number of PostgreSQL connections one process opens. */
   @Transform(toInt)
   @IsInt()
@@ -254,7 +264,16 @@ const describe = (e: ValidationError): string => {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const known = Object.keys(new VigilConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN', 'SMTP_URL']) {
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'DATABASE_MIGRATION_URL',
+    'REDIS_URL',
+    'JWT_SECRET',
+    'BOOTSTRAP_ADMIN_PASSWORD',
+    'METRICS_TOKEN',
+    'SMTP_URL',
+  ]) {
     const value = env[key];
     if (value !== undefined) raw[key] = value;
   }
