@@ -69,8 +69,12 @@ export function requestLine(request?: RefusedRequest): { method?: string; path?:
   return { method: request.method, path: (request.routeOptions?.url ?? request.url.split('?')[0]).slice(0, 200) };
 }
 
-/** Refused sign-ins that are coalesced: the flood past the rate limit (the rows under it are what the limit counts). */
-const COALESCED_LOGIN_REASONS = new Set(['rate_limited']);
+/**
+ * Refused sign-ins that are coalesced per address, email and minute: those held back by the rate
+ * limit (`rate_limited`) or a back-off (`backoff`), which a flood repeats identically. Wrong
+ * passwords and unknown emails stay one row each: they are the attempts the limit lets through.
+ */
+const COALESCED_LOGIN_REASONS = new Set(['rate_limited', 'backoff']);
 
 @Injectable()
 export class AuditService implements BeforeApplicationShutdown {
