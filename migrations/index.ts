@@ -12,13 +12,15 @@ import { SessionsVitalsAlerts1795299554592 } from './1795299554592-SessionsVital
 
 import { MaintenanceRemindersContact1795307568988 } from './1795307568988-MaintenanceRemindersContact.js';
 import { FollowUpOverdueEscalation1795309532239 } from './1795309532239-FollowUpOverdueEscalation.js';
+import { OutcomeBaselineWindow1795965101195 } from './1795965101195-OutcomeBaselineWindow.js';
 import { DeliveredDose1795965695066 } from './1795965695066-DeliveredDose.js';
 import { AdverseEventCourse1795966225251 } from './1795966225251-AdverseEventCourse.js';
 import { ReadingCorrections1795966449536 } from './1795966449536-ReadingCorrections.js';
+import { AuditClaimedRequestId1795966799488 } from './1795966799488-AuditClaimedRequestId.js';
 import { LoginThrottle1795967228462 } from './1795967228462-LoginThrottle.js';
 import { IdempotencyKeysPerUser1795967900000 } from './1795967900000-IdempotencyKeysPerUser.js';
-import { OutcomeBaselineWindow1795965101195 } from './1795965101195-OutcomeBaselineWindow.js';
 import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
+import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
@@ -39,8 +41,10 @@ export const MIGRATIONS = [
   DeliveredDose1795965695066,
   AdverseEventCourse1795966225251,
   ReadingCorrections1795966449536,
+  AuditClaimedRequestId1795966799488,
   LoginThrottle1795967228462,
   IdempotencyKeysPerUser1795967900000,
   ClinicClosures1795967948125,
+  DatabaseRoles1795968762626,
   AbortedAppointments1795969150074,
 ];

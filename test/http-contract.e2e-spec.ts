@@ -40,11 +40,12 @@ function routesOf(t: TestApp): Route[] {
   return routes;
 }
 
+const METRICS_TOKEN = 'metrics-token-0123456789';
 describe('HTTP contract: guards, error shape, request ids, docs, operations', () => {
   let t: TestApp;
   let staff: Staff;
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp({ METRICS_TOKEN });
     staff = await clinicWithStaff(t.runtime.dataSource, t.http);
   });
   afterAll(() => t.close());
@@ -133,9 +134,9 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
     expect(String(logged[0])).toContain('secret_table');
   });
 
-  it('echoes a sent X-Request-Id and makes one up otherwise', async () => {
+  it("answers with Vigil's own request id, whatever X-Request-Id the caller sent (kept in the trail as its claim)", async () => {
     const sent = await t.http.get('/health').set('X-Request-Id', 'ward-3.chair-2:abc').expect(200);
-    expect(sent.headers['x-request-id']).toBe('ward-3.chair-2:abc');
+    expect(sent.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const made = await t.http.get('/health').expect(200);
     expect(made.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const hostile = await t.http.get('/health').set('X-Request-Id', 'x'.repeat(500)).expect(200);
@@ -148,21 +149,24 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
     expect(ready.body).toMatchObject({ status: 'ok', database: { status: 'up' }, queue: { status: 'up', backend: t.runtime.queue.kind } });
   });
 
-  it('metrics: HTTP latency by route and queue depths in Prometheus text', async () => {
+  it('metrics: HTTP latency by route and queue depths in Prometheus text, with METRICS_TOKEN', async () => {
     await t.http.get('/api/v1/auth/me').set(bearer(staff.token.nurse)).expect(200);
-    const res = await t.http.get('/metrics').expect(200);
+    await t.http.get('/metrics').expect(401);
+    const res = await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(/vigil_http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/auth\/me",status="200"\} \d+/);
     expect(res.text).toMatch(/vigil_queue_jobs\{queue="maintenance",state="failed"\} \d+/);
   });
 
-  it('the queue board is for administrators only', async () => {
+  it('the queue board is for administrators only, through a board session opened by POST', async () => {
     await t.http.get('/admin/queues').expect(401);
     await t.http.get('/admin/queues').set(bearer(staff.token.nurse)).expect(403);
     await t.http.get('/admin/queues').set(bearer(staff.token.admin)).expect(200);
-    const viaLink = await t.http.get(`/admin/queues?token=${staff.token.admin}`).expect(200);
-    expect(viaLink.headers['set-cookie']?.[0]).toMatch(/^vigil_board=.*HttpOnly; SameSite=Strict/);
-    await t.http.get('/admin/queues/api/queues').set('Cookie', `vigil_board=${staff.token.admin}`).expect(200);
+    await t.http.get(`/admin/queues?token=${staff.token.admin}`).expect(401);
+    const opened = await t.http.post('/admin/queues/session').set(bearer(staff.token.admin)).expect(204);
+    expect(opened.headers['set-cookie']?.[0]).toMatch(/^vigil_board=.*HttpOnly; SameSite=Strict/);
+    await t.http.get('/admin/queues/api/queues').set('Cookie', opened.headers['set-cookie'][0].split(';')[0]).expect(200);
+    await t.http.get('/admin/queues/api/queues').set('Cookie', `vigil_board=${staff.token.admin}`).expect(401);
   });
 
   it('serves the OpenAPI document, and the committed openapi.json is current', async () => {

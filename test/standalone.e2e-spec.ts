@@ -17,7 +17,7 @@ import {
   CRITICAL_ALERTS,
   DEMOGRAPHICS,
   FOLLOW_UPS,
-  SUICIDE_RISK_REVIEW,
+  FOLLOW_UPS_OF_OTHERS,
   ROLES_TABLE,
   SCHEDULING,
   SCREENING,
@@ -121,7 +121,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     ASSESSMENTS,
     CLINICAL_READ,
     FOLLOW_UPS,
-    SUICIDE_RISK_REVIEW,
+    FOLLOW_UPS_OF_OTHERS,
     AUDIT,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));

@@ -15,13 +15,14 @@ export const ROLES: readonly Role[] = ['nurse', 'anesthesiologist', 'admin'];
 // ---------------------------------------------------------------------------------------------
 // api.md's Roles table
 
-type Cell = 'yes' | 'no' | 'read' | 'scheduling-only';
+type Cell = 'yes' | 'no' | 'read' | 'scheduling-only' | 'nurse-tasks';
 
 function parseCell(text: string, where: string): Cell {
   if (text === '✓') return 'yes';
   if (text === '–' || text === '-' || text === '—') return 'no';
   if (text === 'read') return 'read';
   if (/^✓\s*\(scheduling tasks only\)$/.test(text)) return 'scheduling-only';
+  if (/^✓\s*\(nurse tasks\)$/.test(text)) return 'nurse-tasks';
   throw new Error(`api.md Roles table: cannot read "${text}" (${where})`);
 }
 
@@ -76,7 +77,7 @@ export const CRITICAL_ALERTS = 'alerts: acknowledge / resolve critical';
 export const ASSESSMENTS = 'assessments (PHQ-9 …)';
 export const CLINICAL_READ = 'vitals, alerts, assessments: read';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
-export const SUICIDE_RISK_REVIEW = 'follow-up tasks: close or move a suicide-risk review';
+export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
 
 // ---------------------------------------------------------------------------------------------
@@ -205,7 +206,7 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
     'anesthesiologist',
     'clinical-rules.md §5: a high-risk C-SSRS screener blocks the start until an anesthesiologist reviews it',
   ),
-  'GET /api/v1/notifications': only('admin', 'operations: the notification outbox'),
+  'GET /api/v1/notifications': anyRole('api.md: each user reads the mail addressed to them; administrators the delivery state of the rest'),
   'POST /api/v1/closures': only('admin', 'api.md: the clinic’s closed days are set by administrators'),
   'GET /api/v1/closures': only('admin', 'api.md: as POST /closures'),
   'DELETE /api/v1/closures/{id}': only('admin', 'api.md: as POST /closures'),
@@ -279,7 +280,11 @@ export interface Expectation {
   scopedOut: Role[];
 }
 
-export function expectationOf(decision: Decision, method: string, outsideScope = false): Expectation {
+/**
+ * `assignee`: the role the follow-up acted on is assigned to. Who may act on it is narrowed by the
+ * row of acting on another role's task (api.md: the assignee role, and anesthesiologists for the nurses' tasks).
+ */
+export function expectationOf(decision: Decision, method: string, outsideScope = false, assignee?: Role): Expectation {
   if ('public' in decision) return { public: true, allowed: [...ROLES], scopedOut: [] };
   if ('roles' in decision) return { public: false, allowed: [...decision.roles], scopedOut: [] };
   const cells = ROLES_TABLE.get(decision.row);
@@ -291,7 +296,10 @@ export function expectationOf(decision: Decision, method: string, outsideScope =
     if (cell === 'yes' || (cell === 'read' && method === 'GET')) allowed.push(role);
     else if (cell === 'scheduling-only') (outsideScope ? scopedOut : allowed).push(role);
   }
-  return { public: false, allowed, scopedOut };
+  if (!assignee) return { public: false, allowed, scopedOut };
+  const others = ROLES_TABLE.get(FOLLOW_UPS_OF_OTHERS);
+  const mayAct = (role: Role) => role === assignee || (others?.[role] === 'nurse-tasks' && assignee === 'nurse');
+  return { public: false, allowed: allowed.filter(mayAct), scopedOut: [...scopedOut, ...allowed.filter((r) => !mayAct(r))] };
 }
 
 /** api.md: every error answer has exactly these fields. */

@@ -60,7 +60,9 @@ export class ClinicFingerprint {
       const owned = OWNED[table];
       const security = opts.securityRefusals ? SECURITY_ROW[table] : undefined;
       const clinic = owned?.clinic ?? 'x.clinic_id';
-      const where = [`${clinic} = ANY($1)`, ...(security?.where ? [security.where] : [])].join(' AND ');
+      // A refused request's own audit row (`http.refused`) is the trail recording the refusal, not a write of the request.
+      const refusal = table === 'audit_events' ? ["x.action <> 'http.refused'"] : [];
+      const where = [`${clinic} = ANY($1)`, ...refusal, ...(security?.where ? [security.where] : [])].join(' AND ');
       return `SELECT '${table}' AS t, ${clinic}::text AS c, count(*)::int AS n, sum(hashtext(${security?.row ?? 'x'}::text)::bigint)::text AS h
                 FROM "${table}" x ${owned?.join ?? ''} WHERE ${where} GROUP BY ${clinic}`;
     });

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Logger, RequestMethod, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { JwtService } from '@nestjs/jwt';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { DataSource } from 'typeorm';
 import {
   AuthService,
   JobQueue,
@@ -20,12 +22,16 @@ import { toErrorBody } from './http/error.filter.js';
 import { jsonBodyParser } from './http/json-body.js';
 import { validationPipe } from './http/validation.js';
 import { mountBullBoard } from './operations/bull-board.js';
+import { hardenedServer } from './operations/http-server.js';
+import { addSecurityHeaders } from './operations/security-headers.js';
 import { Metrics } from './operations/metrics.js';
 import { buildOpenApi, mountOpenApi } from './openapi.js';
 
 export const API_PREFIX = 'api/v1';
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const BODY_LIMIT = 2 * 1024 * 1024;
+/** The caller's X-Request-Id as kept in the trail: its claim, printable ASCII, at most 128 characters. */
+const claimedRequestId = (sent: string | string[] | undefined): string | undefined =>
+  typeof sent === 'string' && sent.length > 0 ? sent.replace(/[^\x20-\x7e]/g, '?').slice(0, 128) : undefined;
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -34,7 +40,7 @@ declare module 'fastify' {
   }
 }
 
-/** Builds the API (not yet listening): Fastify, validation, errors, guard, request context, docs, board. */
+/** Builds the API (not yet listening): Fastify, security headers, validation, errors, guard, request context, docs, board. */
 export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boolean; clock?: Clock } = {}): Promise<NestFastifyApplication> {
   const config = runtime.config;
   const app = await NestFactory.create<NestFastifyApplication>(
@@ -53,13 +59,21 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
     ],
   });
   app.useGlobalPipes(validationPipe());
+  await addSecurityHeaders(app);
 
   const fastify = app.getHttpAdapter().getInstance();
   // JSON bodies: Fastify's parser and limits, and a 400 for a key an object names twice.
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT }, jsonBodyParser(fastify));
   addRequestHooks(fastify, app.get(Metrics), config);
   mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
-  await mountBullBoard(fastify, app.get(JobQueue), app.get(AuthService), config.ACCESS_TOKEN_TTL_MIN);
+  await mountBullBoard(
+    fastify,
+    app.get(JobQueue),
+    app.get(AuthService),
+    app.get(JwtService),
+    app.get(DataSource),
+    config.ACCESS_TOKEN_TTL_MIN,
+  );
   await app.init();
   await app.get(JobQueue).ready();
   await fastify.ready();
@@ -76,15 +90,16 @@ function proxyTrust(config: VigilConfig): boolean | string[] | ((address: string
   return typeof trusted === 'number' ? (_address, hop) => hop < trusted : trusted;
 }
 
-/** Fastify with Vigil's request ids and body limit, and its router's refusals in api.md's error shape. */
+/**
+ * Fastify with Vigil's request ids (its own, always: a caller's X-Request-Id is kept only as its
+ * claim) and body limit, and its router's refusals in api.md's error shape.
+ */
 function fastifyAdapter(config: VigilConfig): FastifyAdapter {
   return new FastifyAdapter({
     trustProxy: proxyTrust(config),
     requestIdHeader: false,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => {
-      const sent = req.headers['x-request-id'];
-      return typeof sent === 'string' && REQUEST_ID.test(sent) ? sent : randomUUID();
-    },
+    genReqId: () => randomUUID(),
+    serverFactory: hardenedServer(config),
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
@@ -103,7 +118,8 @@ function fastifyAdapter(config: VigilConfig): FastifyAdapter {
 function addRequestHooks(fastify: FastifyInstance, metrics: Metrics, config: VigilConfig): void {
   const log = new Logger('HTTP');
   fastify.addHook('onRequest', (request, reply, done) => {
-    request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true };
+    const claimed = claimedRequestId(request.headers['x-request-id']);
+    request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true, ...(claimed && { claimedRequestId: claimed }) };
     request.startedAt = process.hrtime.bigint();
     void reply.header('X-Request-Id', String(request.id));
     done();

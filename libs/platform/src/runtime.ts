@@ -44,6 +44,22 @@ async function jwtSecret(config: VigilConfig, log: (m: string) => void): Promise
 }
 
 /**
+ * Applies pending migrations: as the owner of the tables (DATABASE_MIGRATION_URL) on a connection
+ * of their own when it is set, so the application's role never needs to own (and so could never
+ * alter) them; else on the application's connection.
+ */
+async function migrate(config: VigilConfig, dataSource: DataSource, schema: RuntimeSchema): Promise<string[]> {
+  if (!config.DATABASE_MIGRATION_URL || !config.DATABASE_URL) return applyMigrations(dataSource);
+  const owner = createDataSource(config.DATABASE_MIGRATION_URL, { poolSize: 2, ...schema });
+  await owner.initialize();
+  try {
+    return await applyMigrations(owner);
+  } finally {
+    await owner.destroy();
+  }
+}
+
+/**
  * Starts what Vigil needs before Nest starts: the embedded PostgreSQL when DATABASE_URL is unset,
  * the connection pool, pending migrations (under an advisory lock), the queue backend choice.
  */
@@ -64,7 +80,7 @@ export async function startRuntime(
   const dataSource = createDataSource(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE, ...schema });
   try {
     await dataSource.initialize();
-    const appliedMigrations = opts.migrate === false ? [] : await applyMigrations(dataSource);
+    const appliedMigrations = opts.migrate === false ? [] : await migrate(config, dataSource, schema);
     if (appliedMigrations.length) log(`applied migrations: ${appliedMigrations.join(', ')}`);
     const queue = selectQueueBackend(config, databaseUrl);
     const secret = await jwtSecret(config, log);

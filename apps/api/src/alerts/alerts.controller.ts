@@ -8,6 +8,7 @@ import { accessTokenExpiry } from '../http/bearer.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, PageQuery } from '../http/dto.js';
 import { AlertDto } from '../sessions/sessions.responses.js';
+import { AuditRead, listOf } from '../http/audit-read.js';
 
 const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
 
@@ -38,6 +39,7 @@ export class AlertsController {
   ) {}
 
   @Get()
+  @AuditRead('alert.list.read', listOf('alert'))
   @ApiOkResponse({ type: AlertPageDto, description: 'newest first' })
   list(@CurrentActor() actor: Actor, @Query() query: AlertQuery): Promise<AlertPageDto> {
     return this.alerts.list(actor, query);
@@ -52,6 +54,7 @@ export class AlertsController {
    * (`account_changed`), or the server stops (`shutdown`).
    */
   @Get('stream')
+  @AuditRead('alert.stream', listOf('alert-stream'), { stream: true })
   @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'replay the events after this id' })
   @ApiOkResponse({

@@ -5,6 +5,7 @@ import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-val
 import { AuditService, Roles, type Actor, type AuditOutcome } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { PageQuery } from '../http/dto.js';
+import { AuditRead, listOf } from '../http/audit-read.js';
 
 class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ format: 'uuid' })
@@ -57,7 +58,10 @@ class AuditEventDto {
   @ApiProperty() resourceType!: string;
   @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
   @ApiProperty({ enum: ['success', 'failure', 'denied'] }) outcome!: AuditOutcome;
-  @ApiProperty({ type: String, nullable: true }) requestId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: "Vigil's own id of the request (the X-Request-Id it answered with)" })
+  requestId!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'the X-Request-Id the caller sent: its claim, never trusted as an id' })
+  claimedRequestId!: string | null;
   @ApiProperty({ type: String, nullable: true }) ip!: string | null;
   @ApiProperty({ type: Object, nullable: true }) changes!: Record<string, unknown> | null;
 }
@@ -76,6 +80,7 @@ export class AuditController {
 
   /** The clinic's audit trail, newest first, filtered by actor, resource, action, outcome and time. */
   @Get()
+  @AuditRead('audit.read', listOf('audit'))
   @ApiOkResponse({ type: AuditPageDto })
   list(@CurrentActor() actor: Actor, @Query() query: AuditQuery): Promise<AuditPageDto> {
     return this.audit.list(actor.clinicId, query);

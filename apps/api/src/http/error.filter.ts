@@ -1,7 +1,7 @@
-import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import { Catch, HttpException, Injectable, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { QueryFailedError, QueryRunnerAlreadyReleasedError, QueryRunnerProviderAlreadyReleasedError } from 'typeorm';
-import { DomainError, ErrorCode, type ErrorDetail } from '#platform';
+import { AuditService, DomainError, ErrorCode, type Actor, type ErrorDetail } from '#platform';
 
 export interface ErrorBody {
   statusCode: number;
@@ -124,15 +124,45 @@ function unavailableOrInternal(err: unknown, logger: Logger): Shape {
   return { status: 500, code: ErrorCode.InternalError, message: 'Internal server error' };
 }
 
+/** The refusals the trail records (401s are recorded where the token is checked). */
+const AUDITED_REFUSALS = new Set([403, 404, 409, 422]);
+
+/** What a refused request was about: the route's first segment and the `:id` it named. */
+function refusalOf(request: FastifyRequest & { actor?: Actor }, body: ErrorBody) {
+  const route = request.routeOptions?.url;
+  if (!request.actor || !route || !AUDITED_REFUSALS.has(body.statusCode)) return undefined;
+  const id = (request.params as Record<string, unknown> | undefined)?.['id'];
+  return {
+    status: body.statusCode,
+    code: body.code,
+    method: request.method,
+    route,
+    resourceType: route.replace(/^\/api\/v\d+\//, '').split('/')[0] || 'route',
+    resourceId: typeof id === 'string' ? id.slice(0, 100) : null,
+    actor: request.actor,
+  };
+}
+
+/**
+ * Every error in api.md's shape. A refusal of a signed-in user (403, 404, 409, 422) is recorded
+ * in the trail first, on its own: the business transaction has rolled back by now.
+ */
 @Catch()
+@Injectable()
 export class ErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HTTP');
 
+  constructor(private readonly audit: AuditService) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<FastifyRequest>();
+    const request = http.getRequest<FastifyRequest & { actor?: Actor }>();
     const reply = http.getResponse<FastifyReply>();
     const { body, headers } = toErrorBody(exception, String(request.id), this.logger);
-    void reply.status(body.statusCode).headers(headers).send(body);
+    // JSON whatever the route declared (/metrics sets text/plain before its handler runs).
+    const send = () => void reply.status(body.statusCode).headers(headers).type('application/json; charset=utf-8').send(body);
+    const refusal = refusalOf(request, body);
+    if (!refusal) return send();
+    void this.audit.recordRequestRefusal(refusal).finally(send);
   }
 }

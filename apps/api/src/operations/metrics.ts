@@ -1,7 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Controller, Get, Header, Headers, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { DomainError, JobQueue, Public, VigilConfig } from '#platform';
+
+const digest = (s: string) => createHash('sha256').update(s).digest();
+/** Compares in constant time, so the answer's timing tells nothing of the token. */
+const sameSecret = (given: string, expected: string): boolean => timingSafeEqual(digest(given), digest(expected));
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
@@ -58,11 +63,13 @@ export class MetricsController {
     private readonly config: VigilConfig,
   ) {}
 
+  /** Only with `Authorization: Bearer <METRICS_TOKEN>`; with METRICS_TOKEN unset, no one (the metrics name routes and load). */
   @Get()
   @Header('Content-Type', 'text/plain; version=0.0.4')
   async scrape(@Headers('authorization') authorization?: string): Promise<string> {
-    if (this.config.METRICS_TOKEN && authorization !== `Bearer ${this.config.METRICS_TOKEN}`) {
-      throw DomainError.unauthenticated();
+    const expected = this.config.METRICS_TOKEN;
+    if (!expected || typeof authorization !== 'string' || !sameSecret(authorization, `Bearer ${expected}`)) {
+      throw DomainError.unauthenticated(undefined, expected ? undefined : 'Set METRICS_TOKEN to read /metrics');
     }
     return this.metrics.registry.metrics();
   }

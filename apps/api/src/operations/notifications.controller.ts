@@ -2,7 +2,8 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { decodeCursor, Notification, Roles, toPage, type Actor, type NotificationStatus } from '#platform';
+import { AnyRole, keysetPage, Notification, type Actor, type NotificationStatus } from '#platform';
+import { AuditRead, listOf } from '../http/audit-read.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { PageQuery } from '../http/dto.js';
 
@@ -12,11 +13,14 @@ export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: NotificationStatus;
 }
 
+const WITHHELD = "null when the message is another user's: an administrator sees its delivery state, not its clinical text";
+
 export class NotificationDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) recipientUserId!: string | null;
   @ApiProperty() recipientAddress!: string;
-  @ApiProperty() subject!: string;
-  @ApiProperty() body!: string;
+  @ApiProperty({ type: String, nullable: true, description: WITHHELD }) subject!: string | null;
+  @ApiProperty({ type: String, nullable: true, description: WITHHELD }) body!: string | null;
   @ApiProperty({ enum: STATUSES }) status!: NotificationStatus;
   @ApiProperty({ description: 'more than 1: it was sent again (see lastError)' }) attempts!: number;
   @ApiProperty({ type: String, nullable: true }) lastError!: string | null;
@@ -29,41 +33,48 @@ export class NotificationPageDto {
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
 
-/** The clinic's outbox: what Vigil sent or still has to send (administrators). */
+/**
+ * The clinic's outbox: what Vigil sent or still has to send. Each user reads the mail addressed to
+ * them (mail to a role is one message per user of that role, so each reads their copy); an
+ * administrator also sees the delivery state of everyone else's, without its subject and body,
+ * which may carry clinical content (PHQ-9 answers, blood pressures, MRNs).
+ */
 @ApiTags('notifications')
 @ApiBearerAuth()
-@Roles('admin')
+@AnyRole()
 @Controller('notifications')
 export class NotificationsController {
   constructor(private readonly dataSource: DataSource) {}
 
   @Get()
+  @AuditRead('notification.list.read', listOf('notification'))
   @ApiOkResponse({ type: NotificationPageDto, description: 'newest first' })
-  async list(@CurrentActor() actor: Actor, @Query() q: NotificationQuery): Promise<NotificationPageDto> {
-    const after = decodeCursor(q.cursor);
+  list(@CurrentActor() actor: Actor, @Query() q: NotificationQuery): Promise<NotificationPageDto> {
     const qb = this.dataSource.createQueryBuilder(Notification, 'n').where('n.clinic_id = :c', { c: actor.clinicId });
+    if (actor.role !== 'admin') qb.andWhere('n.recipient_user_id = :me', { me: actor.userId });
     if (q.status) qb.andWhere('n.status = :s', { s: q.status });
-    if (after) qb.andWhere('(n.created_at, n.id) < (:at, :id)', { at: after.at, id: after.id });
-    const rows = await qb
-      .orderBy('n.created_at', 'DESC')
-      .addOrderBy('n.id', 'DESC')
-      .limit(q.limit + 1)
-      .getMany();
-    return toPage(
-      rows,
-      q.limit,
-      (n) => ({ at: n.createdAt, id: n.id }),
-      (n) => ({
-        id: n.id,
-        recipientAddress: n.recipientAddress,
-        subject: n.subject,
-        body: n.body,
-        status: n.status,
-        attempts: n.attempts,
-        lastError: n.lastError,
-        sentAt: n.sentAt?.toISOString() ?? null,
-        createdAt: n.createdAt.toISOString(),
-      }),
-    );
+    return keysetPage(qb, {
+      sortColumn: 'n.created_at',
+      idColumn: 'n.id',
+      order: 'DESC',
+      cursor: q.cursor,
+      limit: q.limit,
+      key: (n) => ({ at: n.createdAt, id: n.id }),
+      view: (n) => {
+        const own = n.recipientUserId === actor.userId;
+        return {
+          id: n.id,
+          recipientUserId: n.recipientUserId,
+          recipientAddress: n.recipientAddress,
+          subject: own ? n.subject : null,
+          body: own ? n.body : null,
+          status: n.status,
+          attempts: n.attempts,
+          lastError: n.lastError,
+          sentAt: n.sentAt?.toISOString() ?? null,
+          createdAt: n.createdAt.toISOString(),
+        };
+      },
+    });
   }
 }

@@ -28,6 +28,7 @@ import {
   SeriesProgressPageDto,
   UpdateChairDto,
 } from './scheduling.dto.js';
+import { AuditRead, byParam, byPatientFilter, byQuery } from '../http/audit-read.js';
 
 @ApiTags('scheduling')
 @ApiBearerAuth()
@@ -69,6 +70,7 @@ export class SchedulingController {
   }
 
   @Get('appointments')
+  @AuditRead('appointment.list.read', byPatientFilter('appointment'))
   @AnyRole()
   @ApiOkResponse({ type: AppointmentPageDto, description: 'starting between from and to (at most 31 days), by start time' })
   appointments(@CurrentActor() actor: Actor, @Query() q: AppointmentQuery): Promise<AppointmentPageDto> {
@@ -129,6 +131,7 @@ export class SchedulingController {
   }
 
   @Get('patients/:id/series')
+  @AuditRead('patient.series.read', byParam('patient'))
   @AnyRole()
   @ApiOkResponse({
     type: SeriesProgressPageDto,
@@ -139,6 +142,7 @@ export class SchedulingController {
   }
 
   @Get('schedule')
+  @AuditRead('schedule.read', byQuery('schedule', 'date'))
   @AnyRole()
   @ApiOkResponse({
     description: 'the clinic’s day per chair: appointments (each with its patient’s names and MRN) and free time within opening hours',

@@ -44,6 +44,7 @@ import {
   VitalsBatchResultDto,
   VitalsResultDto,
 } from './sessions.responses.js';
+import { AuditRead, byParam, byPatientFilter, listOf } from '../http/audit-read.js';
 
 const date = (iso: string | null | undefined) => (iso === undefined ? undefined : iso === null ? null : new Date(iso));
 const at = (b: { occurredAt?: string }) => ({ occurredAt: b.occurredAt ? new Date(b.occurredAt) : undefined });
@@ -72,12 +73,14 @@ export class SessionsController {
   }
 
   @Get()
+  @AuditRead('session.list.read', byPatientFilter('session'))
   @ApiOkResponse({ type: SessionPageDto, description: 'newest first' })
   list(@CurrentActor() actor: Actor, @Query() query: ListSessionsQuery): Promise<SessionPageDto> {
     return this.views.list(actor, query);
   }
 
   @Get('board')
+  @AuditRead('session.board.read', listOf('session'))
   @ApiOkResponse({
     type: [BoardEntryDto],
     description: 'every active session with latest vitals, open alerts and observation time (a snapshot, bounded by the chairs: not paged)',
@@ -189,6 +192,7 @@ export class SessionsController {
   }
 
   @Get(':id/vitals')
+  @AuditRead('session.vitals.read', byParam('session'))
   @ApiOkResponse({
     type: ReadingPageDto,
     description: `oldest first, ${READINGS_PAGE.defaultLimit} a page unless limit says (at most ${READINGS_PAGE.maxLimit})`,

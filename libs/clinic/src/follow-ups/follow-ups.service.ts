@@ -20,6 +20,7 @@ import {
 } from '#platform';
 import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
+import { mayActOnFollowUp } from './assignee-rule.js';
 import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
 
 export interface NewFollowUp {
@@ -70,11 +71,15 @@ const view = (f: FollowUp): FollowUpView => ({
   createdAt: f.createdAt.toISOString(),
 });
 
-/**
- * Tasks only their assignee role may complete, cancel or move: a suicide-risk review is an
- * anesthesiologist's, whoever saw the answer first (clinical-rules.md section 5).
- */
-const ASSIGNEE_ONLY_KINDS: readonly string[] = ['suicide-risk-review'];
+/** The task an actor may act on: found (else 404), theirs to act on (else 403), still open (else 409). */
+function openTaskOf(actor: Actor, task: FollowUp | null): FollowUp {
+  if (!task) throw DomainError.notFound('Follow-up');
+  if (!mayActOnFollowUp(actor.role, task.assigneeRole))
+    throw DomainError.forbidden(`This follow-up is assigned to the ${task.assigneeRole}s`);
+  if (task.status === 'done' || task.status === 'cancelled')
+    throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
+  return task;
+}
 
 /** Tasks for the clinic's staff (clinical-rules.md section 7). Administrators see their own tasks only (api.md). */
 @Injectable()
@@ -241,21 +246,16 @@ export class FollowUpsService {
   }
 
   /**
-   * The task, locked and still open. Administrators reach only their own tasks (404 otherwise);
-   * a task of an assignee-only kind is refused (403) to anyone else.
+   * The task, locked, still open and the actor's to act on. Administrators reach only their own
+   * tasks (404 otherwise); a task of another role is refused (403, see `mayActOnFollowUp`).
    */
   private async lockOpen(tx: Tx, actor: Actor, id: string): Promise<FollowUp> {
-    const task = await tx.manager
+    const q = tx.manager
       .createQueryBuilder(FollowUp, 'f')
       .setLock('pessimistic_write')
-      .where('f.id = :id AND f.clinic_id = :c', { id, c: actor.clinicId })
-      .getOne();
-    const restricted = task !== null && ASSIGNEE_ONLY_KINDS.includes(task.kind) && actor.role !== task.assigneeRole;
-    if (!task || (actor.role === 'admin' && task.assigneeRole !== 'admin' && !restricted)) throw DomainError.notFound('Follow-up');
-    if (restricted) throw DomainError.forbidden(`Only the ${task.assigneeRole}s may close or move a ${task.kind.replace(/-/g, ' ')}`);
-    if (task.status === 'done' || task.status === 'cancelled')
-      throw DomainError.conflict(ErrorCode.FollowUpClosed, `This follow-up is already ${task.status}`);
-    return task;
+      .where('f.id = :id AND f.clinic_id = :c', { id, c: actor.clinicId });
+    if (actor.role === 'admin') q.andWhere("f.assignee_role = 'admin'");
+    return openTaskOf(actor, await q.getOne());
   }
 
   async list(

@@ -41,8 +41,13 @@ export class AuditEvent {
   @Column({ type: 'text' })
   outcome!: AuditOutcome;
 
+  /** Vigil's own id of the request (a UUID it made up; never the caller's). */
   @Column({ name: 'request_id', type: 'text', nullable: true })
   requestId!: string | null;
+
+  /** The X-Request-Id the caller sent, kept as its claim only (printable ASCII, at most 128 characters). */
+  @Column({ name: 'claimed_request_id', type: 'text', nullable: true })
+  claimedRequestId!: string | null;
 
   @Column({ type: 'text', nullable: true })
   ip!: string | null;

@@ -6,7 +6,11 @@ import { keysetPage } from '../database/find.js';
 import type { Page } from '../database/pagination.js';
 import type { Tx } from '../database/transaction.js';
 import { AuditEvent, type AuditOutcome } from './audit-event.entity.js';
-import { RefusalCoalescer, type CoalescedRun } from './refusal-coalescer.js';
+import { auditView, redact, type AuditEventView, type AuditFilter } from './audit-view.js';
+import { COALESCE_MAX_WINDOWS, COALESCE_WINDOW_MS, insertable, runSummary, tokenSummary, type AuditRow } from './coalesced-rows.js';
+import { RefusalCoalescer } from './refusal-coalescer.js';
+
+export { redact, type AuditEventView, type AuditFilter } from './audit-view.js';
 
 export interface AuditEntry {
   action: string;
@@ -47,98 +51,38 @@ export interface RefusedRequest {
   routeOptions?: { url?: string };
 }
 
+/** An answer of 403, 404, 409 or 422 to a signed-in user, as the HTTP layer saw it. */
+export interface RequestRefusal {
+  status: number;
+  code: string;
+  method: string;
+  /** The route pattern (`/api/v1/alerts/:id/acknowledge`), never the query string. */
+  route: string;
+  resourceType: string;
+  resourceId: string | null;
+  actor: Actor;
+}
+
 /** Method and path of a refused request: the route pattern, so no query string (a patient search) and no caller-chosen text. */
 export function requestLine(request?: RefusedRequest): { method?: string; path?: string } {
   if (!request) return {};
   return { method: request.method, path: (request.routeOptions?.url ?? request.url.split('?')[0]).slice(0, 200) };
 }
 
-type AuditRow = Omit<AuditEvent, 'id' | 'occurredAt'>;
-/** TypeORM's insert types a jsonb column as a deep partial of itself; a plain object is what it stores. */
-const insertable = (row: AuditRow) => ({ ...row, changes: row.changes as Record<string, never> | null });
-
 /**
- * Coalescing of refused tokens. A bad token costs its sender nothing, so a flood of them must
- * not become a flood of rows in an append-only table (disk) nor of inserts (pool, latency): per
- * reason, client address and verified user, the first refusal of a minute is written at once and
- * the rest are counted into one summary row (`repeated`, `since`, `until`) when the minute ends.
- * At most 1,000 such windows are open; past that the surplus is counted per reason only. The
- * counts live in this process (bounded; lost only if it crashes, the first row of each window
- * never is); with several API replicas each writes its own summaries.
+ * Refused sign-ins that are coalesced per address, email and minute: those held back by the rate
+ * limit (`rate_limited`) or a back-off (`backoff`), which a flood repeats identically. Wrong
+ * passwords and unknown emails stay one row each: they are the attempts the limit lets through.
  */
-const REFUSAL_WINDOW_MS = 60_000;
-const REFUSAL_MAX_WINDOWS = 1_000;
-
-const summaryOf = ({ first, repeated, since, until, overflow }: CoalescedRun<AuditRow>): AuditRow => ({
-  ...first,
-  ...(overflow ? { resourceId: null, clinicId: null, actorUserId: null, actorRole: null, ip: null } : {}),
-  requestId: null,
-  changes: {
-    reason: first.changes?.['reason'],
-    ...(overflow ? { addresses: 'many' } : { verified: first.changes?.['verified'] }),
-    repeated,
-    since: since.toISOString(),
-    until: until.toISOString(),
-  },
-});
-
-const SECRET_KEY = /pass|token|secret|hash/i;
-
-/** Drops values whose key names a secret, at any depth, so the trail never holds one. */
-export function redact(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redact);
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(
-      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, SECRET_KEY.test(k) ? '[redacted]' : redact(v)]),
-    );
-  }
-  return value;
-}
-
-export interface AuditFilter {
-  actorUserId?: string;
-  resourceType?: string;
-  resourceId?: string;
-  action?: string;
-  outcome?: AuditOutcome;
-  from?: Date;
-  to?: Date;
-  limit: number;
-  cursor?: string;
-}
-
-export interface AuditEventView {
-  id: string;
-  occurredAt: string;
-  actorUserId: string | null;
-  actorRole: string | null;
-  action: string;
-  resourceType: string;
-  resourceId: string | null;
-  outcome: AuditOutcome;
-  requestId: string | null;
-  ip: string | null;
-  changes: Record<string, unknown> | null;
-}
-
-const view = (e: AuditEvent): AuditEventView => ({
-  id: e.id,
-  occurredAt: e.occurredAt.toISOString(),
-  actorUserId: e.actorUserId,
-  actorRole: e.actorRole,
-  action: e.action,
-  resourceType: e.resourceType,
-  resourceId: e.resourceId,
-  outcome: e.outcome,
-  requestId: e.requestId,
-  ip: e.ip,
-  changes: e.changes,
-});
+const COALESCED_LOGIN_REASONS = new Set(['rate_limited', 'backoff']);
 
 @Injectable()
 export class AuditService implements BeforeApplicationShutdown {
   private readonly logger = new Logger('Audit');
-  private readonly refusals = new RefusalCoalescer<AuditRow>(REFUSAL_WINDOW_MS, REFUSAL_MAX_WINDOWS);
+  /** Refused tokens (summaries keep their reason and verification only). */
+  private readonly tokens = new RefusalCoalescer<AuditRow>(COALESCE_WINDOW_MS, COALESCE_MAX_WINDOWS);
+  /** Refused requests, refused sign-ins and repeated reads. */
+  private readonly runs = new RefusalCoalescer<AuditRow>(COALESCE_WINDOW_MS, COALESCE_MAX_WINDOWS);
   private flushTimer?: NodeJS.Timeout;
 
   constructor(
@@ -163,13 +107,25 @@ export class AuditService implements BeforeApplicationShutdown {
       cursor: f.cursor,
       limit: f.limit,
       key: (e) => ({ at: e.occurredAt, id: e.id }),
-      view,
+      view: auditView,
     });
   }
 
-  /** Appends one audit row inside `tx`, so it commits or rolls back with the change it records. */
+  /**
+   * Appends one audit row inside `tx`, so it commits or rolls back with the change it records.
+   * A sign-in refused for the rate limit is coalesced per address, email and minute (the first
+   * row is written in `tx`, the repeats counted into a summary row).
+   */
   async record(tx: Tx | EntityManager, entry: AuditEntry): Promise<void> {
-    await this.recordMany(tx, [{ ...entry, context: requestContext.current() }]);
+    const context = requestContext.current();
+    const reason = entry.changes?.['reason'];
+    if (entry.action === 'auth.login' && typeof reason === 'string' && COALESCED_LOGIN_REASONS.has(reason)) {
+      const row = this.rowOf(entry, context);
+      const email = entry.changes?.['email'];
+      const who = typeof email === 'string' ? email : (row.resourceId ?? '-');
+      if (!(await this.coalesce(`${row.action} ${reason}`, `${row.ip ?? '-'} ${who}`, row))) return;
+    }
+    await this.recordMany(tx, [{ ...entry, context }]);
   }
 
   /**
@@ -181,38 +137,63 @@ export class AuditService implements BeforeApplicationShutdown {
     const manager = 'manager' in tx ? tx.manager : tx;
     await manager.insert(
       AuditEvent,
-      entries.map(({ context: ctx, ...entry }) => {
-        const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
-        return {
-          action: entry.action,
-          resourceType: entry.resourceType,
-          resourceId: entry.resourceId ?? null,
-          outcome: entry.outcome ?? 'success',
-          changes: entry.changes ? (redact(entry.changes) as Record<string, never>) : null,
-          clinicId: entry.clinicId === undefined ? (actor?.clinicId ?? null) : entry.clinicId,
-          actorUserId: actor?.userId ?? null,
-          actorRole: actor?.role ?? null,
-          requestId: ctx?.requestId ?? null,
-          ip: ctx?.ip ?? null,
-        };
-      }),
+      entries.map(({ context, ...entry }) => insertable(this.rowOf(entry, context))),
+    );
+  }
+
+  /**
+   * A read of clinical data, recorded on its own after the read succeeded (the controller's
+   * `@AuditRead`). The same read (action, reader, resource, filters) repeated within a minute is
+   * coalesced. Throws when the row cannot be written: a read that cannot be audited is not answered.
+   */
+  async recordRead(entry: AuditEntry, opts: { coalesce?: boolean } = {}): Promise<void> {
+    const row = this.rowOf(entry, requestContext.current());
+    if (opts.coalesce === false) {
+      await this.dataSource.manager.insert(AuditEvent, insertable(row));
+      return;
+    }
+    const detail = `${row.actorUserId ?? '-'} ${row.resourceId ?? '-'} ${JSON.stringify(row.changes)}`;
+    const { write, ended } = this.runs.admit(row.action, detail, this.clock.now(), row);
+    await this.dataSource.manager.insert(AuditEvent, [...ended.map(runSummary), ...(write ? [row] : [])].map(insertable));
+    this.armFlush();
+  }
+
+  /**
+   * A request refused with 403, 404, 409 or 422, recorded after its transaction rolled back, on its
+   * own and coalesced (per code, route, user and address). Never throws: the caller still gets its answer.
+   */
+  async recordRequestRefusal(r: RequestRefusal): Promise<void> {
+    const row = this.rowOf(
+      {
+        action: 'http.refused',
+        resourceType: r.resourceType,
+        resourceId: r.resourceId,
+        outcome: r.status === 403 || r.status === 404 ? 'denied' : 'failure',
+        actor: r.actor,
+        clinicId: r.actor.clinicId,
+        changes: { status: r.status, code: r.code, method: r.method, route: r.route },
+      },
+      requestContext.current(),
+    );
+    await this.coalesce(
+      `http.refused ${r.code} ${r.method} ${r.route}`,
+      `${row.ip ?? '-'} ${r.actor.userId} ${r.resourceId ?? '-'}`,
+      row,
+      true,
     );
   }
 
   /**
    * Records a refused token on its own, outside any business transaction: at most one cheap INSERT
-   * (its row, and the summaries of windows it closes), none while its window is counting (see
-   * REFUSAL_WINDOW_MS). Never throws: a row that cannot be written is logged and the caller still
-   * answers 401.
+   * (its row, and the summaries of windows it closes), none while its window is counting. Never
+   * throws: a row that cannot be written is logged and the caller still answers 401.
    */
   async recordRefusal(refusal: RefusalRecord): Promise<void> {
     const row = this.refusalRow(refusal);
     const subject = refusal.verified ? (row.resourceId ?? '-') : '-';
-    const { write, ended } = this.refusals.admit(`${row.action} ${refusal.reason}`, `${row.ip ?? '-'} ${subject}`, this.clock.now(), row);
-    await this.insertQuietly([...ended.map(summaryOf), ...(write ? [row] : [])]);
-    if (this.refusals.owing > 0 && !this.flushTimer) {
-      this.flushTimer = setInterval(() => void this.flushRefusals(), REFUSAL_WINDOW_MS).unref();
-    }
+    const { write, ended } = this.tokens.admit(`${row.action} ${refusal.reason}`, `${row.ip ?? '-'} ${subject}`, this.clock.now(), row);
+    await this.insertQuietly([...ended.map(tokenSummary), ...(write ? [row] : [])]);
+    this.armFlush();
   }
 
   /**
@@ -233,8 +214,9 @@ export class AuditService implements BeforeApplicationShutdown {
 
   /** Writes the summary row of every coalesced window that has ended; of every open one with `all`. */
   async flushRefusals(all = false): Promise<void> {
-    await this.insertQuietly(this.refusals.drain(all ? undefined : this.clock.now()).map(summaryOf));
-    if (this.refusals.owing === 0 && this.flushTimer) {
+    const now = all ? undefined : this.clock.now();
+    await this.insertQuietly([...this.tokens.drain(now).map(tokenSummary), ...this.runs.drain(now).map(runSummary)]);
+    if (this.tokens.owing + this.runs.owing === 0 && this.flushTimer) {
       clearInterval(this.flushTimer);
       this.flushTimer = undefined;
     }
@@ -243,6 +225,37 @@ export class AuditService implements BeforeApplicationShutdown {
   /** The counts of open windows are written before the database closes. */
   async beforeApplicationShutdown(): Promise<void> {
     await this.flushRefusals(true);
+  }
+
+  /** Whether `row` opens its window (to be written by the caller, or here with `insert`); ended windows' summaries are written here. */
+  private async coalesce(group: string, detail: string, row: AuditRow, insert = false): Promise<boolean> {
+    const { write, ended } = this.runs.admit(group, detail, this.clock.now(), row);
+    await this.insertQuietly([...ended.map(runSummary), ...(write && insert ? [row] : [])]);
+    this.armFlush();
+    return write;
+  }
+
+  private armFlush(): void {
+    if (this.tokens.owing + this.runs.owing > 0 && !this.flushTimer) {
+      this.flushTimer = setInterval(() => void this.flushRefusals(), COALESCE_WINDOW_MS).unref();
+    }
+  }
+
+  private rowOf(entry: AuditEntry, ctx: RequestContext | undefined): AuditRow {
+    const actor = entry.actor === undefined ? ctx?.actor : entry.actor;
+    return {
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      outcome: entry.outcome ?? 'success',
+      changes: entry.changes ? (redact(entry.changes) as Record<string, unknown>) : null,
+      clinicId: entry.clinicId === undefined ? (actor?.clinicId ?? null) : entry.clinicId,
+      actorUserId: actor?.userId ?? null,
+      actorRole: actor?.role ?? null,
+      requestId: ctx?.requestId ?? null,
+      claimedRequestId: ctx?.claimedRequestId ?? null,
+      ip: ctx?.ip ?? null,
+    };
   }
 
   private refusalRow(r: RefusalRecord): AuditRow {
@@ -258,6 +271,7 @@ export class AuditService implements BeforeApplicationShutdown {
       actorUserId: actor?.userId ?? null,
       actorRole: actor?.role ?? null,
       requestId: ctx?.requestId ?? null,
+      claimedRequestId: ctx?.claimedRequestId ?? null,
       ip: ctx?.ip ?? null,
     };
   }
@@ -267,7 +281,7 @@ export class AuditService implements BeforeApplicationShutdown {
     try {
       await this.dataSource.manager.insert(AuditEvent, rows.map(insertable));
     } catch (err) {
-      this.logger.error(`${rows.length} audit row(s) of refused tokens not written: ${(err as Error).message}`);
+      this.logger.error(`${rows.length} coalesced audit row(s) not written: ${(err as Error).message}`);
     }
   }
 }

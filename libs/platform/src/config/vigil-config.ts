@@ -62,6 +62,16 @@ export class VigilConfig {
   @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true })
   DATABASE_URL?: string;
 
+  /**
+   * PostgreSQL URL of the role that owns Vigil's tables, used only to apply migrations. Set: the API
+   * and the worker run as DATABASE_URL's role (a member of `vigil_app`, which cannot alter the
+   * tables nor the audit trail's triggers). Unset: migrations run as DATABASE_URL's role too.
+   */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsUrl({ protocols: ['postgres', 'postgresql'], require_tld: false, require_valid_protocol: true })
+  DATABASE_MIGRATION_URL?: string;
+
   /** Largest number of PostgreSQL connections one process opens. */
   @Transform(toInt)
   @IsInt()
@@ -167,7 +177,7 @@ export class VigilConfig {
   @Max(3600)
   SWEEPER_INTERVAL_SEC = 60;
 
-  /** Bearer token that /metrics requires. Unset: /metrics is open (keep it on a private network). */
+  /** Bearer token that /metrics requires. Unset: /metrics answers no one (401) until it is set. */
   @Transform(emptyToUndefined)
   @IsOptional()
   @IsString()
@@ -240,6 +250,41 @@ export class VigilConfig {
   @Min(0)
   @Max(300)
   REFRESH_REUSE_GRACE_SEC = 30;
+
+  /** Milliseconds a connection may stay silent (no byte either way) before it is closed; the alert stream's heartbeat is 15 s. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  HTTP_CONNECTION_TIMEOUT_MS = 60000;
+
+  /** Milliseconds an idle keep-alive connection stays open after an answer. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_KEEP_ALIVE_TIMEOUT_MS = 5000;
+
+  /** Milliseconds a client has to send a request's headers. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_HEADERS_TIMEOUT_MS = 10000;
+
+  /** Milliseconds a client has to send a whole request (headers and body); at least HTTP_HEADERS_TIMEOUT_MS. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  HTTP_REQUEST_TIMEOUT_MS = 30000;
+
+  /** Open connections one client address may hold (0: no cap). Behind a reverse proxy every connection comes from the proxy: raise it or cap there. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(100000)
+  HTTP_MAX_CONNECTIONS_PER_ADDRESS = 200;
 }
 
 /** A proxy address or CIDR range, IPv4 or IPv6. */
@@ -286,12 +331,24 @@ const describe = (e: ValidationError): string => {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
   const known = Object.keys(new VigilConfig());
   const raw: Record<string, string> = {};
-  for (const key of [...known, 'DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'BOOTSTRAP_ADMIN_PASSWORD', 'METRICS_TOKEN', 'SMTP_URL']) {
+  for (const key of [
+    ...known,
+    'DATABASE_URL',
+    'DATABASE_MIGRATION_URL',
+    'REDIS_URL',
+    'JWT_SECRET',
+    'BOOTSTRAP_ADMIN_PASSWORD',
+    'METRICS_TOKEN',
+    'SMTP_URL',
+  ]) {
     const value = env[key];
     if (value !== undefined) raw[key] = value;
   }
   const config = plainToInstance(VigilConfig, raw, { exposeDefaultValues: true });
   const problems = validateSync(config, { forbidUnknownValues: false }).map(describe);
+  if (config.HTTP_HEADERS_TIMEOUT_MS > config.HTTP_REQUEST_TIMEOUT_MS) {
+    problems.push(`HTTP_HEADERS_TIMEOUT_MS=${config.HTTP_HEADERS_TIMEOUT_MS}: must not exceed HTTP_REQUEST_TIMEOUT_MS`);
+  }
   if (!isValidTimeZone(config.BOOTSTRAP_CLINIC_TZ)) {
     problems.push(`BOOTSTRAP_CLINIC_TZ=${JSON.stringify(config.BOOTSTRAP_CLINIC_TZ)}: must be an IANA time zone such as Europe/London`);
   }

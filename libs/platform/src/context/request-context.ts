@@ -12,7 +12,10 @@ export interface Actor {
 
 /** What travels with one request (or one job) through services, logs, audit rows and job payloads. */
 export interface RequestContext {
+  /** Vigil's own id of the request. */
   requestId: string;
+  /** The X-Request-Id the caller sent, if any: a claim, kept beside Vigil's id in the audit trail. */
+  claimedRequestId?: string;
   ip?: string;
   actor?: Actor;
   /** Someone waits for the answer (an HTTP request): database calls give up quickly rather than hang. */

@@ -25,7 +25,7 @@ export class NotificationDelivery implements OnModuleInit {
 
   onModuleInit(): void {
     if (!this.config.SMTP_URL)
-      this.logger.warn('SMTP_URL is not set: notifications stay in the outbox (administrators read them at GET /api/v1/notifications)');
+      this.logger.warn('SMTP_URL is not set: notifications stay in the outbox (each recipient reads theirs at GET /api/v1/notifications)');
   }
 
   // The attempt's bookkeeping runs outside the job's transaction on purpose: it must stay recorded
