@@ -46,7 +46,9 @@ describe('an open alert stream follows what its user may still do', () => {
   });
 
   it('ends when its access token expires', async () => {
-    const claims = { sub: s.nurse.id, clinicId: s.clinic.id, role: 'nurse', typ: 'access' };
+    // The nurse's own login (its sid), with a lifetime of two seconds.
+    const { sid } = new JwtService().decode<{ sid: string }>(s.token.nurse);
+    const claims = { sub: s.nurse.id, clinicId: s.clinic.id, role: 'nurse', typ: 'access', sid };
     const token = new JwtService({ secret: testConfigEnv()['JWT_SECRET'] }).sign(claims, { algorithm: 'HS256', expiresIn: 2 });
     const stream = await openStream(baseUrl, token);
     expect(stream.status).toBe(200);
