@@ -59,6 +59,13 @@ interface Placement {
 }
 
 /** Induction series (clinical-rules.md section 1): booked as a whole, followed session by session. */
+interface SeriesInput {
+  protocol: string;
+  startDate: string;
+  preferredTime: string;
+  chairId?: string;
+}
+
 @Injectable()
 export class TreatmentSeriesService {
   constructor(
@@ -79,28 +86,14 @@ export class TreatmentSeriesService {
    * (constant across daylight-saving changes), each in the given chair or the first free one. If
    * any date cannot be placed, nothing is booked: 409 with those dates and the nearest free times.
    */
-  async book(actor: Actor, patientId: string, input: { protocol: string; startDate: string; preferredTime: string; chairId?: string }) {
+  async book(actor: Actor, patientId: string, input: SeriesInput) {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
-      await this.patients.findInClinic(m, actor.clinicId, patientId, true);
-      // One induction at a time: the patient's row is locked, so two bookings cannot both pass.
-      if (await m.existsBy(TreatmentSeries, { patientId, status: 'active' }))
-        throw DomainError.conflict(ErrorCode.SeriesAlreadyActive, 'The patient already has an active induction series', [
-          { field: 'patientId', message: 'stop, cancel or complete the active series first' },
-        ]);
+      await this.admitPatient(m, actor, patientId);
       const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
         throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
       });
-      const settings = await this.settings.forClinic(actor.clinicId, m);
-      const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
-      const today = localParts(this.clock.now(), clinic.timeZone).date;
-      if (input.startDate < today)
-        throw DomainError.validation([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` }]);
-      const hours = settings.openingHours;
-      const closed = await this.closures.closedDays(m, actor.clinicId, input.startDate, addDaysTo(input.startDate, 180));
-      const open = (wd: string) => (hours[wd as keyof OpeningHours] ?? []).length > 0;
-      const dates = planSeriesDates(protocol.induction, input.startDate, open, closed);
-      checkWindow(protocol, dates);
+      const { dates, clinic, hours, turnoverMin } = await this.planDates(m, actor, protocol, input);
       const chairIds = input.chairId ? [input.chairId] : (await this.chairs.active(m, actor.clinicId)).map((c) => c.id);
       if (!chairIds.length) throw DomainError.validation([{ field: 'chairId', message: 'the clinic has no active chair' }]);
       const series = await m.save(
@@ -114,7 +107,6 @@ export class TreatmentSeriesService {
           createdBy: actor.userId,
         }),
       );
-      const minutes = chairMinutes(protocol, settings.appointmentTurnoverMin);
       const at: Placement = {
         actor,
         patientId,
@@ -122,23 +114,11 @@ export class TreatmentSeriesService {
         protocol,
         chairIds,
         preferredTime: input.preferredTime,
-        minutes,
+        minutes: chairMinutes(protocol, turnoverMin),
         timeZone: clinic.timeZone,
         hours,
       };
-      const booked: Appointment[] = [];
-      const unplaced: Unplaced[] = [];
-      for (const date of dates) {
-        const placed = await this.place(tx, at, date);
-        if (placed instanceof Appointment) booked.push(placed);
-        else unplaced.push(placed);
-      }
-      if (unplaced.length)
-        throw DomainError.conflict(
-          ErrorCode.SeriesUnplaceable,
-          `${unplaced.length} of ${dates.length} sessions cannot be placed; nothing was booked`,
-          unplaced.map((u) => ({ code: u.reason, message: `${u.date} at ${input.preferredTime}`, ...u })),
-        );
+      const booked = await this.placeAll(tx, at, dates);
       await this.audit.record(tx, {
         action: 'series.book',
         resourceType: 'patient',
@@ -147,6 +127,48 @@ export class TreatmentSeriesService {
       });
       return { series, appointments: booked };
     });
+  }
+
+  /** The patient, locked: one induction at a time, so two bookings cannot both pass. */
+  private async admitPatient(m: EntityManager, actor: Actor, patientId: string): Promise<void> {
+    await this.patients.findInClinic(m, actor.clinicId, patientId, true);
+    if (await m.existsBy(TreatmentSeries, { patientId, status: 'active' }))
+      throw DomainError.conflict(ErrorCode.SeriesAlreadyActive, 'The patient already has an active induction series', [
+        { field: 'patientId', message: 'stop, cancel or complete the active series first' },
+      ]);
+  }
+
+  /** The series' dates from the start date: open weekdays, no closed day, within the protocol's window; never in the past. */
+  private async planDates(m: EntityManager, actor: Actor, protocol: ProtocolVersion, input: SeriesInput) {
+    const settings = await this.settings.forClinic(actor.clinicId, m);
+    const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+    const today = localParts(this.clock.now(), clinic.timeZone).date;
+    if (input.startDate < today)
+      throw DomainError.validation([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` }]);
+    const hours = settings.openingHours;
+    const closed = await this.closures.closedDays(m, actor.clinicId, input.startDate, addDaysTo(input.startDate, 180));
+    const open = (wd: string) => (hours[wd as keyof OpeningHours] ?? []).length > 0;
+    const dates = planSeriesDates(protocol.induction, input.startDate, open, closed);
+    checkWindow(protocol, dates);
+    return { dates, clinic, hours, turnoverMin: settings.appointmentTurnoverMin };
+  }
+
+  /** Every date placed, or nothing: 409 listing the dates that cannot be placed with the nearest free times. */
+  private async placeAll(tx: Tx, at: Placement, dates: string[]): Promise<Appointment[]> {
+    const booked: Appointment[] = [];
+    const unplaced: Unplaced[] = [];
+    for (const date of dates) {
+      const placed = await this.place(tx, at, date);
+      if (placed instanceof Appointment) booked.push(placed);
+      else unplaced.push(placed);
+    }
+    if (unplaced.length)
+      throw DomainError.conflict(
+        ErrorCode.SeriesUnplaceable,
+        `${unplaced.length} of ${dates.length} sessions cannot be placed; nothing was booked`,
+        unplaced.map((u) => ({ code: u.reason, message: `${u.date} at ${at.preferredTime}`, ...u })),
+      );
+    return booked;
   }
 
   /** Books one date in the first chair that takes it, else says why, with the nearest free times that day. */
