@@ -102,7 +102,7 @@ describe('the audit trail records refusals', () => {
 describe('refused sign-ins are coalesced', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ LOGIN_RATE_LIMIT_PER_MIN: '5', TRUST_PROXY: 'true' });
+    t = await startTestApp({ LOGIN_RATE_LIMIT_PER_MIN: '5', TRUST_PROXY: '1' });
   });
   afterAll(() => t.close());
 

@@ -75,7 +75,7 @@ describe('operations: who reads the outbox, metrics, the queue board, headers', 
     // A claimed https is not believed without TRUST_PROXY; behind a trusted proxy serving TLS the cookie is Secure.
     const claimed = await t.http.post('/admin/queues/session').set(bearer(a.token.admin)).set('X-Forwarded-Proto', 'https').expect(204);
     expect(claimed.headers['set-cookie']?.[0]).not.toContain('Secure');
-    const proxied = await startTestApp({ TRUST_PROXY: 'true' });
+    const proxied = await startTestApp({ TRUST_PROXY: '1' });
     try {
       const tls = await proxied.http.post('/admin/queues/session').set(bearer(a.token.admin)).set('X-Forwarded-Proto', 'https').expect(204);
       expect(tls.headers['set-cookie']?.[0]).toMatch(/; Secure$/);
