@@ -21,7 +21,12 @@ describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () =>
   let baseUrl: string;
   const streams: StreamClient[] = [];
   beforeAll(async () => {
-    t = await startTestApp({ ALERT_STREAMS_PER_USER: String(STREAMS), ALERT_STREAMS_PER_PROCESS: String(STREAMS) });
+    // Every stream comes from this one test process: lift the per-address connection cap (a reverse proxy's case).
+    t = await startTestApp({
+      ALERT_STREAMS_PER_USER: String(STREAMS),
+      ALERT_STREAMS_PER_PROCESS: String(STREAMS),
+      HTTP_MAX_CONNECTIONS_PER_ADDRESS: '0',
+    });
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     s = await clinicWithStaff(t.runtime.dataSource, t.http);
