@@ -42,8 +42,8 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
   };
   const codes = (res: { body: { details: { code: string }[] } }) => res.body.details.map((d) => d.code);
 
-  /** An IV session whose infusion ran its 40 minutes and ended: observation starts now. */
-  async function ivInObservation(): Promise<string> {
+  /** An IV session whose infusion has just started. */
+  async function ivDosing(): Promise<{ id: string }> {
     const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
     const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
     await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
@@ -54,6 +54,12 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     }).expect(200);
     await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
     await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    return s;
+  }
+
+  /** An IV session whose infusion ran its 40 minutes and ended: observation starts now. */
+  async function ivInObservation(): Promise<string> {
+    const s = await ivDosing();
     minutes(40);
     await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
     await post(`/sessions/${s.id}/end-dosing`, a.token.nurse).expect(200);
@@ -185,16 +191,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
   });
 
   it('a dissociation check charted during the infusion does not clear dissociation', async () => {
-    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
-    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
-    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
-    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
-      transportHome: 'escort',
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
-    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    const s = await ivDosing();
     minutes(39);
     await post(`/sessions/${s.id}/observation-checks`, a.token.nurse, { dissociation: 'resolved' }).expect(201);
     minutes(1);
@@ -494,7 +491,8 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     });
   });
 
-  it('an aborted session leaves its appointment aborted, not completed: it does not count toward the series', async () => {
+  /** An IV induction series booked at 10:00 local two weeks ahead, its first five sessions done. */
+  async function inductionWithFiveDone(): Promise<{ patientId: string; seriesId: string; appointments: { id: string }[] }> {
     const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
     const chair = (await post('/chairs', a.token.admin, { name: `Chair ${Date.now()}` }).expect(201)).body as { id: string };
     const start = new Date(clock.now().getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
@@ -505,14 +503,20 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
       chairId: chair.id,
     }).expect(201);
     const appointments = series.body.appointments as { id: string }[];
+    // The first five sessions happened.
     await t.runtime.dataSource.query(`UPDATE appointments SET status = 'completed' WHERE id = ANY($1)`, [
       appointments.slice(0, 5).map((x) => x.id),
     ]);
+    return { patientId, seriesId: (series.body.series as { id: string }).id, appointments };
+  }
+
+  it('an aborted session leaves its appointment aborted, not completed: it does not count toward the series', async () => {
+    const { patientId, seriesId, appointments } = await inductionWithFiveDone();
     await dischargedIvSession(t.http, a, clock, { patientId, appointmentId: appointments[5].id }, { abortAtMin: 15 });
 
     const [sixth] = await t.runtime.dataSource.query(`SELECT status FROM appointments WHERE id = $1`, [appointments[5].id]);
     expect(sixth.status).toBe('aborted');
-    const [stillActive] = await t.runtime.dataSource.query(`SELECT status FROM treatment_series WHERE id = $1`, [series.body.series.id]);
+    const [stillActive] = await t.runtime.dataSource.query(`SELECT status FROM treatment_series WHERE id = $1`, [seriesId]);
     expect(stillActive.status).toBe('active');
     const tasks = await t.runtime.dataSource.query(`SELECT id FROM follow_ups WHERE patient_id = $1 AND kind = 'phq9-after-induction'`, [
       patientId,
@@ -521,20 +525,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
   });
 
   it('discharging the last induction session of a series: PHQ-9 follow-ups and a tentative maintenance appointment at the same local time', async () => {
-    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
-    const chair = (await post('/chairs', a.token.admin, { name: `Chair ${Date.now()}` }).expect(201)).body as { id: string };
-    const start = new Date(clock.now().getTime() + 14 * 86_400_000).toISOString().slice(0, 10);
-    const series = await post(`/patients/${patientId}/series`, a.token.admin, {
-      protocol: 'ketamine-iv-standard',
-      startDate: start,
-      preferredTime: '10:00',
-      chairId: chair.id,
-    }).expect(201);
-    const appointments = series.body.appointments as { id: string; startsAt: string }[];
-    // The first five sessions happened.
-    await t.runtime.dataSource.query(`UPDATE appointments SET status = 'completed' WHERE id = ANY($1)`, [
-      appointments.slice(0, 5).map((x) => x.id),
-    ]);
+    const { patientId, seriesId, appointments } = await inductionWithFiveDone();
     await dischargedIvSession(t.http, a, clock, { patientId, appointmentId: appointments[5].id });
 
     const tasks = await t.runtime.dataSource.query(
@@ -559,7 +550,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
     expect(
       confirm.body.items.some((x: { kind: string; patientId: string }) => x.kind === 'maintenance-proposal' && x.patientId === patientId),
     ).toBe(true);
-    const [row] = await t.runtime.dataSource.query(`SELECT status FROM treatment_series WHERE id = $1`, [series.body.series.id]);
+    const [row] = await t.runtime.dataSource.query(`SELECT status FROM treatment_series WHERE id = $1`, [seriesId]);
     expect(row.status).toBe('completed');
   });
 });
