@@ -43,7 +43,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
   const codes = (res: { body: { details: { code: string }[] } }) => res.body.details.map((d) => d.code);
 
   /** An IV session whose infusion has just started. */
-  async function ivDosing(): Promise<{ id: string }> {
+  async function ivDosing(baseline: object = vitals()): Promise<{ id: string }> {
     const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
     const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
     await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
@@ -52,7 +52,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
       pregnancyStatus: 'not-pregnant',
       cssrsScreener: 'negative',
     }).expect(200);
-    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals()).expect(201);
+    await post(`/sessions/${s.id}/vitals`, a.token.nurse, baseline).expect(201);
     await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
     return s;
   }
@@ -167,16 +167,7 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
   });
 
   it('a MOAA/S taken during the infusion is no recovery: only readings measured after the end of dosing count', async () => {
-    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
-    const s = (await post('/sessions', a.token.nurse, { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
-    await post(`/sessions/${s.id}/check-in`, a.token.nurse).expect(200);
-    await post(`/sessions/${s.id}/pre-checks`, a.token.nurse, {
-      transportHome: 'escort',
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: undefined })).expect(201);
-    await post(`/sessions/${s.id}/start`, a.token.nurse, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L1' }).expect(200);
+    const s = await ivDosing(vitals({ moaas: undefined }));
     minutes(3);
     await post(`/sessions/${s.id}/vitals`, a.token.nurse, vitals({ moaas: 5 })).expect(201); // minute 3 of dosing
     minutes(37);

@@ -1,17 +1,7 @@
-import type { ThresholdSet } from '../protocols/index.js';
+import { DEFAULT_THRESHOLDS } from '#test/thresholds';
 import { breachesThatAlert, evaluateReading, type Breach, type ReadingValues } from './evaluate.js';
 
-// clinical-rules.md section 3, default thresholds.
-const T: ThresholdSet = {
-  systolic: { high: { warning: 160, critical: 180 }, low: { warning: 90, critical: 80 }, riseWarning: 40 },
-  diastolic: { high: { warning: 100, critical: 110 }, riseWarning: 25 },
-  heartRate: { high: { warning: 110, critical: 130 }, low: { warning: 50, critical: 40 } },
-  spo2: { low: { warning: 94, critical: 90 } },
-  respiratoryRate: { high: { warning: 24, critical: null }, low: { warning: 10, critical: 8 } },
-  moaas: { dropWarning: 1, criticalAtOrBelow: 1 },
-  deviceWarningConsecutive: 2,
-  deviceWarningWindowMin: 5,
-};
+const T = DEFAULT_THRESHOLDS;
 const BASELINE: ReadingValues = { systolic: 120, diastolic: 75, heartRate: 70, spo2: 98, moaas: 5 };
 const summary = (b: Breach[]) => b.map((x) => `${x.measure}:${x.level}:${x.rule}`);
 

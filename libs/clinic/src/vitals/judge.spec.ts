@@ -1,20 +1,11 @@
-import type { ProtocolVersion, ThresholdSet } from '../protocols/index.js';
+import { DEFAULT_THRESHOLDS } from '#test/thresholds';
+import type { ProtocolVersion } from '../protocols/index.js';
 import type { Session } from '../sessions/index.js';
 import { alertsToRaise, deviceKey, judgeReadings, type SessionContext, type Submission } from './judge.js';
 import type { NewReading } from './reading.js';
 import type { VitalReading } from './vital-reading.entity.js';
 
-// clinical-rules.md section 3 defaults.
-const T: ThresholdSet = {
-  systolic: { high: { warning: 160, critical: 180 }, low: { warning: 90, critical: 80 }, riseWarning: 40 },
-  diastolic: { high: { warning: 100, critical: 110 }, riseWarning: 25 },
-  heartRate: { high: { warning: 110, critical: 130 }, low: { warning: 50, critical: 40 } },
-  spo2: { low: { warning: 94, critical: 90 } },
-  respiratoryRate: { high: { warning: 24, critical: null }, low: { warning: 10, critical: 8 } },
-  moaas: { dropWarning: 1, criticalAtOrBelow: 1 },
-  deviceWarningConsecutive: 2,
-  deviceWarningWindowMin: 5,
-};
+const T = DEFAULT_THRESHOLDS;
 const T0 = new Date('2026-11-21T10:00:00Z').getTime();
 const at = (min: number) => new Date(T0 + min * 60_000);
 const actor = { userId: 'u1', clinicId: 'c1', role: 'nurse' as const };
