@@ -22,7 +22,7 @@ import { WeightsService } from './patients/weights.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
-import { ChairsService } from './scheduling/chairs.service.js';
+import { ChairsService } from './chairs/chairs.service.js';
 import { ClosuresService } from './scheduling/closures.service.js';
 import { DayScheduleService } from './scheduling/day-schedule.service.js';
 import { MaintenanceService } from './scheduling/maintenance.service.js';

@@ -1,5 +1,6 @@
 export * from './alerts/index.js';
 export * from './assessments/index.js';
+export * from './chairs/index.js';
 export * from './clinic.module.js';
 export * from './consent/index.js';
 export * from './dosing/index.js';

@@ -87,6 +87,8 @@ function refusedQuery(err: object): Shape | undefined {
   const code = (err as unknown as { code?: string }).code;
   if (code === '23505' && (err as unknown as { constraint?: string }).constraint === 'ux_sessions_patient_active')
     return { status: 409, code: ErrorCode.PatientHasActiveSession, message: 'The patient already has a session in progress' };
+  if (code === '23505' && (err as unknown as { constraint?: string }).constraint === 'ux_sessions_chair_active')
+    return { status: 409, code: ErrorCode.ChairInUse, message: 'The chair has a session in progress; check in to another chair' };
   if (code === '22021' || code === '22P05')
     return {
       status: 400,

@@ -83,7 +83,20 @@ export class CheckInDto extends TransitionDto {
   @IsUUID()
   anesthesiologistUserId?: string;
 
-  @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(100) chairLabel?: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the chair the patient sits in (default: the appointment’s); its name becomes the label, and its monitors chart here',
+  })
+  @OptionalNotNull()
+  @IsUUID()
+  chairId?: string;
+
+  @ApiPropertyOptional({ description: 'a free label for a place Vigil has no chair for (no monitor binds to it); not with chairId' })
+  @OptionalNotNull()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  chairLabel?: string;
 }
 
 export class PreChecksDto extends TransitionDto {

@@ -39,7 +39,9 @@ export class SessionDto {
   @ApiProperty({ enum: SESSION_STATUSES }) status!: string;
   @ApiProperty(nullable('string', 'uuid')) nurseUserId!: string | null;
   @ApiProperty(nullable('string', 'uuid')) anesthesiologistUserId!: string | null;
-  @ApiProperty(nullable('string')) chairLabel!: string | null;
+  @ApiProperty({ ...nullable('string', 'uuid'), description: 'the chair the patient sits in (its monitors chart into this session)' })
+  chairId!: string | null;
+  @ApiProperty({ ...nullable('string'), description: 'the chair’s name, or a free label given at check-in' }) chairLabel!: string | null;
   @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the pre-session checklist' }) preChecks!:
     object | null;
   @ApiProperty({

@@ -23,7 +23,8 @@ import { ClosuresService } from './closures.service.js';
 import { appointmentView, type AppointmentView } from './appointment-view.js';
 import { chairMinutes } from './chair-minutes.js';
 import { DAY_MS, withinOpeningHours } from './opening-hours.js';
-import { Appointment, Chair } from './scheduling.entity.js';
+import { Chair } from '../chairs/index.js';
+import { Appointment } from './scheduling.entity.js';
 
 export interface NewAppointment {
   patientId: string;

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { Clinic, localParts, zonedTimeToUtc, type Actor } from '#platform';
 import { ClinicSettingsService } from '../settings/index.js';
 import { appointmentView, type AppointmentView } from './appointment-view.js';
-import { ChairsService } from './chairs.service.js';
+import { ChairsService } from '../chairs/index.js';
 import { freeIntervals, openIntervals, openingOf } from './opening-hours.js';
 import { Appointment } from './scheduling.entity.js';
 

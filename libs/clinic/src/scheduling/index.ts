@@ -1,7 +1,6 @@
-export { Appointment, APPOINTMENT_STATUSES, Chair, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
+export { Appointment, APPOINTMENT_STATUSES, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
 export { appointmentView } from './appointment-view.js';
 export { AppointmentsService, MAX_APPOINTMENT_RANGE_DAYS } from './appointments.service.js';
-export { ChairsService, chairView } from './chairs.service.js';
 export { DayScheduleService, type DaySchedule } from './day-schedule.service.js';
 export { TreatmentSeriesService } from './series.service.js';
 export { ClinicClosure } from './closure.entity.js';

@@ -5,7 +5,7 @@ import { FollowUpsService } from '../follow-ups/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { AppointmentsService } from './appointments.service.js';
-import { ChairsService } from './chairs.service.js';
+import { ChairsService } from '../chairs/index.js';
 import { ClosuresService } from './closures.service.js';
 import { DAY_MS, firstOpenDate } from './opening-hours.js';
 import { Appointment, TreatmentSeries } from './scheduling.entity.js';

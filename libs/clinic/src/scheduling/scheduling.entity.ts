@@ -11,32 +11,9 @@ import {
   UpdateDateColumn,
   type Relation,
 } from 'typeorm';
-import { Clinic, User } from '#platform';
+import { User } from '#platform';
+import { Chair } from '../chairs/index.js';
 import { Patient } from '../patients/index.js';
-
-/** A treatment chair of the clinic. */
-@Entity({ name: 'chairs' })
-@Index('ux_chairs_name', ['clinicId', 'name'], { unique: true })
-export class Chair {
-  @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_chairs' })
-  id!: string;
-
-  @Column({ name: 'clinic_id', type: 'uuid' })
-  clinicId!: string;
-
-  @ManyToOne(() => Clinic, { onDelete: 'RESTRICT' })
-  @JoinColumn({ name: 'clinic_id', foreignKeyConstraintName: 'fk_chairs_clinic' })
-  clinic?: Relation<Clinic>;
-
-  @Column({ type: 'text' })
-  name!: string;
-
-  @Column({ type: 'boolean', default: true })
-  active!: boolean;
-
-  @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
-  createdAt!: Date;
-}
 
 /** An induction series booked as a whole (clinical-rules.md section 1), then its maintenance. */
 @Entity({ name: 'treatment_series' })

@@ -20,7 +20,7 @@ import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
 import { ClinicSettingsService, type OpeningHours } from '../settings/index.js';
 import { AppointmentsService } from './appointments.service.js';
 import { chairMinutes } from './chair-minutes.js';
-import { ChairsService } from './chairs.service.js';
+import { ChairsService } from '../chairs/index.js';
 import { ClosuresService } from './closures.service.js';
 import { startsNearest } from './opening-hours.js';
 import { Appointment, TreatmentSeries } from './scheduling.entity.js';

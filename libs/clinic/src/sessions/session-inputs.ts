@@ -7,6 +7,7 @@ export interface TransitionInput {
 
 export interface CheckInInput extends TransitionInput {
   anesthesiologistUserId?: string;
+  chairId?: string;
   chairLabel?: string;
 }
 

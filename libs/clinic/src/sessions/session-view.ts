@@ -12,6 +12,7 @@ export interface SessionView {
   status: SessionStatus;
   nurseUserId: string | null;
   anesthesiologistUserId: string | null;
+  chairId: string | null;
   chairLabel: string | null;
   preChecks: Session['preChecks'];
   startOverrides: Session['startOverrides'];
@@ -58,6 +59,7 @@ export function sessionView(s: Session): SessionView {
     status: s.status,
     nurseUserId: s.nurseUserId,
     anesthesiologistUserId: s.anesthesiologistUserId,
+    chairId: s.chairId,
     chairLabel: s.chairLabel,
     preChecks: s.preChecks,
     startOverrides: s.startOverrides,

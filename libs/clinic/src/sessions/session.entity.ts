@@ -12,6 +12,7 @@ import {
   type Relation,
 } from 'typeorm';
 import { numeric, User } from '#platform';
+import { Chair } from '../chairs/index.js';
 import { Patient } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
 import type { SessionStatus } from './session-state.js';
@@ -46,6 +47,11 @@ export interface StartOverride {
 @Index('ux_sessions_patient_active', ['patientId'], {
   unique: true,
   where: `"status" IN ('checked_in', 'ready', 'dosing', 'paused', 'observation', 'aborted')`,
+})
+// One session in progress per chair: a monitor's reading belongs to exactly one session (409 CHAIR_IN_USE).
+@Index('ux_sessions_chair_active', ['chairId'], {
+  unique: true,
+  where: `"chair_id" IS NOT NULL AND "status" IN ('checked_in', 'ready', 'dosing', 'paused', 'observation', 'aborted')`,
 })
 export class Session {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_sessions' })
@@ -96,6 +102,14 @@ export class Session {
 
   @Column({ name: 'chair_label', type: 'text', nullable: true })
   chairLabel!: string | null;
+
+  /** The chair the patient sits in (from the check-in, else the appointment's): bedside monitors bound to it chart into this session. */
+  @Column({ name: 'chair_id', type: 'uuid', nullable: true })
+  chairId!: string | null;
+
+  @ManyToOne(() => Chair, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'chair_id', foreignKeyConstraintName: 'fk_sessions_chair' })
+  chair?: Relation<Chair>;
 
   @Column({ name: 'pre_checks', type: 'jsonb', nullable: true })
   preChecks!: PreChecks | null;

@@ -20,6 +20,7 @@ import type { CheckInInput, EndDosingInput, PreChecksInput, TransitionInput } fr
 import { Session, type PreChecks } from './session.entity.js';
 import { nextStatus, occurredAtProblem, type SessionVerb } from './session-state.js';
 import { deliveredDose } from './dose-delivery.js';
+import { chairAtCheckIn } from './session-chair.js';
 import { appendSessionEvent } from './session-timeline.js';
 import { observationEndWork } from './session-work.js';
 
@@ -90,14 +91,15 @@ export class SessionsService {
   async checkIn(actor: Actor, id: string, input: CheckInInput): Promise<Session> {
     return this.transition(actor, id, 'check-in', input, async (tx, s, at) => {
       const anesthesiologist = await this.anesthesiologist(tx.manager, actor, input.anesthesiologistUserId);
+      const chair = await chairAtCheckIn(tx.manager, s, input);
       return {
         changes: {
           checkedInAt: at,
           nurseUserId: actor.role === 'nurse' ? actor.userId : null,
           anesthesiologistUserId: anesthesiologist ?? s.anesthesiologistUserId,
-          chairLabel: input.chairLabel ?? s.chairLabel,
+          ...chair,
         },
-        data: { anesthesiologistUserId: anesthesiologist, chairLabel: input.chairLabel ?? null },
+        data: { anesthesiologistUserId: anesthesiologist, ...chair },
       };
     });
   }

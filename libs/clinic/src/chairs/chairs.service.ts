@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
 import { decodeKeyCursor, toKeyPage } from '../protocols/index.js';
-import { Chair } from './scheduling.entity.js';
+import { Chair } from './chair.entity.js';
 
 export interface ChairView {
   id: string;
