@@ -23,6 +23,8 @@ import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
 import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 import { SessionChairs1796598029799 } from './1796598029799-SessionChairs.js';
+import { DeviceCodeMaps1796598482910 } from './1796598482910-DeviceCodeMaps.js';
+import { SeedDeviceCodeMaps1796598482911 } from './1796598482911-SeedDeviceCodeMaps.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -49,4 +51,6 @@ export const MIGRATIONS = [
   DatabaseRoles1795968762626,
   AbortedAppointments1795969150074,
   SessionChairs1796598029799,
+  DeviceCodeMaps1796598482910,
+  SeedDeviceCodeMaps1796598482911,
 ];

@@ -1,0 +1,1 @@
+export { DeviceCodeMap, DeviceUnitMap } from './device-maps.entity.js';
