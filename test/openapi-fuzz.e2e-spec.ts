@@ -15,7 +15,17 @@ import {
   type Probe,
   type SchemaContext,
 } from './support/openapi-arbitraries.js';
-import { buildFixtures, CALLS, closureDay, fixturePost, now, pathOf, PROTOCOL, type Fixtures } from './support/route-fixtures.js';
+import {
+  buildFixtures,
+  CALLS,
+  closureDay,
+  fixturePost,
+  now,
+  pathOf,
+  PROTOCOL,
+  randomEui64,
+  type Fixtures,
+} from './support/route-fixtures.js';
 import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
 
 /*
@@ -123,6 +133,12 @@ class Kit {
   async chairId(): Promise<string> {
     this.chair ??= (await this.post('/chairs', this.a.token.admin, { name: `Fuzz chair ${randomBytes(3).toString('hex')}` })).id;
     return this.chair;
+  }
+
+  /** A monitor of A in use (at the fuzzing chair). */
+  async monitor(): Promise<Record_> {
+    const body = { name: `Fuzz monitor ${randomUUID()}`, chairId: await this.chairId(), eui64: randomEui64() };
+    return { id: (await this.post('/monitors', this.a.token.admin, body)).id };
   }
 
   /** An appointment of a new patient, on a free weekday (a series may have taken a slot: the next is tried). */
@@ -337,6 +353,12 @@ const TARGETS: Record<string, Target> = {
   },
   'POST /api/v1/patients/{id}/discharge-from-care': { usedUp: true, record: patient },
   'POST /api/v1/closures': { body: () => ({ date: closureDay(), reason: 'staff training' }) },
+  'POST /api/v1/monitors': {
+    record: async (k) => ({ chairId: await k.chairId() }),
+    body: (r) => ({ name: `Monitor ${randomUUID()}`, chairId: r.chairId, eui64: randomEui64() }),
+  },
+  'PATCH /api/v1/monitors/{id}': { record: (k) => k.monitor() },
+  'POST /api/v1/monitors/{id}/retire': { usedUp: true, record: (k) => k.monitor() },
   'DELETE /api/v1/closures/{id}': {
     usedUp: true,
     record: async (k) => ({

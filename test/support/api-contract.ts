@@ -79,6 +79,8 @@ export const CLINICAL_READ = 'vitals, alerts, assessments: read';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
 export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
+export const MONITORS = 'monitors: register, edit, retire';
+export const MONITORS_READ = 'monitors: read';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -182,6 +184,12 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/follow-ups/{id}/cancel': FOLLOW_UPS,
 
   'GET /api/v1/audit': AUDIT,
+
+  'POST /api/v1/monitors': MONITORS,
+  'PATCH /api/v1/monitors/{id}': MONITORS,
+  'POST /api/v1/monitors/{id}/retire': MONITORS,
+  'GET /api/v1/monitors': MONITORS_READ,
+  'GET /api/v1/monitors/{id}': MONITORS_READ,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

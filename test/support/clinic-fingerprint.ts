@@ -15,8 +15,12 @@ const OWNED: Record<string, { join: string; clinic: string }> = {
   alert_readings: { join: 'JOIN alerts o ON o.id = x.alert_id', clinic: 'o.clinic_id' },
 };
 
-/** Tables no clinic owns: schema bookkeeping, the queue backend's own, and the login throttle (per address and email typed, known or not). */
-const NOT_CLINICAL = /^(migrations|typeorm_metadata|bullmq_.*|pgboss.*|login_throttle)$/;
+/**
+ * Tables no clinic owns: schema bookkeeping, the queue backend's own, the login throttle (per
+ * address and email typed, known or not), and the monitor feed's code and unit mappings (reference
+ * data every gateway shares; no route writes them).
+ */
+const NOT_CLINICAL = /^(migrations|typeorm_metadata|bullmq_.*|pgboss.*|login_throttle|device_code_maps|device_unit_maps)$/;
 
 /**
  * Rows a refused login or token may write on purpose (auth code): the refusal's audit rows (and

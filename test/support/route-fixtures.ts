@@ -124,6 +124,12 @@ export const CALLS: Record<string, Call> = {
   'GET /api/v1/schedule': { query: (fx) => ({ date: fx.day }) },
   'POST /api/v1/alerts/{id}/resolve': { body: () => ({ note: 'repeated; settled' }) },
   'PUT /api/v1/patients/{id}/thresholds': { body: () => ({ thresholds: {}, reason: 'no overrides needed' }) },
+  'POST /api/v1/monitors': {
+    bodyRefs: true,
+    body: (fx) => ({ name: `Monitor ${randomUUID().slice(0, 8)}`, chairId: fx.chairId, location: `INFUSION^^${randomUUID().slice(0, 8)}` }),
+  },
+  'PATCH /api/v1/monitors/{id}': { body: () => ({ name: `Monitor ${randomUUID().slice(0, 8)}` }) },
+  'POST /api/v1/monitors/{id}/retire': { body: () => ({ reason: 'sent for repair' }) },
 };
 
 /**
@@ -158,6 +164,9 @@ export function nextTuesday(timeZone: string, fromDays = 7): { day: string; star
   }
   return { day, startsAt: zonedTimeToUtc(day, '10:00', timeZone).toISOString() };
 }
+
+/** An EUI-64 no other monitor sends (16 upper-case hexadecimal digits). */
+export const randomEui64 = () => randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
 
 /** A day some years ahead, different on every call (a clinic closes a day once). */
 export function closureDay(): string {
@@ -235,6 +244,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
   };
   const adminTaskId = await schedulingTask();
   const closure = await post('/closures', a.token.admin, { date: closureDay(), reason: 'public holiday' });
+  const monitor = await post('/monitors', a.token.admin, { name: 'Chair 1 monitor', chairId: chair.id, eui64: randomEui64() });
 
   const fx: Fixtures = {
     byCollection: {
@@ -247,6 +257,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
       appointments: appointment.id,
       alerts: alertOf('warning'),
       closures: closure.id,
+      monitors: monitor.id,
     },
     byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id },
     patientId,

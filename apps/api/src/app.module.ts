@@ -12,6 +12,7 @@ import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { MonitorsController } from './monitors/monitors.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
 import { NotificationsController } from './operations/notifications.controller.js';
@@ -45,6 +46,7 @@ export class AppModule {
         AssessmentsController,
         SchedulingController,
         ClosuresController,
+        MonitorsController,
         AlertsController,
         ThresholdsController,
         ClinicSettingsController,

@@ -19,6 +19,7 @@ import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
 import { WeightsService } from './patients/weights.service.js';
+import { MonitorsService } from './monitors/monitors.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
@@ -86,6 +87,7 @@ const SERVICES = [
   AdverseEventsService,
   CareGuard,
   ClosuresService,
+  MonitorsService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

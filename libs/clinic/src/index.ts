@@ -6,6 +6,8 @@ export * from './consent/index.js';
 export * from './dosing/index.js';
 export * from './events/index.js';
 export * from './follow-ups/index.js';
+export * from './hl7/index.js';
+export * from './monitors/index.js';
 export * from './observation/index.js';
 export * from './patients/index.js';
 export * from './protocols/index.js';

@@ -3,7 +3,7 @@ import { Alert, AlertEvent, AlertReading } from '../alerts/index.js';
 import { Assessment } from '../assessments/index.js';
 import { ConsentForm, PatientConsent } from '../consent/index.js';
 import { FollowUp } from '../follow-ups/index.js';
-import { DeviceCodeMap, DeviceUnitMap } from '../monitors/index.js';
+import { DeviceCodeMap, DeviceUnitMap, Monitor } from '../monitors/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
@@ -50,4 +50,5 @@ export const ENTITIES = [
   ClinicClosure,
   DeviceCodeMap,
   DeviceUnitMap,
+  Monitor,
 ];

@@ -44,4 +44,5 @@ export enum ErrorCode {
   SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
   ClinicClosed = 'CLINIC_CLOSED',
   ChairInUse = 'CHAIR_IN_USE',
+  MonitorRetired = 'MONITOR_RETIRED',
 }
