@@ -62,7 +62,7 @@ export async function sessionAt(
   http: TestAgent,
   staff: Staff,
   status: FixtureStatus,
-  opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown> } = {},
+  opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown>; chairId?: string } = {},
 ): Promise<string> {
   const patientId = opts.patientId ?? (await consentedPatient(http, staff));
   const nurse = bearer(staff.token.nurse);
@@ -79,7 +79,7 @@ export async function sessionAt(
     await ok(http.post(`${api}/sessions/${s.id}/${path}`).set(nurse).send(body), expected, what);
   };
   if (stopsBefore('checked_in')) return s.id;
-  await step('check-in', { chairLabel: 'Chair 1' }, 'check-in');
+  await step('check-in', opts.chairId ? { chairId: opts.chairId } : { chairLabel: 'Chair 1' }, 'check-in');
   if (stopsBefore('ready')) return s.id;
   await step(
     'pre-checks',

@@ -12,6 +12,7 @@ import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { MllpListener } from './hl7/mllp-listener.js';
 import { MonitorsController } from './monitors/monitors.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
@@ -56,6 +57,7 @@ export class AppModule {
       ],
       providers: [
         Metrics,
+        MllpListener,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

@@ -19,6 +19,7 @@ import { PatientCareService } from './patients/care.service.js';
 import { PatientsService } from './patients/patients.service.js';
 import { ScreeningService } from './patients/screening.service.js';
 import { WeightsService } from './patients/weights.service.js';
+import { Hl7FeedService } from './monitors/feed.service.js';
 import { MonitorsService } from './monitors/monitors.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
@@ -88,6 +89,7 @@ const SERVICES = [
   CareGuard,
   ClosuresService,
   MonitorsService,
+  Hl7FeedService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -143,7 +143,8 @@ export class ReadingDto {
   @ApiProperty({ type: [BreachDto] }) breaches!: BreachDto[];
   @ApiProperty({ description: 'the session’s baseline set' }) baseline!: boolean;
   @ApiProperty({ description: 'a resent device reading: nothing new was stored' }) duplicate!: boolean;
-  @ApiProperty({ format: 'uuid' }) recordedBy!: string;
+  @ApiProperty({ ...nullable('string', 'uuid'), description: 'null: charted by a bedside monitor’s feed (deviceId names it)' })
+  recordedBy!: string | null;
 }
 
 export class ReadingPageDto {

@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import { Hl7Gateway } from './feed.entity.js';
 import type { DeviceField } from '../hl7/index.js';
 
 const FIELDS = `'systolic', 'diastolic', 'heartRate', 'spo2', 'respiratoryRate', 'temperatureC'`;
@@ -20,6 +21,10 @@ export class DeviceCodeMap {
   /** The gateway these rows are for; null: every gateway (Vigil's defaults). */
   @Column({ name: 'gateway_id', type: 'uuid', nullable: true })
   gatewayId!: string | null;
+
+  @ManyToOne(() => Hl7Gateway, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'gateway_id', foreignKeyConstraintName: 'fk_device_code_maps_gateway' })
+  gateway?: Relation<Hl7Gateway>;
 
   /** Coding system of OBX-3.3 (MDC for IEEE 11073; a vendor's own, e.g. MDIL). */
   @Column({ type: 'text' })
@@ -62,6 +67,10 @@ export class DeviceUnitMap {
 
   @Column({ name: 'gateway_id', type: 'uuid', nullable: true })
   gatewayId!: string | null;
+
+  @ManyToOne(() => Hl7Gateway, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'gateway_id', foreignKeyConstraintName: 'fk_device_unit_maps_gateway' })
+  gateway?: Relation<Hl7Gateway>;
 
   @Column({ type: 'text' })
   unit!: string;

@@ -1,4 +1,6 @@
 export { DeviceCodeMap, DeviceUnitMap } from './device-maps.entity.js';
 export { Monitor } from './monitor.entity.js';
+export { Hl7Gateway, FeedMessage, UnboundReading, type MessageOutcome, type UnboundReason } from './feed.entity.js';
 export { monitorView, type MonitorInput, type MonitorView } from './monitor-view.js';
 export { MonitorsService } from './monitors.service.js';
+export { Hl7FeedService, type FeedAnswer } from './feed.service.js';

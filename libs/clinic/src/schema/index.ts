@@ -3,7 +3,7 @@ import { Alert, AlertEvent, AlertReading } from '../alerts/index.js';
 import { Assessment } from '../assessments/index.js';
 import { ConsentForm, PatientConsent } from '../consent/index.js';
 import { FollowUp } from '../follow-ups/index.js';
-import { DeviceCodeMap, DeviceUnitMap, Monitor } from '../monitors/index.js';
+import { DeviceCodeMap, DeviceUnitMap, Hl7Gateway, FeedMessage, Monitor, UnboundReading } from '../monitors/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
@@ -51,4 +51,7 @@ export const ENTITIES = [
   DeviceCodeMap,
   DeviceUnitMap,
   Monitor,
+  Hl7Gateway,
+  FeedMessage,
+  UnboundReading,
 ];

@@ -3,5 +3,5 @@ export { MAX_READINGS_PER_BATCH, VitalsIngestService, type RecordResult } from '
 export { VitalsOverdueService } from './vitals-overdue.service.js';
 export { PLAUSIBLE } from './plausibility.js';
 export type { Breach, Measure } from './evaluate.js';
-export type { NewReading, ReadingView } from './reading.js';
+export type { MonitorFeed, NewReading, ReadingView, Recorder } from './reading.js';
 export { VitalReading } from './vital-reading.entity.js';

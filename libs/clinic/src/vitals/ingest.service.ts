@@ -10,7 +10,6 @@ import {
   requestContext,
   TransactionRunner,
   VigilConfig,
-  type Actor,
   type RequestContext,
   type Tx,
 } from '#platform';
@@ -32,7 +31,7 @@ import {
   type Submission,
 } from './judge.js';
 import { readingProblems } from './plausibility.js';
-import type { NewReading, ReadingView } from './reading.js';
+import type { NewReading, ReadingView, Recorder } from './reading.js';
 import { insertReadings, markSuperseded } from './reading-rows.js';
 import { VitalReading } from './vital-reading.entity.js';
 import { overdueWork, readingEveryMin } from './vitals-overdue.js';
@@ -70,7 +69,7 @@ export class VitalsIngestService {
     private readonly config: VigilConfig,
   ) {}
 
-  async record(actor: Actor, sessionId: string, input: NewReading[], batch: boolean): Promise<RecordResult> {
+  async record(actor: Recorder, sessionId: string, input: NewReading[], batch: boolean): Promise<RecordResult> {
     const sub: Submission = { actor, sessionId, input, batch, now: this.clock.now(), context: requestContext.current() };
     // Inside a unit of work already (an idempotent request): the reading belongs to that one.
     const ambient = this.transactions.current();
@@ -247,14 +246,18 @@ export class VitalsIngestService {
     for (const i of accepted) {
       const { views, created } = judgement.results.get(i)!;
       const alerts = raised.get(i)!;
+      const by = subs[i].actor;
       if (created > 0)
         audits.push({
           action: 'session.vitals.record',
           resourceType: 'session',
           resourceId: subs[i].sessionId,
-          actor: subs[i].actor,
+          // A monitor's feed has no user: the row names the feed (gateway, message) instead.
+          actor: 'feed' in by ? null : by,
+          clinicId: by.clinicId,
           context: subs[i].context,
           changes: {
+            ...('feed' in by && { feed: by.feed }),
             count: created,
             duplicates: views.length - created,
             alerts: alerts.map((a) => a.id),

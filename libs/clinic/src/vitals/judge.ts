@@ -1,16 +1,16 @@
-import type { Actor, RequestContext } from '#platform';
+import type { RequestContext } from '#platform';
 import type { RaiseAlert } from '../alerts/index.js';
 import type { ProtocolVersion, ThresholdSet } from '../protocols/index.js';
 import { phaseOf, type ReadingPhase, type Session } from '../sessions/index.js';
 import { breachesThatAlert, evaluateReading, type Breach, type EarlierDeviceReading, type ReadingValues } from './evaluate.js';
 import { sameValues, supersede } from './corrections.js';
 import { alertsOfReading } from './reading-alerts.js';
-import { readingView, type NewReading, type ReadingView } from './reading.js';
+import { readingView, type NewReading, type ReadingView, type Recorder } from './reading.js';
 import type { VitalReading } from './vital-reading.entity.js';
 
 /** One request's readings, waiting for the next group transaction. */
 export interface Submission {
-  actor: Actor;
+  actor: Recorder;
   sessionId: string;
   input: NewReading[];
   batch: boolean;
@@ -162,7 +162,7 @@ export function alertsToRaise(judged: JudgedReading[], history: Map<string, Earl
 }
 
 function newRow(
-  actor: Actor,
+  actor: Recorder,
   s: Session,
   r: NewReading,
   phase: ReadingPhase,

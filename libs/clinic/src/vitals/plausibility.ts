@@ -33,6 +33,11 @@ export function readingProblems(r: RawReading, now: Date, checkedInAt: Date | nu
   const values = [r.systolic, r.diastolic, r.heartRate, r.spo2, r.respiratoryRate, r.temperatureC, r.moaas];
   if (values.every((v) => v === null || v === undefined))
     problems.push({ field: `${prefix}systolic`, message: 'a reading needs at least one measurement' });
+  // The HTTP DTO refuses these first; a monitor's feed is checked here, on the same limits.
+  for (const [field, [low, high]] of Object.entries(PLAUSIBLE) as Array<[keyof typeof PLAUSIBLE, readonly [number, number]]>) {
+    const v = r[field];
+    if (v != null && !(v >= low && v <= high)) problems.push({ field: `${prefix}${field}`, message: `${v} is outside ${low}–${high}` });
+  }
   if ((r.systolic == null) !== (r.diastolic == null))
     problems.push({
       field: `${prefix}${r.systolic == null ? 'systolic' : 'diastolic'}`,

@@ -1,7 +1,21 @@
+import type { Actor } from '#platform';
 import type { ReadingPhase } from '../sessions/index.js';
 import type { Breach } from './evaluate.js';
 import type { RawReading } from './plausibility.js';
 import type { VitalReading } from './vital-reading.entity.js';
+
+/**
+ * A bedside monitor's feed charting on its own: no user behind it. Its readings have no
+ * `recordedBy`; its audit rows have no actor and carry `feed` (the gateway, the message).
+ */
+export interface MonitorFeed {
+  clinicId: string;
+  userId: null;
+  feed: Record<string, unknown>;
+}
+
+/** Who charts readings: a signed-in user (HTTP), or a monitor's feed. */
+export type Recorder = Actor | MonitorFeed;
 
 export interface NewReading extends RawReading {
   source: 'manual' | 'device';
@@ -27,7 +41,8 @@ export interface ReadingView {
   baseline: boolean;
   /** true when a device resent a reading already stored: nothing new was written. */
   duplicate: boolean;
-  recordedBy: string;
+  /** null: charted by a bedside monitor's feed, no user behind it. */
+  recordedBy: string | null;
 }
 
 /** A stored reading as the API answers it; `baselineReadingId` is its session's (the reading the start was judged on). */

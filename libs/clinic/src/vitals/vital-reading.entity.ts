@@ -24,6 +24,8 @@ import type { AlertLevel, Breach } from './evaluate.js';
 @Entity({ name: 'vital_readings' })
 @Check('ck_vital_readings_source', `"source" IN ('manual', 'device')`)
 @Check('ck_vital_readings_bp', `"systolic" IS NULL OR "diastolic" IS NULL OR "systolic" > "diastolic"`)
+// A reading a monitor's feed charted has no user behind it (its device_id names the monitor).
+@Check('ck_vital_readings_recorder', `"recorded_by" IS NOT NULL OR "source" = 'device'`)
 @Index('ix_vital_readings_session', ['sessionId', 'measuredAt'])
 @Index('ux_vital_readings_device', ['sessionId', 'deviceId', 'measuredAt'], {
   unique: true,
@@ -83,8 +85,9 @@ export class VitalReading {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   breaches!: Breach[];
 
-  @Column({ name: 'recorded_by', type: 'uuid' })
-  recordedBy!: string;
+  /** Who charted it; null for a reading a bedside monitor's feed charted on its own. */
+  @Column({ name: 'recorded_by', type: 'uuid', nullable: true })
+  recordedBy!: string | null;
 
   @ManyToOne(() => User, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'recorded_by', foreignKeyConstraintName: 'fk_vital_readings_recorded_by' })

@@ -285,6 +285,34 @@ export class VigilConfig {
   @Min(0)
   @Max(100000)
   HTTP_MAX_CONNECTIONS_PER_ADDRESS = 200;
+
+  /** TCP port of the HL7 v2 (MLLP) listener bedside monitor gateways send to. Unset: no listener (0: any free port). */
+  @Transform((p) => toInt({ value: emptyToUndefined(p) }))
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  HL7_MLLP_PORT: number | undefined = undefined;
+
+  /** Address the HL7 listener binds to. Unset: HOST. */
+  @Transform(emptyToUndefined)
+  @IsOptional()
+  @IsString()
+  HL7_MLLP_HOST?: string;
+
+  /** Seconds an HL7 connection may stay silent before Vigil closes it (default 65 min: past a monitor's longest trend interval, 60 min). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  HL7_MLLP_IDLE_TIMEOUT_SEC = 3900;
+
+  /** HL7 connections held open at once; one more is closed at once. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  HL7_MLLP_MAX_CONNECTIONS = 200;
 }
 
 /** A proxy address or CIDR range, IPv4 or IPv6. */
@@ -340,6 +368,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): VigilConfig {
     'BOOTSTRAP_ADMIN_PASSWORD',
     'METRICS_TOKEN',
     'SMTP_URL',
+    'HL7_MLLP_PORT',
+    'HL7_MLLP_HOST',
   ]) {
     const value = env[key];
     if (value !== undefined) raw[key] = value;

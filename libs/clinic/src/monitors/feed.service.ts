@@ -1,0 +1,295 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService, Clock, DomainError, requestContext, TransactionRunner } from '#platform';
+import {
+  buildAck,
+  parseMessage,
+  parsePcd01,
+  readHeader,
+  where,
+  type AckCode,
+  type DeviceReading,
+  type Hl7Problem,
+  type Pcd01Header,
+  type Pcd01Message,
+} from '../hl7/index.js';
+import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
+import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
+import { mappingsFor } from './device-maps.js';
+import {
+  completeLog,
+  fallbackClinic,
+  keepUnbound,
+  learnClinic,
+  logMessage,
+  originalOf,
+  touchGateway,
+  type GatewayRow,
+  type Unbound,
+} from './feed-log.js';
+import { claimClash, decode, rawObservations, zoneNote } from './feed-message.js';
+import { ReadingsRefused, refusalProblems, storeFailure } from './feed-problems.js';
+
+/** What the listener writes back: the ACK (null when the frame had no readable MSH: nothing to answer). */
+export interface FeedAnswer {
+  ack: string | null;
+  code: AckCode | null;
+  outcome: 'accepted' | 'duplicate' | 'refused' | 'rejected' | 'unreadable';
+}
+
+interface Received {
+  raw: Buffer;
+  text: string;
+  peer: string;
+  at: Date;
+  header: Pcd01Header;
+}
+
+/**
+ * The monitor feed: one HL7 v2 message (IHE PCD-01 ORU^R01) in, one ACK out, after the commit. Its
+ * readings go through the same ingest as `POST /sessions/:id/vitals` device readings (judged,
+ * stored, alarmed, audited, streamed), each into the session in progress in its monitor's chair at
+ * its measurement time; the others are kept unbound. AA once all is committed; AE with an ERR per
+ * problem and nothing stored; AR for what Vigil does not take, or cannot store now. A resend (same
+ * gateway and control id) gets the same answer and stores nothing.
+ */
+@Injectable()
+export class Hl7FeedService {
+  private readonly logger = new Logger('Hl7Feed');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
+    private readonly clock: Clock,
+    private readonly ingest: VitalsIngestService,
+  ) {}
+
+  async receive(raw: Buffer, peer: string): Promise<FeedAnswer> {
+    const at = this.clock.now();
+    const text = decode(raw);
+    const parsed = parseMessage(text);
+    if (!parsed) {
+      await this.logQuietly({ raw, peer, at, header: null }, null, null, 'unreadable', {});
+      return { ack: null, code: null, outcome: 'unreadable' };
+    }
+    const { header } = readHeader(parsed, { timeZone: 'UTC' });
+    const rx: Received = { raw, text, peer, at, header };
+    try {
+      return await this.handle(rx);
+    } catch (err) {
+      // Two copies of one message at once: the second finds the first's answer.
+      if (claimClash(err)) return this.handle(rx).catch((e: unknown) => this.reject(rx, e));
+      return this.reject(rx, err);
+    }
+  }
+
+  private async handle(rx: Received): Promise<FeedAnswer> {
+    const gateway = await touchGateway(this.dataSource.manager, rx.header, rx.peer, rx.at);
+    if (rx.header.controlId) {
+      const original = await originalOf(this.dataSource.manager, gateway.id, rx.header.controlId);
+      if (original) return this.repeat(rx, gateway, original);
+    }
+    const maps = await mappingsFor(this.dataSource.manager, gateway.id);
+    const msg = parsePcd01(rx.text, maps, { timeZone: gateway.timeZone, processingIds: gateway.processingIds })!;
+    const rejected = msg.problems.filter((p) => p.ack === 'AR');
+    if (rejected.length) return this.answerWithoutStoring(rx, gateway, 'AR', rejected, msg);
+    if (msg.problems.length) return this.answerWithoutStoring(rx, gateway, 'AE', msg.problems, msg);
+    try {
+      return await requestContext.run({ requestId: randomUUID() }, () =>
+        this.transactions.run((tx) => this.store(tx.manager, rx, gateway, msg)),
+      );
+    } catch (err) {
+      if (err instanceof ReadingsRefused) return this.answerWithoutStoring(rx, gateway, 'AE', err.problems, msg);
+      throw err;
+    }
+  }
+
+  /** One transaction: the log row (claiming the control id), the readings per session, the unbound ones, the ACK. */
+  private async store(m: EntityManager, rx: Received, gateway: GatewayRow, msg: Pcd01Message): Promise<FeedAnswer> {
+    const messageId = await logMessage(m, {
+      ...this.entry(rx, gateway, null),
+      ackCode: 'AA',
+      ack: null,
+      outcome: 'accepted',
+      detail: {},
+    });
+    const monitor = await monitorOf(m, msg, gateway.clinicId);
+    await learnClinic(m, gateway, monitor);
+    const clinicId = monitor?.clinicId ?? (await fallbackClinic(m, gateway));
+    const deviceId = msg.eui64 ?? msg.location ?? rx.header.sendingApplication;
+    const bySession = new Map<string, DeviceReading[]>();
+    const unbound: Unbound[] = [];
+    for (const reading of msg.readings) {
+      const place = await placeReading(m, monitor, reading, msg.patientMrn);
+      if ('unbound' in place) unbound.push({ reading, reason: place.unbound });
+      else bySession.set(place.sessionId, [...(bySession.get(place.sessionId) ?? []), reading]);
+    }
+    const sessions = await this.chart(monitor, bySession, deviceId, { gatewayId: gateway.id, controlId: rx.header.controlId, messageId });
+    const kept = await keepUnbound(m, unbound, {
+      clinicId,
+      messageId,
+      monitor,
+      deviceId,
+      location: msg.location,
+      patientMrn: msg.patientMrn,
+      at: rx.at,
+    });
+    if (kept > 0 && clinicId)
+      await this.audit.recordMany(m, [
+        {
+          action: 'monitor.feed.unbound',
+          resourceType: 'monitor',
+          resourceId: monitor?.id ?? null,
+          actor: null,
+          clinicId,
+          context: requestContext.current(),
+          changes: { messageId, deviceId, kept, reasons: [...new Set(unbound.map((u) => u.reason))] },
+        },
+      ]);
+    const detail = { monitorId: monitor?.id ?? null, deviceId, sessions, unbound: kept, raw: rawObservations(msg), ...zoneNote(msg) };
+    const ack = this.ack(rx, 'AA', []);
+    await completeLog(m, messageId, ack, clinicId, detail);
+    return { ack, code: 'AA', outcome: 'accepted' };
+  }
+
+  /** Each session's readings through the vitals ingest, in the message's transaction; what each stored. */
+  private async chart(
+    monitor: BoundMonitor | null,
+    bySession: Map<string, DeviceReading[]>,
+    deviceId: string,
+    feed: Record<string, unknown>,
+  ): Promise<Array<{ sessionId: string; stored: number; duplicates: number; alerts: string[] }>> {
+    const out = [];
+    for (const [sessionId, readings] of bySession) {
+      const recorder: MonitorFeed = { clinicId: monitor!.clinicId, userId: null, feed: { ...feed, monitorId: monitor!.id } };
+      const input = readings.map((r) => ({ measuredAt: r.measuredAt, source: 'device' as const, deviceId, ...r.values }));
+      try {
+        const result = await this.ingest.record(recorder, sessionId, input, true);
+        const duplicates = result.readings.filter((r) => r.duplicate).length;
+        out.push({ sessionId, stored: result.readings.length - duplicates, duplicates, alerts: result.alerts.map((a) => a.id) });
+      } catch (err) {
+        if (err instanceof DomainError && err.status === 400) throw new ReadingsRefused(refusalProblems(err, readings));
+        throw err;
+      }
+    }
+    return out;
+  }
+
+  /** AE or AR: nothing stored, the log row (an AE claims its control id: its resends get it again) and the ACK. */
+  private async answerWithoutStoring(
+    rx: Received,
+    gateway: GatewayRow,
+    code: 'AE' | 'AR',
+    problems: Hl7Problem[],
+    msg: Pcd01Message,
+  ): Promise<FeedAnswer> {
+    const ack = this.ack(rx, code, problems);
+    const outcome = code === 'AE' ? 'refused' : 'rejected';
+    await logMessage(this.dataSource.manager, {
+      ...this.entry(rx, gateway, msg.header.messageTime?.at ?? null),
+      ackCode: code,
+      ack,
+      outcome,
+      detail: { problems: problems.map((p) => ({ ...p, where: where(p) })) },
+    });
+    return { ack, code, outcome };
+  }
+
+  /** A resend: the first answer again (with an ACK of its own), nothing stored; logged as a duplicate. */
+  private async repeat(
+    rx: Received,
+    gateway: GatewayRow,
+    original: { id: string; ackCode: 'AA' | 'AE' | 'AR' | null; detail: Record<string, unknown>; clinicId: string | null },
+  ): Promise<FeedAnswer> {
+    const code = original.ackCode === 'AE' ? 'AE' : 'AA';
+    const problems = (original.detail['problems'] as Hl7Problem[] | undefined) ?? [];
+    const ack = this.ack(rx, code, problems);
+    await requestContext.run({ requestId: randomUUID() }, () =>
+      this.transactions.run(async (tx) => {
+        await logMessage(tx.manager, {
+          ...this.entry(rx, gateway, null),
+          clinicId: original.clinicId,
+          ackCode: code,
+          ack,
+          outcome: 'duplicate',
+          duplicateOf: original.id,
+          detail: {},
+        });
+        if (original.clinicId)
+          await this.audit.recordMany(tx, [
+            {
+              action: 'monitor.feed.duplicate',
+              resourceType: 'hl7-message',
+              resourceId: original.id,
+              actor: null,
+              clinicId: original.clinicId,
+              context: requestContext.current(),
+              changes: { controlId: rx.header.controlId, peer: rx.peer },
+            },
+          ]);
+      }),
+    );
+    return { ack, code, outcome: 'duplicate' };
+  }
+
+  /** AR: Vigil could not store the message now (the database away, a conflict); the sender resends it later. */
+  private async reject(rx: Received, err: unknown): Promise<FeedAnswer> {
+    this.logger.warn(`HL7 message ${rx.header.controlId || '(no control id)'} from ${rx.peer} not stored: ${(err as Error).message}`);
+    const ack = this.ack(rx, 'AR', [storeFailure(err)]);
+    await this.logQuietly(rx, 'AR', ack, 'rejected', { error: (err as Error).message });
+    return { ack, code: 'AR', outcome: 'rejected' };
+  }
+
+  private ack(rx: Received, code: AckCode, problems: Hl7Problem[]): string {
+    return buildAck({
+      inbound: rx.header,
+      code,
+      problems,
+      controlId: `VIGIL-${randomUUID()}`,
+      at: this.clock.now(),
+      application: rx.header.receivingApplication || 'VIGIL',
+      facility: rx.header.receivingFacility || 'VIGIL',
+    });
+  }
+
+  private entry(rx: Received, gateway: GatewayRow | null, messageTime: Date | null) {
+    return {
+      receivedAt: rx.at,
+      gatewayId: gateway?.id ?? null,
+      clinicId: gateway?.clinicId ?? null,
+      peer: rx.peer,
+      controlId: rx.header.controlId || null,
+      messageTime: messageTime ?? rx.header.messageTime?.at ?? null,
+      raw: rx.raw,
+    };
+  }
+
+  /** A log row written when the database may be away: a failure is logged, never thrown (the sender still gets its answer). */
+  private async logQuietly(
+    rx: Pick<Received, 'raw' | 'peer' | 'at'> & { header: Pcd01Header | null },
+    code: AckCode | null,
+    ack: string | null,
+    outcome: FeedAnswer['outcome'],
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    try {
+      await logMessage(this.dataSource.manager, {
+        receivedAt: rx.at,
+        gatewayId: null,
+        clinicId: null,
+        peer: rx.peer,
+        controlId: rx.header?.controlId || null,
+        messageTime: rx.header?.messageTime?.at ?? null,
+        raw: rx.raw,
+        ackCode: code,
+        ack,
+        outcome,
+        detail,
+      });
+    } catch (err) {
+      this.logger.error(`HL7 message log row not written: ${(err as Error).message}`);
+    }
+  }
+}
