@@ -15,6 +15,7 @@ import { sessionAt } from './support/sessions.js';
 import { openStream } from './support/sse.js';
 
 const api = '/api/v1';
+const METRICS_TOKEN = 'metrics-token-hl7-0123456789';
 /**
  * An HL7 time, with its offset, `secondsAgo` before now (negative: ahead). A session checked in a
  * moment ago takes readings measured after its check-in: those are sent a few seconds ahead, well
@@ -38,7 +39,7 @@ describe('the HL7 v2 monitor feed over MLLP, with real sockets', () => {
   let port: number;
   let baseUrl: string;
   beforeAll(async () => {
-    t = await startTestApp({ HL7_MLLP_PORT: '0', HL7_MLLP_HOST: '127.0.0.1', HL7_MLLP_IDLE_TIMEOUT_SEC: '2' });
+    t = await startTestApp({ HL7_MLLP_PORT: '0', HL7_MLLP_HOST: '127.0.0.1', HL7_MLLP_IDLE_TIMEOUT_SEC: '2', METRICS_TOKEN });
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     port = t.app.get(MllpListener).address()!.port;
@@ -250,5 +251,20 @@ describe('the HL7 v2 monitor feed over MLLP, with real sockets', () => {
     const msa = stdout.split(/\r|\n/).filter((l) => l.startsWith('MSA|'));
     expect(msa).toEqual(messages.map((m) => `MSA|AA|${controlIdOf(m)}`));
     expect((await deviceReadings(sessionId)).map((r) => r.heart_rate)).toEqual([66, 67]);
+  });
+
+  it('/health/ready reports the listener; /metrics its connections, messages by outcome and ACK latency', async () => {
+    const unknownDevice = vitalsMessage(randomEui64(), -1);
+    const refused = ORU_MALFORMED.replace('GW0009FB-20261129150200-0441', `C-${randomUUID()}`);
+    const sent = await exchange(port, framed(unknownDevice, unknownDevice, refused), { expect: 3 });
+    expect(sent.acks.map((x) => x.MSA[1])).toEqual(['AA', 'AA', 'AE']);
+    const ready = await t.http.get('/health/ready').expect(200);
+    expect(ready.body).toMatchObject({ status: 'ok', hl7: 'up', hl7Connections: expect.any(Number) });
+    const metrics = (await t.http.get('/metrics').set(bearer(METRICS_TOKEN)).expect(200)).text;
+    expect(metrics).toMatch(/vigil_hl7_messages_total\{outcome="accepted",ack="AA"\} [1-9]/);
+    expect(metrics).toMatch(/vigil_hl7_messages_total\{outcome="refused",ack="AE"\} [1-9]/);
+    expect(metrics).toMatch(/vigil_hl7_messages_total\{outcome="duplicate",ack="AA"\} [1-9]/);
+    expect(metrics).toMatch(/vigil_hl7_ack_seconds_count\{ack="AA"\} [1-9]/);
+    expect(metrics).toMatch(/vigil_hl7_connections \d+/);
   });
 });

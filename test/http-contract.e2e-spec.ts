@@ -146,7 +146,12 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
   it('health: alive, and ready when PostgreSQL and the queue backend answer', async () => {
     await t.http.get('/health').expect(200, { status: 'ok' });
     const ready = await t.http.get('/health/ready').expect(200);
-    expect(ready.body).toMatchObject({ status: 'ok', database: { status: 'up' }, queue: { status: 'up', backend: t.runtime.queue.kind } });
+    expect(ready.body).toMatchObject({
+      status: 'ok',
+      database: { status: 'up' },
+      queue: { status: 'up', backend: t.runtime.queue.kind },
+      hl7: 'off', // HL7_MLLP_PORT unset
+    });
   });
 
   it('metrics: HTTP latency by route and queue depths in Prometheus text, with METRICS_TOKEN', async () => {

@@ -2,6 +2,7 @@ import { createServer, type AddressInfo, type Server, type Socket } from 'node:n
 import { Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { Hl7FeedService } from '#clinic';
 import { VigilConfig } from '#platform';
+import { Metrics } from '../operations/metrics.js';
 import { frame, MllpFramer } from './mllp-framer.js';
 
 /**
@@ -20,6 +21,7 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
   constructor(
     private readonly config: VigilConfig,
     private readonly feed: Hl7FeedService,
+    private readonly metrics: Metrics,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -34,6 +36,11 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
     this.server = server;
     const { address, port } = server.address() as AddressInfo;
     this.logger.log(`HL7 v2 (MLLP) listener on ${address}:${port}`);
+  }
+
+  /** Whether it should listen: HL7_MLLP_PORT is set. */
+  get enabled(): boolean {
+    return this.config.HL7_MLLP_PORT !== undefined;
   }
 
   /** Where it listens (null: not started). */
@@ -63,6 +70,7 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     const framer = new MllpFramer();
     this.sockets.set(socket, Promise.resolve());
+    this.metrics.hl7Connections.set(this.sockets.size);
     socket.setKeepAlive(true, 60_000);
     socket.setTimeout(this.config.HL7_MLLP_IDLE_TIMEOUT_SEC * 1000, () => {
       this.logger.log(`HL7 connection from ${peer} idle: closed`);
@@ -81,14 +89,20 @@ export class MllpListener implements OnApplicationBootstrap, BeforeApplicationSh
       }
     });
     socket.on('error', (err) => this.logger.debug(`HL7 connection from ${peer}: ${err.message}`));
-    socket.on('close', () => this.sockets.delete(socket));
+    socket.on('close', () => {
+      this.sockets.delete(socket);
+      this.metrics.hl7Connections.set(this.sockets.size);
+    });
   }
 
   /** One message, answered on its connection once stored (the connection's messages one after another, in order). */
   private async answer(socket: Socket, raw: Buffer, peer: string): Promise<void> {
+    const started = process.hrtime.bigint();
     try {
-      const { ack } = await this.feed.receive(raw, peer);
+      const { ack, code, outcome } = await this.feed.receive(raw, peer);
       if (ack && !socket.destroyed) socket.write(frame(ack));
+      this.metrics.hl7Messages.inc({ outcome, ack: code ?? 'none' });
+      if (code) this.metrics.hl7AckSeconds.observe({ ack: code }, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
       this.logger.error(`HL7 message from ${peer} not answered: ${(err as Error).message}`);
     }

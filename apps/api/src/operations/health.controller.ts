@@ -3,6 +3,7 @@ import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } fr
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
 import { JobQueue, Public, VIGIL_RUNTIME, type VigilRuntime } from '#platform';
+import { MllpListener } from '../hl7/mllp-listener.js';
 
 class CheckDto {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
@@ -12,6 +13,12 @@ class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
   @ApiProperty({ type: CheckDto }) database!: CheckDto;
   @ApiProperty({ type: CheckDto }) queue!: CheckDto & { backend?: string };
+  @ApiProperty({
+    enum: ['up', 'down', 'off'],
+    description: 'the HL7 (MLLP) listener: off when HL7_MLLP_PORT is unset; down when set but not listening',
+  })
+  hl7!: 'up' | 'down' | 'off';
+  @ApiProperty({ description: 'HL7 connections open' }) hl7Connections!: number;
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number): Promise<T> =>
@@ -27,6 +34,7 @@ export class HealthController {
     private readonly dataSource: DataSource,
     private readonly jobs: JobQueue,
     @Inject(VIGIL_RUNTIME) private readonly runtime: VigilRuntime,
+    private readonly hl7: MllpListener,
   ) {}
 
   /** The process is alive. */
@@ -36,7 +44,7 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** PostgreSQL and the queue backend both answer (503 otherwise). */
+  /** PostgreSQL and the queue backend both answer, and the HL7 listener listens when configured (503 otherwise). */
   @Get('ready')
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({ type: ReadinessDto })
@@ -54,8 +62,15 @@ export class HealthController {
       check(() => this.dataSource.query('SELECT 1')),
       check(() => this.jobs.all()[0].getJobCounts('waiting')),
     ]);
-    const ok = database.status === 'up' && queue.status === 'up';
+    const hl7 = !this.hl7.enabled ? 'off' : this.hl7.address() ? 'up' : 'down';
+    const ok = database.status === 'up' && queue.status === 'up' && hl7 !== 'down';
     void reply.status(ok ? 200 : 503);
-    return { status: ok ? 'ok' : 'unavailable', database, queue: { ...queue, backend: this.runtime.queue.kind } };
+    return {
+      status: ok ? 'ok' : 'unavailable',
+      database,
+      queue: { ...queue, backend: this.runtime.queue.kind },
+      hl7,
+      hl7Connections: this.hl7.connections,
+    };
   }
 }

@@ -10,12 +10,15 @@ const sameSecret = (given: string, expected: string): boolean => timingSafeEqual
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed'] as const;
 
-/** Prometheus metrics of this process: HTTP latency by route, queue depths, failed jobs. */
+/** Prometheus metrics of this process: HTTP latency by route, queue depths, failed jobs, the HL7 listener. */
 @Injectable()
 export class Metrics {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly httpErrors: Counter<'route' | 'status'>;
+  readonly hl7Connections: Gauge;
+  readonly hl7Messages: Counter<'outcome' | 'ack'>;
+  readonly hl7AckSeconds: Histogram<'ack'>;
 
   constructor(jobs: JobQueue) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
@@ -30,6 +33,24 @@ export class Metrics {
       name: 'vigil_http_server_errors_total',
       help: 'HTTP answers with status 5xx',
       labelNames: ['route', 'status'],
+      registers: [this.registry],
+    });
+    this.hl7Connections = new Gauge({
+      name: 'vigil_hl7_connections',
+      help: 'HL7 (MLLP) connections open',
+      registers: [this.registry],
+    });
+    this.hl7Messages = new Counter({
+      name: 'vigil_hl7_messages_total',
+      help: 'HL7 messages received, by outcome (accepted, duplicate, refused, rejected, unreadable) and ACK sent',
+      labelNames: ['outcome', 'ack'],
+      registers: [this.registry],
+    });
+    this.hl7AckSeconds = new Histogram({
+      name: 'vigil_hl7_ack_seconds',
+      help: 'From a whole HL7 frame received to its ACK written (the commit in between)',
+      labelNames: ['ack'],
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: [this.registry],
     });
     new Gauge({
