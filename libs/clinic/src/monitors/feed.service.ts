@@ -66,7 +66,16 @@ export class Hl7FeedService {
     private readonly ingest: VitalsIngestService,
   ) {}
 
-  async receive(raw: Buffer, peer: string): Promise<FeedAnswer> {
+  /**
+   * One frame's bytes, from `peer` (address:port). Runs as a request someone waits on (the sender):
+   * a database that does not answer is given up within seconds and answered AR, as HTTP answers 503.
+   */
+  receive(raw: Buffer, peer: string): Promise<FeedAnswer> {
+    const ip = peer.slice(0, peer.lastIndexOf(':'));
+    return requestContext.run({ requestId: randomUUID(), interactive: true, ip }, () => this.receiveFrame(raw, peer));
+  }
+
+  private async receiveFrame(raw: Buffer, peer: string): Promise<FeedAnswer> {
     const at = this.clock.now();
     const text = decode(raw);
     const parsed = parseMessage(text);
@@ -97,9 +106,7 @@ export class Hl7FeedService {
     if (rejected.length) return this.answerWithoutStoring(rx, gateway, 'AR', rejected, msg);
     if (msg.problems.length) return this.answerWithoutStoring(rx, gateway, 'AE', msg.problems, msg);
     try {
-      return await requestContext.run({ requestId: randomUUID() }, () =>
-        this.transactions.run((tx) => this.store(tx.manager, rx, gateway, msg)),
-      );
+      return await this.transactions.run((tx) => this.store(tx.manager, rx, gateway, msg));
     } catch (err) {
       if (err instanceof ReadingsRefused) return this.answerWithoutStoring(rx, gateway, 'AE', err.problems, msg);
       throw err;
@@ -206,31 +213,29 @@ export class Hl7FeedService {
     const code = original.ackCode === 'AE' ? 'AE' : 'AA';
     const problems = (original.detail['problems'] as Hl7Problem[] | undefined) ?? [];
     const ack = this.ack(rx, code, problems);
-    await requestContext.run({ requestId: randomUUID() }, () =>
-      this.transactions.run(async (tx) => {
-        await logMessage(tx.manager, {
-          ...this.entry(rx, gateway, null),
-          clinicId: original.clinicId,
-          ackCode: code,
-          ack,
-          outcome: 'duplicate',
-          duplicateOf: original.id,
-          detail: {},
-        });
-        if (original.clinicId)
-          await this.audit.recordMany(tx, [
-            {
-              action: 'monitor.feed.duplicate',
-              resourceType: 'hl7-message',
-              resourceId: original.id,
-              actor: null,
-              clinicId: original.clinicId,
-              context: requestContext.current(),
-              changes: { controlId: rx.header.controlId, peer: rx.peer },
-            },
-          ]);
-      }),
-    );
+    await this.transactions.run(async (tx) => {
+      await logMessage(tx.manager, {
+        ...this.entry(rx, gateway, null),
+        clinicId: original.clinicId,
+        ackCode: code,
+        ack,
+        outcome: 'duplicate',
+        duplicateOf: original.id,
+        detail: {},
+      });
+      if (original.clinicId)
+        await this.audit.recordMany(tx, [
+          {
+            action: 'monitor.feed.duplicate',
+            resourceType: 'hl7-message',
+            resourceId: original.id,
+            actor: null,
+            clinicId: original.clinicId,
+            context: requestContext.current(),
+            changes: { controlId: rx.header.controlId, peer: rx.peer },
+          },
+        ]);
+    });
     return { ack, code, outcome: 'duplicate' };
   }
 
