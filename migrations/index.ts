@@ -27,6 +27,7 @@ import { DeviceCodeMaps1796598482910 } from './1796598482910-DeviceCodeMaps.js';
 import { SeedDeviceCodeMaps1796598482911 } from './1796598482911-SeedDeviceCodeMaps.js';
 import { Monitors1796599024237 } from './1796599024237-Monitors.js';
 import { Hl7Feed1796599773863 } from './1796599773863-Hl7Feed.js';
+import { UnboundReadingResolution1796601866140 } from './1796601866140-UnboundReadingResolution.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   SeedDeviceCodeMaps1796598482911,
   Monitors1796599024237,
   Hl7Feed1796599773863,
+  UnboundReadingResolution1796601866140,
 ];

@@ -146,7 +146,7 @@ describe('authorization matrix: every route × every caller, against api.md', ()
     const jwt = t.app.get(JwtService);
     for (const role of ROLES)
       expired[role] = jwt.sign({ sub: a[role].id, clinicId: a.clinic.id, role, typ: 'access' }, { expiresIn: -10, algorithm: 'HS256' });
-    fx = await buildFixtures(t.http, a);
+    fx = await buildFixtures(t.http, a, t.runtime.dataSource);
   }, 60_000);
   afterAll(() => t.close());
 

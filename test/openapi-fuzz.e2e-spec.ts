@@ -24,6 +24,7 @@ import {
   pathOf,
   PROTOCOL,
   randomEui64,
+  unboundReading,
   type Fixtures,
 } from './support/route-fixtures.js';
 import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
@@ -359,6 +360,15 @@ const TARGETS: Record<string, Target> = {
   },
   'PATCH /api/v1/monitors/{id}': { record: (k) => k.monitor() },
   'POST /api/v1/monitors/{id}/retire': { usedUp: true, record: (k) => k.monitor() },
+  'POST /api/v1/unbound-readings/{id}/attach': {
+    usedUp: true,
+    record: async (k) => ({ id: await unboundReading(k.t.runtime.dataSource, k.a.clinic.id), sessionId: (await k.session('dosing')).id }),
+    body: (r) => ({ sessionId: r.sessionId }),
+  },
+  'POST /api/v1/unbound-readings/{id}/discard': {
+    usedUp: true,
+    record: async (k) => ({ id: await unboundReading(k.t.runtime.dataSource, k.a.clinic.id) }),
+  },
   'DELETE /api/v1/closures/{id}': {
     usedUp: true,
     record: async (k) => ({
@@ -493,7 +503,7 @@ describe('every write operation of openapi.json under random and hostile input',
   beforeAll(async () => {
     t = await startTestApp();
     [a, b, c, d] = await Promise.all([0, 1, 2, 3].map(() => clinicWithStaff(t.runtime.dataSource, t.http)));
-    [fx, theirs] = await Promise.all([buildFixtures(t.http, a), buildFixtures(t.http, b)]);
+    [fx, theirs] = await Promise.all([buildFixtures(t.http, a, t.runtime.dataSource), buildFixtures(t.http, b, t.runtime.dataSource)]);
     kit = new Kit(t, a, c, fx);
     fingerprint = await ClinicFingerprint.of(t.runtime.dataSource);
     for (const email of [SIGN_IN, TOKENS_OF]) await createUser(t.runtime.dataSource, d.clinic.id, 'nurse', { email });

@@ -81,6 +81,7 @@ export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, canc
 export const AUDIT = 'audit trail: read';
 export const MONITORS = 'monitors: register, edit, retire';
 export const MONITORS_READ = 'monitors: read';
+export const UNBOUND = 'unbound monitor readings: read, attach to a session, discard';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -190,6 +191,10 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/monitors/{id}/retire': MONITORS,
   'GET /api/v1/monitors': MONITORS_READ,
   'GET /api/v1/monitors/{id}': MONITORS_READ,
+
+  'GET /api/v1/unbound-readings': UNBOUND,
+  'POST /api/v1/unbound-readings/{id}/attach': UNBOUND,
+  'POST /api/v1/unbound-readings/{id}/discard': UNBOUND,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type TestAgent from 'supertest/lib/agent.js';
+import type { DataSource } from 'typeorm';
 import { localParts, zonedTimeToUtc } from '../../libs/platform/src/index.js';
 import { API } from './api-contract.js';
 import { bearer, createPatient, type Staff } from './factories.js';
@@ -130,6 +131,8 @@ export const CALLS: Record<string, Call> = {
   },
   'PATCH /api/v1/monitors/{id}': { body: () => ({ name: `Monitor ${randomUUID().slice(0, 8)}` }) },
   'POST /api/v1/monitors/{id}/retire': { body: () => ({ reason: 'sent for repair' }) },
+  'POST /api/v1/unbound-readings/{id}/attach': { body: (fx) => ({ sessionId: fx.byCollection['sessions'] }) },
+  'POST /api/v1/unbound-readings/{id}/discard': { body: () => ({ reason: 'another patient’s' }) },
 };
 
 /**
@@ -173,8 +176,31 @@ export function closureDay(): string {
   return new Date(Date.UTC(2040, 0, 1) + Math.floor(Math.random() * 3650) * 86_400_000).toISOString().slice(0, 10);
 }
 
+/**
+ * A monitor reading no session took, of the staff's clinic, measured now (as the feed keeps one from
+ * a device no monitor is registered for), with the raw-log row it came in. Written in the database:
+ * only the HL7 listener makes these.
+ */
+export async function unboundReading(
+  ds: DataSource,
+  clinicId: string,
+  values: Record<string, number> = { heartRate: 88, spo2: 97 },
+): Promise<string> {
+  const [message] = await ds.query<Array<{ id: string }>>(
+    `INSERT INTO hl7_messages (received_at, clinic_id, peer, control_id, raw, ack_code, ack, outcome)
+     VALUES (now(), $1, '127.0.0.1:1', $2, '\\x00', 'AA', 'MSA|AA', 'accepted') RETURNING id`,
+    [clinicId, `FIXTURE-${randomUUID()}`],
+  );
+  const [row] = await ds.query<Array<{ id: string }>>(
+    `INSERT INTO unbound_readings (clinic_id, message_id, device_id, measured_at, "values", reason, received_at)
+     VALUES ($1, $2, $3, now(), $4, 'unknown-device', now()) RETURNING id`,
+    [clinicId, message.id, randomEui64(), JSON.stringify(values)],
+  );
+  return row.id;
+}
+
 /** One record of every kind in the staff's clinic (about three seconds of requests). */
-export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures> {
+export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): Promise<Fixtures> {
   const post = <T = { id: string }>(path: string, token: string, body: object, status = 201) =>
     fixturePost<T>(http, path, token, body, status);
   const get = <T>(path: string, token: string) => fixtureGet<T>(http, path, token);
@@ -258,6 +284,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
       alerts: alertOf('warning'),
       closures: closure.id,
       monitors: monitor.id,
+      'unbound-readings': await unboundReading(ds, a.clinic.id),
     },
     byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id },
     patientId,

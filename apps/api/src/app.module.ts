@@ -14,6 +14,7 @@ import { ErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { MllpListener } from './hl7/mllp-listener.js';
 import { MonitorsController } from './monitors/monitors.controller.js';
+import { UnboundReadingsController } from './monitors/unbound-readings.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
 import { NotificationsController } from './operations/notifications.controller.js';
@@ -48,6 +49,7 @@ export class AppModule {
         SchedulingController,
         ClosuresController,
         MonitorsController,
+        UnboundReadingsController,
         AlertsController,
         ThresholdsController,
         ClinicSettingsController,

@@ -21,6 +21,7 @@ import { ScreeningService } from './patients/screening.service.js';
 import { WeightsService } from './patients/weights.service.js';
 import { Hl7FeedService } from './monitors/feed.service.js';
 import { MonitorsService } from './monitors/monitors.service.js';
+import { UnboundReadingsService } from './monitors/unbound-readings.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
@@ -90,6 +91,7 @@ const SERVICES = [
   ClosuresService,
   MonitorsService,
   Hl7FeedService,
+  UnboundReadingsService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -1,6 +1,8 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { Clinic } from '#platform';
+import { Clinic, User } from '#platform';
 import { Chair } from '../chairs/index.js';
+import { Session } from '../sessions/index.js';
+import { VitalReading } from '../vitals/index.js';
 import { Monitor } from './monitor.entity.js';
 
 /**
@@ -132,6 +134,12 @@ export type UnboundReason = (typeof UNBOUND_REASONS)[number];
 @Entity({ name: 'unbound_readings' })
 @Check('ck_unbound_readings_reason', `"reason" IN ('unknown-device', 'no-session', 'session-ended', 'patient-mismatch')`)
 @Check('ck_unbound_readings_status', `"status" IN ('open', 'attached', 'discarded')`)
+@Check(
+  'ck_unbound_readings_resolved',
+  `("status" = 'open') = ("resolved_at" IS NULL) AND ("resolved_at" IS NULL) = ("resolved_by" IS NULL)`,
+)
+@Check('ck_unbound_readings_attached', `"status" <> 'attached' OR ("session_id" IS NOT NULL AND "reading_id" IS NOT NULL)`)
+@Check('ck_unbound_readings_discarded', `"status" <> 'discarded' OR "resolve_reason" IS NOT NULL`)
 @Index('ux_unbound_readings_device', ['deviceId', 'measuredAt'], { unique: true })
 @Index('ix_unbound_readings_clinic', ['clinicId', 'status', 'measuredAt'])
 export class UnboundReading {
@@ -197,4 +205,33 @@ export class UnboundReading {
 
   @Column({ name: 'received_at', type: 'timestamptz', precision: 3 })
   receivedAt!: Date;
+
+  /** The session a nurse attached it to, and the reading it became there. */
+  @Column({ name: 'session_id', type: 'uuid', nullable: true })
+  sessionId!: string | null;
+
+  @ManyToOne(() => Session, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'session_id', foreignKeyConstraintName: 'fk_unbound_readings_session' })
+  session?: Relation<Session>;
+
+  @Column({ name: 'reading_id', type: 'uuid', nullable: true })
+  readingId!: string | null;
+
+  @ManyToOne(() => VitalReading, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'reading_id', foreignKeyConstraintName: 'fk_unbound_readings_reading' })
+  reading?: Relation<VitalReading>;
+
+  /** Who attached or discarded it, when, and (discarded) why. */
+  @Column({ name: 'resolved_by', type: 'uuid', nullable: true })
+  resolvedBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'resolved_by', foreignKeyConstraintName: 'fk_unbound_readings_resolved_by' })
+  resolver?: Relation<User>;
+
+  @Column({ name: 'resolved_at', type: 'timestamptz', precision: 3, nullable: true })
+  resolvedAt!: Date | null;
+
+  @Column({ name: 'resolve_reason', type: 'text', nullable: true })
+  resolveReason!: string | null;
 }

@@ -4,3 +4,4 @@ export { Hl7Gateway, FeedMessage, UnboundReading, type MessageOutcome, type Unbo
 export { monitorView, type MonitorInput, type MonitorView } from './monitor-view.js';
 export { MonitorsService } from './monitors.service.js';
 export { Hl7FeedService, type FeedAnswer } from './feed.service.js';
+export { UnboundReadingsService, unboundView, type UnboundReadingView } from './unbound-readings.service.js';

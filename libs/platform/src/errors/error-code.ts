@@ -45,4 +45,5 @@ export enum ErrorCode {
   ClinicClosed = 'CLINIC_CLOSED',
   ChairInUse = 'CHAIR_IN_USE',
   MonitorRetired = 'MONITOR_RETIRED',
+  UnboundReadingResolved = 'UNBOUND_READING_RESOLVED',
 }
