@@ -164,9 +164,18 @@ describe('the HL7 v2 monitor feed over MLLP, with real sockets', () => {
         `SELECT count(*)::int AS n FROM unbound_readings WHERE message_id IN (SELECT id FROM hl7_messages WHERE control_id = 'GW0009FB-20261129150200-0441')`,
       ),
     ).toEqual([{ n: 0 }]);
-    expect(await q(`SELECT outcome, ack_code FROM hl7_messages WHERE control_id = 'GW0009FB-20261129150200-0441'`)).toEqual([
-      { outcome: 'refused', ack_code: 'AE' },
+    const log = await t.http.get(`${api}/hl7-messages?controlId=GW0009FB-20261129150200-0441`).set(bearer(a.token.admin)).expect(200);
+    expect(log.body.items).toEqual([
+      expect.objectContaining({
+        outcome: 'refused',
+        ackCode: 'AE',
+        raw: ORU_MALFORMED,
+        ack: bad.acks[0].text,
+        peer: expect.stringMatching(/^127\.0\.0\.1:\d+$/),
+      }),
     ]);
+    expect(log.body.items[0].detail.problems).toHaveLength(5);
+    await t.http.get(`${api}/hl7-messages`).set(bearer(a.token.nurse)).expect(403);
 
     const good = await exchange(port, framed(ORU_NORMAL), { expect: 1 });
     expect(good.acks[0].MSA.slice(1, 3)).toEqual(['AA', 'GW0009FB-20261129143005-0412']);

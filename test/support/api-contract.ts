@@ -82,6 +82,7 @@ export const AUDIT = 'audit trail: read';
 export const MONITORS = 'monitors: register, edit, retire';
 export const MONITORS_READ = 'monitors: read';
 export const UNBOUND = 'unbound monitor readings: read, attach to a session, discard';
+export const FEED_LOG = 'monitor feed message log: read';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -195,6 +196,7 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/unbound-readings': UNBOUND,
   'POST /api/v1/unbound-readings/{id}/attach': UNBOUND,
   'POST /api/v1/unbound-readings/{id}/discard': UNBOUND,
+  'GET /api/v1/hl7-messages': FEED_LOG,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

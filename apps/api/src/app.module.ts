@@ -15,6 +15,7 @@ import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { MllpListener } from './hl7/mllp-listener.js';
 import { MonitorsController } from './monitors/monitors.controller.js';
 import { UnboundReadingsController } from './monitors/unbound-readings.controller.js';
+import { FeedLogController } from './monitors/feed-log.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
 import { NotificationsController } from './operations/notifications.controller.js';
@@ -50,6 +51,7 @@ export class AppModule {
         ClosuresController,
         MonitorsController,
         UnboundReadingsController,
+        FeedLogController,
         AlertsController,
         ThresholdsController,
         ClinicSettingsController,

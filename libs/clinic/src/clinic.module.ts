@@ -22,6 +22,7 @@ import { WeightsService } from './patients/weights.service.js';
 import { Hl7FeedService } from './monitors/feed.service.js';
 import { MonitorsService } from './monitors/monitors.service.js';
 import { UnboundReadingsService } from './monitors/unbound-readings.service.js';
+import { FeedLogService } from './monitors/feed-log-view.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
@@ -92,6 +93,7 @@ const SERVICES = [
   MonitorsService,
   Hl7FeedService,
   UnboundReadingsService,
+  FeedLogService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -194,8 +194,11 @@ export class Hl7FeedService {
   ): Promise<FeedAnswer> {
     const ack = this.ack(rx, code, problems);
     const outcome = code === 'AE' ? 'refused' : 'rejected';
+    // The clinic whose administrators read it in the log: its monitor's, else the gateway's.
+    const monitor = await monitorOf(this.dataSource.manager, msg, gateway.clinicId);
     await logMessage(this.dataSource.manager, {
       ...this.entry(rx, gateway, msg.header.messageTime?.at ?? null),
+      clinicId: monitor?.clinicId ?? gateway.clinicId,
       ackCode: code,
       ack,
       outcome,
