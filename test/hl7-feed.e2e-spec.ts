@@ -237,6 +237,35 @@ describe('the HL7 v2 monitor feed over MLLP, with real sockets', () => {
     expect((await t.http.get(`${api}/alerts?sessionId=${sessionId}`).set(bearer(a.token.nurse))).body.items).toEqual([]);
   });
 
+  it('times without an offset are read in the clinic’s zone (the gateway has none of its own), and the log says so', async () => {
+    // With two clinics, a gateway of neither yet has no zone of its own: the monitor's clinic decides.
+    await clinicWithStaff(t.runtime.dataSource, t.http);
+    const { eui, sessionId } = await bedside();
+    const at = new Date(Math.floor(Date.now() / 1000) * 1000 + 3000);
+    // The clinic's wall-clock time (America/New_York), as a gateway set to local time sends it.
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: a.clinic.timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    })
+      .format(at)
+      .replace(/\D/g, '');
+    const message = oru({ controlId: `C-${randomUUID()}`, at: local, eui64: eui, rows: [[HR, '77', BPM, local]] });
+    const { acks } = await exchange(port, framed(message), { expect: 1 });
+    expect(acks[0].MSA[1]).toBe('AA');
+    expect(await q(`SELECT measured_at FROM vital_readings WHERE session_id = $1 AND source = 'device'`, [sessionId])).toEqual([
+      { measured_at: at },
+    ]);
+    expect(await q(`SELECT detail->'zoneAssumed' AS flagged FROM hl7_messages WHERE control_id = $1`, [controlIdOf(message)])).toEqual([
+      { flagged: true },
+    ]);
+  });
+
   it('a frame over 1 MiB closes the connection; so do 2 s of silence (HL7_MLLP_IDLE_TIMEOUT_SEC)', async () => {
     const huge = Buffer.concat([Buffer.from([0x0b]), Buffer.alloc(1024 * 1024 + 10, 0x41)]);
     const big = await exchange(port, [huge], { expect: 1, waitMs: 3000 });

@@ -8,6 +8,8 @@ export interface GatewayRow {
   id: string;
   clinicId: string | null;
   timeZone: string;
+  /** The gateway has a zone of its own (not its clinic's, nor a default). */
+  ownTimeZone: boolean;
   processingIds: string[];
 }
 
@@ -19,12 +21,17 @@ export async function touchGateway(m: EntityManager, h: Pcd01Header, peer: strin
        VALUES ($1, $2, $3, $3, $4)
        ON CONFLICT (sending_application, sending_facility) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, last_peer = EXCLUDED.last_peer
        RETURNING id, clinic_id, time_zone, processing_ids)
-     SELECT g.id, g.clinic_id AS "clinicId", g.processing_ids AS "processingIds",
+     SELECT g.id, g.clinic_id AS "clinicId", g.processing_ids AS "processingIds", g.time_zone IS NOT NULL AS "ownTimeZone",
             COALESCE(g.time_zone, c.time_zone, (SELECT CASE WHEN count(*) = 1 THEN max(time_zone) END FROM clinics), 'UTC') AS "timeZone"
        FROM g LEFT JOIN clinics c ON c.id = g.clinic_id`,
     [h.sendingApplication, h.sendingFacility, at, peer],
   );
   return row;
+}
+
+export async function clinicTimeZone(m: EntityManager, clinicId: string): Promise<string | null> {
+  const [row] = await m.query<Array<{ time_zone: string }>>(`SELECT time_zone FROM clinics WHERE id = $1`, [clinicId]);
+  return row?.time_zone ?? null;
 }
 
 /** The clinic a message belongs to when its monitor names none: the gateway's, else Vigil's only clinic. */

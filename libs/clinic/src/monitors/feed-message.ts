@@ -1,7 +1,37 @@
 import { QueryFailedError } from 'typeorm';
-import type { Pcd01Message } from '../hl7/index.js';
+import type { Pcd01Header, Pcd01Message } from '../hl7/index.js';
+import type { GatewayRow, LogEntry } from './feed-log.js';
 
 /** What the feed reads of a frame besides its readings: its text, the rows kept raw, its times' zones. */
+
+/** A frame as received: its bytes, text, peer, time, and its MSH as read. */
+export interface Received {
+  raw: Buffer;
+  text: string;
+  peer: string;
+  at: Date;
+  header: Pcd01Header;
+}
+
+/** A frame the log keeps, its MSH read or not. */
+export type LoggedFrame = Pick<Received, 'raw' | 'peer' | 'at'> & { header: Pcd01Header | null };
+
+/** The log row's fields a frame fills (the ACK and outcome are the caller's). */
+export function entryOf(
+  rx: LoggedFrame,
+  gateway: GatewayRow | null,
+  messageTime: Date | null,
+): Omit<LogEntry, 'ackCode' | 'ack' | 'outcome' | 'detail'> {
+  return {
+    receivedAt: rx.at,
+    gatewayId: gateway?.id ?? null,
+    clinicId: gateway?.clinicId ?? null,
+    peer: rx.peer,
+    controlId: rx.header?.controlId || null,
+    messageTime: messageTime ?? rx.header?.messageTime?.at ?? null,
+    raw: rx.raw,
+  };
+}
 
 /** MSH-18 8859/1: Latin-1; anything else as UTF-8 (PCD-01's). */
 export function decode(raw: Buffer): string {

@@ -11,13 +11,14 @@ import {
   type AckCode,
   type DeviceReading,
   type Hl7Problem,
-  type Pcd01Header,
+  type Mappings,
   type Pcd01Message,
 } from '../hl7/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
 import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
 import { mappingsFor } from './device-maps.js';
 import {
+  clinicTimeZone,
   completeLog,
   fallbackClinic,
   keepUnbound,
@@ -28,7 +29,7 @@ import {
   type GatewayRow,
   type Unbound,
 } from './feed-log.js';
-import { claimClash, decode, rawObservations, zoneNote } from './feed-message.js';
+import { claimClash, decode, entryOf, rawObservations, zoneNote, type LoggedFrame, type Received } from './feed-message.js';
 import { ReadingsRefused, refusalProblems, storeFailure } from './feed-problems.js';
 
 /** What the listener writes back: the ACK (null when the frame had no readable MSH: nothing to answer). */
@@ -36,14 +37,6 @@ export interface FeedAnswer {
   ack: string | null;
   code: AckCode | null;
   outcome: 'accepted' | 'duplicate' | 'refused' | 'rejected' | 'unreadable';
-}
-
-interface Received {
-  raw: Buffer;
-  text: string;
-  peer: string;
-  at: Date;
-  header: Pcd01Header;
 }
 
 /**
@@ -101,7 +94,7 @@ export class Hl7FeedService {
       if (original) return this.repeat(rx, gateway, original);
     }
     const maps = await mappingsFor(this.dataSource.manager, gateway.id);
-    const msg = parsePcd01(rx.text, maps, { timeZone: gateway.timeZone, processingIds: gateway.processingIds })!;
+    const msg = await this.parse(rx, gateway, maps);
     const rejected = msg.problems.filter((p) => p.ack === 'AR');
     if (rejected.length) return this.answerWithoutStoring(rx, gateway, 'AR', rejected, msg);
     if (msg.problems.length) return this.answerWithoutStoring(rx, gateway, 'AE', msg.problems, msg);
@@ -113,10 +106,23 @@ export class Hl7FeedService {
     }
   }
 
+  /**
+   * The message read with the gateway's zone for times without an offset; a gateway whose clinic is
+   * not known yet reads them in the zone of the clinic of the monitor the message names.
+   */
+  private async parse(rx: Received, gateway: GatewayRow, maps: Mappings): Promise<Pcd01Message> {
+    const opts = { timeZone: gateway.timeZone, processingIds: gateway.processingIds };
+    const msg = parsePcd01(rx.text, maps, opts)!;
+    if (gateway.clinicId || gateway.ownTimeZone || !msg.readings.some((r) => r.assumedZone)) return msg;
+    const monitor = await monitorOf(this.dataSource.manager, msg, null);
+    const zone = monitor ? await clinicTimeZone(this.dataSource.manager, monitor.clinicId) : null;
+    return zone && zone !== opts.timeZone ? parsePcd01(rx.text, maps, { ...opts, timeZone: zone })! : msg;
+  }
+
   /** One transaction: the log row (claiming the control id), the readings per session, the unbound ones, the ACK. */
   private async store(m: EntityManager, rx: Received, gateway: GatewayRow, msg: Pcd01Message): Promise<FeedAnswer> {
     const messageId = await logMessage(m, {
-      ...this.entry(rx, gateway, null),
+      ...entryOf(rx, gateway, null),
       ackCode: 'AA',
       ack: null,
       outcome: 'accepted',
@@ -197,7 +203,7 @@ export class Hl7FeedService {
     // The clinic whose administrators read it in the log: its monitor's, else the gateway's.
     const monitor = await monitorOf(this.dataSource.manager, msg, gateway.clinicId);
     await logMessage(this.dataSource.manager, {
-      ...this.entry(rx, gateway, msg.header.messageTime?.at ?? null),
+      ...entryOf(rx, gateway, msg.header.messageTime?.at ?? null),
       clinicId: monitor?.clinicId ?? gateway.clinicId,
       ackCode: code,
       ack,
@@ -218,7 +224,7 @@ export class Hl7FeedService {
     const ack = this.ack(rx, code, problems);
     await this.transactions.run(async (tx) => {
       await logMessage(tx.manager, {
-        ...this.entry(rx, gateway, null),
+        ...entryOf(rx, gateway, null),
         clinicId: original.clinicId,
         ackCode: code,
         ack,
@@ -262,42 +268,16 @@ export class Hl7FeedService {
     });
   }
 
-  private entry(rx: Received, gateway: GatewayRow | null, messageTime: Date | null) {
-    return {
-      receivedAt: rx.at,
-      gatewayId: gateway?.id ?? null,
-      clinicId: gateway?.clinicId ?? null,
-      peer: rx.peer,
-      controlId: rx.header.controlId || null,
-      messageTime: messageTime ?? rx.header.messageTime?.at ?? null,
-      raw: rx.raw,
-    };
-  }
-
   /** A log row written when the database may be away: a failure is logged, never thrown (the sender still gets its answer). */
   private async logQuietly(
-    rx: Pick<Received, 'raw' | 'peer' | 'at'> & { header: Pcd01Header | null },
+    rx: LoggedFrame,
     code: AckCode | null,
     ack: string | null,
     outcome: FeedAnswer['outcome'],
     detail: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await logMessage(this.dataSource.manager, {
-        receivedAt: rx.at,
-        gatewayId: null,
-        clinicId: null,
-        peer: rx.peer,
-        controlId: rx.header?.controlId || null,
-        messageTime: rx.header?.messageTime?.at ?? null,
-        raw: rx.raw,
-        ackCode: code,
-        ack,
-        outcome,
-        detail,
-      });
-    } catch (err) {
-      this.logger.error(`HL7 message log row not written: ${(err as Error).message}`);
-    }
+  ) {
+    await logMessage(this.dataSource.manager, { ...entryOf(rx, null, null), ackCode: code, ack, outcome, detail }).catch((err: Error) =>
+      this.logger.error(`HL7 message log row not written: ${err.message}`),
+    );
   }
 }
