@@ -17,13 +17,17 @@ import {
   CRITICAL_ALERTS,
   DEMOGRAPHICS,
   FOLLOW_UPS,
+  FEED_LOG,
   FOLLOW_UPS_OF_OTHERS,
+  MONITORS,
+  MONITORS_READ,
   ROLES_TABLE,
   SCHEDULING,
   SCREENING,
   SESSIONS,
   SETUP,
   THRESHOLDS,
+  UNBOUND,
 } from './support/api-contract.js';
 
 /*
@@ -123,6 +127,10 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     FOLLOW_UPS,
     FOLLOW_UPS_OF_OTHERS,
     AUDIT,
+    MONITORS,
+    MONITORS_READ,
+    UNBOUND,
+    FEED_LOG,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));
   it('and no other', () => expect([...ROLES_TABLE.keys()].sort()).toEqual([...ACTIONS].sort()));
