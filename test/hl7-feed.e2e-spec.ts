@@ -216,6 +216,22 @@ describe('the HL7 v2 monitor feed over MLLP, with real sockets', () => {
     expect(await deviceReadings(sessionId)).toEqual([]);
   });
 
+  it('a reading repeated in the next periodic message (same device and time) is stored once; one measured 5 min ahead is AE on its OBX-14', async () => {
+    const { eui, sessionId } = await bedside();
+    const at = hl7Time(-2);
+    const periodic = (controlId: string) => oru({ controlId, at, eui64: eui, rows: [[HR, '74', BPM, at]] });
+    const { acks } = await exchange(port, framed(periodic(`C-${randomUUID()}`), periodic(`C-${randomUUID()}`)), { expect: 2 });
+    expect(acks.map((x) => x.MSA[1])).toEqual(['AA', 'AA']);
+    expect((await deviceReadings(sessionId)).map((r) => r.heart_rate)).toEqual([74]);
+
+    const ahead = hl7Time(-300);
+    const future = oru({ controlId: `C-${randomUUID()}`, at: hl7Time(-2), eui64: eui, rows: [[HR, '75', BPM, ahead]] });
+    const refused = await exchange(port, framed(future), { expect: 1 });
+    expect(refused.acks[0].MSA[1]).toBe('AE');
+    expect(refused.acks[0].ERR.map((e) => e[2])).toEqual(['OBX^2^14']);
+    expect((await deviceReadings(sessionId)).map((r) => r.heart_rate)).toEqual([74]);
+  });
+
   it('a patient on the monitor who is not the session’s keeps the reading unbound, never alarming', async () => {
     const { eui, sessionId } = await bedside();
     const message = oru({
