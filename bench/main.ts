@@ -4,12 +4,13 @@
  */
 import { alerts } from './alerts.js';
 import { board } from './board.js';
+import { hl7 } from './hl7.js';
 import { ingest } from './ingest.js';
 import { memory } from './memory.js';
 import { queue } from './queue.js';
 
-/** In the issue's order; `memory` is the 10-minute soak. */
-const SCENARIOS: Record<string, () => Promise<string>> = { ingest, board, alerts, queue, memory };
+/** In the issues' order; `memory` is the 10-minute soak, `hl7` the monitor feed. */
+const SCENARIOS: Record<string, () => Promise<string>> = { ingest, board, alerts, queue, memory, hl7 };
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(a in SCENARIOS));
