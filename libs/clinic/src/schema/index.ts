@@ -3,6 +3,7 @@ import { Alert, AlertEvent, AlertReading } from '../alerts/index.js';
 import { Assessment } from '../assessments/index.js';
 import { ConsentForm, PatientConsent } from '../consent/index.js';
 import { FollowUp } from '../follow-ups/index.js';
+import { CsContainer, CsDiscrepancy, CsEvent, CsProduct, CsReceipt, CsRegistration } from '../ledger/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
@@ -46,4 +47,10 @@ export const ENTITIES = [
   TreatmentSeries,
   Appointment,
   ClinicClosure,
+  CsRegistration,
+  CsProduct,
+  CsReceipt,
+  CsContainer,
+  CsEvent,
+  CsDiscrepancy,
 ];
