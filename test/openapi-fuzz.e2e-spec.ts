@@ -17,6 +17,7 @@ import {
 } from './support/openapi-arbitraries.js';
 import { buildFixtures, CALLS, closureDay, fixturePost, now, pathOf, PROTOCOL, type Fixtures } from './support/route-fixtures.js';
 import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
+import { LEDGER_TARGETS } from './support/ledger.js';
 
 /*
  * Every write operation of openapi.json, fuzzed from its own schemas (issue 7): bodies the
@@ -370,6 +371,7 @@ const TARGETS: Record<string, Target> = {
   },
   'PUT /api/v1/patients/{id}/thresholds': { record: patient },
   'PATCH /api/v1/clinic-settings': { clinic: 'settings', body: () => ({ appointmentTurnoverMin: 20, reason: 'fuzzing the settings' }) },
+  ...LEDGER_TARGETS,
 };
 
 // ---------------------------------------------------------------------------------------------

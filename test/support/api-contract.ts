@@ -79,6 +79,10 @@ export const CLINICAL_READ = 'vitals, alerts, assessments: read';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
 export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
+export const CS_REGISTRY = 'controlled substances: DEA registrations, products';
+export const CS_RECEIVE = 'controlled substances: receive stock';
+export const CS_CLINICAL = 'controlled substances: pick a container';
+export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -182,6 +186,18 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/follow-ups/{id}/cancel': FOLLOW_UPS,
 
   'GET /api/v1/audit': AUDIT,
+
+  'POST /api/v1/ledger/registrations': CS_REGISTRY,
+  'GET /api/v1/ledger/registrations': CS_REGISTRY,
+  'PATCH /api/v1/ledger/registrations/{id}': CS_REGISTRY,
+  'GET /api/v1/ledger/products': CS_REGISTRY,
+  'POST /api/v1/ledger/products': CS_REGISTRY,
+  'POST /api/v1/ledger/receipts': CS_RECEIVE,
+  'GET /api/v1/ledger/receipts': CS_RECEIVE,
+  'POST /api/v1/ledger/receipts/{id}/count': CS_RECEIVE,
+  'GET /api/v1/ledger/containers': CS_CLINICAL,
+  'GET /api/v1/ledger/on-hand': CS_REPORTS,
+  'GET /api/v1/ledger/events': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -4,6 +4,7 @@ import { localParts, zonedTimeToUtc } from '../../libs/platform/src/index.js';
 import { API } from './api-contract.js';
 import { bearer, createPatient, type Staff } from './factories.js';
 import { consentForm, consentedPatient, readySession, startBody, vitals } from './sessions.js';
+import { LEDGER_CALLS, ledgerFixtures } from './ledger.js';
 
 /*
  * The records every route of the API can be called on (a patient, a consent, a chair, an
@@ -124,6 +125,7 @@ export const CALLS: Record<string, Call> = {
   'GET /api/v1/schedule': { query: (fx) => ({ date: fx.day }) },
   'POST /api/v1/alerts/{id}/resolve': { body: () => ({ note: 'repeated; settled' }) },
   'PUT /api/v1/patients/{id}/thresholds': { body: () => ({ thresholds: {}, reason: 'no overrides needed' }) },
+  ...LEDGER_CALLS,
 };
 
 /**
@@ -235,6 +237,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
   };
   const adminTaskId = await schedulingTask();
   const closure = await post('/closures', a.token.admin, { date: closureDay(), reason: 'public holiday' });
+  const ledger = await ledgerFixtures(http, a);
 
   const fx: Fixtures = {
     byCollection: {
@@ -247,8 +250,9 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
       appointments: appointment.id,
       alerts: alertOf('warning'),
       closures: closure.id,
+      ...ledger.byCollection,
     },
-    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id },
+    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id, ...ledger.byParam },
     patientId,
     formId,
     chairId: chair.id,

@@ -12,6 +12,8 @@ import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { LedgerRegistryController } from './ledger/registry.controller.js';
+import { LedgerStockController } from './ledger/stock.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
 import { NotificationsController } from './operations/notifications.controller.js';
@@ -51,6 +53,8 @@ export class AppModule {
         NotificationsController,
         HealthController,
         MetricsController,
+        LedgerRegistryController,
+        LedgerStockController,
       ],
       providers: [
         Metrics,

@@ -42,6 +42,9 @@ import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
 import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
+import { LedgerReceiptsService } from './ledger/receipts.service.js';
+import { LedgerRegistryService } from './ledger/registry.service.js';
+import { LedgerReportsService } from './ledger/reports.service.js';
 
 const SERVICES = [
   ClinicEventBus,
@@ -86,6 +89,9 @@ const SERVICES = [
   AdverseEventsService,
   CareGuard,
   ClosuresService,
+  LedgerRegistryService,
+  LedgerReceiptsService,
+  LedgerReportsService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

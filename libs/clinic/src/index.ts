@@ -5,6 +5,7 @@ export * from './consent/index.js';
 export * from './dosing/index.js';
 export * from './events/index.js';
 export * from './follow-ups/index.js';
+export * from './ledger/index.js';
 export * from './observation/index.js';
 export * from './patients/index.js';
 export * from './protocols/index.js';

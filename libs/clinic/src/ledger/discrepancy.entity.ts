@@ -1,15 +1,4 @@
-import {
-  Check,
-  Column,
-  CreateDateColumn,
-  Entity,
-  Index,
-  JoinColumn,
-  ManyToOne,
-  PrimaryGeneratedColumn,
-  VersionColumn,
-  type Relation,
-} from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn, type Relation } from 'typeorm';
 import { numeric, User } from '#platform';
 import { CsEvent } from './cs-event.entity.js';
 import { CsRegistration } from './registry.entity.js';
@@ -81,7 +70,7 @@ export class CsDiscrepancy {
   @Column({ type: 'text' })
   status!: 'open' | 'resolved';
 
-  @CreateDateColumn({ name: 'opened_at', type: 'timestamptz', precision: 3 })
+  @Column({ name: 'opened_at', type: 'timestamptz', precision: 3 })
   openedAt!: Date;
 
   @Column({ name: 'opened_by', type: 'uuid' })

@@ -1,4 +1,8 @@
+export { CS_EVENT_KINDS, CsEvent, type CsEventKind } from './cs-event.entity.js';
 export { CsDiscrepancy } from './discrepancy.entity.js';
-export { CsEvent } from './cs-event.entity.js';
-export { CsProduct, CsRegistration } from './registry.entity.js';
-export { CsContainer, CsReceipt } from './stock.entity.js';
+export { CsProduct, CsRegistration, DEA_SCHEDULES, type DeaSchedule } from './registry.entity.js';
+export { CONTAINER_STATUSES, CsContainer, CsReceipt, type ContainerStatus } from './stock.entity.js';
+export { LedgerRegistryService, type ProductInput, type RegistrationChanges, type RegistrationInput } from './registry.service.js';
+export { LedgerReceiptsService, type CountedReceipt, type ReceiptCount, type ReceiptInput } from './receipts.service.js';
+export { LedgerReportsService, type ContainerFilter, type EventFilter, type OnHandLine, type OnHandReport } from './reports.service.js';
+export type { ContainerView, DiscrepancyView, LedgerEventView, ProductView, ReceiptView, RegistrationView } from './views.js';

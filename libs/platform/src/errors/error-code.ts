@@ -43,4 +43,8 @@ export enum ErrorCode {
   AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
   SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
   ClinicClosed = 'CLINIC_CLOSED',
+  // The controlled-substance ledger.
+  AlreadyCounted = 'ALREADY_COUNTED',
+  AlreadyResolved = 'ALREADY_RESOLVED',
+  ContainerState = 'CONTAINER_STATE',
 }

@@ -1,0 +1,233 @@
+import type TestAgent from 'supertest/lib/agent.js';
+import { bearer, type Staff } from './factories.js';
+
+const api = '/api/v1/ledger';
+
+async function ok<T>(res: Promise<{ status: number; body: unknown }>, status: number, what: string): Promise<T> {
+  const r = await res;
+  if (r.status !== status) throw new Error(`${what} answered ${r.status}: ${JSON.stringify(r.body)}`);
+  return r.body as T;
+}
+
+/** Valid DEA numbers (their check digits hold): the clinic's, a distributor's. */
+export const CLINIC_DEA = 'AB1234563';
+export const SUPPLIER_DEA = 'PA1234563';
+
+export interface Product {
+  id: string;
+  ndc: string | null;
+  unit: 'mL' | 'device';
+  strengthMgPerMl: number | null;
+  unitsPerContainer: number;
+}
+
+/** A day `days` from now (UTC date; far enough from midnight in any zone for the tests that use it). */
+export const dayFrom = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
+/** The clinic's DEA registration (schedules 3N, valid two more years). */
+export async function registration(
+  http: TestAgent,
+  staff: Staff,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; version: number }> {
+  return ok(
+    http
+      .post(`${api}/registrations`)
+      .set(bearer(staff.token.admin))
+      .send({
+        deaNumber: CLINIC_DEA,
+        registrantName: 'Harbor Clinic',
+        address: '1 Main St, Boston MA',
+        schedules: ['3N'],
+        expiresOn: dayFrom(730),
+        ...extra,
+      }),
+    201,
+    'registration',
+  );
+}
+
+/** One of Vigil's products: a ketamine vial by its mg/mL, or the Spravato kit of 2 or 3 devices. */
+export async function product(http: TestAgent, staff: Staff, which: { mgPerMl: number } | { devices: 2 | 3 }): Promise<Product> {
+  const page = await ok<{ items: Product[] }>(http.get(`${api}/products?limit=200`).set(bearer(staff.token.nurse)), 200, 'products');
+  const found = page.items.find((p) =>
+    'mgPerMl' in which ? p.strengthMgPerMl === which.mgPerMl : p.unit === 'device' && p.unitsPerContainer === which.devices,
+  );
+  if (!found) throw new Error(`no product ${JSON.stringify(which)}`);
+  return found;
+}
+
+export const receiptBody = (registrationId: string, p: Pick<Product, 'id' | 'ndc'>, extra: Record<string, unknown> = {}) => ({
+  registrationId,
+  productId: p.id,
+  ndc: p.ndc ?? '0409-2051-05',
+  lot: `L${Math.floor(Math.random() * 1e6)}`,
+  expiresOn: dayFrom(365),
+  supplierName: 'Cardinal Health',
+  supplierAddress: '7000 Cardinal Pl, Dublin OH',
+  supplierDeaNumber: SUPPLIER_DEA,
+  invoiceNumber: `INV-${Math.floor(Math.random() * 1e6)}`,
+  containersInvoiced: 1,
+  ...extra,
+});
+
+/** Receives `containers` of a product (invoice then a matching blind count, by the anesthesiologist); returns the container ids. */
+export async function receive(
+  http: TestAgent,
+  staff: Staff,
+  registrationId: string,
+  p: Product,
+  containers = 1,
+  extra: Record<string, unknown> = {},
+): Promise<string[]> {
+  const doc = bearer(staff.token.anesthesiologist);
+  const r = await ok<{ id: string }>(
+    http
+      .post(`${api}/receipts`)
+      .set(doc)
+      .send(receiptBody(registrationId, p, { containersInvoiced: containers, ...extra })),
+    201,
+    'receipt',
+  );
+  const counted = await ok<{ containers: Array<{ id: string }> }>(
+    http.post(`${api}/receipts/${r.id}/count`).set(doc).send({ containersCounted: containers }),
+    200,
+    'receipt count',
+  );
+  return counted.containers.map((c) => c.id);
+}
+
+export interface OnHand {
+  lines: Array<{ productId: string; lot: string; quantity: number; quantityMg: number; containers: number; sealed: number; open: number }>;
+  totals: { ketamineMg: number; esketamineDevices: number };
+}
+
+export const onHand = (http: TestAgent, staff: Staff): Promise<OnHand> =>
+  ok<OnHand>(http.get(`${api}/on-hand`).set(bearer(staff.token.admin)), 200, 'on-hand');
+
+/** A random DEA number whose check digit holds (a registration is unique per clinic). */
+export function randomDeaNumber(): string {
+  const letter = () => String.fromCharCode(65 + Math.floor(Math.random() * 26));
+  const d = Array.from({ length: 6 }, () => Math.floor(Math.random() * 10));
+  const check = (d[0] + d[2] + d[4] + 2 * (d[1] + d[3] + d[5])) % 10;
+  return `${letter()}${letter()}${d.join('')}${check}`;
+}
+
+/** The ledger records every ledger route can be called on (for the authorization matrix and the fuzzing). */
+export async function ledgerFixtures(
+  http: TestAgent,
+  staff: Staff,
+): Promise<{ byCollection: Record<string, string>; byParam: Record<string, string> }> {
+  const reg = await registration(http, staff);
+  const vial = await product(http, staff, { mgPerMl: 50 });
+  await receive(http, staff, reg.id, vial, 2);
+  const receipt = await ok<{ id: string }>(
+    http
+      .post(`${api}/receipts`)
+      .set(bearer(staff.token.admin))
+      .send(receiptBody(reg.id, vial, { containersInvoiced: 2 })),
+    201,
+    'receipt awaiting its count',
+  );
+  // Vigil's products are every clinic's: the product a receipt names is no record of ours.
+  return { byCollection: { registrations: reg.id, receipts: receipt.id }, byParam: { ledgerProductId: vial.id } };
+}
+
+type Fx = { byCollection: Record<string, string>; byParam: Record<string, string> };
+
+/** A valid body per ledger route (see route-fixtures.ts `Call`). */
+export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?: boolean }> = {
+  'POST /api/v1/ledger/registrations': {
+    body: () => ({
+      deaNumber: randomDeaNumber(),
+      registrantName: 'Harbor Clinic',
+      address: '1 Main St',
+      schedules: ['3N'],
+      expiresOn: dayFrom(700),
+    }),
+  },
+  'PATCH /api/v1/ledger/registrations/{id}': { body: () => ({ version: 1, address: '2 Main St' }) },
+  'POST /api/v1/ledger/products': {
+    body: () => ({
+      name: 'Ketamine 50 mg/mL 5 mL',
+      substance: 'ketamine',
+      strengthMgPerMl: 50,
+      unitsPerContainer: 5,
+      containerKind: 'vial',
+    }),
+  },
+  'POST /api/v1/ledger/receipts': {
+    bodyRefs: true,
+    body: (fx) => receiptBody(fx.byCollection['registrations'], { id: fx.byParam['ledgerProductId'], ndc: null }),
+  },
+  'POST /api/v1/ledger/receipts/{id}/count': { body: () => ({ containersCounted: 2 }) },
+};
+
+/** What the fuzzing's kit offers the ledger targets: the app and clinic A's staff. */
+interface FuzzKit {
+  t: { http: TestAgent };
+  a: Staff;
+}
+
+type Rec = Record<string, string>;
+const registrations = new WeakMap<Staff, Promise<{ id: string; version: number }>>();
+/** Clinic A's registration for the fuzzing (one per clinic). */
+const registrationOf = (k: FuzzKit) => {
+  if (!registrations.has(k.a)) registrations.set(k.a, registration(k.t.http, k.a, { deaNumber: randomDeaNumber() }));
+  return registrations.get(k.a)!;
+};
+
+async function receiptAwaitingCount(k: FuzzKit): Promise<Rec> {
+  const reg = await registrationOf(k);
+  const vial = await product(k.t.http, k.a, { mgPerMl: 50 });
+  const r = await ok<{ id: string }>(
+    k.t.http
+      .post(`${api}/receipts`)
+      .set(bearer(k.a.token.admin))
+      .send(receiptBody(reg.id, vial, { containersInvoiced: 2 })),
+    201,
+    'receipt',
+  );
+  return { id: r.id };
+}
+
+/** The fuzzing targets of the ledger's write routes (see openapi-fuzz.e2e-spec.ts `Target`). */
+export const LEDGER_TARGETS: Record<
+  string,
+  { record?: (k: FuzzKit, last: Rec) => Promise<Rec>; usedUp?: true; body?: (r: Rec) => unknown; securityRefusals?: true }
+> = {
+  'POST /api/v1/ledger/registrations': {
+    body: () => ({
+      deaNumber: randomDeaNumber(),
+      registrantName: 'Fuzz Clinic',
+      address: '1 Main St',
+      schedules: ['3N'],
+      expiresOn: dayFrom(700),
+    }),
+  },
+  'PATCH /api/v1/ledger/registrations/{id}': {
+    usedUp: true,
+    record: async (k) => {
+      const r = await registration(k.t.http, k.a, { deaNumber: randomDeaNumber() });
+      return { id: r.id, version: String(r.version) };
+    },
+    body: (r) => ({ version: Number(r.version), expiresOn: dayFrom(900) }),
+  },
+  'POST /api/v1/ledger/products': {
+    body: () => ({
+      name: 'Ketamine 10 mg/mL 5 mL',
+      substance: 'ketamine',
+      strengthMgPerMl: 10,
+      unitsPerContainer: 5,
+      containerKind: 'vial',
+    }),
+  },
+  'POST /api/v1/ledger/receipts': {
+    record: async (k) => {
+      const [reg, vial] = await Promise.all([registrationOf(k), product(k.t.http, k.a, { mgPerMl: 100 })]);
+      return { registrationId: reg.id, productId: vial.id };
+    },
+    body: (r) => receiptBody(r.registrationId, { id: r.productId, ndc: null }),
+  },
+  'POST /api/v1/ledger/receipts/{id}/count': { usedUp: true, record: receiptAwaitingCount, body: () => ({ containersCounted: 2 }) },
+};
