@@ -42,6 +42,7 @@ import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
 import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
+import { LedgerAdministration } from './ledger/administration.js';
 import { LedgerReceiptsService } from './ledger/receipts.service.js';
 import { LedgerRegistryService } from './ledger/registry.service.js';
 import { LedgerReportsService } from './ledger/reports.service.js';
@@ -92,6 +93,7 @@ const SERVICES = [
   LedgerRegistryService,
   LedgerReceiptsService,
   LedgerReportsService,
+  LedgerAdministration,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -135,11 +135,22 @@ export class StartSessionDto extends TransitionDto {
   @Max(100)
   concentrationMgPerMl?: number;
 
-  @ApiProperty({ description: 'lot of the drug given, for the controlled-substance log' })
+  @ApiPropertyOptional({
+    description: 'lot of the drug given, for the controlled-substance log; required unless containerId names the container',
+  })
+  @ValidateIf((o: StartSessionDto) => o.containerId === undefined || o.lotNumber !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(64)
-  lotNumber!: string;
+  lotNumber?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the controlled-substance container (vial or kit) the dose is drawn from: the ledger records the draw and its lot',
+  })
+  @OptionalNotNull()
+  @IsUUID()
+  containerId?: string;
 
   @ApiPropertyOptional({ type: [OverrideDto], description: 'anesthesiologists: soft stops passed, each with a reason' })
   @OptionalNotNull()

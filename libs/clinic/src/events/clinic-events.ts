@@ -32,6 +32,21 @@ export interface ClinicEventMap {
     payload: EventBase & { sessionId: string; patientId: string; verb: string; from: string; to: string };
     reply: void;
   };
+  /**
+   * A session's dose is being drawn from a named controlled-substance container (vial or kit), in the
+   * start's transaction: the ledger records the draw and answers the container's lot, or refuses the
+   * start (an expired, quarantined or empty container, not enough left in it, another substance).
+   */
+  ControlledDoseDrawn: {
+    payload: EventBase & {
+      sessionId: string;
+      patientId: string;
+      containerId: string;
+      substance: 'ketamine' | 'esketamine';
+      doseMg: number;
+    };
+    reply: { lot: string };
+  };
   /** A patient's consent was withdrawn; `protocolKeys` are the protocols of the clinic that require its kind. */
   ConsentWithdrawn: {
     payload: EventBase & { patientId: string; consentId: string; kind: string; protocolKeys: string[] };
@@ -89,6 +104,7 @@ export type ClinicEventReply<K extends ClinicEventName> = ClinicEventMap[K]['rep
 export const CLINIC_EVENTS: Readonly<Record<ClinicEventName, { required: boolean }>> = {
   SessionOpened: { required: true },
   SessionStatusChanged: { required: true },
+  ControlledDoseDrawn: { required: true }, // the ledger records the draw: a start never gives a dose it did not record
   ConsentWithdrawn: { required: true },
   RelapseDetected: { required: true },
   PatientDischargedFromCare: { required: true },

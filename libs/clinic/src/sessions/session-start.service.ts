@@ -4,6 +4,7 @@ import { Clock, DomainError, PendingWorkService, TransactionRunner, User, type A
 import { AssessmentsService } from '../assessments/index.js';
 import { ConsentService } from '../consent/index.js';
 import { DosingService } from '../dosing/index.js';
+import { ClinicEventBus } from '../events/index.js';
 import { PatientsService, ScreeningService } from '../patients/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
 import { preSessionProblems } from './pre-session-gate.js';
@@ -28,6 +29,7 @@ export class SessionStartService {
     private readonly dosing: DosingService,
     private readonly assessments: AssessmentsService,
     private readonly pendingWork: PendingWorkService,
+    private readonly events: ClinicEventBus,
   ) {}
 
   /**
@@ -81,6 +83,7 @@ export class SessionStartService {
       else unmet.push(p);
     }
     if (unmet.length) throw DomainError.firstRuleUnmet('The session cannot start', unmet);
+    const lotNumber = await this.lotDrawn(tx, actor, s, at, DRUG(protocol.route), d.doseMg, input);
     await m.insert(DoseAdministration, {
       clinicId: s.clinicId,
       sessionId: s.id,
@@ -88,7 +91,7 @@ export class SessionStartService {
       drug: DRUG(protocol.route),
       route: protocol.route,
       doseMg: d.doseMg,
-      lotNumber: input.lotNumber.trim(),
+      lotNumber,
       administeredBy: actor.userId,
       administeredAt: at,
     });
@@ -114,8 +117,41 @@ export class SessionStartService {
         // Spravato label: observation counts from the first device.
         observationFrom: protocol.observationFrom === 'first-dose' ? at : null,
       },
-      data: { protocolVersion: protocol.version, dose: d, lotNumber: input.lotNumber.trim(), overrides: passed },
+      data: { protocolVersion: protocol.version, dose: d, lotNumber, containerId: input.containerId ?? null, overrides: passed },
     };
+  }
+
+  /**
+   * The lot given: typed, or, when the dose is drawn from a named container, the container's, once the
+   * controlled-substance ledger has recorded the draw in this transaction (ControlledDoseDrawn).
+   */
+  private async lotDrawn(
+    tx: Tx,
+    actor: Actor,
+    s: Session,
+    at: Date,
+    substance: 'ketamine' | 'esketamine',
+    doseMg: number,
+    input: StartInput,
+  ) {
+    const typed = input.lotNumber?.trim();
+    if (!input.containerId) {
+      if (!typed) throw DomainError.validation([{ field: 'lotNumber', message: 'the lot given, or the containerId it is drawn from' }]);
+      return typed;
+    }
+    const payload = {
+      clinicId: s.clinicId,
+      actor,
+      at,
+      sessionId: s.id,
+      patientId: s.patientId,
+      containerId: input.containerId,
+      substance,
+      doseMg,
+    };
+    const [drawn] = await this.events.publish(tx, 'ControlledDoseDrawn', payload);
+    if (typed && typed !== drawn.lot) throw DomainError.validation([{ field: 'lotNumber', message: `the container is lot ${drawn.lot}` }]);
+    return drawn.lot;
   }
 
   private async gate(m: EntityManager, s: Session, protocol: ProtocolVersion, sex: string, at: Date, now: Date): Promise<RuleProblem[]> {
