@@ -81,7 +81,8 @@ export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, canc
 export const AUDIT = 'audit trail: read';
 export const CS_REGISTRY = 'controlled substances: DEA registrations, products';
 export const CS_RECEIVE = 'controlled substances: receive stock';
-export const CS_CLINICAL = 'controlled substances: pick a container';
+export const CS_CLINICAL = 'controlled substances: pick a container, waste, count';
+export const CS_CUSTODY = 'controlled substances: resolve discrepancies, quarantine';
 export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
 
 // ---------------------------------------------------------------------------------------------
@@ -196,6 +197,12 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/ledger/receipts': CS_RECEIVE,
   'POST /api/v1/ledger/receipts/{id}/count': CS_RECEIVE,
   'GET /api/v1/ledger/containers': CS_CLINICAL,
+  'POST /api/v1/ledger/waste': CS_CLINICAL,
+  'POST /api/v1/ledger/counts': CS_CLINICAL,
+  'GET /api/v1/ledger/discrepancies': CS_CUSTODY,
+  'POST /api/v1/ledger/discrepancies/{id}/resolve': CS_CUSTODY,
+  'POST /api/v1/ledger/containers/{id}/quarantine': CS_CUSTODY,
+  'POST /api/v1/ledger/containers/{id}/release': CS_CUSTODY,
   'GET /api/v1/ledger/on-hand': CS_REPORTS,
   'GET /api/v1/ledger/events': CS_REPORTS,
 };

@@ -1,5 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
-import { bearer, type Staff } from './factories.js';
+import { bearer, PASSWORD, type Staff } from './factories.js';
 
 const api = '/api/v1/ledger';
 
@@ -120,7 +120,7 @@ export async function ledgerFixtures(
 ): Promise<{ byCollection: Record<string, string>; byParam: Record<string, string> }> {
   const reg = await registration(http, staff);
   const vial = await product(http, staff, { mgPerMl: 50 });
-  await receive(http, staff, reg.id, vial, 2);
+  const [container] = await receive(http, staff, reg.id, vial, 2);
   const receipt = await ok<{ id: string }>(
     http
       .post(`${api}/receipts`)
@@ -129,9 +129,35 @@ export async function ledgerFixtures(
     201,
     'receipt awaiting its count',
   );
-  // Vigil's products are every clinic's: the product a receipt names is no record of ours.
-  return { byCollection: { registrations: reg.id, receipts: receipt.id }, byParam: { ledgerProductId: vial.id } };
+  const discrepancyId = await shortReceipt(http, staff, reg.id, vial);
+  return {
+    byCollection: { registrations: reg.id, receipts: receipt.id, containers: container, discrepancies: discrepancyId },
+    // Vigil's products are every clinic's: the product a receipt names is no record of ours.
+    byParam: { ledgerProductId: vial.id, ledgerWitnessId: staff.anesthesiologist.id },
+  };
 }
+
+/** A receipt counted one short of its invoice: its discrepancy's id. */
+export async function shortReceipt(http: TestAgent, staff: Staff, registrationId: string, p: Product): Promise<string> {
+  const doc = bearer(staff.token.anesthesiologist);
+  const r = await ok<{ id: string }>(
+    http
+      .post(`${api}/receipts`)
+      .set(doc)
+      .send(receiptBody(registrationId, p, { containersInvoiced: 2 })),
+    201,
+    'receipt',
+  );
+  const counted = await ok<{ discrepancyId: string }>(
+    http.post(`${api}/receipts/${r.id}/count`).set(doc).send({ containersCounted: 1 }),
+    200,
+    'short count',
+  );
+  return counted.discrepancyId;
+}
+
+/** A witnessed body: the witness is `witnessUserId`, who signs with the test password. */
+export const witnessedBy = (witnessUserId: string) => ({ witnessUserId, witnessPassword: PASSWORD });
 
 type Fx = { byCollection: Record<string, string>; byParam: Record<string, string> };
 
@@ -161,6 +187,23 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
     body: (fx) => receiptBody(fx.byCollection['registrations'], { id: fx.byParam['ledgerProductId'], ndc: null }),
   },
   'POST /api/v1/ledger/receipts/{id}/count': { body: () => ({ containersCounted: 2 }) },
+  'POST /api/v1/ledger/waste': {
+    bodyRefs: true,
+    body: (fx) => ({
+      containerId: fx.byCollection['containers'],
+      unit: 'mL',
+      quantity: 0.1,
+      reason: 'syringe dropped',
+      ...witnessedBy(fx.byParam['ledgerWitnessId']),
+    }),
+  },
+  'POST /api/v1/ledger/counts': {
+    bodyRefs: true,
+    body: (fx) => ({ containerId: fx.byCollection['containers'], unit: 'mL', counted: 10, ...witnessedBy(fx.byParam['ledgerWitnessId']) }),
+  },
+  'POST /api/v1/ledger/discrepancies/{id}/resolve': { body: () => ({ resolution: 'the supplier shipped one short; credit note asked' }) },
+  'POST /api/v1/ledger/containers/{id}/quarantine': { body: () => ({ reason: 'seal broken' }) },
+  'POST /api/v1/ledger/containers/{id}/release': { body: () => ({ reason: 'seal intact on inspection' }) },
 };
 
 /** What the fuzzing's kit offers the ledger targets: the app and clinic A's staff. */
@@ -189,6 +232,13 @@ async function receiptAwaitingCount(k: FuzzKit): Promise<Rec> {
     'receipt',
   );
   return { id: r.id };
+}
+
+/** A vial of A just received, and the witness who signs for it (the nurse acts: the anesthesiologist witnesses). */
+async function freshVial(k: FuzzKit): Promise<Rec> {
+  const [reg, vial] = await Promise.all([registrationOf(k), product(k.t.http, k.a, { mgPerMl: 50 })]);
+  const [containerId] = await receive(k.t.http, k.a, reg.id, vial);
+  return { containerId, witness: k.a.anesthesiologist.id };
 }
 
 /** The fuzzing targets of the ledger's write routes (see openapi-fuzz.e2e-spec.ts `Target`). */
@@ -230,4 +280,44 @@ export const LEDGER_TARGETS: Record<
     body: (r) => receiptBody(r.registrationId, { id: r.productId, ndc: null }),
   },
   'POST /api/v1/ledger/receipts/{id}/count': { usedUp: true, record: receiptAwaitingCount, body: () => ({ containersCounted: 2 }) },
+  // A wrong witness password is counted against the witness's sign-ins and audited, on purpose.
+  'POST /api/v1/ledger/waste': {
+    securityRefusals: true,
+    record: freshVial,
+    body: (r) => ({ containerId: r.containerId, unit: 'mL', quantity: 0.1, reason: 'syringe dropped', ...witnessedBy(r.witness) }),
+  },
+  'POST /api/v1/ledger/counts': {
+    securityRefusals: true,
+    record: freshVial,
+    body: (r) => ({ containerId: r.containerId, unit: 'mL', counted: 10, ...witnessedBy(r.witness) }),
+  },
+  'POST /api/v1/ledger/discrepancies/{id}/resolve': {
+    usedUp: true,
+    record: async (k) => {
+      const [reg, vial] = await Promise.all([registrationOf(k), product(k.t.http, k.a, { mgPerMl: 50 })]);
+      return { id: await shortReceipt(k.t.http, k.a, reg.id, vial) };
+    },
+    body: () => ({ resolution: 'the supplier shipped one short; credit note asked' }),
+  },
+  'POST /api/v1/ledger/containers/{id}/quarantine': {
+    usedUp: true,
+    record: async (k) => ({ id: (await freshVial(k)).containerId }),
+    body: () => ({ reason: 'seal broken' }),
+  },
+  'POST /api/v1/ledger/containers/{id}/release': {
+    usedUp: true,
+    record: async (k) => {
+      const { containerId } = await freshVial(k);
+      await ok(
+        k.t.http
+          .post(`${api}/containers/${containerId}/quarantine`)
+          .set(bearer(k.a.token.anesthesiologist))
+          .send({ reason: 'seal broken' }),
+        200,
+        'quarantine',
+      );
+      return { id: containerId };
+    },
+    body: () => ({ reason: 'seal intact on inspection' }),
+  },
 };

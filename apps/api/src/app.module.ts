@@ -12,6 +12,7 @@ import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
+import { LedgerCustodyController } from './ledger/custody.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
 import { LedgerStockController } from './ledger/stock.controller.js';
 import { HealthController } from './operations/health.controller.js';
@@ -55,6 +56,7 @@ export class AppModule {
         MetricsController,
         LedgerRegistryController,
         LedgerStockController,
+        LedgerCustodyController,
       ],
       providers: [
         Metrics,

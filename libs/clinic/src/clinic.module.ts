@@ -43,6 +43,8 @@ import { VitalsService } from './vitals/vitals.service.js';
 import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 import { LedgerAdministration } from './ledger/administration.js';
+import { LedgerCustodyService } from './ledger/custody.service.js';
+import { LedgerWasteCountService } from './ledger/waste-count.service.js';
 import { LedgerReceiptsService } from './ledger/receipts.service.js';
 import { LedgerRegistryService } from './ledger/registry.service.js';
 import { LedgerReportsService } from './ledger/reports.service.js';
@@ -94,6 +96,8 @@ const SERVICES = [
   LedgerReceiptsService,
   LedgerReportsService,
   LedgerAdministration,
+  LedgerWasteCountService,
+  LedgerCustodyService,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

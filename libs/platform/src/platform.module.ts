@@ -10,6 +10,7 @@ import { RefreshTokenRotation } from './auth/refresh-rotation.service.js';
 import { SessionTokenIssuer } from './auth/session-tokens.service.js';
 import { SignInService } from './auth/sign-in.service.js';
 import { UsersService } from './auth/users.service.js';
+import { WitnessVerifier } from './auth/witness.js';
 import { Clock } from './clock/clock.js';
 import { VigilConfig } from './config/vigil-config.js';
 import { TransactionRunner } from './database/transaction.js';
@@ -37,6 +38,7 @@ const SERVICES = [
   TenancyService,
   IdempotencyService,
   NotificationDelivery,
+  WitnessVerifier,
 ];
 
 /** Config, database, transactions, audit, auth, queues: what both the API and the worker use. */

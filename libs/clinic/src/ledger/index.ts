@@ -6,3 +6,5 @@ export { LedgerRegistryService, type ProductInput, type RegistrationChanges, typ
 export { LedgerReceiptsService, type CountedReceipt, type ReceiptCount, type ReceiptInput } from './receipts.service.js';
 export { LedgerReportsService, type ContainerFilter, type EventFilter, type OnHandLine, type OnHandReport } from './reports.service.js';
 export type { ContainerView, DiscrepancyView, LedgerEventView, ProductView, ReceiptView, RegistrationView } from './views.js';
+export { LedgerWasteCountService, type CountInput, type CountResult, type WasteInput } from './waste-count.service.js';
+export { LedgerCustodyService, type Resolution } from './custody.service.js';

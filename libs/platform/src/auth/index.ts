@@ -6,3 +6,4 @@ export { AnyRole, Public, PUBLIC_KEY, Roles, ROLES_KEY } from './roles.decorator
 export type { SessionTokens } from './session-tokens.service.js';
 export { User } from './user.entity.js';
 export { UsersService, type NewUser, type UserChanges, type UserFilter } from './users.service.js';
+export { WitnessVerifier, type VerifiedWitness, type WitnessSignature } from './witness.js';
