@@ -1,6 +1,6 @@
 import { MovableClock, startTestApp, type TestApp } from './support/app.js';
-import { bearer, clinicWithStaff, createPatient, type Staff } from './support/factories.js';
-import { onHand, product, receive, registration, type Product } from './support/ledger.js';
+import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
+import { onHand, product, readyToStart, receive, registration, type Product } from './support/ledger.js';
 import { consentForm } from './support/sessions.js';
 
 const api = '/api/v1';
@@ -30,74 +30,21 @@ describe('controlled substances: administration from a container', () => {
       product(t.http, a, { devices: 3 }),
     ]);
     ketamineForm = await consentForm(t.http, a);
+    remsForm = await consentForm(t.http, a, 'esketamine-rems-enrollment');
+    ready = readyToStart(t.http, a, () => clock.now(), ketamineForm);
   });
   afterAll(() => t.close());
 
   const post = (path: string, token: string, body: object = {}) => t.http.post(`${api}${path}`).set(bearer(token)).send(body);
   const minutes = (m: number) => clock.advanceDays(m / (24 * 60));
-  const ago = (m: number) => new Date(clock.now().getTime() - m * 60_000).toISOString();
-  const reading = () => ({
-    measuredAt: clock.now().toISOString(),
-    source: 'manual',
-    systolic: 122,
-    diastolic: 78,
-    heartRate: 72,
-    spo2: 98,
-  });
   const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.runtime.dataSource.query<T[]>(sql, params);
   const start = (id: string, body: object) => post(`/sessions/${id}/start`, a.token.nurse, body);
   const ketamineDose = (containerId: string) => ({ doseMgPerKg: 0.5, concentrationMgPerMl: 1, containerId });
 
-  /** A 70 kg patient with an active ketamine consent, checked in, pre-checked, with a baseline: ready to start. */
-  async function ivReady(): Promise<string> {
-    const patient = await createPatient(t.http, a.token.nurse, { weightKg: 70 });
-    await post(`/patients/${patient.id}/consents`, a.token.nurse, {
-      formId: ketamineForm,
-      signedAt: clock.now().toISOString(),
-      signedByName: 'Ana Souza',
-      method: 'in-person',
-    }).expect(201);
-    const { id } = (await post('/sessions', a.token.nurse, { patientId: patient.id, protocol: 'ketamine-iv-standard' }).expect(201)).body;
-    await post(`/sessions/${id}/check-in`, a.token.nurse).expect(200);
-    await post(`/sessions/${id}/pre-checks`, a.token.nurse, {
-      transportHome: 'escort',
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${id}/vitals`, a.token.nurse, reading()).expect(201);
-    return id as string;
-  }
-
-  /** An esketamine patient enrolled in the REMS, ready to start; `hadFirstDose`: a 56 mg session last week (84 mg is then allowed). */
-  async function esketamineReady(hadFirstDose = false): Promise<string> {
-    const patient = await createPatient(t.http, a.token.nurse, { weightKg: 70 });
-    const rems = await consentForm(t.http, a, 'esketamine-rems-enrollment');
-    await post(`/patients/${patient.id}/consents`, a.token.nurse, {
-      formId: rems,
-      signedAt: clock.now().toISOString(),
-      signedByName: 'Ana Souza',
-      method: 'in-person',
-      prescriberUserId: a.anesthesiologist.id,
-    }).expect(201);
-    if (hadFirstDose)
-      await q(
-        `INSERT INTO sessions (clinic_id, patient_id, protocol_key, protocol_version_id, status, dose_mg, devices, dosing_started_at, ended_at)
-         SELECT $1, $2, 'esketamine-trd', id, 'discharged', 56, 2, now() - interval '7 days', now() - interval '7 days'
-           FROM protocol_versions WHERE key = 'esketamine-trd' AND clinic_id IS NULL`,
-        [a.clinic.id, patient.id],
-      );
-    const { id } = (await post('/sessions', a.token.nurse, { patientId: patient.id, protocol: 'esketamine-trd' }).expect(201)).body;
-    await post(`/sessions/${id}/check-in`, a.token.anesthesiologist).expect(200);
-    await post(`/sessions/${id}/pre-checks`, a.token.nurse, {
-      transportHome: 'escort',
-      lastFoodAt: ago(180),
-      lastLiquidsAt: ago(45),
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${id}/vitals`, a.token.nurse, reading()).expect(201);
-    return id as string;
-  }
+  let ready: ReturnType<typeof readyToStart>;
+  let remsForm: string;
+  const ivReady = () => ready.iv();
+  const esketamineReady = (hadFirstDose = false) => ready.esketamine(remsForm, t.runtime.dataSource, hadFirstDose);
 
   const eventsOf = (sessionId: string) =>
     q(
@@ -191,6 +138,13 @@ describe('controlled substances: administration from a container', () => {
       await refused(id, ketamineDose(expired), 422, ['CS_CONTAINER_EXPIRED']);
       await refused(id, ketamineDose(quarantined), 422, ['CS_CONTAINER_QUARANTINED']);
       await refused(id, ketamineDose(kit), 422, ['CS_WRONG_SUBSTANCE']);
+    });
+
+    it('a patient without an address on file (the record of an administration names it)', async () => {
+      const [vial] = await receive(t.http, a, reg, vial50);
+      const id = await ivReady();
+      await q(`UPDATE patients SET address = NULL WHERE id = (SELECT patient_id FROM sessions WHERE id = $1)`, [id]);
+      await refused(id, ketamineDose(vial), 422, ['CS_PATIENT_ADDRESS_MISSING']);
     });
 
     it('empty, or holding less than the dose (CS_BALANCE_NEGATIVE)', async () => {

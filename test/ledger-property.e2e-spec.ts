@@ -82,7 +82,7 @@ describe('controlled-substance ledger: any sequence of operations keeps the book
       product(t.http, a, { devices: 3 }),
       product(t.http, a, { devices: 2 }),
     ]);
-    const patient = await createPatient(t.http, a.token.nurse);
+    const patient = await createPatient(t.http, a.token.nurse, { address: '12 Harbor St, Boston MA 02110' });
     const s = await t.http
       .post('/api/v1/sessions')
       .set(bearer(a.token.nurse))

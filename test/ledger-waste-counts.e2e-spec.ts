@@ -48,7 +48,7 @@ describe('controlled substances: witnessed waste, blind counts and discrepancies
 
   /** A 35 mg infusion started from `containerId` (0.7 mL of a 50 mg/mL vial). */
   async function dosingFrom(containerId: string): Promise<string> {
-    const patient = await createPatient(t.http, a.token.nurse, { weightKg: 70 });
+    const patient = await createPatient(t.http, a.token.nurse, { weightKg: 70, address: '12 Harbor St, Boston MA 02110' });
     await post(`/patients/${patient.id}/consents`, a.token.nurse, {
       formId: form,
       signedAt: clock.now().toISOString(),

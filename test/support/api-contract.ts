@@ -205,6 +205,8 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/ledger/containers/{id}/release': CS_CUSTODY,
   'GET /api/v1/ledger/on-hand': CS_REPORTS,
   'GET /api/v1/ledger/events': CS_REPORTS,
+  'GET /api/v1/ledger/reports/dispensing': CS_REPORTS,
+  'GET /api/v1/ledger/reports/dispensing/csv': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

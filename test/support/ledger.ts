@@ -1,5 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
-import { bearer, PASSWORD, type Staff } from './factories.js';
+import { bearer, PASSWORD, patientBody, type Staff } from './factories.js';
 
 const api = '/api/v1/ledger';
 
@@ -162,7 +162,7 @@ export const witnessedBy = (witnessUserId: string) => ({ witnessUserId, witnessP
 type Fx = { byCollection: Record<string, string>; byParam: Record<string, string> };
 
 /** A valid body per ledger route (see route-fixtures.ts `Call`). */
-export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?: boolean }> = {
+export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?: boolean; query?: () => Record<string, string> }> = {
   'POST /api/v1/ledger/registrations': {
     body: () => ({
       deaNumber: randomDeaNumber(),
@@ -173,6 +173,8 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
     }),
   },
   'PATCH /api/v1/ledger/registrations/{id}': { body: () => ({ version: 1, address: '2 Main St' }) },
+  'GET /api/v1/ledger/reports/dispensing': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/dispensing/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'POST /api/v1/ledger/products': {
     body: () => ({
       name: 'Ketamine 50 mg/mL 5 mL',
@@ -321,3 +323,91 @@ export const LEDGER_TARGETS: Record<
     body: () => ({ reason: 'seal intact on inspection' }),
   },
 };
+
+/** Where a patient lives: part of every administration's record (1304.22(c)). */
+export const ADDRESS = '12 Harbor St, Boston MA 02110';
+
+/**
+ * Sessions ready to start, on the clinic's `now` (a moved clock): a ketamine IV patient of 70 kg with
+ * an active consent on `ketamineForm`, or an esketamine patient enrolled in the REMS (with a 56 mg
+ * session last week when `hadFirstDose`, so that 84 mg is allowed).
+ */
+export function readyToStart(http: TestAgent, staff: Staff, now: () => Date, ketamineForm: string) {
+  const post = (path: string, token: string, body: object = {}) => http.post(`/api/v1${path}`).set(bearer(token)).send(body);
+  const at = (minutesAgo = 0) => new Date(now().getTime() - minutesAgo * 60_000).toISOString();
+  const reading = () => ({ measuredAt: at(), source: 'manual', systolic: 122, diastolic: 78, heartRate: 72, spo2: 98 });
+  const patient = async () =>
+    ok<{ id: string }>(post('/patients', staff.token.nurse, patientBody({ weightKg: 70, address: ADDRESS })), 201, 'patient');
+  const session = async (patientId: string, protocol: string) =>
+    (await ok<{ id: string }>(post('/sessions', staff.token.nurse, { patientId, protocol }), 201, 'session')).id;
+
+  async function iv(): Promise<string> {
+    const p = await patient();
+    await ok(
+      post(`/patients/${p.id}/consents`, staff.token.nurse, {
+        formId: ketamineForm,
+        signedAt: at(),
+        signedByName: 'Ana Souza',
+        method: 'in-person',
+      }),
+      201,
+      'consent',
+    );
+    const id = await session(p.id, 'ketamine-iv-standard');
+    await ok(post(`/sessions/${id}/check-in`, staff.token.nurse), 200, 'check-in');
+    await ok(
+      post(`/sessions/${id}/pre-checks`, staff.token.nurse, {
+        transportHome: 'escort',
+        pregnancyStatus: 'not-pregnant',
+        cssrsScreener: 'negative',
+      }),
+      200,
+      'pre-checks',
+    );
+    await ok(post(`/sessions/${id}/vitals`, staff.token.nurse, reading()), 201, 'baseline');
+    return id;
+  }
+
+  async function esketamine(
+    remsForm: string,
+    db: { query(sql: string, params: unknown[]): Promise<unknown> },
+    hadFirstDose = false,
+  ): Promise<string> {
+    const p = await patient();
+    await ok(
+      post(`/patients/${p.id}/consents`, staff.token.nurse, {
+        formId: remsForm,
+        signedAt: at(),
+        signedByName: 'Ana Souza',
+        method: 'in-person',
+        prescriberUserId: staff.anesthesiologist.id,
+      }),
+      201,
+      'REMS enrollment',
+    );
+    if (hadFirstDose)
+      await db.query(
+        `INSERT INTO sessions (clinic_id, patient_id, protocol_key, protocol_version_id, status, dose_mg, devices, dosing_started_at, ended_at)
+         SELECT $1, $2, 'esketamine-trd', id, 'discharged', 56, 2, now() - interval '7 days', now() - interval '7 days'
+           FROM protocol_versions WHERE key = 'esketamine-trd' AND clinic_id IS NULL`,
+        [staff.clinic.id, p.id],
+      );
+    const id = await session(p.id, 'esketamine-trd');
+    await ok(post(`/sessions/${id}/check-in`, staff.token.anesthesiologist), 200, 'check-in');
+    await ok(
+      post(`/sessions/${id}/pre-checks`, staff.token.nurse, {
+        transportHome: 'escort',
+        lastFoodAt: at(180),
+        lastLiquidsAt: at(45),
+        pregnancyStatus: 'not-pregnant',
+        cssrsScreener: 'negative',
+      }),
+      200,
+      'pre-checks',
+    );
+    await ok(post(`/sessions/${id}/vitals`, staff.token.nurse, reading()), 201, 'baseline');
+    return id;
+  }
+
+  return { iv, esketamine };
+}

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { LedgerReceiptsService, LedgerReportsService } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
@@ -10,6 +11,8 @@ import {
   CountedReceiptDto,
   CountReceiptDto,
   CreateReceiptDto,
+  DispensingQuery,
+  DispensingReportDto,
   EventQuery,
   LedgerEventPageDto,
   OnHandQuery,
@@ -74,5 +77,35 @@ export class LedgerStockController {
   @ApiOkResponse({ type: LedgerEventPageDto })
   events(@CurrentActor() actor: Actor, @Query() q: EventQuery): Promise<LedgerEventPageDto> {
     return this.reports.events(actor, { ...q, from: date(q.from), to: date(q.to) });
+  }
+
+  @Get('reports/dispensing')
+  @Roles('anesthesiologist', 'admin')
+  @ApiOkResponse({
+    type: DispensingReportDto,
+    description: 'every dose drawn from a container in the dates, with the columns of 21 CFR 1304.22(c)',
+  })
+  async dispensing(@CurrentActor() actor: Actor, @Query() q: DispensingQuery): Promise<DispensingReportDto> {
+    const { from, to, rows, sha256 } = await this.reports.dispensing(actor, q.from, q.to);
+    return { from, to, rows, sha256 };
+  }
+
+  @Get('reports/dispensing/csv')
+  @Roles('anesthesiologist', 'admin')
+  @Header('content-type', 'text/csv; charset=utf-8')
+  @ApiProduces('text/csv')
+  @ApiOkResponse({
+    schema: { type: 'string' },
+    description: 'the dispensing log as CSV (its SHA-256 in X-Content-SHA256 and the audit trail)',
+  })
+  async dispensingCsv(
+    @CurrentActor() actor: Actor,
+    @Query() q: DispensingQuery,
+    @Res({ passthrough: true }) res: FastifyReply,
+  ): Promise<string> {
+    const report = await this.reports.dispensing(actor, q.from, q.to);
+    void res.header('content-disposition', `attachment; filename="dispensing-${q.from}-${q.to}.csv"`);
+    void res.header('x-content-sha256', report.sha256);
+    return report.csv;
   }
 }

@@ -176,3 +176,36 @@ export class LedgerEventPageDto {
   @ApiProperty({ type: [LedgerEventDto], description: 'newest first' }) items!: LedgerEventDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+export class DispensingQuery {
+  @ApiProperty({ format: 'date', description: 'the clinic’s first day' }) @LedgerDate() from!: string;
+  @ApiProperty({ format: 'date', description: 'the clinic’s last day (included)' }) @LedgerDate() to!: string;
+}
+
+export class DispensingRowDto {
+  @ApiProperty({ example: '2026-11-21 09:30', description: 'the clinic’s local date and time' }) date!: string;
+  @ApiProperty() substance!: string;
+  @ApiProperty({ example: 'injection, 50 mg/mL' }) finishedForm!: string;
+  @ApiProperty({ example: '10 mL per vial' }) unitsPerContainer!: string;
+  @ApiProperty() ndc!: string;
+  @ApiProperty() lot!: string;
+  @ApiProperty({ description: 'lot / number' }) container!: string;
+  @ApiProperty({ description: 'the dose given (drawn until the end of dosing reconciles it)' }) quantityAdministered!: number;
+  @ApiProperty({ enum: ['mL', 'device'] }) unit!: 'mL' | 'device';
+  @ApiProperty() mgAdministered!: number;
+  @ApiProperty() drawn!: number;
+  @ApiProperty() wasted!: number;
+  @ApiProperty() reconciled!: boolean;
+  @ApiProperty({ example: 'Souza, Ana' }) patientName!: string;
+  @ApiProperty() patientAddress!: string;
+  @ApiProperty() administeredBy!: string;
+  @ApiProperty({ description: 'names, or "no waste"' }) wasteWitnesses!: string;
+  @ApiProperty({ format: 'uuid' }) sessionId!: string;
+}
+
+export class DispensingReportDto {
+  @ApiProperty({ format: 'date' }) from!: string;
+  @ApiProperty({ format: 'date' }) to!: string;
+  @ApiProperty({ type: [DispensingRowDto], description: 'oldest first (a report: not paged)' }) rows!: DispensingRowDto[];
+  @ApiProperty({ description: 'SHA-256 of the same report as CSV, recorded in the audit trail' }) sha256!: string;
+}

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, DomainError, type RuleProblem, type Tx } from '#platform';
 import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
+import { Patient } from '../patients/index.js';
 import { Session } from '../sessions/index.js';
 import { balanceProblem, containerProblems } from './container-rules.js';
 import { CsEvent } from './cs-event.entity.js';
@@ -84,8 +85,20 @@ export class LedgerAdministration {
       p.substance === e.substance
         ? []
         : [{ code: 'CS_WRONG_SUBSTANCE', message: `${label} holds ${p.substance}; this session gives ${e.substance}`, overridable: false }];
+    // 1304.22(c): the record of an administration carries the patient's name and address.
+    const patient = await m.findOneByOrFail(Patient, { id: e.patientId });
+    const address: RuleProblem[] = patient.address?.trim()
+      ? []
+      : [
+          {
+            code: 'CS_PATIENT_ADDRESS_MISSING',
+            message: "the patient's address is part of the controlled-substance record: add it to the patient first",
+            overridable: false,
+          },
+        ];
     return [
       ...wrong,
+      ...address,
       ...containerProblems(
         {
           label,

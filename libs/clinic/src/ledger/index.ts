@@ -4,7 +4,15 @@ export { CsProduct, CsRegistration, DEA_SCHEDULES, type DeaSchedule } from './re
 export { CONTAINER_STATUSES, CsContainer, CsReceipt, type ContainerStatus } from './stock.entity.js';
 export { LedgerRegistryService, type ProductInput, type RegistrationChanges, type RegistrationInput } from './registry.service.js';
 export { LedgerReceiptsService, type CountedReceipt, type ReceiptCount, type ReceiptInput } from './receipts.service.js';
-export { LedgerReportsService, type ContainerFilter, type EventFilter, type OnHandLine, type OnHandReport } from './reports.service.js';
+export {
+  LedgerReportsService,
+  type ContainerFilter,
+  type DispensingReport,
+  type EventFilter,
+  type OnHandLine,
+  type OnHandReport,
+} from './reports.service.js';
+export { DISPENSING_COLUMNS, type DispensingRow } from './dispensing-log.js';
 export type { ContainerView, DiscrepancyView, LedgerEventView, ProductView, ReceiptView, RegistrationView } from './views.js';
 export { LedgerWasteCountService, type CountInput, type CountResult, type WasteInput } from './waste-count.service.js';
 export { LedgerCustodyService, type Resolution } from './custody.service.js';

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
-import { Clock, keysetPage, type Actor, type Page } from '#platform';
+import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
 import { CsEvent, type CsEventKind } from './cs-event.entity.js';
+import { dispensingCsv, dispensingRows, type DispensingRow } from './dispensing-log.js';
 import { clinicDate } from './ledger-book.js';
 import { qty } from './quantities.js';
 import { CsProduct } from './registry.entity.js';
@@ -34,6 +35,14 @@ export interface OnHandReport {
   totals: { ketamineMg: number; esketamineDevices: number };
 }
 
+export interface DispensingReport {
+  from: string;
+  to: string;
+  rows: DispensingRow[];
+  csv: string;
+  sha256: string;
+}
+
 export interface ContainerFilter {
   status?: ContainerStatus;
   productId?: string;
@@ -57,7 +66,29 @@ export class LedgerReportsService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly clock: Clock,
+    private readonly transactions: TransactionRunner,
+    private readonly audit: AuditService,
   ) {}
+
+  /**
+   * The dispensing log from `from` to `to` (the clinic's dates, both included), as rows and as CSV.
+   * Each report handed out is audited with its SHA-256 (that of the CSV), so a printed copy can be
+   * matched to what Vigil produced.
+   */
+  async dispensing(actor: Actor, from: string, to: string): Promise<DispensingReport> {
+    if (to < from) throw DomainError.validation([{ field: 'to', message: `before from (${from})` }]);
+    return this.transactions.run(async (tx) => {
+      const rows = await dispensingRows(tx.manager, actor.clinicId, from, to);
+      const { csv, sha256 } = dispensingCsv(rows);
+      await this.audit.record(tx, {
+        action: 'ledger.report.dispensing',
+        resourceType: 'clinic',
+        resourceId: actor.clinicId,
+        changes: { from, to, rows: rows.length, sha256 },
+      });
+      return { from, to, rows, csv, sha256 };
+    });
+  }
 
   /**
    * Stock on hand by product, NDC, lot and expiry: each container's quantity is the sum of its events
