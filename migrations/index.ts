@@ -24,6 +24,7 @@ import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 import { ControlledSubstanceLedger1796598235935 } from './1796598235935-ControlledSubstanceLedger.js';
 import { SeedControlledSubstanceProducts1796598235936 } from './1796598235936-SeedControlledSubstanceProducts.js';
+import { ControlledSubstanceLosses1796601672690 } from './1796601672690-ControlledSubstanceLosses.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   AbortedAppointments1795969150074,
   ControlledSubstanceLedger1796598235935,
   SeedControlledSubstanceProducts1796598235936,
+  ControlledSubstanceLosses1796601672690,
 ];

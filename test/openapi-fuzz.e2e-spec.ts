@@ -17,7 +17,7 @@ import {
 } from './support/openapi-arbitraries.js';
 import { buildFixtures, CALLS, closureDay, fixturePost, now, pathOf, PROTOCOL, type Fixtures } from './support/route-fixtures.js';
 import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
-import { LEDGER_TARGETS } from './support/ledger.js';
+import { LEDGER_TARGETS } from './support/ledger-routes.js';
 
 /*
  * Every write operation of openapi.json, fuzzed from its own schemas (issue 7): bodies the

@@ -79,10 +79,12 @@ export const CLINICAL_READ = 'vitals, alerts, assessments: read';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
 export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
-export const CS_REGISTRY = 'controlled substances: DEA registrations, products';
+export const CS_REGISTRY = 'controlled substances: DEA registrations, products, DEA holidays';
 export const CS_RECEIVE = 'controlled substances: receive stock';
 export const CS_CLINICAL = 'controlled substances: pick a container, waste, count';
 export const CS_CUSTODY = 'controlled substances: resolve discrepancies, quarantine';
+export const CS_LOSS = 'controlled substances: report a theft or loss';
+export const CS_LOSS_FILING = "controlled substances: record a loss's notice and Form 106";
 export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
 
 // ---------------------------------------------------------------------------------------------
@@ -207,6 +209,14 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/ledger/events': CS_REPORTS,
   'GET /api/v1/ledger/reports/dispensing': CS_REPORTS,
   'GET /api/v1/ledger/reports/dispensing/csv': CS_REPORTS,
+  'POST /api/v1/ledger/holidays': CS_REGISTRY,
+  'GET /api/v1/ledger/holidays': CS_REGISTRY,
+  'DELETE /api/v1/ledger/holidays/{id}': CS_REGISTRY,
+  'POST /api/v1/ledger/losses': CS_LOSS,
+  'GET /api/v1/ledger/losses': CS_LOSS,
+  'GET /api/v1/ledger/losses/{id}': CS_LOSS,
+  'POST /api/v1/ledger/losses/{id}/notice': CS_LOSS_FILING,
+  'POST /api/v1/ledger/losses/{id}/form-106': CS_LOSS_FILING,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -4,7 +4,7 @@ import { localParts, zonedTimeToUtc } from '../../libs/platform/src/index.js';
 import { API } from './api-contract.js';
 import { bearer, createPatient, type Staff } from './factories.js';
 import { consentForm, consentedPatient, readySession, startBody, vitals } from './sessions.js';
-import { LEDGER_CALLS, ledgerFixtures } from './ledger.js';
+import { LEDGER_CALLS, ledgerFixtures } from './ledger-routes.js';
 
 /*
  * The records every route of the API can be called on (a patient, a consent, a chair, an

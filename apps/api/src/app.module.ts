@@ -13,6 +13,7 @@ import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
 import { IdempotencyInterceptor } from './http/idempotency.interceptor.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
+import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
 import { LedgerStockController } from './ledger/stock.controller.js';
 import { HealthController } from './operations/health.controller.js';
@@ -57,6 +58,7 @@ export class AppModule {
         LedgerRegistryController,
         LedgerStockController,
         LedgerCustodyController,
+        LedgerLossesController,
       ],
       providers: [
         Metrics,

@@ -44,6 +44,9 @@ import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 import { LedgerAdministration } from './ledger/administration.js';
 import { LedgerCustodyService } from './ledger/custody.service.js';
+import { LedgerHolidaysService } from './ledger/holidays.service.js';
+import { LedgerAlerts } from './ledger/ledger-alerts.js';
+import { LedgerLossesService } from './ledger/losses.service.js';
 import { LedgerWasteCountService } from './ledger/waste-count.service.js';
 import { LedgerReceiptsService } from './ledger/receipts.service.js';
 import { LedgerRegistryService } from './ledger/registry.service.js';
@@ -98,6 +101,9 @@ const SERVICES = [
   LedgerAdministration,
   LedgerWasteCountService,
   LedgerCustodyService,
+  LedgerLossesService,
+  LedgerHolidaysService,
+  LedgerAlerts,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -10,11 +10,21 @@ import { CsContainer, CsReceipt } from './stock.entity.js';
  * - `receipt` (+ the container's contents), `administer` (− the dose drawn for a session),
  *   `waste` (− when spilled or broken from the container; 0 for the part of a drawn dose not given,
  *   which left the container with the draw), `correction` (± a discrepancy's resolution, pointing at
- *   the event it corrects);
+ *   the event it corrects), `loss` (− what a theft or loss took);
  * - 0: `reconcile` (the dose given, at the end of dosing), `count` (a blind count and its variance),
  *   `quarantine`, `release`.
  */
-export const CS_EVENT_KINDS = ['receipt', 'administer', 'reconcile', 'waste', 'count', 'quarantine', 'release', 'correction'] as const;
+export const CS_EVENT_KINDS = [
+  'receipt',
+  'administer',
+  'reconcile',
+  'waste',
+  'count',
+  'quarantine',
+  'release',
+  'correction',
+  'loss',
+] as const;
 export type CsEventKind = (typeof CS_EVENT_KINDS)[number];
 
 /**
@@ -27,7 +37,10 @@ export type CsEventKind = (typeof CS_EVENT_KINDS)[number];
 @Index('ix_cs_events_container', ['containerId', 'recordedAt'])
 @Index('ix_cs_events_clinic', ['clinicId', 'occurredAt'])
 @Index('ix_cs_events_session', ['sessionId'])
-@Check('ck_cs_events_kind', `"kind" IN ('receipt', 'administer', 'reconcile', 'waste', 'count', 'quarantine', 'release', 'correction')`)
+@Check(
+  'ck_cs_events_kind',
+  `"kind" IN ('receipt', 'administer', 'reconcile', 'waste', 'count', 'quarantine', 'release', 'correction', 'loss')`,
+)
 @Check('ck_cs_events_quantity', `"quantity" >= 0`)
 @Check('ck_cs_events_balance', `"balance_after" >= 0`)
 @Check('ck_cs_events_container_balance', `("container_id" IS NULL) = ("balance_after" IS NULL)`)

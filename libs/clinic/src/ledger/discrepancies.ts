@@ -1,4 +1,4 @@
-import type { EntityManager } from 'typeorm';
+import { JobName, type PendingWorkService, type Tx } from '#platform';
 import { CsDiscrepancy, type DiscrepancyKind } from './discrepancy.entity.js';
 
 /**
@@ -22,10 +22,14 @@ export interface NewDiscrepancy {
   at: Date;
 }
 
-/** Opens a discrepancy in the caller's transaction, due for resolution RESOLVE_WITHIN_HOURS from `at`. */
-export async function openDiscrepancy(m: EntityManager, d: NewDiscrepancy): Promise<CsDiscrepancy> {
+/**
+ * Opens a discrepancy in the caller's transaction, due for resolution RESOLVE_WITHIN_HOURS from `at`;
+ * one still open then is escalated (a pending-work row, so a lost queue loses no escalation).
+ */
+export async function openDiscrepancy(tx: Tx, pendingWork: PendingWorkService, d: NewDiscrepancy): Promise<CsDiscrepancy> {
   const { at, ...fields } = d;
-  return m.save(
+  const m = tx.manager;
+  const saved = await m.save(
     m.create(CsDiscrepancy, {
       ...fields,
       containerId: d.containerId ?? null,
@@ -36,4 +40,11 @@ export async function openDiscrepancy(m: EntityManager, d: NewDiscrepancy): Prom
       dueAt: new Date(at.getTime() + RESOLVE_WITHIN_HOURS * 3_600_000),
     }),
   );
+  await pendingWork.schedule(tx, {
+    kind: JobName.LedgerDiscrepancyOverdue,
+    subjectId: saved.id,
+    dueAt: saved.dueAt,
+    clinicId: saved.clinicId,
+  });
+  return saved;
 }

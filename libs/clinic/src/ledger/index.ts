@@ -16,3 +16,8 @@ export { DISPENSING_COLUMNS, type DispensingRow } from './dispensing-log.js';
 export type { ContainerView, DiscrepancyView, LedgerEventView, ProductView, ReceiptView, RegistrationView } from './views.js';
 export { LedgerWasteCountService, type CountInput, type CountResult, type WasteInput } from './waste-count.service.js';
 export { LedgerCustodyService, type Resolution } from './custody.service.js';
+export { CsHoliday, CsLossDeadline, CsLossReport, type LossStatus } from './loss.entity.js';
+export { LedgerLossesService, type LossInput } from './losses.service.js';
+export type { Form106Worksheet, LossView } from './loss-view.js';
+export { LedgerHolidaysService, type HolidayView } from './holidays.service.js';
+export { LedgerAlerts } from './ledger-alerts.js';

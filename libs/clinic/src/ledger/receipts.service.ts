@@ -7,6 +7,7 @@ import {
   ErrorCode,
   findInClinicOr404,
   keysetPage,
+  PendingWorkService,
   TransactionRunner,
   type Actor,
   type Page,
@@ -59,6 +60,7 @@ export class LedgerReceiptsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly registry: LedgerRegistryService,
+    private readonly pendingWork: PendingWorkService,
   ) {}
 
   async enter(actor: Actor, input: ReceiptInput): Promise<ReceiptView> {
@@ -127,7 +129,7 @@ export class LedgerReceiptsService {
       const discrepancy =
         input.containersCounted === receipt.containersInvoiced
           ? null
-          : await openDiscrepancy(m, {
+          : await openDiscrepancy(tx, this.pendingWork, {
               clinicId: actor.clinicId,
               registrationId: receipt.registrationId,
               kind: 'receipt-count',

@@ -4,10 +4,12 @@ import {
   AuditService,
   Clock,
   DomainError,
+  PendingWorkService,
   TransactionRunner,
   WitnessVerifier,
   type Actor,
   type RuleProblem,
+  type Tx,
   type WitnessSignature,
 } from '#platform';
 import { balanceProblem, containerProblems } from './container-rules.js';
@@ -68,6 +70,7 @@ export class LedgerWasteCountService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly witnesses: WitnessVerifier,
+    private readonly pendingWork: PendingWorkService,
   ) {}
 
   /**
@@ -135,7 +138,7 @@ export class LedgerWasteCountService {
         delta: 0,
         data: { expected, variance },
       });
-      const discrepancy = variance === 0 ? null : await this.variance(m, actor, c, product, event, expected, input.counted, now);
+      const discrepancy = variance === 0 ? null : await this.variance(tx, actor, c, product, event, expected, input.counted, now);
       await this.audit.record(tx, {
         action: 'ledger.count',
         resourceType: 'cs_container',
@@ -154,17 +157,8 @@ export class LedgerWasteCountService {
     });
   }
 
-  private async variance(
-    m: EntityManager,
-    actor: Actor,
-    c: CsContainer,
-    p: CsProduct,
-    e: CsEvent,
-    expected: number,
-    found: number,
-    at: Date,
-  ) {
-    const d = await openDiscrepancy(m, {
+  private async variance(tx: Tx, actor: Actor, c: CsContainer, p: CsProduct, e: CsEvent, expected: number, found: number, at: Date) {
+    const d = await openDiscrepancy(tx, this.pendingWork, {
       clinicId: c.clinicId,
       registrationId: c.registrationId,
       kind: 'count-variance',

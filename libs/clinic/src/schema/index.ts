@@ -3,7 +3,17 @@ import { Alert, AlertEvent, AlertReading } from '../alerts/index.js';
 import { Assessment } from '../assessments/index.js';
 import { ConsentForm, PatientConsent } from '../consent/index.js';
 import { FollowUp } from '../follow-ups/index.js';
-import { CsContainer, CsDiscrepancy, CsEvent, CsProduct, CsReceipt, CsRegistration } from '../ledger/index.js';
+import {
+  CsContainer,
+  CsDiscrepancy,
+  CsEvent,
+  CsHoliday,
+  CsLossDeadline,
+  CsLossReport,
+  CsProduct,
+  CsReceipt,
+  CsRegistration,
+} from '../ledger/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
@@ -53,4 +63,7 @@ export const ENTITIES = [
   CsContainer,
   CsEvent,
   CsDiscrepancy,
+  CsHoliday,
+  CsLossReport,
+  CsLossDeadline,
 ];

@@ -47,4 +47,5 @@ export enum ErrorCode {
   AlreadyCounted = 'ALREADY_COUNTED',
   AlreadyResolved = 'ALREADY_RESOLVED',
   ContainerState = 'CONTAINER_STATE',
+  LossState = 'LOSS_STATE',
 }
