@@ -22,7 +22,7 @@ const rule = (code: string, message: string, extra: Record<string, unknown> = {}
 /**
  * Every reason this container cannot give a dose on the clinic's `today`. Expired stock stays in
  * inventory until destroyed or returned, but is never given; a quarantined container waits for an
- * anesthesiologist; a registration that has lapsed may not dispense at all (21 CFR 1301.13).
+ * anesthesiologist; nothing is given under a DEA registration that has lapsed.
  */
 export function containerProblems(c: ContainerState, today: string): RuleProblem[] {
   const problems: RuleProblem[] = [];
