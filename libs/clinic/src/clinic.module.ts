@@ -34,6 +34,8 @@ import { DoseChangesService } from './sessions/dose-changes.service.js';
 import { SessionReactions } from './sessions/session-reactions.js';
 import { SessionBoardService } from './session-views/board.service.js';
 import { SessionViewsService } from './session-views/session-views.service.js';
+import { WallBoardSignals } from './session-views/wall-board-signals.js';
+import { WallBoardService } from './session-views/wall-board.service.js';
 import { RiskAlerts } from './alerts/risk-alerts.js';
 import { VitalsIngestService } from './vitals/ingest.service.js';
 import { VitalsOverdueService } from './vitals/vitals-overdue.service.js';
@@ -78,6 +80,8 @@ const SERVICES = [
   DoseChangesService,
   SessionReactions,
   SessionBoardService,
+  WallBoardService,
+  WallBoardSignals,
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
