@@ -24,6 +24,7 @@ import {
   SESSIONS,
   SETUP,
   THRESHOLDS,
+  WALL_BOARD,
 } from './support/api-contract.js';
 
 /*
@@ -120,6 +121,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     CRITICAL_ALERTS,
     ASSESSMENTS,
     CLINICAL_READ,
+    WALL_BOARD,
     FOLLOW_UPS,
     FOLLOW_UPS_OF_OTHERS,
     AUDIT,

@@ -76,6 +76,7 @@ export const ACK_WARNING = 'alerts: acknowledge warning';
 export const CRITICAL_ALERTS = 'alerts: acknowledge / resolve critical';
 export const ASSESSMENTS = 'assessments (PHQ-9 …)';
 export const CLINICAL_READ = 'vitals, alerts, assessments: read';
+export const WALL_BOARD = 'wall board: the floor and its stream';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
 export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
@@ -174,6 +175,9 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/patients/{id}/assessments': CLINICAL_READ,
   'GET /api/v1/patients/{id}/outcomes': CLINICAL_READ,
   'GET /api/v1/patients/{id}/thresholds': CLINICAL_READ,
+
+  'GET /api/v1/board': WALL_BOARD,
+  'GET /api/v1/board/stream': WALL_BOARD,
 
   'GET /api/v1/follow-ups': FOLLOW_UPS,
   'POST /api/v1/follow-ups/{id}/complete': FOLLOW_UPS,

@@ -7,6 +7,8 @@ import { ClinicSettingsController } from './alerts/clinic-settings.controller.js
 import { ThresholdsController } from './alerts/thresholds.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { WallBoardFeed } from './board/wall-board-feed.js';
+import { WallBoardController } from './board/wall-board.controller.js';
 import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
 import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
@@ -46,6 +48,7 @@ export class AppModule {
         SchedulingController,
         ClosuresController,
         AlertsController,
+        WallBoardController,
         ThresholdsController,
         ClinicSettingsController,
         NotificationsController,
@@ -54,6 +57,7 @@ export class AppModule {
       ],
       providers: [
         Metrics,
+        WallBoardFeed,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
