@@ -81,7 +81,6 @@ const SERVICES = [
   SessionReactions,
   SessionBoardService,
   WallBoardService,
-  WallBoardSignals,
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
@@ -90,6 +89,8 @@ const SERVICES = [
   AdverseEventsService,
   CareGuard,
   ClosuresService,
+  // Last: the board hears of a change once every other reaction to it is made.
+  WallBoardSignals,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */
