@@ -177,7 +177,7 @@ interface Viewer {
     await tile(doctor, 'chair10').locator('button[data-action=resolve]').click();
     const form = page.locator('dialog form.resolve-form');
     await form.locator('button[type=submit]').click();
-    await expect(form.locator('[data-error-for=note]').textContent()).resolves.not.toBe('');
+    await form.locator('[data-error-for=note]:not(:empty)').waitFor({ timeout: 2000 });
     await form.locator('textarea[name=note]').fill('Labetalol 10 mg IV; BP 150/90 at 5 min');
     await form.locator('button[type=submit]').click();
     await form.waitFor({ state: 'detached', timeout: 2000 });
@@ -222,6 +222,8 @@ interface Viewer {
     expect(await paintedPixels(page, '[data-testid=detail] canvas')).toBeGreaterThan(100);
     const [firstTime] = await detail.locator('time').allTextContents();
     expect(wallClock(CLINIC_ZONE).map((hm) => hm.slice(0, 2))).toContain(firstTime.split(' ').at(-1)!.slice(0, 2));
+    const shown = (await detail.textContent())!;
+    for (const p of Object.values(PATIENTS)) expect(shown).not.toContain(p.lastName);
     await page.screenshot({ path: join(ARTIFACTS, 'session-detail.png') });
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached', timeout: 2000 });
@@ -256,6 +258,20 @@ interface Viewer {
     expect(resumedWith.at(-1)).toBe(last);
     await page.screenshot({ path: join(ARTIFACTS, 'board-after-restart.png'), fullPage: true });
   }, 60_000);
+
+  it('stays signed in across a reload; signing out ends the login and shows the sign-in form', async () => {
+    const { page } = doctor;
+    await page.reload();
+    await page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+    const refreshToken = await page.evaluate(() => sessionStorage.getItem('vigil.board.refresh'));
+    expect(refreshToken).toEqual(expect.any(String));
+    await page.locator('#sign-out').click();
+    await page.locator('input[name=email]').waitFor({ timeout: 2000 });
+    await expect(page.locator('[data-session-id]').count()).resolves.toBe(0);
+    await expect(page.evaluate(() => sessionStorage.getItem('vigil.board.refresh'))).resolves.toBeNull();
+    const refused = await api().post('/api/v1/auth/refresh').send({ refreshToken });
+    expect(refused.status).toBe(401);
+  });
 
   it('raised no page error, and no console error but the refusals the tests asked for and the restart’s refused connections', () => {
     // Chromium logs every 4xx answer: the wrong password (401) and the refused values (400) above.
