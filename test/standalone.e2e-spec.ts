@@ -16,6 +16,7 @@ import {
   CONSENTS,
   CRITICAL_ALERTS,
   DEMOGRAPHICS,
+  DIRECTORY,
   FOLLOW_UPS,
   FOLLOW_UPS_OF_OTHERS,
   ROLES_TABLE,
@@ -110,6 +111,7 @@ describe('links of the README and docs/', () => {
 describe('docs/api.md holds every row of the roles table the tests check', () => {
   const ACTIONS = [
     SETUP,
+    DIRECTORY,
     DEMOGRAPHICS,
     SCREENING,
     CONSENTS,

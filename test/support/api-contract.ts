@@ -65,6 +65,7 @@ export const ROLES_TABLE = parseRolesTable(readFileSync(API_DOC, 'utf8'));
 
 // The rows of the table, by their action text exactly as api.md spells it.
 export const SETUP = 'users, chairs, clinic settings, consent form texts';
+export const DIRECTORY = 'staff directory (names and roles), chairs: read';
 export const DEMOGRAPHICS = 'patients: create, edit demographics';
 export const SCREENING = 'patients: clinical screening, contraindications';
 export const CONSENTS = 'consents: record signature, withdraw';
@@ -97,13 +98,16 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/users/{id}': SETUP,
   'PATCH /api/v1/users/{id}': SETUP,
   'POST /api/v1/chairs': SETUP,
-  'GET /api/v1/chairs': SETUP,
   'PATCH /api/v1/chairs/{id}': SETUP,
   'GET /api/v1/clinic-settings': SETUP,
   'PATCH /api/v1/clinic-settings': SETUP,
   'POST /api/v1/consent-forms': SETUP,
   'PATCH /api/v1/consent-forms/{id}': SETUP,
   'POST /api/v1/consent-forms/{id}/publish': SETUP,
+
+  // The people and chairs clinical staff must name (check-in, REMS prescriber, witness).
+  'GET /api/v1/staff': DIRECTORY,
+  'GET /api/v1/chairs': DIRECTORY,
 
   'POST /api/v1/patients': DEMOGRAPHICS,
   // Reading the demographics every role may register and edit.

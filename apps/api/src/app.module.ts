@@ -24,6 +24,7 @@ import { ClosuresController } from './scheduling/closures.controller.js';
 import { SchedulingController } from './scheduling/scheduling.controller.js';
 import { ObservationController } from './sessions/observation.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
+import { StaffController } from './users/staff.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
@@ -36,6 +37,7 @@ export class AppModule {
       controllers: [
         AuthController,
         UsersController,
+        StaffController,
         AuditController,
         PatientsController,
         PatientConsentsController,

@@ -48,9 +48,10 @@ export class SchedulingController {
     return chairView(await this.chairsService.create(actor, b.name));
   }
 
+  /** Every role: nurses seat patients and name chairs too; only administrators add or retire them. */
   @Get('chairs')
-  @Roles('admin')
-  @ApiOkResponse({ type: ChairPageDto, description: 'by name' })
+  @AnyRole()
+  @ApiOkResponse({ type: ChairPageDto, description: 'by name, retired ones included (`active: false`)' })
   chairs(@CurrentActor() actor: Actor, @Query() q: PageQuery): Promise<ChairPageDto> {
     return this.chairsService.list(actor, q);
   }

@@ -5,4 +5,4 @@ export { RefreshToken } from './refresh-token.entity.js';
 export { AnyRole, Public, PUBLIC_KEY, Roles, ROLES_KEY } from './roles.decorator.js';
 export type { SessionTokens } from './session-tokens.service.js';
 export { User } from './user.entity.js';
-export { UsersService, type NewUser, type UserChanges, type UserFilter } from './users.service.js';
+export { UsersService, type NewUser, type StaffMember, type UserChanges, type UserFilter } from './users.service.js';

@@ -27,6 +27,13 @@ export interface UserChanges {
   version?: number;
 }
 
+/** What every signed-in user may read of a colleague: who they are and their role, nothing of the account. */
+export interface StaffMember {
+  id: string;
+  name: string;
+  role: Role;
+}
+
 export interface UserFilter {
   role?: Role;
   active?: boolean;
@@ -89,6 +96,15 @@ export class UsersService {
       .limit(filter.limit + 1)
       .getMany();
     return toPage(rows, filter.limit, (u) => ({ at: u.createdAt, id: u.id }), toPublicUser);
+  }
+
+  /**
+   * The clinic's active staff, optionally of one role, in the order they were created: the people
+   * clinical staff must name (the anesthesiologist at check-in, a REMS prescriber, a witness).
+   */
+  async directory(actor: Actor, filter: Omit<UserFilter, 'active'>): Promise<Page<StaffMember>> {
+    const page = await this.list(actor, { ...filter, active: true });
+    return { items: page.items.map(({ id, name, role }) => ({ id, name, role })), nextCursor: page.nextCursor };
   }
 
   async update(actor: Actor, id: string, changes: UserChanges): Promise<PublicUser> {
