@@ -22,6 +22,7 @@ import { IdempotencyKeysPerUser1795967900000 } from './1795967900000-Idempotency
 import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
 import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
+import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordChangeRequired.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   ClinicClosures1795967948125,
   DatabaseRoles1795968762626,
   AbortedAppointments1795969150074,
+  PasswordChangeRequired1796598182811,
 ];

@@ -237,6 +237,20 @@ const TARGETS: Record<string, Target> = {
     clinic: 'settings',
     record: async (k) => ({ id: (await createUser(k.t.runtime.dataSource, k.c.clinic.id, 'nurse')).id }),
   },
+  // D's staff: a wrong current password (all the fuzzing can send) counts toward the login back-off, as at login.
+  'POST /api/v1/auth/password': {
+    clinic: 'sign-in',
+    securityRefusals: true,
+    body: () => ({ currentPassword: 'not the password', newPassword: 'a long enough new password' }),
+  },
+  'POST /api/v1/users/{id}/reset-password': {
+    clinic: 'settings',
+    record: async (k) => ({ id: (await createUser(k.t.runtime.dataSource, k.c.clinic.id, 'nurse')).id }),
+  },
+  'POST /api/v1/users/{id}/unlock': {
+    clinic: 'settings',
+    record: async (k) => ({ id: (await createUser(k.t.runtime.dataSource, k.c.clinic.id, 'nurse')).id }),
+  },
   'POST /api/v1/patients': { body: () => patientBody() },
   'PATCH /api/v1/patients/{id}': { record: patient },
   'POST /api/v1/patients/{id}/weights': { record: patient },

@@ -97,6 +97,8 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/users': SETUP,
   'GET /api/v1/users/{id}': SETUP,
   'PATCH /api/v1/users/{id}': SETUP,
+  'POST /api/v1/users/{id}/reset-password': SETUP,
+  'POST /api/v1/users/{id}/unlock': SETUP,
   'POST /api/v1/chairs': SETUP,
   'PATCH /api/v1/chairs/{id}': SETUP,
   'GET /api/v1/clinic-settings': SETUP,
@@ -197,6 +199,7 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
   'POST /api/v1/auth/login': { public: 'api.md: login is public' },
   'POST /api/v1/auth/refresh': { public: 'api.md: refresh is public' },
   'GET /api/v1/auth/me': anyRole('who am I'),
+  'POST /api/v1/auth/password': anyRole('api.md: every user changes their own password'),
   // Vigil's choice: logout revokes the refresh token sent in the body, so a client whose access token has expired can still end its session.
   'POST /api/v1/auth/logout': { public: 'logout takes the refresh token; an expired access token must not keep a session alive' },
   'GET /api/v1/consent-forms': anyRole('api.md Resources: only POST /consent-forms is (admin); nurses pick the form a patient signs'),

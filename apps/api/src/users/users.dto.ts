@@ -76,3 +76,15 @@ export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items!: UserDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+export class PasswordResetDto {
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty({ description: 'shown once: hand it to the user, who must replace it at their first sign-in' }) temporaryPassword!: string;
+}
+
+export class UnlockedDto {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ description: 'client addresses whose failed-login count on this account was cleared' }) clearedAddresses!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'the latest back-off lifted, if one was still running' })
+  heldBackUntil!: string | null;
+}

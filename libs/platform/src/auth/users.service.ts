@@ -6,6 +6,7 @@ import { decodeCursor, toPage, type Page } from '../database/pagination.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
+import { Clinic } from '../tenancy/clinic.entity.js';
 import { AuthService } from './auth.service.js';
 import { toPublicUser, type PublicUser } from './public-user.js';
 import { hashPassword } from './password.js';
@@ -32,6 +33,13 @@ export interface StaffMember {
   id: string;
   name: string;
   role: Role;
+}
+
+export interface ClinicSummary {
+  id: string;
+  name: string;
+  /** IANA zone: the clinic's calendar days, opening hours and local times. */
+  timeZone: string;
 }
 
 export interface UserFilter {
@@ -84,6 +92,13 @@ export class UsersService {
     return toPublicUser(user);
   }
 
+  /** The signed-in user, with their clinic (name and time zone, which every local time is in). */
+  async me(actor: Actor): Promise<PublicUser & { clinic: ClinicSummary }> {
+    const user = await this.get(actor, actor.userId);
+    const clinic = await this.dataSource.getRepository(Clinic).findOneByOrFail({ id: actor.clinicId });
+    return { ...user, clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone } };
+  }
+
   async list(actor: Actor, filter: UserFilter): Promise<Page<PublicUser>> {
     const after = decodeCursor(filter.cursor);
     const q = this.dataSource.createQueryBuilder(User, 'u').where('u.clinic_id = :clinicId', { clinicId: actor.clinicId });
@@ -131,6 +146,8 @@ export class UsersService {
       if (changes.active !== undefined) user.active = changes.active;
       if (passwordHash) {
         user.passwordHash = passwordHash;
+        // A password an administrator chose for someone else is theirs to replace (api.md).
+        user.passwordChangeRequired = user.id !== actor.userId;
         await this.auth.forgetLoginFailures(tx, user.email);
       }
       await tx.manager.save(user);

@@ -43,4 +43,5 @@ export enum ErrorCode {
   AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
   SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
   ClinicClosed = 'CLINIC_CLOSED',
+  PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
 }
