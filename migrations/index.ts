@@ -23,6 +23,7 @@ import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
 import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordChangeRequired.js';
+import { ClinicProfileVersion1796598553417 } from './1796598553417-ClinicProfileVersion.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   DatabaseRoles1795968762626,
   AbortedAppointments1795969150074,
   PasswordChangeRequired1796598182811,
+  ClinicProfileVersion1796598553417,
 ];

@@ -383,6 +383,13 @@ const TARGETS: Record<string, Target> = {
     body: () => ({ thresholds: { systolic: { high: { warning: 165 } } }, reason: 'fuzzing the clinic layer' }),
   },
   'PUT /api/v1/patients/{id}/thresholds': { record: patient },
+  // C has no bookings: any zone the fuzzing gets right is taken; each edit needs the version it read.
+  'PATCH /api/v1/clinic': {
+    clinic: 'settings',
+    usedUp: true,
+    record: async (k) => ({ version: String((await k.t.http.get(`${API}/clinic`).set(bearer(k.c.token.admin))).body.version) }),
+    body: (r) => ({ name: `Fuzz clinic ${randomBytes(2).toString('hex')}`, version: Number(r.version) }),
+  },
   'PATCH /api/v1/clinic-settings': { clinic: 'settings', body: () => ({ appointmentTurnoverMin: 20, reason: 'fuzzing the settings' }) },
 };
 

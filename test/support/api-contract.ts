@@ -102,6 +102,8 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/chairs': SETUP,
   'PATCH /api/v1/chairs/{id}': SETUP,
   'GET /api/v1/clinic-settings': SETUP,
+  'GET /api/v1/clinic': SETUP,
+  'PATCH /api/v1/clinic': SETUP,
   'PATCH /api/v1/clinic-settings': SETUP,
   'POST /api/v1/consent-forms': SETUP,
   'PATCH /api/v1/consent-forms/{id}': SETUP,

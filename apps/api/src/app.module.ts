@@ -9,6 +9,7 @@ import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
 import { WallBoardFeed } from './board/wall-board-feed.js';
 import { WallBoardController } from './board/wall-board.controller.js';
+import { ClinicProfileController } from './clinic/clinic-profile.controller.js';
 import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
 import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
@@ -53,6 +54,7 @@ export class AppModule {
         WallBoardController,
         ThresholdsController,
         ClinicSettingsController,
+        ClinicProfileController,
         NotificationsController,
         HealthController,
         MetricsController,

@@ -23,6 +23,7 @@ import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
 import { ChairsService } from './scheduling/chairs.service.js';
+import { ClinicProfileService } from './scheduling/clinic-profile.service.js';
 import { ClosuresService } from './scheduling/closures.service.js';
 import { DayScheduleService } from './scheduling/day-schedule.service.js';
 import { MaintenanceService } from './scheduling/maintenance.service.js';
@@ -70,6 +71,7 @@ const SERVICES = [
   RemsService,
   DischargeService,
   ChairsService,
+  ClinicProfileService,
   AppointmentRemindersService,
   AppointmentsService,
   TreatmentSeriesService,

@@ -119,7 +119,8 @@ export class AppointmentsService {
       throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
     });
     const settings = await this.settings.forClinic(actor.clinicId, m);
-    const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+    // Held shared until the booking commits: a change of the clinic's time zone waits for it, and sees it (ClinicProfileService).
+    const clinic = await m.findOneOrFail(Clinic, { where: { id: actor.clinicId }, lock: { mode: 'pessimistic_read' } });
     const minutes = chairMinutes(protocol, settings.appointmentTurnoverMin);
     const endsAt = new Date(input.startsAt.getTime() + minutes * 60_000);
     if (input.startsAt.getTime() < this.clock.now().getTime() - 60_000)

@@ -44,4 +44,5 @@ export enum ErrorCode {
   SeriesAlreadyActive = 'SERIES_ALREADY_ACTIVE',
   ClinicClosed = 'CLINIC_CLOSED',
   PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
+  BookingsWouldMove = 'BOOKINGS_WOULD_MOVE',
 }
