@@ -112,7 +112,8 @@ export class AppointmentsService {
         'The patient was discharged from care',
         `discharged from care: ${patient.dischargedFromCareReason ?? ''}`,
       );
-    const chair = await m.findOneBy(Chair, { id: input.chairId, clinicId: actor.clinicId });
+    // Held shared until the booking commits: retiring the chair waits for it, and sees it (ChairsService.update).
+    const chair = await m.findOne(Chair, { where: { id: input.chairId, clinicId: actor.clinicId }, lock: { mode: 'pessimistic_read' } });
     if (!chair || !chair.active)
       throw DomainError.validation([{ field: 'chairId', message: 'no active chair with this id in your clinic' }]);
     const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {

@@ -45,4 +45,5 @@ export enum ErrorCode {
   ClinicClosed = 'CLINIC_CLOSED',
   PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
   BookingsWouldMove = 'BOOKINGS_WOULD_MOVE',
+  ChairHasFutureBookings = 'CHAIR_HAS_FUTURE_BOOKINGS',
 }
