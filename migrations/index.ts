@@ -24,6 +24,7 @@ import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordChangeRequired.js';
 import { ClinicProfileVersion1796598553417 } from './1796598553417-ClinicProfileVersion.js';
+import { ConsentFormRetirement1796599271017 } from './1796599271017-ConsentFormRetirement.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   AbortedAppointments1795969150074,
   PasswordChangeRequired1796598182811,
   ClinicProfileVersion1796598553417,
+  ConsentFormRetirement1796599271017,
 ];

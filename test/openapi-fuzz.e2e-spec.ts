@@ -178,6 +178,12 @@ class Kit {
     return { id: form.id };
   }
 
+  /** A published consent text of C, never signed. */
+  async publishedForm(): Promise<Record_> {
+    const form = await this.post('/consent-forms', this.c.token.admin, { kind: 'general-procedure', title: 'Published', body: 'text' });
+    return { id: form.id };
+  }
+
   /** A fresh sign-in of a fuzzing user (of D), for the refresh and logout routes. */
   async refreshToken(email: string): Promise<Record_> {
     return { refreshToken: (await login(this.t.http, email)).refreshToken };
@@ -276,7 +282,9 @@ const TARGETS: Record<string, Target> = {
     clinic: 'settings',
     body: () => ({ kind: 'general-procedure', title: 'General procedure', body: 'text', publish: false }),
   },
-  'PATCH /api/v1/consent-forms/{id}': { clinic: 'settings', record: (k) => k.draftForm() },
+  // A fresh draft after each edit: the seed body sends its first revision.
+  'PATCH /api/v1/consent-forms/{id}': { clinic: 'settings', usedUp: true, record: (k) => k.draftForm() },
+  'POST /api/v1/consent-forms/{id}/retire': { clinic: 'settings', usedUp: true, record: (k) => k.publishedForm() },
   'POST /api/v1/consent-forms/{id}/publish': { clinic: 'settings', usedUp: true, record: (k) => k.draftForm() },
   'PATCH /api/v1/protocols/{key}': {
     clinic: 'settings',

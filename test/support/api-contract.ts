@@ -108,6 +108,7 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/consent-forms': SETUP,
   'PATCH /api/v1/consent-forms/{id}': SETUP,
   'POST /api/v1/consent-forms/{id}/publish': SETUP,
+  'POST /api/v1/consent-forms/{id}/retire': SETUP,
 
   // The people and chairs clinical staff must name (check-in, REMS prescriber, witness).
   'GET /api/v1/staff': DIRECTORY,

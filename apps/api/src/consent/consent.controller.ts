@@ -14,6 +14,7 @@ import {
   ConsentParams,
   CreateConsentFormDto,
   RecordConsentDto,
+  RetireConsentFormDto,
   UpdateConsentFormDto,
   WithdrawConsentDto,
 } from './consent.dto.js';
@@ -47,7 +48,10 @@ export class ConsentFormsController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOkResponse({ type: ConsentFormDto, description: 'drafts only; a published version answers 409 FORM_PUBLISHED' })
+  @ApiOkResponse({
+    type: ConsentFormDto,
+    description: 'drafts only, with the revision read (409 STALE_VERSION); a published version answers 409 FORM_PUBLISHED',
+  })
   edit(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdateConsentFormDto): Promise<ConsentFormDto> {
     return this.forms.editDraft(actor, params.id, body);
   }
@@ -58,6 +62,15 @@ export class ConsentFormsController {
   @ApiOkResponse({ type: ConsentFormDto })
   publish(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentFormDto> {
     return this.forms.publish(actor, params.id);
+  }
+
+  /** No one signs this published version any more; the signatures on it keep their status. 409 FORM_RETIRED when it already is. */
+  @Post(':id/retire')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ type: ConsentFormDto })
+  retire(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RetireConsentFormDto): Promise<ConsentFormDto> {
+    return this.forms.retire(actor, params.id, body.reason);
   }
 }
 

@@ -67,6 +67,10 @@ export class ConsentSignaturesService {
         throw DomainError.validation([{ field: 'formId', message: 'no consent form with this id in your clinic' }]);
       });
       if (!form.publishedAt) throw DomainError.validation([{ field: 'formId', message: 'this form version is a draft; publish it first' }]);
+      if (form.retiredAt)
+        throw DomainError.firstRuleUnmet('This form version is retired', [
+          { code: 'FORM_RETIRED', message: `version ${form.version} was retired: ${form.retirementReason ?? ''}`, overridable: false },
+        ]);
       if (input.signedAt < form.publishedAt)
         throw DomainError.validation([{ field: 'signedAt', message: 'is before this form version was published' }]);
       const newer = await this.forms.reconsentVersions(m, actor.clinicId, form.kind, now);

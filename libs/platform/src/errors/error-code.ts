@@ -46,4 +46,5 @@ export enum ErrorCode {
   PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
   BookingsWouldMove = 'BOOKINGS_WOULD_MOVE',
   ChairHasFutureBookings = 'CHAIR_HAS_FUTURE_BOOKINGS',
+  FormRetired = 'FORM_RETIRED',
 }
