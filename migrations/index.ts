@@ -25,6 +25,7 @@ import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppoint
 import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordChangeRequired.js';
 import { ClinicProfileVersion1796598553417 } from './1796598553417-ClinicProfileVersion.js';
 import { ConsentFormRetirement1796599271017 } from './1796599271017-ConsentFormRetirement.js';
+import { DeliveredDoseTolerance1796599714328 } from './1796599714328-DeliveredDoseTolerance.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -53,4 +54,5 @@ export const MIGRATIONS = [
   PasswordChangeRequired1796598182811,
   ClinicProfileVersion1796598553417,
   ConsentFormRetirement1796599271017,
+  DeliveredDoseTolerance1796599714328,
 ];

@@ -325,6 +325,7 @@ describe('docs/clinical-rules.md states the figures Vigil ships', () => {
         'followUpOverdueEscalationHours',
         'appointmentReminderHours',
         'outcomeBaselineWindowMin',
+        'deliveredDoseTolerancePct',
       ].map((p): [string, () => string] => [p, () => columnDefault(p)]),
     ];
 
