@@ -17,6 +17,9 @@ import {
 } from './support/board-page.js';
 import { floorStaff, seat } from './support/floor.js';
 import { bearer, PASSWORD, type Staff } from './support/factories.js';
+
+// The page's storage, as the functions given to page.evaluate see it in the browser.
+declare const sessionStorage: { getItem(key: string): string | null };
 import { vitals } from './support/sessions.js';
 
 const CLINIC_ZONE = 'America/Los_Angeles';
