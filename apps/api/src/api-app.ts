@@ -57,6 +57,8 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // The FHIR API has its own base, /fhir/R4 (fhir.controller.ts).
+      { path: 'fhir/R4/{*rest}', method: RequestMethod.ALL },
     ],
   });
   app.useGlobalPipes(validationPipe());

@@ -11,6 +11,7 @@ import { WallBoardFeed } from './board/wall-board-feed.js';
 import { WallBoardController } from './board/wall-board.controller.js';
 import { ClinicProfileController } from './clinic/clinic-profile.controller.js';
 import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
+import { FhirController } from './fhir/fhir.controller.js';
 import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
@@ -58,6 +59,7 @@ export class AppModule {
         NotificationsController,
         HealthController,
         MetricsController,
+        FhirController,
       ],
       providers: [
         Metrics,

@@ -9,6 +9,8 @@ import { ConsentService } from './consent/consent.service.js';
 import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
 import { ClinicEventBus } from './events/clinic-event-bus.js';
+import { FhirObservationsService } from './fhir/fhir-observations.service.js';
+import { FhirPatientsService } from './fhir/fhir-patients.service.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
@@ -91,6 +93,8 @@ const SERVICES = [
   AdverseEventsService,
   CareGuard,
   ClosuresService,
+  FhirPatientsService,
+  FhirObservationsService,
   // Last: the board hears of a change once every other reaction to it is made.
   WallBoardSignals,
 ];

@@ -12,3 +12,17 @@ export {
   type VitalKind,
   type VitalRow,
 } from './vital-observations.js';
+export { searchset, type SearchPage } from './bundle.js';
+export { capabilityStatement } from './capability.js';
+export { FhirObservationsService } from './fhir-observations.service.js';
+export { FhirPatientsService } from './fhir-patients.service.js';
+export {
+  COUNT_DEFAULT,
+  COUNT_MAX,
+  parseSearch,
+  patientIdOf,
+  SEARCH_PARAMS,
+  type ParsedSearch,
+  type Query,
+  type SearchableType,
+} from './search-params.js';

@@ -38,6 +38,7 @@ export enum ErrorCode {
   NotEsketamine = 'NOT_ESKETAMINE',
   TooManyStreams = 'TOO_MANY_STREAMS',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  NotAcceptable = 'NOT_ACCEPTABLE',
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
   NotDischargedFromCare = 'NOT_DISCHARGED_FROM_CARE',
   AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
