@@ -183,6 +183,23 @@ describe('FHIR R4 API', () => {
     expect(await total(`patient=${patientId}`, b.token.nurse)).toBe(0);
   });
 
+  it('_sort=-date pages newest first, and its next link keeps the order', async () => {
+    const when = (b: Json) => (b.entry as Json[]).map((e) => Date.parse(e.resource.effectiveDateTime as string));
+    const first = JSON.parse(
+      (
+        await get(`/Observation?patient=${patientId}&code=8867-4&date=lt2026-11-29T23:10:00Z&_sort=-date&_count=5`, a.token.nurse).expect(
+          200,
+        )
+      ).text,
+    ) as Json;
+    const next = new URL((first.link as Json[]).find((l) => l.relation === 'next')?.url as string);
+    const second = JSON.parse((await get(`/Observation${next.search}`, a.token.nurse).expect(200)).text) as Json;
+    const times = [...when(first), ...when(second)];
+    expect(times).toHaveLength(10);
+    expect(times).toEqual([...times].sort((x, y) => y - x));
+    expect(new Date(times[0]).toISOString()).toBe('2026-11-29T23:09:00.000Z');
+  });
+
   it('unknown parameters are ignored and left out of the self link, and refused with Prefer: handling=strict', async () => {
     const res = await get(`/Patient?_id=${patientId}&colour=blue`, a.token.nurse).expect(200);
     const self = ((JSON.parse(res.text) as Json).link as Json[]).find((l) => l.relation === 'self')?.url as string;
