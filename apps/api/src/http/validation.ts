@@ -1,10 +1,26 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, type FieldProblem } from '#platform';
 
+/** Constraints on the kind of a value: when one fails, the others (length, range…) say nothing more. */
+const KIND_CONSTRAINTS = new Set(['isString', 'isNumber', 'isInt', 'isBoolean', 'isObject', 'isArray', 'isUuid', 'isIn', 'isEnum']);
+
+/**
+ * One message per bad field: a missing one is "required" (or what its `IsDefined` says, e.g. a
+ * device reading's deviceId), a null one "must not be null", one of the wrong kind says only that;
+ * the other constraints a value breaks are all listed.
+ */
+function fieldMessages(e: ValidationError, field: string): string[] {
+  const constraints = e.constraints ?? {};
+  if (e.value === undefined) return [constraints['isDefined'] ?? `${field} is required`];
+  if (e.value === null) return [constraints['isDefined'] ?? `${field} must not be null`];
+  const kind = Object.keys(constraints).filter((k) => KIND_CONSTRAINTS.has(k));
+  return (kind.length ? kind : Object.keys(constraints)).map((k) => constraints[k]);
+}
+
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const own = e.constraints ? fieldMessages(e, field).map((message) => ({ field, message })) : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -43,7 +59,8 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // The value tells a missing field from a bad one; it never reaches the answer.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
   });
 }
