@@ -36,6 +36,15 @@ describe('a refused body names each bad field once, clearly', () => {
     ]);
   });
 
+  it.each([
+    ['a timestamp', { weightMeasuredAt: 'yesterday' }, 'weightMeasuredAt'],
+    ['a calendar date', { dateOfBirth: 'May 17th' }, 'dateOfBirth'],
+  ])('%s that is not one is told so in one message', async (_kind, extra, field) => {
+    const res = await t.http.post(`${api}/patients`).set(bearer(s.token.nurse)).send(patientBody(extra));
+    expect(res.status).toBe(400);
+    expect(res.body.details).toEqual([{ field, message: expect.stringContaining(`${field} must be`) as string }]);
+  });
+
   it('a device reading without deviceId is told that a device reading needs its device', async () => {
     const id = await sessionAt(t.http, s, 'checked_in');
     const res = await t.http

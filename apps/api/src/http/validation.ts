@@ -2,7 +2,19 @@ import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@ne
 import { DomainError, type FieldProblem } from '#platform';
 
 /** Constraints on the kind of a value: when one fails, the others (length, range…) say nothing more. */
-const KIND_CONSTRAINTS = new Set(['isString', 'isNumber', 'isInt', 'isBoolean', 'isObject', 'isArray', 'isUuid', 'isIn', 'isEnum']);
+const KIND_CONSTRAINTS = new Set([
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isObject',
+  'isArray',
+  'isUuid',
+  'isIn',
+  'isEnum',
+  'isTimestamp',
+  'isCalendarDate',
+]);
 
 /**
  * One message per bad field: a missing one is "required" (or what its `IsDefined` says, e.g. a
