@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { ConsentFormsService, ConsentSignaturesService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, PageQuery } from '../http/dto.js';
+import { IdParam, optionalDate, PageQuery } from '../http/dto.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import {
   ConsentDto,
@@ -83,6 +84,9 @@ export class PatientConsentsController {
   @Post()
   @Idempotent()
   @Roles('nurse', 'anesthesiologist')
+  @FieldChecks(ConsentSignaturesService, (s, r: CheckedBody<RecordConsentDto>) =>
+    s.problems({ signedAt: optionalDate(r.body.signedAt), prescriberSignedAt: optionalDate(r.body.prescriberSignedAt) }),
+  )
   @ApiCreatedResponse({ type: ConsentDto, description: 'Idempotency-Key honoured' })
   record(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordConsentDto): Promise<ConsentDto> {
     return this.signatures.record(actor, params.id, {

@@ -44,6 +44,9 @@ export class ErrorDto {
   @ApiProperty() requestId!: string;
 }
 
+/** An optional timestamp of a body as a Date (undefined when not given). */
+export const optionalDate = (iso: string | null | undefined): Date | undefined => (iso ? new Date(iso) : undefined);
+
 /** Optional, but when present must not be null (for fields the record cannot be without). */
 export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 

@@ -1,5 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { DomainError, type FieldProblem } from '#platform';
+import { DomainError, ErrorCode, type FieldProblem } from '#platform';
 
 /** Constraints on the kind of a value: when one fails, the others (length, range…) say nothing more. */
 const KIND_CONSTRAINTS = new Set([
@@ -64,6 +64,17 @@ export function bodyProblem(value: unknown): FieldProblem | undefined {
   return undefined;
 }
 
+/**
+ * The DTO refused some fields of a body; the others passed it. `FieldChecks` may complete the
+ * answer with what the route's service finds among those (api.md: every bad field at once).
+ */
+export class BodyRefused extends DomainError {
+  constructor(readonly problems: FieldProblem[]) {
+    const refusal = DomainError.validation(problems);
+    super(400, ErrorCode.ValidationFailed, refusal.message, problems);
+  }
+}
+
 /** One pipe for every route: unknown fields refused, types converted, every bad field listed. */
 export function validationPipe(): ValidationPipe {
   return new BodyValidationPipe({
@@ -91,6 +102,12 @@ class BodyValidationPipe extends ValidationPipe {
       const problem = bodyProblem(value);
       if (problem) throw DomainError.validation([problem]);
     }
-    return super.transform(value, metadata) as Promise<unknown>;
+    try {
+      return (await super.transform(value, metadata)) as unknown;
+    } catch (error) {
+      if (metadata.type === 'body' && error instanceof DomainError && error.status === 400)
+        throw new BodyRefused(error.details as FieldProblem[]);
+      throw error;
+    }
   }
 }

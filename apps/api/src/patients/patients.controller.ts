@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { DosingService, PatientCareService, PatientsService, ScreeningService, WeightsService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { IdParam, PageQuery } from '../http/dto.js';
 import { DischargeFromCareDto, DischargeFromCareResultDto, ReadmitDto } from './care.dto.js';
 import {
@@ -60,6 +61,12 @@ export class PatientsController {
 
   @Post()
   @AnyRole()
+  @FieldChecks(
+    PatientsService,
+    (s, r: CheckedBody<CreatePatientDto>) =>
+      s.registrationProblems(r.actor, { ...r.body, weightMeasuredAt: date(r.body.weightMeasuredAt) }),
+    { contactPreference: ['email', 'phone'] },
+  )
   @ApiCreatedResponse({ type: PatientDto })
   create(@CurrentActor() actor: Actor, @Body() body: CreatePatientDto): Promise<PatientDto> {
     const { weightMeasuredAt, ...rest } = body;
@@ -82,6 +89,9 @@ export class PatientsController {
 
   @Patch(':id')
   @AnyRole()
+  @FieldChecks(PatientsService, (s, r: CheckedBody<UpdatePatientDto>) => s.changeProblems(r.actor, r.params.id, r.body), {
+    contactPreference: ['email', 'phone'],
+  })
   @ApiOkResponse({ type: PatientDto })
   update(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdatePatientDto): Promise<PatientDto> {
     return this.patients.update(actor, params.id, body);
@@ -89,6 +99,7 @@ export class PatientsController {
 
   @Post(':id/weights')
   @Roles('nurse', 'anesthesiologist')
+  @FieldChecks(WeightsService, (s, r: CheckedBody<CreateWeightDto>) => s.problems({ ...r.body, measuredAt: date(r.body.measuredAt) }))
   @ApiCreatedResponse({ type: WeightDto })
   addWeight(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: CreateWeightDto): Promise<WeightDto> {
     return this.weightHistory.add(actor, params.id, { value: body.value, unit: body.unit, measuredAt: date(body.measuredAt) });
@@ -110,6 +121,7 @@ export class PatientsController {
 
   @Put(':id/contraindications')
   @Roles('nurse', 'anesthesiologist')
+  @FieldChecks(ScreeningService, (s, r: CheckedBody<RecordScreeningDto>) => s.problems(r.body))
   @ApiOkResponse({ type: ScreeningDto })
   recordScreening(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordScreeningDto): Promise<ScreeningDto> {
     return this.screening.record(actor, params.id, body);

@@ -11,6 +11,7 @@ import {
   TransactionRunner,
   User,
   type Actor,
+  type FieldProblem,
   type Page,
   type Tx,
 } from '#platform';
@@ -55,10 +56,15 @@ export class ConsentSignaturesService {
     private readonly settings: ClinicSettingsService,
   ) {}
 
+  /** A signature's times in the future (the form and the signers are judged with the record, in its transaction). */
+  problems(input: Partial<NewSignature>): FieldProblem[] {
+    return signatureTimeProblems(input, this.clock.now());
+  }
+
   /** Records a signature on one exact, published form version. */
   async record(actor: Actor, patientId: string, input: NewSignature): Promise<ConsentView> {
     const now = this.clock.now();
-    const problems = signatureTimeProblems(input, now);
+    const problems = this.problems(input);
     if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;

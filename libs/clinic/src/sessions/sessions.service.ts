@@ -6,10 +6,12 @@ import {
   DomainError,
   ErrorCode,
   findInClinicOr404,
+  foundOrNull,
   PendingWorkService,
   TransactionRunner,
   User,
   type Actor,
+  type FieldProblem,
   type Tx,
 } from '#platform';
 import { ClinicEventBus } from '../events/index.js';
@@ -41,16 +43,26 @@ export class SessionsService {
     private readonly settings: ClinicSettingsService,
   ) {}
 
+  /** A new session's patient and protocol, each a problem of its field when the clinic has no such one; fields not given are not judged. */
+  async creationProblems(actor: Actor, input: { patientId?: string; protocol?: string }): Promise<FieldProblem[]> {
+    return this.transactions.run(async (tx) => (await this.named(tx.manager, actor, input)).problems);
+  }
+
+  private async named(m: EntityManager, actor: Actor, input: { patientId?: string; protocol?: string }) {
+    const problems: FieldProblem[] = [];
+    if (input.patientId !== undefined && !(await foundOrNull(this.patients.findInClinic(m, actor.clinicId, input.patientId))))
+      problems.push({ field: 'patientId', message: 'no patient with this id in your clinic' });
+    const protocol = input.protocol === undefined ? null : await foundOrNull(this.protocols.effective(actor.clinicId, input.protocol, m));
+    if (input.protocol !== undefined && !protocol) problems.push({ field: 'protocol', message: `no protocol "${input.protocol}"` });
+    return { problems, protocol };
+  }
+
   async create(actor: Actor, input: { patientId: string; protocol: string; appointmentId?: string }): Promise<Session> {
     const now = this.clock.now();
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
-      await this.patients.findInClinic(m, actor.clinicId, input.patientId).catch(() => {
-        throw DomainError.validation([{ field: 'patientId', message: 'no patient with this id in your clinic' }]);
-      });
-      const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
-        throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
-      });
+      const { problems, protocol } = await this.named(m, actor, input);
+      if (problems.length || !protocol) throw DomainError.validation(problems);
       const session = await m.save(
         m.create(Session, {
           clinicId: actor.clinicId,
