@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../libs/platform/src/index.js';
 import { startTestApp, type TestApp } from './support/app.js';
-import { bearer, clinicWithStaff, patientBody, type Staff } from './support/factories.js';
+import { bearer, clinicWithStaff, createUser, patientBody, type Staff } from './support/factories.js';
 import { sessionAt, vitals } from './support/sessions.js';
 
 const api = '/api/v1';
@@ -252,5 +252,42 @@ describe("every bad field is named at once, the service's checks with the form's
       expect(res.status).toBe(400);
       expect(fields(res)).toEqual(expected);
     });
+  });
+});
+
+describe('an edit of a patient or a user sends the version it read', () => {
+  let t: TestApp;
+  let s: Staff;
+  beforeAll(async () => {
+    t = await startTestApp();
+    s = await clinicWithStaff(t.runtime.dataSource, t.http);
+  });
+  afterAll(() => t.close());
+
+  it.each<[string, () => Promise<string>, Record<string, unknown>]>([
+    [
+      'PATCH /patients/:id',
+      async () => `/patients/${(await t.http.post(`${api}/patients`).set(bearer(s.token.admin)).send(patientBody())).body.id}`,
+      { phone: '+1 555 0199' },
+    ],
+    ['PATCH /users/:id', async () => `/users/${(await createUser(t.runtime.dataSource, s.clinic.id, 'nurse')).id}`, { name: 'Rui Costa' }],
+  ])('%s: 400 naming version without it, 409 STALE_VERSION with an old one, 200 with the current one', async (_route, record, change) => {
+    const path = `${api}${await record()}`;
+    const admin = bearer(s.token.admin);
+    const missing = await t.http.patch(path).set(admin).send(change);
+    expect(missing.status).toBe(400);
+    expect(missing.body.details).toEqual([{ field: 'version', message: 'version is required' }]);
+    const current = await t.http
+      .patch(path)
+      .set(admin)
+      .send({ ...change, version: 1 });
+    expect(current.status).toBe(200);
+    expect(current.body.version).toBe(2);
+    const stale = await t.http
+      .patch(path)
+      .set(admin)
+      .send({ ...change, version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body.code).toBe('STALE_VERSION');
   });
 });

@@ -713,7 +713,7 @@ describe('every write operation of openapi.json under random and hostile input',
     it('PATCH /users/:id with active: null is a 400 on active (the NOT NULL column refused it)', async () => {
       const user = await createUser(t.runtime.dataSource, c.clinic.id, 'nurse');
       await refusedCleanly(
-        () => t.http.patch(`${API}/users/${user.id}`).set(bearer(c.token.admin)).send({ active: null }),
+        () => t.http.patch(`${API}/users/${user.id}`).set(bearer(c.token.admin)).send({ active: null, version: 1 }),
         400,
         /^active$/,
       );

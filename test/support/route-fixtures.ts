@@ -60,12 +60,12 @@ export const now = () => new Date().toISOString();
 export const soon = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
 
 export const CALLS: Record<string, Call> = {
-  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic' }) },
+  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic', version: 1 }) },
   // Not the fixtures' nurse: a reset ends her logins, and every later call of hers would be refused.
   'POST /api/v1/users/{id}/reset-password': { params: (fx) => ({ id: fx.spareUserId }) },
   'POST /api/v1/users/{id}/unlock': { params: (fx) => ({ id: fx.spareUserId }) },
   'POST /api/v1/auth/password': { body: () => ({ currentPassword: 'not the password', newPassword: 'a long enough new password' }) },
-  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199' }) },
+  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199', version: 1 }) },
   'POST /api/v1/patients/{id}/weights': { body: () => ({ value: 71, unit: 'kg' }) },
   'POST /api/v1/patients/{id}/contraindications/acknowledge': { body: () => ({ note: 'reviewed with the patient' }) },
   'GET /api/v1/patients/{id}/dose-calculation': { query: () => ({ protocol: PROTOCOL, mgPerKg: 0.5 }) },

@@ -109,11 +109,10 @@ export class UpdatePatientDto extends DemographicsDto {
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(NAME) lastName?: string;
   @ApiPropertyOptional({ format: 'date' }) @OptionalNotNull() @IsCalendarDate() dateOfBirth?: string;
 
-  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' })
-  @OptionalNotNull()
+  @ApiProperty({ minimum: 1, description: 'the version you read (required); 409 STALE_VERSION when it changed meanwhile' })
   @IsInt()
   @Min(1)
-  version?: number;
+  version!: number;
 }
 
 export class SearchPatientsQuery extends PageQuery {

@@ -52,11 +52,10 @@ export class UpdateUserDto {
   @MaxLength(1024)
   password?: string;
 
-  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' })
-  @OptionalNotNull()
+  @ApiProperty({ minimum: 1, description: 'the version you read (required); 409 STALE_VERSION when it changed meanwhile' })
   @IsInt()
   @Min(1)
-  version?: number;
+  version!: number;
 }
 
 export class ListUsersQuery extends PageQuery {
