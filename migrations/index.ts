@@ -26,6 +26,7 @@ import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordCha
 import { ClinicProfileVersion1796598553417 } from './1796598553417-ClinicProfileVersion.js';
 import { ConsentFormRetirement1796599271017 } from './1796599271017-ConsentFormRetirement.js';
 import { DeliveredDoseTolerance1796599714328 } from './1796599714328-DeliveredDoseTolerance.js';
+import { PatientMrnAnyCase1796602159252 } from './1796602159252-PatientMrnAnyCase.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   ClinicProfileVersion1796598553417,
   ConsentFormRetirement1796599271017,
   DeliveredDoseTolerance1796599714328,
+  PatientMrnAnyCase1796602159252,
 ];

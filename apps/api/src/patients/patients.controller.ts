@@ -15,6 +15,7 @@ import {
   PatientDto,
   PatientPageDto,
   RecordScreeningDto,
+  RegisteredPatientDto,
   ScreeningDto,
   SearchPatientsQuery,
   UpdatePatientDto,
@@ -67,8 +68,11 @@ export class PatientsController {
       s.registrationProblems(r.actor, { ...r.body, weightMeasuredAt: date(r.body.weightMeasuredAt) }),
     { contactPreference: ['email', 'phone'] },
   )
-  @ApiCreatedResponse({ type: PatientDto })
-  create(@CurrentActor() actor: Actor, @Body() body: CreatePatientDto): Promise<PatientDto> {
+  @ApiCreatedResponse({
+    type: RegisteredPatientDto,
+    description: '`warnings` names other patients with the same names and birth date (registered all the same)',
+  })
+  create(@CurrentActor() actor: Actor, @Body() body: CreatePatientDto): Promise<RegisteredPatientDto> {
     const { weightMeasuredAt, ...rest } = body;
     return this.patients.register(actor, { ...rest, weightMeasuredAt: date(weightMeasuredAt) });
   }

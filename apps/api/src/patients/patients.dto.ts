@@ -179,6 +179,20 @@ export class PatientDto {
   @ApiProperty() version!: number;
 }
 
+export class PatientWarningDto {
+  @ApiProperty({ enum: ['SAME_NAME_AND_BIRTH_DATE'], description: 'another patient of the clinic has the same names and birth date' })
+  code!: 'SAME_NAME_AND_BIRTH_DATE';
+  @ApiProperty() message!: string;
+  @ApiProperty({ format: 'uuid', description: 'the other patient' }) patientId!: string;
+  @ApiProperty({ description: 'the other patient’s MRN' }) mrn!: string;
+}
+
+/** A registration's answer: the record, and what the registering user should check (never a refusal). */
+export class RegisteredPatientDto extends PatientDto {
+  @ApiProperty({ type: [PatientWarningDto], description: 'empty when nothing calls for a check' })
+  warnings!: PatientWarningDto[];
+}
+
 export class WeightPageDto {
   @ApiProperty({ type: [WeightDto] }) items!: WeightDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;

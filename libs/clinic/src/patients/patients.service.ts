@@ -16,6 +16,7 @@ import {
 } from '#platform';
 import { ProtocolsService } from '../protocols/index.js';
 import { birthDateProblems, contactProblems } from './patient-checks.js';
+import { checkMrnFree, sameNameAndBirthDate, savePatient, type PatientWarning } from './patient-identity.js';
 import { asInput, columns, patientView, type NewPatient, type PatientChanges, type PatientView } from './patient-record.js';
 import { Patient } from './patient.entity.js';
 import { patientSearchText, foldForSearch } from './search-text.js';
@@ -34,24 +35,29 @@ export class PatientsService {
     private readonly protocols: ProtocolsService,
   ) {}
 
-  async register(actor: Actor, input: NewPatient): Promise<PatientView> {
+  /**
+   * Registers a patient with a first weight. The answer's `warnings` name other patients of the
+   * clinic with the same names and birth date (perhaps the same person): registered all the same.
+   */
+  async register(actor: Actor, input: NewPatient): Promise<PatientView & { warnings: PatientWarning[] }> {
     const now = this.clock.now();
     const problems = await this.registrationProblems(actor, input);
     if (problems.length) throw DomainError.validation(problems);
     const measuredAt = input.weightMeasuredAt ?? now;
     return this.transactions.run(async (tx) => {
-      await this.checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
+      await checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
       const patient = tx.manager.create(Patient, { clinicId: actor.clinicId, ...columns(input) });
       patient.searchText = patientSearchText(patient);
-      await tx.manager.save(patient);
+      await savePatient(tx.manager, patient);
       const weight = await insertWeight(tx.manager, actor, patient, { value: input.weightKg, unit: 'kg', measuredAt });
+      const warnings = await sameNameAndBirthDate(tx.manager, patient);
       await this.audit.record(tx, {
         action: 'patient.create',
         resourceType: 'patient',
         resourceId: patient.id,
-        changes: { ...columns(input), weightKg: weight.weightKg },
+        changes: { ...columns(input), weightKg: weight.weightKg, ...(warnings.length && { warnings }) },
       });
-      return patientView(patient, weight, now, await this.timeZone(tx.manager, actor.clinicId));
+      return { ...patientView(patient, weight, now, await this.timeZone(tx.manager, actor.clinicId)), warnings };
     });
   }
 
@@ -138,7 +144,7 @@ export class PatientsService {
         );
       }
       if (changes.mrn !== undefined && changes.mrn.trim() !== patient.mrn)
-        await this.checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim(), patient.id);
+        await checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim(), patient.id);
       const before = columns(patient);
       const current = asInput(patient);
       Object.assign(
@@ -151,7 +157,7 @@ export class PatientsService {
       const after = columns(patient);
       const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       if (changed.length) {
-        await tx.manager.save(patient);
+        await savePatient(tx.manager, patient);
         await this.audit.record(tx, {
           action: 'patient.update',
           resourceType: 'patient',
@@ -184,17 +190,6 @@ export class PatientsService {
     const today = localDate(now, await this.timeZone(this.dataSource.manager, clinicId));
     const ages = (await this.protocols.list(clinicId)).map((p) => p.minAgeYears);
     return birthDateProblems(dateOfBirth, today, ages.length ? Math.min(...ages) : null);
-  }
-
-  /** An MRN is one whatever its case: "mrn-7" is taken when "MRN-7" is (the caller's own record excepted). */
-  private async checkMrnFree(manager: EntityManager, clinicId: string, mrn: string, except?: string): Promise<void> {
-    const q = manager.createQueryBuilder(Patient, 'p').where('p.clinic_id = :clinicId AND lower(p.mrn) = lower(:mrn)', { clinicId, mrn });
-    if (except) q.andWhere('p.id <> :except', { except });
-    if (await q.getExists()) {
-      throw DomainError.conflict(ErrorCode.DuplicateKey, 'A patient with this MRN already exists in this clinic', [
-        { field: 'mrn', message: 'already in use' },
-      ]);
-    }
   }
 
   private async timeZone(manager: EntityManager, clinicId: string): Promise<string> {
