@@ -64,4 +64,27 @@ describe('what the start and discharge gates say about the vitals (time moved by
       },
     ]);
   });
+
+  it('a cuff blood pressure and the monitor’s heart rate and SpO2 40 s apart are a baseline: the session starts, judged on that blood pressure', async () => {
+    const id = await preChecked();
+    const cuff = ((await post(`/sessions/${id}/vitals`, bp(at(-60))).expect(201)).body as { reading: { id: string } }).reading;
+    await post(`/sessions/${id}/vitals`, monitor(at(-20))).expect(201);
+    const started = await start(id).expect(200);
+    expect(started.body).toMatchObject({ status: 'dosing', baselineReadingId: cuff.id });
+  });
+
+  it('two minutes apart they are not: the refusal says the vitals were not taken within a minute, with each one’s age', async () => {
+    const id = await preChecked();
+    await post(`/sessions/${id}/vitals`, bp(at(-150))).expect(201);
+    await post(`/sessions/${id}/vitals`, monitor(at(-30))).expect(201);
+    const refused = await start(id).expect(422);
+    expect(refused.body.code).toBe('BASELINE_VITALS_MISSING');
+    const [problem] = refused.body.details as Array<{ message: string; vitals: Array<{ vital: string; minutesAgo: number | null }> }>;
+    expect(problem.message).toContain('not measured within a minute of one another');
+    expect(problem.vitals.map((v) => [v.vital, v.minutesAgo])).toEqual([
+      ['blood-pressure', 2],
+      ['heart-rate', 0],
+      ['spo2', 0],
+    ]);
+  });
 });
