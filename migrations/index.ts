@@ -25,6 +25,11 @@ import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppoint
 import { ControlledSubstanceLedger1796598235935 } from './1796598235935-ControlledSubstanceLedger.js';
 import { SeedControlledSubstanceProducts1796598235936 } from './1796598235936-SeedControlledSubstanceProducts.js';
 import { ControlledSubstanceLosses1796601672690 } from './1796601672690-ControlledSubstanceLosses.js';
+import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordChangeRequired.js';
+import { ClinicProfileVersion1796598553417 } from './1796598553417-ClinicProfileVersion.js';
+import { ConsentFormRetirement1796599271017 } from './1796599271017-ConsentFormRetirement.js';
+import { DeliveredDoseTolerance1796599714328 } from './1796599714328-DeliveredDoseTolerance.js';
+import { PatientMrnAnyCase1796602159252 } from './1796602159252-PatientMrnAnyCase.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -50,7 +55,12 @@ export const MIGRATIONS = [
   ClinicClosures1795967948125,
   DatabaseRoles1795968762626,
   AbortedAppointments1795969150074,
+  PasswordChangeRequired1796598182811,
   ControlledSubstanceLedger1796598235935,
   SeedControlledSubstanceProducts1796598235936,
+  ClinicProfileVersion1796598553417,
+  ConsentFormRetirement1796599271017,
+  DeliveredDoseTolerance1796599714328,
   ControlledSubstanceLosses1796601672690,
+  PatientMrnAnyCase1796602159252,
 ];

@@ -16,6 +16,7 @@ import {
   CONSENTS,
   CRITICAL_ALERTS,
   DEMOGRAPHICS,
+  DIRECTORY,
   FOLLOW_UPS,
   FOLLOW_UPS_OF_OTHERS,
   ROLES_TABLE,
@@ -24,6 +25,7 @@ import {
   SESSIONS,
   SETUP,
   THRESHOLDS,
+  WALL_BOARD,
 } from './support/api-contract.js';
 
 /*
@@ -109,6 +111,7 @@ describe('links of the README and docs/', () => {
 describe('docs/api.md holds every row of the roles table the tests check', () => {
   const ACTIONS = [
     SETUP,
+    DIRECTORY,
     DEMOGRAPHICS,
     SCREENING,
     CONSENTS,
@@ -120,6 +123,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     CRITICAL_ALERTS,
     ASSESSMENTS,
     CLINICAL_READ,
+    WALL_BOARD,
     FOLLOW_UPS,
     FOLLOW_UPS_OF_OTHERS,
     AUDIT,
@@ -321,6 +325,7 @@ describe('docs/clinical-rules.md states the figures Vigil ships', () => {
         'followUpOverdueEscalationHours',
         'appointmentReminderHours',
         'outcomeBaselineWindowMin',
+        'deliveredDoseTolerancePct',
       ].map((p): [string, () => string] => [p, () => columnDefault(p)]),
     ];
 

@@ -65,6 +65,7 @@ export const ROLES_TABLE = parseRolesTable(readFileSync(API_DOC, 'utf8'));
 
 // The rows of the table, by their action text exactly as api.md spells it.
 export const SETUP = 'users, chairs, clinic settings, consent form texts';
+export const DIRECTORY = 'staff directory (names and roles), chairs: read';
 export const DEMOGRAPHICS = 'patients: create, edit demographics';
 export const SCREENING = 'patients: clinical screening, contraindications';
 export const CONSENTS = 'consents: record signature, withdraw';
@@ -76,6 +77,7 @@ export const ACK_WARNING = 'alerts: acknowledge warning';
 export const CRITICAL_ALERTS = 'alerts: acknowledge / resolve critical';
 export const ASSESSMENTS = 'assessments (PHQ-9 …)';
 export const CLINICAL_READ = 'vitals, alerts, assessments: read';
+export const WALL_BOARD = 'wall board: the floor and its stream';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
 export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
@@ -102,14 +104,22 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/users': SETUP,
   'GET /api/v1/users/{id}': SETUP,
   'PATCH /api/v1/users/{id}': SETUP,
+  'POST /api/v1/users/{id}/reset-password': SETUP,
+  'POST /api/v1/users/{id}/unlock': SETUP,
   'POST /api/v1/chairs': SETUP,
-  'GET /api/v1/chairs': SETUP,
   'PATCH /api/v1/chairs/{id}': SETUP,
   'GET /api/v1/clinic-settings': SETUP,
+  'GET /api/v1/clinic': SETUP,
+  'PATCH /api/v1/clinic': SETUP,
   'PATCH /api/v1/clinic-settings': SETUP,
   'POST /api/v1/consent-forms': SETUP,
   'PATCH /api/v1/consent-forms/{id}': SETUP,
   'POST /api/v1/consent-forms/{id}/publish': SETUP,
+  'POST /api/v1/consent-forms/{id}/retire': SETUP,
+
+  // The people and chairs clinical staff must name (check-in, REMS prescriber, witness).
+  'GET /api/v1/staff': DIRECTORY,
+  'GET /api/v1/chairs': DIRECTORY,
 
   'POST /api/v1/patients': DEMOGRAPHICS,
   // Reading the demographics every role may register and edit.
@@ -182,6 +192,9 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/patients/{id}/outcomes': CLINICAL_READ,
   'GET /api/v1/patients/{id}/thresholds': CLINICAL_READ,
 
+  'GET /api/v1/board': WALL_BOARD,
+  'GET /api/v1/board/stream': WALL_BOARD,
+
   'GET /api/v1/follow-ups': FOLLOW_UPS,
   'POST /api/v1/follow-ups/{id}/complete': FOLLOW_UPS,
   // Not named by api.md: the same people as complete.
@@ -224,6 +237,7 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
   'POST /api/v1/auth/login': { public: 'api.md: login is public' },
   'POST /api/v1/auth/refresh': { public: 'api.md: refresh is public' },
   'GET /api/v1/auth/me': anyRole('who am I'),
+  'POST /api/v1/auth/password': anyRole('api.md: every user changes their own password'),
   // Vigil's choice: logout revokes the refresh token sent in the body, so a client whose access token has expired can still end its session.
   'POST /api/v1/auth/logout': { public: 'logout takes the refresh token; an expired access token must not keep a session alive' },
   'GET /api/v1/consent-forms': anyRole('api.md Resources: only POST /consent-forms is (admin); nurses pick the form a patient signs'),

@@ -22,6 +22,8 @@ export interface Fixtures {
   byParam: Record<string, string>;
   patientId: string;
   formId: string;
+  /** a nurse no test signs in as: the administrators' password reset and unlock act on her */
+  spareUserId: string;
   chairId: string;
   startsAt: string;
   day: string;
@@ -59,8 +61,12 @@ export const now = () => new Date().toISOString();
 export const soon = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
 
 export const CALLS: Record<string, Call> = {
-  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic' }) },
-  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199' }) },
+  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic', version: 1 }) },
+  // Not the fixtures' nurse: a reset ends her logins, and every later call of hers would be refused.
+  'POST /api/v1/users/{id}/reset-password': { params: (fx) => ({ id: fx.spareUserId }) },
+  'POST /api/v1/users/{id}/unlock': { params: (fx) => ({ id: fx.spareUserId }) },
+  'POST /api/v1/auth/password': { body: () => ({ currentPassword: 'not the password', newPassword: 'a long enough new password' }) },
+  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199', version: 1 }) },
   'POST /api/v1/patients/{id}/weights': { body: () => ({ value: 71, unit: 'kg' }) },
   'POST /api/v1/patients/{id}/contraindications/acknowledge': { body: () => ({ note: 'reviewed with the patient' }) },
   'GET /api/v1/patients/{id}/dose-calculation': { query: () => ({ protocol: PROTOCOL, mgPerKg: 0.5 }) },
@@ -68,7 +74,8 @@ export const CALLS: Record<string, Call> = {
     body: (fx) => ({ formId: fx.formId, signedAt: now(), signedByName: 'Ana Souza', method: 'in-person' }),
   },
   'POST /api/v1/patients/{id}/consents/{consentId}/withdraw': { body: () => ({ reason: 'changed her mind' }) },
-  'PATCH /api/v1/consent-forms/{id}': { body: () => ({ title: 'Retitled' }) },
+  'PATCH /api/v1/consent-forms/{id}': { body: () => ({ title: 'Retitled', revision: 1 }) },
+  'POST /api/v1/consent-forms/{id}/retire': { body: () => ({ reason: 'replaced by a reviewed text' }) },
   'PATCH /api/v1/protocols/{key}': { body: () => ({ reason: 'matrix check', durationMin: 40 }) },
   'POST /api/v1/follow-ups/{id}/complete': { body: () => ({ note: 'called the patient' }) },
   'POST /api/v1/follow-ups/{id}/reschedule': { body: () => ({ dueAt: soon() }) },
@@ -179,6 +186,12 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
   const patientId = await consentedPatient(http, a);
   const formId = await consentForm(http, a);
   const chair = await post('/chairs', a.token.admin, { name: 'Chair 1' });
+  const spare = await post('/users', a.token.admin, {
+    email: `spare-${randomUUID()}@vigil.test`,
+    name: 'Spare Nurse',
+    role: 'nurse',
+    password: 'a long enough password',
+  });
   const sessionId = await readySession(http, a);
   const highBaselineSessionId = await readySession(http, a, { baseline: { systolic: 150, diastolic: 95 } });
   const alertSessionId = await readySession(http, a);
@@ -255,6 +268,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
     byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id, ...ledger.byParam },
     patientId,
     formId,
+    spareUserId: spare.id,
     chairId: chair.id,
     startsAt,
     day,
@@ -271,6 +285,7 @@ export async function buildFixtures(http: TestAgent, a: Staff): Promise<Fixtures
     a.nurse.id,
     a.anesthesiologist.id,
     a.admin.id,
+    spare.id,
     ...Object.values(fx.byCollection),
     consents[0].id,
     assessment.id,

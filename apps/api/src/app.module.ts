@@ -7,7 +7,11 @@ import { ClinicSettingsController } from './alerts/clinic-settings.controller.js
 import { ThresholdsController } from './alerts/thresholds.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { WallBoardFeed } from './board/wall-board-feed.js';
+import { WallBoardController } from './board/wall-board.controller.js';
+import { ClinicProfileController } from './clinic/clinic-profile.controller.js';
 import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
+import { FhirController } from './fhir/fhir.controller.js';
 import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
@@ -26,6 +30,7 @@ import { ClosuresController } from './scheduling/closures.controller.js';
 import { SchedulingController } from './scheduling/scheduling.controller.js';
 import { ObservationController } from './sessions/observation.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
+import { StaffController } from './users/staff.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
@@ -38,6 +43,7 @@ export class AppModule {
       controllers: [
         AuthController,
         UsersController,
+        StaffController,
         AuditController,
         PatientsController,
         PatientConsentsController,
@@ -50,8 +56,10 @@ export class AppModule {
         SchedulingController,
         ClosuresController,
         AlertsController,
+        WallBoardController,
         ThresholdsController,
         ClinicSettingsController,
+        ClinicProfileController,
         NotificationsController,
         HealthController,
         MetricsController,
@@ -59,9 +67,11 @@ export class AppModule {
         LedgerStockController,
         LedgerCustodyController,
         LedgerLossesController,
+        FhirController,
       ],
       providers: [
         Metrics,
+        WallBoardFeed,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

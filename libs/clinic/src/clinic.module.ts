@@ -9,6 +9,8 @@ import { ConsentService } from './consent/consent.service.js';
 import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
 import { ClinicEventBus } from './events/clinic-event-bus.js';
+import { FhirObservationsService } from './fhir/fhir-observations.service.js';
+import { FhirPatientsService } from './fhir/fhir-patients.service.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
@@ -23,6 +25,7 @@ import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
 import { ChairsService } from './scheduling/chairs.service.js';
+import { ClinicProfileService } from './scheduling/clinic-profile.service.js';
 import { ClosuresService } from './scheduling/closures.service.js';
 import { DayScheduleService } from './scheduling/day-schedule.service.js';
 import { MaintenanceService } from './scheduling/maintenance.service.js';
@@ -34,6 +37,8 @@ import { DoseChangesService } from './sessions/dose-changes.service.js';
 import { SessionReactions } from './sessions/session-reactions.js';
 import { SessionBoardService } from './session-views/board.service.js';
 import { SessionViewsService } from './session-views/session-views.service.js';
+import { WallBoardSignals } from './session-views/wall-board-signals.js';
+import { WallBoardService } from './session-views/wall-board.service.js';
 import { RiskAlerts } from './alerts/risk-alerts.js';
 import { VitalsIngestService } from './vitals/ingest.service.js';
 import { VitalsOverdueService } from './vitals/vitals-overdue.service.js';
@@ -77,6 +82,7 @@ const SERVICES = [
   RemsService,
   DischargeService,
   ChairsService,
+  ClinicProfileService,
   AppointmentRemindersService,
   AppointmentsService,
   TreatmentSeriesService,
@@ -87,6 +93,7 @@ const SERVICES = [
   DoseChangesService,
   SessionReactions,
   SessionBoardService,
+  WallBoardService,
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
@@ -104,6 +111,10 @@ const SERVICES = [
   LedgerLossesService,
   LedgerHolidaysService,
   LedgerAlerts,
+  FhirPatientsService,
+  FhirObservationsService,
+  // Last: the board hears of a change once every other reaction to it is made.
+  WallBoardSignals,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

@@ -4,6 +4,7 @@ export * from './clinic.module.js';
 export * from './consent/index.js';
 export * from './dosing/index.js';
 export * from './events/index.js';
+export * from './fhir/index.js';
 export * from './follow-ups/index.js';
 export * from './ledger/index.js';
 export * from './observation/index.js';

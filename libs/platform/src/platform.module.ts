@@ -9,6 +9,7 @@ import { AuthService } from './auth/auth.service.js';
 import { RefreshTokenRotation } from './auth/refresh-rotation.service.js';
 import { SessionTokenIssuer } from './auth/session-tokens.service.js';
 import { SignInService } from './auth/sign-in.service.js';
+import { PasswordsService } from './auth/passwords.service.js';
 import { UsersService } from './auth/users.service.js';
 import { WitnessVerifier } from './auth/witness.js';
 import { Clock } from './clock/clock.js';
@@ -35,6 +36,7 @@ const SERVICES = [
   AccessTokenVerifier,
   AuthService,
   UsersService,
+  PasswordsService,
   TenancyService,
   IdempotencyService,
   NotificationDelivery,

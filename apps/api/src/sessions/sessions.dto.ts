@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -206,6 +207,7 @@ export class VitalReadingDto {
 
   @ApiPropertyOptional({ description: 'required for device readings: (device, measuredAt) is stored once' })
   @ValidateIf((o: VitalReadingDto) => o.source === 'device' || o.deviceId !== undefined)
+  @IsDefined({ message: 'a device reading needs its device: source=device requires deviceId' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)

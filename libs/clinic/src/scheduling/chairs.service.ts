@@ -1,7 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
+import {
+  AuditService,
+  Clinic,
+  Clock,
+  DomainError,
+  ErrorCode,
+  findInClinicOr404,
+  localParts,
+  TransactionRunner,
+  type Actor,
+  type Page,
+  type Tx,
+} from '#platform';
 import { decodeKeyCursor, toKeyPage } from '../protocols/index.js';
+import { futureBookings, refusedForBookings } from './future-bookings.js';
 import { Chair } from './scheduling.entity.js';
 
 export interface ChairView {
@@ -19,6 +32,7 @@ export class ChairsService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, name: string): Promise<Chair> {
@@ -31,9 +45,12 @@ export class ChairsService {
     });
   }
 
+  /** Renames, retires or restores a chair; a chair with future bookings is not retired (409 CHAIR_HAS_FUTURE_BOOKINGS). */
   async update(actor: Actor, id: string, changes: { name?: string; active?: boolean }): Promise<Chair> {
     return this.transactions.run(async (tx) => {
-      const chair = await findInClinicOr404(tx.manager, Chair, actor.clinicId, { id }, 'Chair');
+      // Locked: a booking holds the chair shared until it commits, so it lands before this check or is refused after it.
+      const chair = await findInClinicOr404(tx.manager, Chair, actor.clinicId, { id }, 'Chair', { lock: true });
+      if (changes.active === false && chair.active) await this.refuseIfBooked(tx, chair);
       const before = { name: chair.name, active: chair.active };
       Object.assign(chair, {
         ...(changes.name !== undefined && { name: changes.name.trim() }),
@@ -48,6 +65,22 @@ export class ChairsService {
       });
       return chair;
     });
+  }
+
+  /** Patients booked into the chair from now on: move them to another chair or cancel them before it is retired. */
+  private async refuseIfBooked(tx: Tx, chair: Chair): Promise<void> {
+    const booked = await futureBookings(tx.manager, chair.clinicId, this.clock.now(), chair.id);
+    if (!booked.length) return;
+    const { timeZone } = await tx.manager.findOneByOrFail(Clinic, { id: chair.clinicId });
+    throw refusedForBookings(
+      ErrorCode.ChairHasFutureBookings,
+      booked,
+      `in ${chair.name}: move them to another chair or cancel them first`,
+      (a) => {
+        const local = localParts(a.startsAt, timeZone);
+        return `${a.status} ${local.date} ${local.time.slice(0, 5)} (${timeZone})`;
+      },
+    );
   }
 
   /** One page of the clinic's chairs by name (names are unique in a clinic; the id breaks no tie but keeps the key total). */

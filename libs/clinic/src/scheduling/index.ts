@@ -2,6 +2,7 @@ export { Appointment, APPOINTMENT_STATUSES, Chair, TreatmentSeries, type Appoint
 export { appointmentView } from './appointment-view.js';
 export { AppointmentsService, MAX_APPOINTMENT_RANGE_DAYS } from './appointments.service.js';
 export { ChairsService, chairView } from './chairs.service.js';
+export { ClinicProfileService, type ClinicProfile, type ClinicProfileChanges } from './clinic-profile.service.js';
 export { DayScheduleService, type DaySchedule } from './day-schedule.service.js';
 export { TreatmentSeriesService } from './series.service.js';
 export { ClinicClosure } from './closure.entity.js';

@@ -7,6 +7,7 @@ import { DosingService } from '../dosing/index.js';
 import { ClinicEventBus } from '../events/index.js';
 import { PatientsService, ScreeningService } from '../patients/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { assembleBaseline, lastMeasured, type Baseline, type PreDoseReading } from './baseline.js';
 import { preSessionProblems } from './pre-session-gate.js';
 import type { StartInput } from './session-inputs.js';
 import { DoseAdministration, Session, type StartOverride } from './session.entity.js';
@@ -66,15 +67,17 @@ export class SessionStartService {
       at,
       s.id,
     );
+    const readings = await preDoseReadings(m, s.id, at);
+    const baseline = assembleBaseline(readings);
     // Consent is judged now, whatever time the start is charted at: a withdrawal is never back-dated around.
-    const problems = [...(await this.gate(m, s, protocol, patient.sex, at, this.clock.now())), ...plan.problems];
-    return { protocol, dose: plan.dose, problems };
+    const gate = await this.gate(m, s, protocol, { sex: patient.sex, at, now: this.clock.now(), baseline, readings });
+    return { protocol, dose: plan.dose, baseline, problems: [...gate, ...plan.problems] };
   }
 
   private async startDosing(tx: Tx, actor: Actor, s: Session, at: Date, input: StartInput): Promise<TransitionEffect> {
     const m = tx.manager;
     const overrides = input.overrides ?? [];
-    const { protocol, dose: d, problems } = await this.problems(m, actor, s, at, input);
+    const { protocol, dose: d, baseline, problems } = await this.problems(m, actor, s, at, input);
     const passed: StartOverride[] = [];
     const unmet: RuleProblem[] = [];
     for (const p of problems) {
@@ -114,6 +117,8 @@ export class SessionStartService {
         devices: d.devices,
         startOverrides: passed,
         dosingStartedAt: at,
+        // The baseline judged here (perhaps assembled from a cuff and a monitor): rises during dosing are measured from its blood pressure.
+        baselineReadingId: baseline?.readingId ?? s.baselineReadingId,
         // Spravato label: observation counts from the first device.
         observationFrom: protocol.observationFrom === 'first-dose' ? at : null,
       },
@@ -154,13 +159,13 @@ export class SessionStartService {
     return drawn.lot;
   }
 
-  private async gate(m: EntityManager, s: Session, protocol: ProtocolVersion, sex: string, at: Date, now: Date): Promise<RuleProblem[]> {
+  private async gate(m: EntityManager, s: Session, protocol: ProtocolVersion, when: GateMoment): Promise<RuleProblem[]> {
+    const { sex, at, now } = when;
     const missing = await this.consent.missingKinds(m, s.clinicId, s.patientId, protocol.requiredConsentKinds, now);
     const rems = protocol.preSession.remsEnrollmentRequired
       ? Boolean(await this.consent.activeConsent(m, s.clinicId, s.patientId, 'esketamine-rems-enrollment', now))
       : true;
     const screening = await this.screening.status(m, s.patientId);
-    const baseline = s.baselineReadingId ? await baselineBp(m, s.baselineReadingId) : null;
     const prescriber = s.anesthesiologistUserId
       ? await m.findOneBy(User, { id: s.anesthesiologistUserId, role: 'anesthesiologist', active: true })
       : null;
@@ -171,7 +176,8 @@ export class SessionStartService {
       remsEnrollmentActive: rems,
       contraindications: screening.absoluteContraindications.filter((c) => protocol.absoluteContraindications.includes(c)),
       unacknowledgedCautions: screening.unacknowledgedCautions,
-      baseline,
+      baseline: when.baseline,
+      baselineVitals: lastMeasured(when.readings),
       preChecks: s.preChecks,
       pregnancyRelevant: sex !== 'male',
       prescriberPresent: Boolean(prescriber),
@@ -180,17 +186,34 @@ export class SessionStartService {
   }
 }
 
+/** Who the start is for and when: the patient's sex, the start's charted time, now, and the vitals before it. */
+interface GateMoment {
+  sex: string;
+  at: Date;
+  now: Date;
+  baseline: Baseline | null;
+  readings: PreDoseReading[];
+}
+
 /**
- * The blood pressure of the session's baseline reading (kept on the session row by ReadingsRecorded).
- * The reading is the vitals domain's, above this one: read from its table, as dosing reads past doses.
+ * The session's readings measured up to the start, oldest first, corrected ones left out: what the
+ * baseline is assembled from. The readings are the vitals domain's, above this one: read from its
+ * table, as dosing reads past doses.
  */
-async function baselineBp(
-  m: EntityManager,
-  readingId: string,
-): Promise<{ systolic: number | null; diastolic: number | null; measuredAt: Date } | null> {
-  const [row] = await m.query<{ systolic: number | null; diastolic: number | null; measured_at: Date }[]>(
-    'SELECT systolic, diastolic, measured_at FROM vital_readings WHERE id = $1',
-    [readingId],
+async function preDoseReadings(m: EntityManager, sessionId: string, at: Date): Promise<PreDoseReading[]> {
+  const rows = await m.query<
+    { id: string; measured_at: Date; systolic: number | null; diastolic: number | null; heart_rate: number | null; spo2: number | null }[]
+  >(
+    `SELECT id, measured_at, systolic, diastolic, heart_rate, spo2 FROM vital_readings
+      WHERE session_id = $1 AND superseded_at IS NULL AND measured_at <= $2 ORDER BY measured_at, recorded_at`,
+    [sessionId, at],
   );
-  return row ? { systolic: row.systolic, diastolic: row.diastolic, measuredAt: row.measured_at } : null;
+  return rows.map((r) => ({
+    id: r.id,
+    measuredAt: r.measured_at,
+    systolic: r.systolic,
+    diastolic: r.diastolic,
+    heartRate: r.heart_rate,
+    spo2: r.spo2,
+  }));
 }
