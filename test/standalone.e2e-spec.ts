@@ -26,6 +26,13 @@ import {
   SETUP,
   THRESHOLDS,
   WALL_BOARD,
+  CS_REGISTRY,
+  CS_RECEIVE,
+  CS_CLINICAL,
+  CS_CUSTODY,
+  CS_LOSS,
+  CS_LOSS_FILING,
+  CS_REPORTS,
 } from './support/api-contract.js';
 
 /*
@@ -127,6 +134,13 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     FOLLOW_UPS,
     FOLLOW_UPS_OF_OTHERS,
     AUDIT,
+    CS_REGISTRY,
+    CS_RECEIVE,
+    CS_CLINICAL,
+    CS_CUSTODY,
+    CS_LOSS,
+    CS_LOSS_FILING,
+    CS_REPORTS,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));
   it('and no other', () => expect([...ROLES_TABLE.keys()].sort()).toEqual([...ACTIONS].sort()));
