@@ -23,11 +23,19 @@ import { ClinicClosures1795967948125 } from './1795967948125-ClinicClosures.js';
 import { DatabaseRoles1795968762626 } from './1795968762626-DatabaseRoles.js';
 import { AbortedAppointments1795969150074 } from './1795969150074-AbortedAppointments.js';
 import { SessionChairs1796598029799 } from './1796598029799-SessionChairs.js';
+import { PasswordChangeRequired1796598182811 } from './1796598182811-PasswordChangeRequired.js';
+import { ControlledSubstanceLedger1796598235935 } from './1796598235935-ControlledSubstanceLedger.js';
+import { SeedControlledSubstanceProducts1796598235936 } from './1796598235936-SeedControlledSubstanceProducts.js';
 import { DeviceCodeMaps1796598482910 } from './1796598482910-DeviceCodeMaps.js';
 import { SeedDeviceCodeMaps1796598482911 } from './1796598482911-SeedDeviceCodeMaps.js';
+import { ClinicProfileVersion1796598553417 } from './1796598553417-ClinicProfileVersion.js';
 import { Monitors1796599024237 } from './1796599024237-Monitors.js';
+import { ConsentFormRetirement1796599271017 } from './1796599271017-ConsentFormRetirement.js';
+import { DeliveredDoseTolerance1796599714328 } from './1796599714328-DeliveredDoseTolerance.js';
 import { Hl7Feed1796599773863 } from './1796599773863-Hl7Feed.js';
+import { ControlledSubstanceLosses1796601672690 } from './1796601672690-ControlledSubstanceLosses.js';
 import { UnboundReadingResolution1796601866140 } from './1796601866140-UnboundReadingResolution.js';
+import { PatientMrnAnyCase1796602159252 } from './1796602159252-PatientMrnAnyCase.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -54,9 +62,17 @@ export const MIGRATIONS = [
   DatabaseRoles1795968762626,
   AbortedAppointments1795969150074,
   SessionChairs1796598029799,
+  PasswordChangeRequired1796598182811,
+  ControlledSubstanceLedger1796598235935,
+  SeedControlledSubstanceProducts1796598235936,
   DeviceCodeMaps1796598482910,
   SeedDeviceCodeMaps1796598482911,
+  ClinicProfileVersion1796598553417,
   Monitors1796599024237,
+  ConsentFormRetirement1796599271017,
+  DeliveredDoseTolerance1796599714328,
   Hl7Feed1796599773863,
+  ControlledSubstanceLosses1796601672690,
   UnboundReadingResolution1796601866140,
+  PatientMrnAnyCase1796602159252,
 ];

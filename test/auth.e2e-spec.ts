@@ -125,7 +125,7 @@ describe('auth: login, refresh rotation, back-off', () => {
   it('refuses a deactivated account at login and at refresh', async () => {
     const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
     const nurseTokens = await login(t.http, staff.nurse.email);
-    await t.http.patch(`/api/v1/users/${staff.nurse.id}`).set(bearer(staff.token.admin)).send({ active: false }).expect(200);
+    await t.http.patch(`/api/v1/users/${staff.nurse.id}`).set(bearer(staff.token.admin)).send({ active: false, version: 1 }).expect(200);
     const res = await t.http.post('/api/v1/auth/login').send({ email: staff.nurse.email, password: PASSWORD }).expect(401);
     expect(res.body.code).toBe('ACCOUNT_INACTIVE');
     await t.http.post('/api/v1/auth/refresh').send({ refreshToken: nurseTokens.refreshToken }).expect(401);
@@ -136,14 +136,14 @@ describe('auth: login, refresh rotation, back-off', () => {
     const second = await createUser(t.runtime.dataSource, staff.clinic.id, 'admin');
     const secondToken = (await login(t.http, second.email)).accessToken;
     await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(200);
-    await t.http.patch(`/api/v1/users/${second.id}`).set(bearer(staff.token.admin)).send({ role: 'nurse' }).expect(200);
+    await t.http.patch(`/api/v1/users/${second.id}`).set(bearer(staff.token.admin)).send({ role: 'nurse', version: 1 }).expect(200);
     // A new role ends the user's logins, their access tokens with them: the next login carries the new role.
     await t.http.get('/api/v1/users').set(bearer(secondToken)).expect(401);
     await t.http
       .get('/api/v1/users')
       .set(bearer((await login(t.http, second.email)).accessToken))
       .expect(403);
-    await t.http.patch(`/api/v1/users/${staff.nurse.id}`).set(bearer(staff.token.admin)).send({ active: false }).expect(200);
+    await t.http.patch(`/api/v1/users/${staff.nurse.id}`).set(bearer(staff.token.admin)).send({ active: false, version: 1 }).expect(200);
     const res = await t.http.get('/api/v1/auth/me').set(bearer(staff.token.nurse)).expect(401);
     expect(res.body.code).toBe('ACCOUNT_INACTIVE');
   });

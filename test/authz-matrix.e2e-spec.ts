@@ -197,7 +197,7 @@ describe('authorization matrix: every route × every caller, against api.md', ()
 
   async function send(c: Case, caller: Caller, token: string | undefined, call: Call): Promise<Answer> {
     const url = await urlOf(c, call);
-    if (c.route === 'GET /api/v1/alerts/stream') return openStream(url, token);
+    if (c.route === 'GET /api/v1/alerts/stream' || c.route === 'GET /api/v1/board/stream') return openStream(url, token);
     const body = call.body && (call.bodyForAll || caller === 'another clinic') ? call.body(fx) : {};
     const req = (() => {
       switch (c.method) {

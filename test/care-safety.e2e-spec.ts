@@ -15,7 +15,8 @@ const DAY = 86_400_000;
 describe('care safety: suicide risk review, discharge from care, outcome baseline', () => {
   let t: TestApp;
   let a: Staff;
-  const clock = new MovableClock();
+  // 08:00 in the clinics' zone: bookings hours ahead and sessions stay within the day.
+  const clock = MovableClock.at('08:00', 'America/New_York');
   beforeAll(async () => {
     t = await startTestApp({}, { clock });
     a = await clinicWithStaff(t.runtime.dataSource, t.http);
@@ -53,7 +54,9 @@ describe('care safety: suicide risk review, discharge from care, outcome baselin
       ['outside a session', false],
     ])('%s: a task for the anesthesiologists that a nurse cannot close', async (_, inClinic) => {
       const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
-      const sessionId = inClinic ? await sessionAt(t.http, a, 'dosing', { patientId }) : undefined;
+      const sessionId = inClinic
+        ? await sessionAt(t.http, a, 'dosing', { patientId, baseline: { measuredAt: clock.now().toISOString() } })
+        : undefined;
       const res = await post(
         `/patients/${patientId}/assessments`,
         a.token.nurse,
@@ -273,7 +276,7 @@ describe('care safety: suicide risk review, discharge from care, outcome baselin
   describe('outcome baseline', () => {
     it('a PHQ-9 taken 74 s after the first dose is the baseline when none came before; the outcome says so', async () => {
       const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
-      await sessionAt(t.http, a, 'dosing', { patientId });
+      await sessionAt(t.http, a, 'dosing', { patientId, baseline: { measuredAt: clock.now().toISOString() } });
       const [{ at }] = await q<{ at: Date }>(`SELECT dosing_started_at AS at FROM sessions WHERE patient_id = $1`, [patientId]);
       clock.advanceDays(2 / 1440);
       await post(

@@ -50,12 +50,20 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
       .set(bearer(staff.token.nurse))
       .send({ kind: 'general-procedure', title: 't', body: 'b' })
       .expect(403);
-    const edit = await t.http.patch(`/api/v1/consent-forms/${v1.id}`).set(bearer(staff.token.admin)).send({ title: 'changed' }).expect(409);
+    const edit = await t.http
+      .patch(`/api/v1/consent-forms/${v1.id}`)
+      .set(bearer(staff.token.admin))
+      .send({ title: 'changed', revision: 1 })
+      .expect(409);
     expect(edit.body.code).toBe('FORM_PUBLISHED');
     // The database refuses it too, whatever the code path.
     await expect(t.runtime.dataSource.query(`UPDATE consent_forms SET body = 'x' WHERE id = $1`, [v1.id])).rejects.toThrow(/immutable/);
     const draft = await form(staff, { publish: false });
-    await t.http.patch(`/api/v1/consent-forms/${draft.id}`).set(bearer(staff.token.admin)).send({ title: 'Reviewed title' }).expect(200);
+    await t.http
+      .patch(`/api/v1/consent-forms/${draft.id}`)
+      .set(bearer(staff.token.admin))
+      .send({ title: 'Reviewed title', revision: 1 })
+      .expect(200);
     const published = await t.http.post(`/api/v1/consent-forms/${draft.id}/publish`).set(bearer(staff.token.admin)).expect(200);
     expect(published.body).toMatchObject({ status: 'published', title: 'Reviewed title', version: 3 });
     const list = await t.http.get('/api/v1/consent-forms?kind=ketamine-off-label').set(bearer(staff.token.nurse)).expect(200);
@@ -77,7 +85,7 @@ describe('consent: versioned forms, signatures, computed status, withdrawal', ()
     await t.http
       .patch(`/api/v1/consent-forms/${draft.body.id}`)
       .set(bearer(staff.token.admin))
-      .send({ requiredForProtocols: ['nope'] })
+      .send({ requiredForProtocols: ['nope'], revision: 1 })
       .expect(400);
   });
 

@@ -55,6 +55,11 @@ describe('database roles: the application cannot alter what keeps the trail appe
     "UPDATE audit_events SET action = 'rewritten'",
     'DELETE FROM audit_events',
     'TRUNCATE audit_events',
+    // The controlled-substance ledger, likewise: read and append only.
+    "UPDATE cs_events SET reason = 'rewritten'",
+    'DELETE FROM cs_events',
+    'TRUNCATE cs_events',
+    'ALTER TABLE cs_events DISABLE TRIGGER tr_cs_events_no_update_delete',
     'ALTER TABLE patients ADD COLUMN x int',
     "INSERT INTO migrations (timestamp, name) VALUES (1, 'forged')",
   ])('refuses: %s', async (sql) => {

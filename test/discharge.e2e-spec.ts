@@ -10,7 +10,8 @@ describe('observation, discharge and outcomes (time moved by an injected clock)'
   let t: TestApp;
   let db: Awaited<ReturnType<typeof ownDatabase>>;
   let a: Staff;
-  const clock = new MovableClock();
+  // 08:00 in the clinics' zone: bookings hours ahead and sessions stay within the day.
+  const clock = MovableClock.at('08:00', 'America/New_York');
   beforeAll(async () => {
     db = await ownDatabase();
     t = await startTestApp({ DATABASE_URL: db.url, WORKER_EMBEDDED: 'true' }, { clock });

@@ -20,22 +20,23 @@ describe('the delivered dose (time moved by an injected clock)', () => {
     await db.drop();
   });
 
-  const post = (path: string, body: object = {}) => t.http.post(`${api}${path}`).set(bearer(a.token.nurse)).send(body);
+  const post = (path: string, body: object = {}, staff: Staff = a) =>
+    t.http.post(`${api}${path}`).set(bearer(staff.token.nurse)).send(body);
   const minutes = (m: number) => clock.advanceDays(m / (24 * 60));
   const vitals = () => ({ measuredAt: clock.now().toISOString(), source: 'manual', systolic: 124, diastolic: 78, heartRate: 72, spo2: 98 });
 
   /** 70 kg × 0.5 mg/kg = 35 mg over 40 min at 1 mg/mL: 52.5 mL/h. */
-  async function dosing(): Promise<string> {
-    const patientId = await consentedPatient(t.http, a, {}, () => clock.now());
-    const { id } = (await post('/sessions', { patientId, protocol: 'ketamine-iv-standard' }).expect(201)).body as { id: string };
-    await post(`/sessions/${id}/check-in`).expect(200);
-    await post(`/sessions/${id}/pre-checks`, {
-      transportHome: 'escort',
-      pregnancyStatus: 'not-pregnant',
-      cssrsScreener: 'negative',
-    }).expect(200);
-    await post(`/sessions/${id}/vitals`, vitals()).expect(201);
-    await post(`/sessions/${id}/start`, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L-77' }).expect(200);
+  async function dosing(staff: Staff = a): Promise<string> {
+    const patientId = await consentedPatient(t.http, staff, {}, () => clock.now());
+    const { id } = (await post('/sessions', { patientId, protocol: 'ketamine-iv-standard' }, staff).expect(201)).body as { id: string };
+    await post(`/sessions/${id}/check-in`, {}, staff).expect(200);
+    await post(
+      `/sessions/${id}/pre-checks`,
+      { transportHome: 'escort', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' },
+      staff,
+    ).expect(200);
+    await post(`/sessions/${id}/vitals`, vitals(), staff).expect(201);
+    await post(`/sessions/${id}/start`, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L-77' }, staff).expect(200);
     return id;
   }
 
@@ -96,5 +97,54 @@ describe('the delivered dose (time moved by an injected clock)', () => {
     minutes(39);
     const ended = await post(`/sessions/${id}/end-dosing`).expect(200);
     expect(ended.body.dose).toMatchObject({ deliveredDoseMg: 34.1, differenceMg: -0.9 });
+  });
+
+  it('the tolerance is the clinic’s: 5 % by default, and a clinic that sets 10 % ends a dose 3.1 mg short without a reason', async () => {
+    const b = await clinicWithStaff(t.runtime.dataSource, t.http);
+    const admin = bearer(b.token.admin);
+    const settings = await t.http.get(`${api}/clinic-settings`).set(admin).expect(200);
+    expect(settings.body.deliveredDoseTolerancePct).toBe(5);
+    /** A 3.5-minute pause, then on to 40 minutes: 31.9 of 35 mg, 3.1 mg (8.9 %) short. */
+    const paused = async () => {
+      const id = await dosing(b);
+      minutes(10);
+      await post(`/sessions/${id}/pause`, { reason: 'line kinked' }, b).expect(200);
+      minutes(3.5);
+      await post(`/sessions/${id}/resume`, {}, b).expect(200);
+      minutes(26.5);
+      return id;
+    };
+    const atDefault = await paused();
+    const refused = await post(`/sessions/${atDefault}/end-dosing`, {}, b).expect(400);
+    expect(refused.body.details).toEqual([
+      expect.objectContaining({ field: 'reason', message: expect.stringContaining('31.9 mg delivered of 35 mg ordered') }),
+    ]);
+
+    for (const pct of [0, 11, 2.5]) {
+      const bad = await t.http
+        .patch(`${api}/clinic-settings`)
+        .set(admin)
+        .send({ deliveredDoseTolerancePct: pct, reason: 'pharmacy review' })
+        .expect(400);
+      expect(bad.body.details).toEqual([expect.objectContaining({ field: 'deliveredDoseTolerancePct' })]);
+    }
+    const edited = await t.http
+      .patch(`${api}/clinic-settings`)
+      .set(admin)
+      .send({ deliveredDoseTolerancePct: 10, reason: 'pharmacy: compounded bags vary up to 10 %' })
+      .expect(200);
+    expect(edited.body).toMatchObject({
+      deliveredDoseTolerancePct: 10,
+      sources: { deliveredDoseTolerancePct: expect.stringContaining('pharmacy') },
+    });
+    const atTen = await paused();
+    const ended = await post(`/sessions/${atTen}/end-dosing`, {}, b).expect(200);
+    expect(ended.body.dose).toMatchObject({ deliveredDoseMg: 31.9, differenceMg: -3.1 });
+    const [event] = await t.runtime.dataSource.query(`SELECT data FROM session_events WHERE session_id = $1 AND type = 'end-dosing'`, [
+      atTen,
+    ]);
+    expect(event.data).toMatchObject({ tolerancePct: 10, beyondTolerance: false });
+    // The other clinic keeps Vigil's 5 %.
+    expect((await t.http.get(`${api}/clinic-settings`).set(bearer(a.token.admin)).expect(200)).body.deliveredDoseTolerancePct).toBe(5);
   });
 });

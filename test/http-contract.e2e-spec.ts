@@ -60,6 +60,7 @@ describe('HTTP contract: guards, error shape, request ids, docs, operations', ()
       .map((r) => `${r.method} ${r.path}`)
       .sort();
     expect(open).toEqual([
+      'GET /fhir/R4/metadata',
       'GET /health',
       'GET /health/ready',
       'GET /metrics',

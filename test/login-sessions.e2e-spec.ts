@@ -49,7 +49,7 @@ describe('logins: access tokens end with their login', () => {
     await t.http
       .patch(`/api/v1/users/${user.id}`)
       .set(bearer(staff.token.admin))
-      .send({ password: 'a brand new long password' })
+      .send({ password: 'a brand new long password', version: 1 })
       .expect(200);
     expect((await me(tokens.accessToken)).status).toBe(401);
   });

@@ -28,6 +28,7 @@ import {
   type Fixtures,
 } from './support/route-fixtures.js';
 import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
+import { LEDGER_TARGETS } from './support/ledger-routes.js';
 
 /*
  * Every write operation of openapi.json, fuzzed from its own schemas (issue 7): bodies the
@@ -195,6 +196,12 @@ class Kit {
     return { id: form.id };
   }
 
+  /** A published consent text of C, never signed. */
+  async publishedForm(): Promise<Record_> {
+    const form = await this.post('/consent-forms', this.c.token.admin, { kind: 'general-procedure', title: 'Published', body: 'text' });
+    return { id: form.id };
+  }
+
   /** A fresh sign-in of a fuzzing user (of D), for the refresh and logout routes. */
   async refreshToken(email: string): Promise<Record_> {
     return { refreshToken: (await login(this.t.http, email)).refreshToken };
@@ -254,6 +261,20 @@ const TARGETS: Record<string, Target> = {
     clinic: 'settings',
     record: async (k) => ({ id: (await createUser(k.t.runtime.dataSource, k.c.clinic.id, 'nurse')).id }),
   },
+  // D's staff: a wrong current password (all the fuzzing can send) counts toward the login back-off, as at login.
+  'POST /api/v1/auth/password': {
+    clinic: 'sign-in',
+    securityRefusals: true,
+    body: () => ({ currentPassword: 'not the password', newPassword: 'a long enough new password' }),
+  },
+  'POST /api/v1/users/{id}/reset-password': {
+    clinic: 'settings',
+    record: async (k) => ({ id: (await createUser(k.t.runtime.dataSource, k.c.clinic.id, 'nurse')).id }),
+  },
+  'POST /api/v1/users/{id}/unlock': {
+    clinic: 'settings',
+    record: async (k) => ({ id: (await createUser(k.t.runtime.dataSource, k.c.clinic.id, 'nurse')).id }),
+  },
   'POST /api/v1/patients': { body: () => patientBody() },
   'PATCH /api/v1/patients/{id}': { record: patient },
   'POST /api/v1/patients/{id}/weights': { record: patient },
@@ -279,7 +300,9 @@ const TARGETS: Record<string, Target> = {
     clinic: 'settings',
     body: () => ({ kind: 'general-procedure', title: 'General procedure', body: 'text', publish: false }),
   },
-  'PATCH /api/v1/consent-forms/{id}': { clinic: 'settings', record: (k) => k.draftForm() },
+  // A fresh draft after each edit: the seed body sends its first revision.
+  'PATCH /api/v1/consent-forms/{id}': { clinic: 'settings', usedUp: true, record: (k) => k.draftForm() },
+  'POST /api/v1/consent-forms/{id}/retire': { clinic: 'settings', usedUp: true, record: (k) => k.publishedForm() },
   'POST /api/v1/consent-forms/{id}/publish': { clinic: 'settings', usedUp: true, record: (k) => k.draftForm() },
   'PATCH /api/v1/protocols/{key}': {
     clinic: 'settings',
@@ -401,7 +424,15 @@ const TARGETS: Record<string, Target> = {
     body: () => ({ thresholds: { systolic: { high: { warning: 165 } } }, reason: 'fuzzing the clinic layer' }),
   },
   'PUT /api/v1/patients/{id}/thresholds': { record: patient },
+  // C has no bookings: any zone the fuzzing gets right is taken; each edit needs the version it read.
+  'PATCH /api/v1/clinic': {
+    clinic: 'settings',
+    usedUp: true,
+    record: async (k) => ({ version: String((await k.t.http.get(`${API}/clinic`).set(bearer(k.c.token.admin))).body.version) }),
+    body: (r) => ({ name: `Fuzz clinic ${randomBytes(2).toString('hex')}`, version: Number(r.version) }),
+  },
   'PATCH /api/v1/clinic-settings': { clinic: 'settings', body: () => ({ appointmentTurnoverMin: 20, reason: 'fuzzing the settings' }) },
+  ...LEDGER_TARGETS,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -716,7 +747,7 @@ describe('every write operation of openapi.json under random and hostile input',
     it('PATCH /users/:id with active: null is a 400 on active (the NOT NULL column refused it)', async () => {
       const user = await createUser(t.runtime.dataSource, c.clinic.id, 'nurse');
       await refusedCleanly(
-        () => t.http.patch(`${API}/users/${user.id}`).set(bearer(c.token.admin)).send({ active: null }),
+        () => t.http.patch(`${API}/users/${user.id}`).set(bearer(c.token.admin)).send({ active: null, version: 1 }),
         400,
         /^active$/,
       );

@@ -127,7 +127,7 @@ describe('patients: registration, search, weights and screening', () => {
     expect(trail.changes).toEqual({ before: { phone: '+1 555 0100' }, after: { phone: '+1 555 0199' } });
     const stale = await t.http.patch(`/api/v1/patients/${p.id}`).set(bearer(a.token.admin)).send({ phone: '1', version: 1 }).expect(409);
     expect(stale.body.code).toBe('STALE_VERSION');
-    await t.http.patch(`/api/v1/patients/${p.id}`).set(bearer(a.token.admin)).send({ firstName: null }).expect(400);
+    await t.http.patch(`/api/v1/patients/${p.id}`).set(bearer(a.token.admin)).send({ firstName: null, version: 2 }).expect(400);
   });
 
   it('keeps weight as a history, converting pounds to kilograms', async () => {
@@ -245,7 +245,7 @@ describe('patients: registration, search, weights and screening', () => {
     const other = bearer(a.token.nurse);
     const calls = [
       t.http.get(`/api/v1/patients/${p.id}`).set(other),
-      t.http.patch(`/api/v1/patients/${p.id}`).set(other).send({ phone: '1' }),
+      t.http.patch(`/api/v1/patients/${p.id}`).set(other).send({ phone: '1', version: 1 }),
       t.http.get(`/api/v1/patients/${p.id}/weights`).set(other),
       t.http.post(`/api/v1/patients/${p.id}/weights`).set(other).send({ value: 70, unit: 'kg' }),
       t.http.get(`/api/v1/patients/${p.id}/contraindications`).set(other),

@@ -27,6 +27,7 @@ describe('reads of patient data are audited', () => {
     ['nurse', () => `/api/v1/sessions/${sessionId}/vitals`, 'session.vitals.read', 'session', () => sessionId],
     ['nurse', () => `/api/v1/sessions?patientId=${patientId}`, 'session.list.read', 'patient', () => patientId],
     ['nurse', () => '/api/v1/sessions/board', 'session.board.read', 'session', () => null],
+    ['anesthesiologist', () => '/api/v1/board', 'board.read', 'session', () => null],
     ['anesthesiologist', () => '/api/v1/alerts', 'alert.list.read', 'alert', () => null],
     ['nurse', () => `/api/v1/appointments?patientId=${patientId}&${range}`, 'appointment.list.read', 'patient', () => patientId],
     ['admin', () => `/api/v1/schedule?date=${day}`, 'schedule.read', 'schedule', () => day],

@@ -120,7 +120,9 @@ describe('one machine, nothing configured', () => {
       LOG_REQUESTS: 'false',
       BOOTSTRAP_ADMIN_PASSWORD: 'first start password',
     };
-    const first = await startRuntime(loadConfig(env), schema);
+    // The first start runs as the server's superuser, as every start did before the application
+    // had a role of its own: its queue schema is the superuser's.
+    const first = await startRuntime(loadConfig(env), schema, undefined, { asOwner: true });
     try {
       expect(first.embedded).toBe(true);
       expect(first.queue.kind).toBe('postgres');
@@ -128,6 +130,10 @@ describe('one machine, nothing configured', () => {
       const app = await createApiApp(first, { worker: false });
       await app.get(TenancyService).bootstrap();
       await app.close();
+      const [queueSchema] = await first.dataSource.query<Array<{ owner: string }>>(
+        `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'bullmq'`,
+      );
+      expect(queueSchema?.owner).toBe('vigil');
     } finally {
       await first.close();
     }
@@ -136,6 +142,14 @@ describe('one machine, nothing configured', () => {
     const second = await startRuntime(loadConfig(env), schema);
     try {
       expect(second.appliedMigrations).toEqual([]);
+      // The API runs as a member of vigil_app, not as the server's superuser: the audit trail's
+      // triggers and the tables are out of its reach.
+      const [{ current_user: user }] = await second.dataSource.query<Array<{ current_user: string }>>('SELECT current_user');
+      expect(user).toBe('vigil_api');
+      await expect(
+        second.dataSource.query('ALTER TABLE audit_events DISABLE TRIGGER tr_audit_events_no_update_delete'),
+      ).rejects.toMatchObject({ code: '42501' });
+      await expect(second.dataSource.query('DELETE FROM audit_events')).rejects.toMatchObject({ code: '42501' });
       expect(second.jwtSecret).toBe(secret.trim());
       const app = await createApiApp(second);
       const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
@@ -145,8 +159,13 @@ describe('one machine, nothing configured', () => {
         .send({ email: 'admin@vigil.local', password: 'first start password' })
         .expect(200);
       await app.close();
+      const [queueSchema] = await second.dataSource.query<Array<{ owner: string }>>(
+        `SELECT pg_get_userbyid(nspowner) AS owner FROM pg_namespace WHERE nspname = 'bullmq'`,
+      );
+      expect(queueSchema?.owner).toBe('vigil_api');
     } finally {
       await second.close();
     }
+    expect((await stat(join(dir, 'pg.app-password'))).mode & 0o777).toBe(0o600);
   }, 90000);
 });

@@ -16,6 +16,7 @@ import {
   CONSENTS,
   CRITICAL_ALERTS,
   DEMOGRAPHICS,
+  DIRECTORY,
   FOLLOW_UPS,
   FEED_LOG,
   FOLLOW_UPS_OF_OTHERS,
@@ -28,6 +29,14 @@ import {
   SETUP,
   THRESHOLDS,
   UNBOUND,
+  WALL_BOARD,
+  CS_REGISTRY,
+  CS_RECEIVE,
+  CS_CLINICAL,
+  CS_CUSTODY,
+  CS_LOSS,
+  CS_LOSS_FILING,
+  CS_REPORTS,
 } from './support/api-contract.js';
 
 /*
@@ -113,6 +122,7 @@ describe('links of the README and docs/', () => {
 describe('docs/api.md holds every row of the roles table the tests check', () => {
   const ACTIONS = [
     SETUP,
+    DIRECTORY,
     DEMOGRAPHICS,
     SCREENING,
     CONSENTS,
@@ -124,6 +134,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     CRITICAL_ALERTS,
     ASSESSMENTS,
     CLINICAL_READ,
+    WALL_BOARD,
     FOLLOW_UPS,
     FOLLOW_UPS_OF_OTHERS,
     AUDIT,
@@ -131,6 +142,13 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     MONITORS_READ,
     UNBOUND,
     FEED_LOG,
+    CS_REGISTRY,
+    CS_RECEIVE,
+    CS_CLINICAL,
+    CS_CUSTODY,
+    CS_LOSS,
+    CS_LOSS_FILING,
+    CS_REPORTS,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));
   it('and no other', () => expect([...ROLES_TABLE.keys()].sort()).toEqual([...ACTIONS].sort()));
@@ -329,6 +347,7 @@ describe('docs/clinical-rules.md states the figures Vigil ships', () => {
         'followUpOverdueEscalationHours',
         'appointmentReminderHours',
         'outcomeBaselineWindowMin',
+        'deliveredDoseTolerancePct',
       ].map((p): [string, () => string] => [p, () => columnDefault(p)]),
     ];
 

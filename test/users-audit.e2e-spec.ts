@@ -48,7 +48,7 @@ describe('users, tenancy and the audit trail', () => {
     const missing = await t.http.get('/api/v1/users/00000000-0000-4000-8000-000000000000').set(bearer(a.token.admin)).expect(404);
     expect(other.body.code).toBe('NOT_FOUND');
     expect(other.body.message).toBe(missing.body.message);
-    await t.http.patch(`/api/v1/users/${b.nurse.id}`).set(bearer(a.token.admin)).send({ name: 'x' }).expect(404);
+    await t.http.patch(`/api/v1/users/${b.nurse.id}`).set(bearer(a.token.admin)).send({ name: 'x', version: 1 }).expect(404);
     const list = await t.http.get('/api/v1/users?limit=200').set(bearer(a.token.admin)).expect(200);
     expect(list.body.items.every((u: { clinicId: string }) => u.clinicId === a.clinic.id)).toBe(true);
   });
@@ -115,7 +115,11 @@ describe('users, tenancy and the audit trail', () => {
   });
 
   it('an admin cannot deactivate itself', async () => {
-    const res = await t.http.patch(`/api/v1/users/${a.admin.id}`).set(bearer(a.token.admin)).send({ active: false }).expect(409);
+    const res = await t.http
+      .patch(`/api/v1/users/${a.admin.id}`)
+      .set(bearer(a.token.admin))
+      .send({ active: false, version: 1 })
+      .expect(409);
     expect(res.body.code).toBe('CONFLICT');
   });
 

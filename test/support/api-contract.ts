@@ -65,6 +65,7 @@ export const ROLES_TABLE = parseRolesTable(readFileSync(API_DOC, 'utf8'));
 
 // The rows of the table, by their action text exactly as api.md spells it.
 export const SETUP = 'users, chairs, clinic settings, consent form texts';
+export const DIRECTORY = 'staff directory (names and roles), chairs: read';
 export const DEMOGRAPHICS = 'patients: create, edit demographics';
 export const SCREENING = 'patients: clinical screening, contraindications';
 export const CONSENTS = 'consents: record signature, withdraw';
@@ -76,6 +77,7 @@ export const ACK_WARNING = 'alerts: acknowledge warning';
 export const CRITICAL_ALERTS = 'alerts: acknowledge / resolve critical';
 export const ASSESSMENTS = 'assessments (PHQ-9 …)';
 export const CLINICAL_READ = 'vitals, alerts, assessments: read';
+export const WALL_BOARD = 'wall board: the floor and its stream';
 export const FOLLOW_UPS = 'follow-up tasks: read, complete';
 export const FOLLOW_UPS_OF_OTHERS = "follow-up tasks: complete, reschedule, cancel another role's";
 export const AUDIT = 'audit trail: read';
@@ -83,6 +85,13 @@ export const MONITORS = 'monitors: register, edit, retire';
 export const MONITORS_READ = 'monitors: read';
 export const UNBOUND = 'unbound monitor readings: read, attach to a session, discard';
 export const FEED_LOG = 'monitor feed message log: read';
+export const CS_REGISTRY = 'controlled substances: DEA registrations, products, DEA holidays';
+export const CS_RECEIVE = 'controlled substances: receive stock';
+export const CS_CLINICAL = 'controlled substances: pick a container, waste, count';
+export const CS_CUSTODY = 'controlled substances: resolve discrepancies, quarantine';
+export const CS_LOSS = 'controlled substances: report a theft or loss';
+export const CS_LOSS_FILING = "controlled substances: record a loss's notice and Form 106";
+export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -99,14 +108,22 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/users': SETUP,
   'GET /api/v1/users/{id}': SETUP,
   'PATCH /api/v1/users/{id}': SETUP,
+  'POST /api/v1/users/{id}/reset-password': SETUP,
+  'POST /api/v1/users/{id}/unlock': SETUP,
   'POST /api/v1/chairs': SETUP,
-  'GET /api/v1/chairs': SETUP,
   'PATCH /api/v1/chairs/{id}': SETUP,
   'GET /api/v1/clinic-settings': SETUP,
+  'GET /api/v1/clinic': SETUP,
+  'PATCH /api/v1/clinic': SETUP,
   'PATCH /api/v1/clinic-settings': SETUP,
   'POST /api/v1/consent-forms': SETUP,
   'PATCH /api/v1/consent-forms/{id}': SETUP,
   'POST /api/v1/consent-forms/{id}/publish': SETUP,
+  'POST /api/v1/consent-forms/{id}/retire': SETUP,
+
+  // The people and chairs clinical staff must name (check-in, REMS prescriber, witness).
+  'GET /api/v1/staff': DIRECTORY,
+  'GET /api/v1/chairs': DIRECTORY,
 
   'POST /api/v1/patients': DEMOGRAPHICS,
   // Reading the demographics every role may register and edit.
@@ -179,6 +196,9 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/patients/{id}/outcomes': CLINICAL_READ,
   'GET /api/v1/patients/{id}/thresholds': CLINICAL_READ,
 
+  'GET /api/v1/board': WALL_BOARD,
+  'GET /api/v1/board/stream': WALL_BOARD,
+
   'GET /api/v1/follow-ups': FOLLOW_UPS,
   'POST /api/v1/follow-ups/{id}/complete': FOLLOW_UPS,
   // Not named by api.md: the same people as complete.
@@ -197,6 +217,33 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/unbound-readings/{id}/attach': UNBOUND,
   'POST /api/v1/unbound-readings/{id}/discard': UNBOUND,
   'GET /api/v1/hl7-messages': FEED_LOG,
+  'POST /api/v1/ledger/registrations': CS_REGISTRY,
+  'GET /api/v1/ledger/registrations': CS_REGISTRY,
+  'PATCH /api/v1/ledger/registrations/{id}': CS_REGISTRY,
+  'GET /api/v1/ledger/products': CS_REGISTRY,
+  'POST /api/v1/ledger/products': CS_REGISTRY,
+  'POST /api/v1/ledger/receipts': CS_RECEIVE,
+  'GET /api/v1/ledger/receipts': CS_RECEIVE,
+  'POST /api/v1/ledger/receipts/{id}/count': CS_RECEIVE,
+  'GET /api/v1/ledger/containers': CS_CLINICAL,
+  'POST /api/v1/ledger/waste': CS_CLINICAL,
+  'POST /api/v1/ledger/counts': CS_CLINICAL,
+  'GET /api/v1/ledger/discrepancies': CS_CUSTODY,
+  'POST /api/v1/ledger/discrepancies/{id}/resolve': CS_CUSTODY,
+  'POST /api/v1/ledger/containers/{id}/quarantine': CS_CUSTODY,
+  'POST /api/v1/ledger/containers/{id}/release': CS_CUSTODY,
+  'GET /api/v1/ledger/on-hand': CS_REPORTS,
+  'GET /api/v1/ledger/events': CS_REPORTS,
+  'GET /api/v1/ledger/reports/dispensing': CS_REPORTS,
+  'GET /api/v1/ledger/reports/dispensing/csv': CS_REPORTS,
+  'POST /api/v1/ledger/holidays': CS_REGISTRY,
+  'GET /api/v1/ledger/holidays': CS_REGISTRY,
+  'DELETE /api/v1/ledger/holidays/{id}': CS_REGISTRY,
+  'POST /api/v1/ledger/losses': CS_LOSS,
+  'GET /api/v1/ledger/losses': CS_LOSS,
+  'GET /api/v1/ledger/losses/{id}': CS_LOSS,
+  'POST /api/v1/ledger/losses/{id}/notice': CS_LOSS_FILING,
+  'POST /api/v1/ledger/losses/{id}/form-106': CS_LOSS_FILING,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */
@@ -204,6 +251,7 @@ export const OUTSIDE_TABLE: Record<string, Decision> = {
   'POST /api/v1/auth/login': { public: 'api.md: login is public' },
   'POST /api/v1/auth/refresh': { public: 'api.md: refresh is public' },
   'GET /api/v1/auth/me': anyRole('who am I'),
+  'POST /api/v1/auth/password': anyRole('api.md: every user changes their own password'),
   // Vigil's choice: logout revokes the refresh token sent in the body, so a client whose access token has expired can still end its session.
   'POST /api/v1/auth/logout': { public: 'logout takes the refresh token; an expired access token must not keep a session alive' },
   'GET /api/v1/consent-forms': anyRole('api.md Resources: only POST /consent-forms is (admin); nurses pick the form a patient signs'),

@@ -3,7 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
 import { ENTITIES } from '../../libs/clinic/src/schema/index.js';
-import { Clock, loadConfig, startRuntime, type VigilRuntime } from '../../libs/platform/src/index.js';
+import { Clock, loadConfig, localParts, startRuntime, zonedTimeToUtc, type VigilRuntime } from '../../libs/platform/src/index.js';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { createScratchDatabase } from '../../apps/cli/src/scratch-database.js';
@@ -64,7 +64,25 @@ export function ownDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
 
 /** A clock a test moves forward: every rule that asks "now" sees the moved time. */
 export class MovableClock extends Clock {
-  private offsetMs = 0;
+  private offsetMs: number;
+
+  /** `startOffsetMs`: where the clock starts, and goes back to on reset(). */
+  constructor(private readonly startOffsetMs = 0) {
+    super();
+    this.offsetMs = startOffsetMs;
+  }
+
+  /**
+   * A clock that starts at the next `time` of the clock's day in `timeZone` (tomorrow's when it has
+   * passed), so tests that book hours ahead or run a session stay inside a clinic's day whatever
+   * the hour the suite runs at.
+   */
+  static at(time: string, timeZone: string): MovableClock {
+    const now = Date.now();
+    const today = zonedTimeToUtc(localParts(new Date(now), timeZone).date, time, timeZone).getTime();
+    const next = today > now ? today : zonedTimeToUtc(localParts(new Date(now + 86_400_000), timeZone).date, time, timeZone).getTime();
+    return new MovableClock(next - now);
+  }
 
   override now(): Date {
     return new Date(Date.now() + this.offsetMs);
@@ -75,6 +93,6 @@ export class MovableClock extends Clock {
   }
 
   reset(): void {
-    this.offsetMs = 0;
+    this.offsetMs = this.startOffsetMs;
   }
 }

@@ -5,6 +5,7 @@ import { localParts, zonedTimeToUtc } from '../../libs/platform/src/index.js';
 import { API } from './api-contract.js';
 import { bearer, createPatient, type Staff } from './factories.js';
 import { consentForm, consentedPatient, readySession, startBody, vitals } from './sessions.js';
+import { LEDGER_CALLS, ledgerFixtures } from './ledger-routes.js';
 
 /*
  * The records every route of the API can be called on (a patient, a consent, a chair, an
@@ -22,6 +23,8 @@ export interface Fixtures {
   byParam: Record<string, string>;
   patientId: string;
   formId: string;
+  /** a nurse no test signs in as: the administrators' password reset and unlock act on her */
+  spareUserId: string;
   chairId: string;
   startsAt: string;
   day: string;
@@ -59,8 +62,12 @@ export const now = () => new Date().toISOString();
 export const soon = () => new Date(Date.now() + 2 * 86_400_000).toISOString();
 
 export const CALLS: Record<string, Call> = {
-  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic' }) },
-  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199' }) },
+  'PATCH /api/v1/users/{id}': { body: () => ({ name: 'Renamed by another clinic', version: 1 }) },
+  // Not the fixtures' nurse: a reset ends her logins, and every later call of hers would be refused.
+  'POST /api/v1/users/{id}/reset-password': { params: (fx) => ({ id: fx.spareUserId }) },
+  'POST /api/v1/users/{id}/unlock': { params: (fx) => ({ id: fx.spareUserId }) },
+  'POST /api/v1/auth/password': { body: () => ({ currentPassword: 'not the password', newPassword: 'a long enough new password' }) },
+  'PATCH /api/v1/patients/{id}': { body: () => ({ phone: '+1 555 0199', version: 1 }) },
   'POST /api/v1/patients/{id}/weights': { body: () => ({ value: 71, unit: 'kg' }) },
   'POST /api/v1/patients/{id}/contraindications/acknowledge': { body: () => ({ note: 'reviewed with the patient' }) },
   'GET /api/v1/patients/{id}/dose-calculation': { query: () => ({ protocol: PROTOCOL, mgPerKg: 0.5 }) },
@@ -68,7 +75,8 @@ export const CALLS: Record<string, Call> = {
     body: (fx) => ({ formId: fx.formId, signedAt: now(), signedByName: 'Ana Souza', method: 'in-person' }),
   },
   'POST /api/v1/patients/{id}/consents/{consentId}/withdraw': { body: () => ({ reason: 'changed her mind' }) },
-  'PATCH /api/v1/consent-forms/{id}': { body: () => ({ title: 'Retitled' }) },
+  'PATCH /api/v1/consent-forms/{id}': { body: () => ({ title: 'Retitled', revision: 1 }) },
+  'POST /api/v1/consent-forms/{id}/retire': { body: () => ({ reason: 'replaced by a reviewed text' }) },
   'PATCH /api/v1/protocols/{key}': { body: () => ({ reason: 'matrix check', durationMin: 40 }) },
   'POST /api/v1/follow-ups/{id}/complete': { body: () => ({ note: 'called the patient' }) },
   'POST /api/v1/follow-ups/{id}/reschedule': { body: () => ({ dueAt: soon() }) },
@@ -133,6 +141,7 @@ export const CALLS: Record<string, Call> = {
   'POST /api/v1/monitors/{id}/retire': { body: () => ({ reason: 'sent for repair' }) },
   'POST /api/v1/unbound-readings/{id}/attach': { body: (fx) => ({ sessionId: fx.byCollection['sessions'] }) },
   'POST /api/v1/unbound-readings/{id}/discard': { body: () => ({ reason: 'another patient’s' }) },
+  ...LEDGER_CALLS,
 };
 
 /**
@@ -212,6 +221,12 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
   const patientId = await consentedPatient(http, a);
   const formId = await consentForm(http, a);
   const chair = await post('/chairs', a.token.admin, { name: 'Chair 1' });
+  const spare = await post('/users', a.token.admin, {
+    email: `spare-${randomUUID()}@vigil.test`,
+    name: 'Spare Nurse',
+    role: 'nurse',
+    password: 'a long enough password',
+  });
   const sessionId = await readySession(http, a);
   const highBaselineSessionId = await readySession(http, a, { baseline: { systolic: 150, diastolic: 95 } });
   const alertSessionId = await readySession(http, a);
@@ -271,6 +286,7 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
   const adminTaskId = await schedulingTask();
   const closure = await post('/closures', a.token.admin, { date: closureDay(), reason: 'public holiday' });
   const monitor = await post('/monitors', a.token.admin, { name: 'Chair 1 monitor', chairId: chair.id, eui64: randomEui64() });
+  const ledger = await ledgerFixtures(http, a);
 
   const fx: Fixtures = {
     byCollection: {
@@ -285,10 +301,12 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
       closures: closure.id,
       monitors: monitor.id,
       'unbound-readings': await unboundReading(ds, a.clinic.id),
+      ...ledger.byCollection,
     },
-    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id },
+    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id, ...ledger.byParam },
     patientId,
     formId,
+    spareUserId: spare.id,
     chairId: chair.id,
     startsAt,
     day,
@@ -305,6 +323,7 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
     a.nurse.id,
     a.anesthesiologist.id,
     a.admin.id,
+    spare.id,
     ...Object.values(fx.byCollection),
     consents[0].id,
     assessment.id,

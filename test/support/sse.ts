@@ -1,4 +1,4 @@
-/** A client of GET /alerts/stream over real HTTP: what it received, whether and how it ended. */
+/** A client of GET /alerts/stream (or another event stream, such as /board/stream) over real HTTP: what it received, whether and how it ended. */
 export interface StreamClient {
   status: number;
   /** The error body when the stream was refused. */
@@ -10,9 +10,14 @@ export interface StreamClient {
   close(): void;
 }
 
-export async function openStream(baseUrl: string, token: string, headers: Record<string, string> = {}): Promise<StreamClient> {
+export async function openStream(
+  baseUrl: string,
+  token: string,
+  headers: Record<string, string> = {},
+  path = '/api/v1/alerts/stream',
+): Promise<StreamClient> {
   const controller = new AbortController();
-  const res = await fetch(`${baseUrl}/api/v1/alerts/stream`, {
+  const res = await fetch(`${baseUrl}${path}`, {
     headers: { Authorization: `Bearer ${token}`, ...headers },
     signal: controller.signal,
   });

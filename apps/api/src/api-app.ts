@@ -17,6 +17,7 @@ import {
   type VigilRuntime,
 } from '#platform';
 import { AppModule } from './app.module.js';
+import { mountBoardPage } from './board/board-page.js';
 import { clientErrorHandler } from './http/client-error.js';
 import { toErrorBody } from './http/error.filter.js';
 import { jsonBodyParser } from './http/json-body.js';
@@ -56,6 +57,8 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
       { path: 'health', method: RequestMethod.GET },
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
+      // The FHIR API has its own base, /fhir/R4 (fhir.controller.ts).
+      { path: 'fhir/R4/{*rest}', method: RequestMethod.ALL },
     ],
   });
   app.useGlobalPipes(validationPipe());
@@ -74,6 +77,7 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
     app.get(DataSource),
     config.ACCESS_TOKEN_TTL_MIN,
   );
+  await mountBoardPage(fastify);
   await app.init();
   await app.get(JobQueue).ready();
   await fastify.ready();

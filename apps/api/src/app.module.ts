@@ -7,7 +7,11 @@ import { ClinicSettingsController } from './alerts/clinic-settings.controller.js
 import { ThresholdsController } from './alerts/thresholds.controller.js';
 import { AuditController } from './audit/audit.controller.js';
 import { AuthController } from './auth/auth.controller.js';
+import { WallBoardFeed } from './board/wall-board-feed.js';
+import { WallBoardController } from './board/wall-board.controller.js';
+import { ClinicProfileController } from './clinic/clinic-profile.controller.js';
 import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
+import { FhirController } from './fhir/fhir.controller.js';
 import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
 import { AuthGuard } from './http/auth.guard.js';
 import { ErrorFilter } from './http/error.filter.js';
@@ -16,6 +20,10 @@ import { MllpListener } from './hl7/mllp-listener.js';
 import { MonitorsController } from './monitors/monitors.controller.js';
 import { UnboundReadingsController } from './monitors/unbound-readings.controller.js';
 import { FeedLogController } from './monitors/feed-log.controller.js';
+import { LedgerCustodyController } from './ledger/custody.controller.js';
+import { LedgerLossesController } from './ledger/losses.controller.js';
+import { LedgerRegistryController } from './ledger/registry.controller.js';
+import { LedgerStockController } from './ledger/stock.controller.js';
 import { HealthController } from './operations/health.controller.js';
 import { Metrics, MetricsController } from './operations/metrics.js';
 import { NotificationsController } from './operations/notifications.controller.js';
@@ -26,6 +34,7 @@ import { ClosuresController } from './scheduling/closures.controller.js';
 import { SchedulingController } from './scheduling/scheduling.controller.js';
 import { ObservationController } from './sessions/observation.controller.js';
 import { SessionsController } from './sessions/sessions.controller.js';
+import { StaffController } from './users/staff.controller.js';
 import { UsersController } from './users/users.controller.js';
 
 @Module({})
@@ -38,6 +47,7 @@ export class AppModule {
       controllers: [
         AuthController,
         UsersController,
+        StaffController,
         AuditController,
         PatientsController,
         PatientConsentsController,
@@ -53,15 +63,23 @@ export class AppModule {
         UnboundReadingsController,
         FeedLogController,
         AlertsController,
+        WallBoardController,
         ThresholdsController,
         ClinicSettingsController,
+        ClinicProfileController,
         NotificationsController,
         HealthController,
         MetricsController,
+        LedgerRegistryController,
+        LedgerStockController,
+        LedgerCustodyController,
+        LedgerLossesController,
+        FhirController,
       ],
       providers: [
         Metrics,
         MllpListener,
+        WallBoardFeed,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_FILTER, useClass: ErrorFilter },
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },

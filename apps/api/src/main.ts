@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       `API listening on ${base}/api/v1 (database: ${runtime.embedded ? 'embedded PostgreSQL' : 'DATABASE_URL'}; queues: ${runtime.queue.kind}; worker ${config.WORKER_EMBEDDED ? 'in this process' : 'separate'})`,
     );
     boot.log(`API docs: ${base}/docs  health: ${base}/health/ready  queue board: ${base}/admin/queues?token=<admin access token>`);
+    boot.log(`wall board for the infusion floor: ${base}/board/ (nurses and anesthesiologists sign in there)`);
     if (first.generatedPassword) {
       boot.warn(
         `first start: log in as ${first.email} with password ${first.generatedPassword} (shown once; change it with PATCH /api/v1/users/:id)`,

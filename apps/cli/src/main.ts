@@ -32,7 +32,9 @@ async function withRuntime<T>(
   fn: (rt: Awaited<ReturnType<typeof startRuntime>>) => Promise<T>,
   opts: { migrate?: boolean } = {},
 ): Promise<T> {
-  const runtime = await startRuntime(config, schema, (m) => process.stderr.write(`${m}\n`), opts);
+  // The CLI is the operator's: it connects as the owner of the tables (DATABASE_MIGRATION_URL, or
+  // the embedded server's superuser) so migrations can be applied, reverted and checked.
+  const runtime = await startRuntime(config, schema, (m) => process.stderr.write(`${m}\n`), { ...opts, asOwner: true });
   try {
     return await fn(runtime);
   } finally {

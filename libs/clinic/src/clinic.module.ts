@@ -9,6 +9,8 @@ import { ConsentService } from './consent/consent.service.js';
 import { DoseHistorySource } from './dosing/dose-history.js';
 import { DosingService } from './dosing/dosing.service.js';
 import { ClinicEventBus } from './events/clinic-event-bus.js';
+import { FhirObservationsService } from './fhir/fhir-observations.service.js';
+import { FhirPatientsService } from './fhir/fhir-patients.service.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
@@ -27,6 +29,8 @@ import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
 import { ChairsService } from './chairs/chairs.service.js';
+import { ClinicProfileService } from './scheduling/clinic-profile.service.js';
+import { ChairRetirementGuard } from './scheduling/chair-retirement.js';
 import { ClosuresService } from './scheduling/closures.service.js';
 import { DayScheduleService } from './scheduling/day-schedule.service.js';
 import { MaintenanceService } from './scheduling/maintenance.service.js';
@@ -38,6 +42,8 @@ import { DoseChangesService } from './sessions/dose-changes.service.js';
 import { SessionReactions } from './sessions/session-reactions.js';
 import { SessionBoardService } from './session-views/board.service.js';
 import { SessionViewsService } from './session-views/session-views.service.js';
+import { WallBoardSignals } from './session-views/wall-board-signals.js';
+import { WallBoardService } from './session-views/wall-board.service.js';
 import { RiskAlerts } from './alerts/risk-alerts.js';
 import { VitalsIngestService } from './vitals/ingest.service.js';
 import { VitalsOverdueService } from './vitals/vitals-overdue.service.js';
@@ -46,6 +52,15 @@ import { ThresholdsService } from './thresholds/thresholds.service.js';
 import { VitalsService } from './vitals/vitals.service.js';
 import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
+import { LedgerAdministration } from './ledger/administration.js';
+import { LedgerCustodyService } from './ledger/custody.service.js';
+import { LedgerHolidaysService } from './ledger/holidays.service.js';
+import { LedgerAlerts } from './ledger/ledger-alerts.js';
+import { LedgerLossesService } from './ledger/losses.service.js';
+import { LedgerWasteCountService } from './ledger/waste-count.service.js';
+import { LedgerReceiptsService } from './ledger/receipts.service.js';
+import { LedgerRegistryService } from './ledger/registry.service.js';
+import { LedgerReportsService } from './ledger/reports.service.js';
 
 const SERVICES = [
   ClinicEventBus,
@@ -72,6 +87,7 @@ const SERVICES = [
   RemsService,
   DischargeService,
   ChairsService,
+  ClinicProfileService,
   AppointmentRemindersService,
   AppointmentsService,
   TreatmentSeriesService,
@@ -82,6 +98,7 @@ const SERVICES = [
   DoseChangesService,
   SessionReactions,
   SessionBoardService,
+  WallBoardService,
   RiskAlerts,
   VitalsIngestService,
   VitalsOverdueService,
@@ -94,6 +111,20 @@ const SERVICES = [
   Hl7FeedService,
   UnboundReadingsService,
   FeedLogService,
+  LedgerRegistryService,
+  LedgerReceiptsService,
+  LedgerReportsService,
+  LedgerAdministration,
+  LedgerWasteCountService,
+  LedgerCustodyService,
+  LedgerLossesService,
+  LedgerHolidaysService,
+  LedgerAlerts,
+  FhirPatientsService,
+  FhirObservationsService,
+  ChairRetirementGuard,
+  // Last: the board hears of a change once every other reaction to it is made.
+  WallBoardSignals,
 ];
 
 /** The clinical domains' services, for the API and the worker (which runs their job handlers). */

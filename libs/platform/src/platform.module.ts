@@ -9,7 +9,9 @@ import { AuthService } from './auth/auth.service.js';
 import { RefreshTokenRotation } from './auth/refresh-rotation.service.js';
 import { SessionTokenIssuer } from './auth/session-tokens.service.js';
 import { SignInService } from './auth/sign-in.service.js';
+import { PasswordsService } from './auth/passwords.service.js';
 import { UsersService } from './auth/users.service.js';
+import { WitnessVerifier } from './auth/witness.js';
 import { Clock } from './clock/clock.js';
 import { VigilConfig } from './config/vigil-config.js';
 import { TransactionRunner } from './database/transaction.js';
@@ -34,9 +36,11 @@ const SERVICES = [
   AccessTokenVerifier,
   AuthService,
   UsersService,
+  PasswordsService,
   TenancyService,
   IdempotencyService,
   NotificationDelivery,
+  WitnessVerifier,
 ];
 
 /** Config, database, transactions, audit, auth, queues: what both the API and the worker use. */

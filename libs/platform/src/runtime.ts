@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import type { VigilConfig } from './config/vigil-config.js';
 import { createDataSource } from './database/data-source.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './database/embedded-postgres.js';
+import { embeddedAppLogin } from './database/embedded-roles.js';
 import { applyMigrations } from './database/migrate.js';
 import { selectQueueBackend, type QueueBackend } from './queue/queue-backend.js';
 
@@ -43,14 +44,9 @@ async function jwtSecret(config: VigilConfig, log: (m: string) => void): Promise
   return secret;
 }
 
-/**
- * Applies pending migrations: as the owner of the tables (DATABASE_MIGRATION_URL) on a connection
- * of their own when it is set, so the application's role never needs to own (and so could never
- * alter) them; else on the application's connection.
- */
-async function migrate(config: VigilConfig, dataSource: DataSource, schema: RuntimeSchema): Promise<string[]> {
-  if (!config.DATABASE_MIGRATION_URL || !config.DATABASE_URL) return applyMigrations(dataSource);
-  const owner = createDataSource(config.DATABASE_MIGRATION_URL, { poolSize: 2, ...schema });
+/** Applies pending migrations on a connection of their own, as the owner of the tables. */
+async function migrateAsOwner(ownerUrl: string, schema: RuntimeSchema): Promise<string[]> {
+  const owner = createDataSource(ownerUrl, { poolSize: 2, ...schema });
   await owner.initialize();
   try {
     return await applyMigrations(owner);
@@ -59,28 +55,71 @@ async function migrate(config: VigilConfig, dataSource: DataSource, schema: Runt
   }
 }
 
+interface Connection {
+  /** The URL the process's pool (and the PostgreSQL queue backend) connects with. */
+  url: string;
+  /** Migrations already applied as the owner, before the pool started; undefined: apply them on the pool. */
+  applied?: string[];
+}
+
+/**
+ * Who connects as whom. With DATABASE_MIGRATION_URL, migrations run as that owner and the process
+ * as DATABASE_URL's role. The embedded server does the same by itself: migrations as its superuser,
+ * the process as `vigil_api` (a member of `vigil_app`), unless `asOwner` (the CLI's migration
+ * commands). Otherwise everything runs as DATABASE_URL's role.
+ */
+async function connection(
+  config: VigilConfig,
+  schema: RuntimeSchema,
+  embedded: { url: string; dir: string } | undefined,
+  opts: { migrate?: boolean; asOwner?: boolean },
+  log: (m: string) => void,
+): Promise<Connection> {
+  const migrate = opts.migrate !== false;
+  if (embedded) {
+    const applied = migrate ? await migrateAsOwner(embedded.url, schema) : [];
+    if (opts.asOwner) return { url: embedded.url, applied };
+    const appUrl = await embeddedAppLogin(embedded.url, embedded.dir, log);
+    if (!appUrl) log('the role vigil_app does not exist yet (migrations not applied): running as the owner');
+    return { url: appUrl ?? embedded.url, applied };
+  }
+  const url = config.DATABASE_URL as string;
+  if (config.DATABASE_MIGRATION_URL && migrate) {
+    return {
+      url: opts.asOwner ? config.DATABASE_MIGRATION_URL : url,
+      applied: await migrateAsOwner(config.DATABASE_MIGRATION_URL, schema),
+    };
+  }
+  if (config.DATABASE_MIGRATION_URL && opts.asOwner) return { url: config.DATABASE_MIGRATION_URL, applied: [] };
+  return { url, applied: migrate ? undefined : [] };
+}
+
 /**
  * Starts what Vigil needs before Nest starts: the embedded PostgreSQL when DATABASE_URL is unset,
- * the connection pool, pending migrations (under an advisory lock), the queue backend choice.
+ * pending migrations (under an advisory lock, as the owner of the tables when one is known), the
+ * connection pool, the queue backend choice.
  */
 export async function startRuntime(
   config: VigilConfig,
   schema: RuntimeSchema,
   log: (m: string) => void = () => undefined,
-  opts: { migrate?: boolean } = {},
+  opts: { migrate?: boolean; asOwner?: boolean } = {},
 ): Promise<VigilRuntime> {
   let embedded: EmbeddedDatabase | undefined;
-  let databaseUrl = config.DATABASE_URL;
-  if (!databaseUrl) {
-    const dir = join(config.VIGIL_DATA_DIR, 'pg');
-    log(`starting the embedded PostgreSQL (data in ${resolve(dir)})`);
-    embedded = await startEmbeddedPostgres(dir);
-    databaseUrl = embedded.url;
-  }
-  const dataSource = createDataSource(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE, ...schema });
+  let dataSource: DataSource | undefined;
   try {
+    let embeddedAt: { url: string; dir: string } | undefined;
+    if (!config.DATABASE_URL) {
+      const dir = resolve(join(config.VIGIL_DATA_DIR, 'pg'));
+      log(`starting the embedded PostgreSQL (data in ${dir})`);
+      embedded = await startEmbeddedPostgres(dir);
+      embeddedAt = { url: embedded.url, dir };
+    }
+    const conn = await connection(config, schema, embeddedAt, opts, log);
+    const databaseUrl = conn.url;
+    dataSource = createDataSource(databaseUrl, { poolSize: config.DATABASE_POOL_SIZE, ...schema });
     await dataSource.initialize();
-    const appliedMigrations = opts.migrate === false ? [] : await migrate(config, dataSource, schema);
+    const appliedMigrations = conn.applied ?? (await applyMigrations(dataSource));
     if (appliedMigrations.length) log(`applied migrations: ${appliedMigrations.join(', ')}`);
     const queue = selectQueueBackend(config, databaseUrl);
     const secret = await jwtSecret(config, log);
@@ -93,12 +132,12 @@ export async function startRuntime(
       embedded: Boolean(embedded),
       appliedMigrations,
       async close() {
-        if (dataSource.isInitialized) await dataSource.destroy();
+        if (dataSource?.isInitialized) await dataSource.destroy();
         if (embedded) await embedded.stop();
       },
     };
   } catch (err) {
-    if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    if (dataSource?.isInitialized) await dataSource.destroy().catch(() => undefined);
     if (embedded) await embedded.stop().catch(() => undefined);
     throw err;
   }

@@ -130,6 +130,17 @@ export class EditClinicSettingsDto {
   @Min(0)
   @Max(1440)
   outcomeBaselineWindowMin?: number;
+  @ApiPropertyOptional({
+    description:
+      'a delivered dose more than this % from the dose drawn up needs a reason at the end of dosing or its abort (default 5, CLINIC; at most the ±10 % of a compounded preparation)',
+    minimum: 1,
+    maximum: 10,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  deliveredDoseTolerancePct?: number;
 
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
@@ -149,6 +160,8 @@ export class ClinicSettingsDto {
   followUpOverdueEscalationHours!: number;
   @ApiProperty({ description: 'minutes after the first dose a score may still be the outcome baseline (60)' })
   outcomeBaselineWindowMin!: number;
+  @ApiProperty({ description: 'section 8: % from the order beyond which a delivered dose needs a reason (5)' })
+  deliveredDoseTolerancePct!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the clinic threshold layer (edited at /thresholds)' })
   thresholds!: object;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) sources!: Record<string, string>;
@@ -167,6 +180,7 @@ const view = (s: ClinicSettings): ClinicSettingsDto => ({
   appointmentReminderHours: s.appointmentReminderHours,
   followUpOverdueEscalationHours: s.followUpOverdueEscalationHours,
   outcomeBaselineWindowMin: s.outcomeBaselineWindowMin,
+  deliveredDoseTolerancePct: s.deliveredDoseTolerancePct,
   thresholds: s.thresholds,
   sources: s.sources,
   clinicEdited: s.clinicId !== null,

@@ -4,6 +4,7 @@ import { IsInt, IsObject, IsString, Max, MaxLength, Min, MinLength } from 'class
 import { ThresholdsService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { IdParam, OptionalNotNull } from '../http/dto.js';
 
 export class ThresholdChangeDto {
@@ -65,6 +66,7 @@ export class ThresholdsController {
 
   @Patch('thresholds')
   @Roles('anesthesiologist')
+  @FieldChecks(ThresholdsService, (s, r: CheckedBody<ThresholdChangeDto>) => s.changeProblems(r.body.thresholds))
   @ApiOkResponse({ type: ThresholdsDto })
   editClinic(@CurrentActor() actor: Actor, @Body() b: ThresholdChangeDto): Promise<ThresholdsDto> {
     return this.thresholds.editClinic(actor, b.thresholds, b.reason);
@@ -79,6 +81,7 @@ export class ThresholdsController {
 
   @Put('patients/:id/thresholds')
   @Roles('anesthesiologist')
+  @FieldChecks(ThresholdsService, (s, r: CheckedBody<ThresholdChangeDto>) => s.changeProblems(r.body.thresholds))
   @ApiOkResponse({ type: PatientThresholdsDto, description: 'replaces the patient’s overrides ({} removes them)' })
   setPatient(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: ThresholdChangeDto): Promise<PatientThresholdsDto> {
     return this.thresholds.setPatient(actor, p.id, b.thresholds, b.reason, b.version);

@@ -1,9 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AnyRole, AuthService, Public, UsersService, type Actor } from '#platform';
+import { AllowsTemporaryPassword, AnyRole, AuthService, PasswordsService, Public, UsersService, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { LoginDto, RefreshDto, SessionTokensDto, UserDto } from './auth.dto.js';
+import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, SessionTokensDto } from './auth.dto.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -11,6 +11,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly users: UsersService,
+    private readonly passwords: PasswordsService,
   ) {}
 
   /** 401 INVALID_CREDENTIALS; 429 ACCOUNT_LOCKED after repeated failures or RATE_LIMITED per address. */
@@ -39,11 +40,28 @@ export class AuthController {
     await this.auth.logout(body.refreshToken);
   }
 
+  /** Who the token belongs to, and their clinic (its name and time zone). */
   @AnyRole()
+  @AllowsTemporaryPassword()
   @ApiBearerAuth()
   @Get('me')
-  @ApiOkResponse({ type: UserDto })
-  me(@CurrentActor() actor: Actor): Promise<UserDto> {
-    return this.users.get(actor, actor.userId);
+  @ApiOkResponse({ type: MeDto })
+  me(@CurrentActor() actor: Actor): Promise<MeDto> {
+    return this.users.me(actor);
+  }
+
+  /**
+   * Changes the caller's own password (400 naming currentPassword when it is wrong; wrong ones count
+   * toward the login back-off, 429). This login goes on; every other login of the user and their
+   * alert streams end.
+   */
+  @AnyRole()
+  @AllowsTemporaryPassword()
+  @ApiBearerAuth()
+  @Post('password')
+  @HttpCode(204)
+  @ApiNoContentResponse({ description: 'changed' })
+  async changePassword(@CurrentActor() actor: Actor, @Body() body: ChangePasswordDto): Promise<void> {
+    await this.passwords.changeOwn(actor, body.currentPassword, body.newPassword);
   }
 }

@@ -3,7 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { ConsentFormsService, ConsentSignaturesService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, PageQuery } from '../http/dto.js';
+import { IdParam, optionalDate, PageQuery } from '../http/dto.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import {
   ConsentDto,
@@ -14,6 +15,7 @@ import {
   ConsentParams,
   CreateConsentFormDto,
   RecordConsentDto,
+  RetireConsentFormDto,
   UpdateConsentFormDto,
   WithdrawConsentDto,
 } from './consent.dto.js';
@@ -47,7 +49,10 @@ export class ConsentFormsController {
 
   @Patch(':id')
   @Roles('admin')
-  @ApiOkResponse({ type: ConsentFormDto, description: 'drafts only; a published version answers 409 FORM_PUBLISHED' })
+  @ApiOkResponse({
+    type: ConsentFormDto,
+    description: 'drafts only, with the revision read (409 STALE_VERSION); a published version answers 409 FORM_PUBLISHED',
+  })
   edit(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdateConsentFormDto): Promise<ConsentFormDto> {
     return this.forms.editDraft(actor, params.id, body);
   }
@@ -58,6 +63,15 @@ export class ConsentFormsController {
   @ApiOkResponse({ type: ConsentFormDto })
   publish(@CurrentActor() actor: Actor, @Param() params: IdParam): Promise<ConsentFormDto> {
     return this.forms.publish(actor, params.id);
+  }
+
+  /** No one signs this published version any more; the signatures on it keep their status. 409 FORM_RETIRED when it already is. */
+  @Post(':id/retire')
+  @HttpCode(200)
+  @Roles('admin')
+  @ApiOkResponse({ type: ConsentFormDto })
+  retire(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RetireConsentFormDto): Promise<ConsentFormDto> {
+    return this.forms.retire(actor, params.id, body.reason);
   }
 }
 
@@ -70,6 +84,9 @@ export class PatientConsentsController {
   @Post()
   @Idempotent()
   @Roles('nurse', 'anesthesiologist')
+  @FieldChecks(ConsentSignaturesService, (s, r: CheckedBody<RecordConsentDto>) =>
+    s.problems({ signedAt: optionalDate(r.body.signedAt), prescriberSignedAt: optionalDate(r.body.prescriberSignedAt) }),
+  )
   @ApiCreatedResponse({ type: ConsentDto, description: 'Idempotency-Key honoured' })
   record(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordConsentDto): Promise<ConsentDto> {
     return this.signatures.record(actor, params.id, {

@@ -61,6 +61,15 @@ export class UpdateConsentFormDto {
 
   @ApiPropertyOptional() @OptionalNotNull() @IsInt() @Min(1) @Max(120) validMonths?: number;
   @ApiPropertyOptional() @OptionalNotNull() @IsBoolean() requiresReconsent?: boolean;
+
+  @ApiProperty({ description: 'the revision you read; 409 STALE_VERSION when the draft was edited meanwhile' })
+  @IsInt()
+  @Min(1)
+  revision!: number;
+}
+
+export class RetireConsentFormDto {
+  @ApiProperty({ description: 'why no one signs this version any more' }) @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
 
 export class ConsentFormQuery extends PageQuery {
@@ -76,10 +85,15 @@ export class ConsentFormDto {
   @ApiProperty({ type: [String] }) requiredForProtocols!: string[];
   @ApiProperty() validMonths!: number;
   @ApiProperty() requiresReconsent!: boolean;
-  @ApiProperty({ enum: ['draft', 'published'] }) status!: 'draft' | 'published';
+  @ApiProperty({ enum: ['draft', 'published', 'retired'], description: 'retired: signed no more; its signatures keep their status' })
+  status!: 'draft' | 'published' | 'retired';
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) publishedAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) retiredAt!: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) retiredBy!: string | null;
+  @ApiProperty({ type: String, nullable: true }) retirementReason!: string | null;
   @ApiProperty({ format: 'uuid' }) createdBy!: string;
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
+  @ApiProperty({ description: 'edits of this row (a draft’s): send it back with PATCH' }) revision!: number;
 }
 
 export class RecordConsentDto {

@@ -29,7 +29,8 @@ interface ReadSpec {
   stream: boolean;
 }
 
-const PAGING = new Set(['limit', 'cursor']);
+/** Paging (and FHIR's paging and format), not filters: left out of the row. */
+const PAGING = new Set(['limit', 'cursor', '_count', '_cursor', '_format']);
 const text = (v: unknown): string | null => (typeof v === 'string' ? v.slice(0, 100) : null);
 
 /** The filters of a list read (not its paging), kept in the row's `changes`: which patient, which day, which status. */

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
-import { IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
+import { IsInt, isISO8601, IsOptional, IsString, IsUUID, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 
 /** `?limit=&cursor=` of every list (api.md). */
 export class PageQuery {
@@ -44,24 +44,34 @@ export class ErrorDto {
   @ApiProperty() requestId!: string;
 }
 
+/** An optional timestamp of a body as a Date (undefined when not given). */
+export const optionalDate = (iso: string | null | undefined): Date | undefined => (iso ? new Date(iso) : undefined);
+
 /** Optional, but when present must not be null (for fields the record cannot be without). */
 export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown) => value !== undefined);
 
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 
-/** An ISO-8601 timestamp with its offset (api.md), e.g. 2026-11-21T09:30:00-05:00. */
+/** An ISO-8601 timestamp with its offset (api.md), e.g. 2026-11-21T09:30:00-05:00: one rule, one message. */
 export const IsTimestamp = () =>
-  applyDecorators(
-    IsISO8601({ strict: true, strictSeparator: true }, { message: '$property must be an ISO-8601 timestamp with offset' }),
-    Matches(OFFSET, { message: '$property must carry its offset (Z or ±hh:mm)' }),
-  );
+  ValidateBy({
+    name: 'isTimestamp',
+    validator: {
+      validate: (value: unknown) =>
+        typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator: true }) && OFFSET.test(value),
+      defaultMessage: () => '$property must be an ISO-8601 timestamp with its offset (Z or ±hh:mm), e.g. 2026-11-21T09:30:00-05:00',
+    },
+  });
 
-/** A calendar date YYYY-MM-DD that exists (no 2026-02-30). */
+/** A calendar date YYYY-MM-DD that exists (no 2026-02-30): one rule, one message. */
 export const IsCalendarDate = () =>
-  applyDecorators(
-    Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' }),
-    IsISO8601({ strict: true }, { message: '$property must be a real calendar date' }),
-  );
+  ValidateBy({
+    name: 'isCalendarDate',
+    validator: {
+      validate: (value: unknown) => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && isISO8601(value, { strict: true }),
+      defaultMessage: () => '$property must be a real calendar date YYYY-MM-DD',
+    },
+  });
 
 /**
  * A calendar date (as IsCalendarDate) between `from` and `to` inclusive (YYYY-MM-DD): dates far

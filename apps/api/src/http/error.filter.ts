@@ -129,8 +129,8 @@ function unavailableOrInternal(err: unknown, logger: Logger): Shape {
 /** The refusals the trail records (401s are recorded where the token is checked). */
 const AUDITED_REFUSALS = new Set([403, 404, 409, 422]);
 
-/** What a refused request was about: the route's first segment and the `:id` it named. */
-function refusalOf(request: FastifyRequest & { actor?: Actor }, body: ErrorBody) {
+/** What a refused request was about: the route's first segment (a FHIR route's resource type) and the `:id` it named. */
+export function refusalOf(request: FastifyRequest & { actor?: Actor }, body: ErrorBody) {
   const route = request.routeOptions?.url;
   if (!request.actor || !route || !AUDITED_REFUSALS.has(body.statusCode)) return undefined;
   const id = (request.params as Record<string, unknown> | undefined)?.['id'];
@@ -139,7 +139,7 @@ function refusalOf(request: FastifyRequest & { actor?: Actor }, body: ErrorBody)
     code: body.code,
     method: request.method,
     route,
-    resourceType: route.replace(/^\/api\/v\d+\//, '').split('/')[0] || 'route',
+    resourceType: route.replace(/^\/(api\/v\d+|fhir\/R4)\//, '').split('/')[0] || 'route',
     resourceId: typeof id === 'string' ? id.slice(0, 100) : null,
     actor: request.actor,
   };

@@ -1,10 +1,38 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
-import { DomainError, type FieldProblem } from '#platform';
+import { DomainError, ErrorCode, type FieldProblem } from '#platform';
+
+/** Constraints on the kind of a value: when one fails, the others (length, range…) say nothing more. */
+const KIND_CONSTRAINTS = new Set([
+  'isString',
+  'isNumber',
+  'isInt',
+  'isBoolean',
+  'isObject',
+  'isArray',
+  'isUuid',
+  'isIn',
+  'isEnum',
+  'isTimestamp',
+  'isCalendarDate',
+]);
+
+/**
+ * One message per bad field: a missing one is "required" (or what its `IsDefined` says, e.g. a
+ * device reading's deviceId), a null one "must not be null", one of the wrong kind says only that;
+ * the other constraints a value breaks are all listed.
+ */
+function fieldMessages(e: ValidationError, field: string): string[] {
+  const constraints = e.constraints ?? {};
+  if (e.value === undefined) return [constraints['isDefined'] ?? `${field} is required`];
+  if (e.value === null) return [constraints['isDefined'] ?? `${field} must not be null`];
+  const kind = Object.keys(constraints).filter((k) => KIND_CONSTRAINTS.has(k));
+  return (kind.length ? kind : Object.keys(constraints)).map((k) => constraints[k]);
+}
 
 function flatten(errors: ValidationError[], parent = ''): FieldProblem[] {
   return errors.flatMap((e) => {
     const field = parent ? (/^\d+$/.test(e.property) ? `${parent}[${e.property}]` : `${parent}.${e.property}`) : e.property;
-    const own = Object.values(e.constraints ?? {}).map((message) => ({ field, message }));
+    const own = e.constraints ? fieldMessages(e, field).map((message) => ({ field, message })) : [];
     return [...own, ...flatten(e.children ?? [], field)];
   });
 }
@@ -36,6 +64,17 @@ export function bodyProblem(value: unknown): FieldProblem | undefined {
   return undefined;
 }
 
+/**
+ * The DTO refused some fields of a body; the others passed it. `FieldChecks` may complete the
+ * answer with what the route's service finds among those (api.md: every bad field at once).
+ */
+export class BodyRefused extends DomainError {
+  constructor(readonly problems: FieldProblem[]) {
+    const refusal = DomainError.validation(problems);
+    super(400, ErrorCode.ValidationFailed, refusal.message, problems);
+  }
+}
+
 /** One pipe for every route: unknown fields refused, types converted, every bad field listed. */
 export function validationPipe(): ValidationPipe {
   return new BodyValidationPipe({
@@ -43,7 +82,8 @@ export function validationPipe(): ValidationPipe {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
+    // The value tells a missing field from a bad one; it never reaches the answer.
+    validationError: { target: false, value: true },
     exceptionFactory: (errors) => DomainError.validation(flatten(errors)),
   });
 }
@@ -62,6 +102,12 @@ class BodyValidationPipe extends ValidationPipe {
       const problem = bodyProblem(value);
       if (problem) throw DomainError.validation([problem]);
     }
-    return super.transform(value, metadata) as Promise<unknown>;
+    try {
+      return (await super.transform(value, metadata)) as unknown;
+    } catch (error) {
+      if (metadata.type === 'body' && error instanceof DomainError && error.status === 400)
+        throw new BodyRefused(error.details as FieldProblem[]);
+      throw error;
+    }
   }
 }

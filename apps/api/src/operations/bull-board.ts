@@ -6,6 +6,7 @@ import type { JwtService } from '@nestjs/jwt';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { type DataSource } from 'typeorm';
 import { type AuthService, DomainError, type JobQueue, User } from '#platform';
+import { passwordChangeRequired } from '../http/auth.guard.js';
 import { toErrorBody } from '../http/error.filter.js';
 
 export const BOARD_PATH = '/admin/queues';
@@ -40,7 +41,11 @@ class BoardSessions {
   /** The administrator behind an access token (Authorization header) or a board session (cookie). */
   async admin(request: FastifyRequest, { bearerOnly }: { bearerOnly: boolean }): Promise<{ userId: string; role: string }> {
     const bearer = bearerOf(request);
-    if (bearer) return this.auth.authenticate(bearer);
+    if (bearer) {
+      const actor = await this.auth.authenticate(bearer);
+      if (actor.passwordChangeRequired) throw passwordChangeRequired();
+      return actor;
+    }
     const session = bearerOnly ? undefined : cookieOf(request);
     if (!session) throw DomainError.unauthenticated();
     let claims: BoardClaims;
@@ -53,6 +58,7 @@ class BoardSessions {
     // A deactivated account, or one no longer an administrator, loses the board at its next request.
     const user = await this.dataSource.getRepository(User).findOneBy({ id: claims.sub, active: true });
     if (!user) throw DomainError.unauthenticated();
+    if (user.passwordChangeRequired) throw passwordChangeRequired();
     return { userId: user.id, role: user.role };
   }
 

@@ -4,7 +4,8 @@ import { ArrayMaxSize, IsArray, IsBoolean, IsIn, IsString, IsUUID, MaxLength, Mi
 import { AssessmentsService, INSTRUMENTS, type Instrument } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
+import { IdParam, IsTimestamp, optionalDate, OptionalNotNull, PageQuery } from '../http/dto.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 
 export class AssessmentInputDto {
@@ -65,6 +66,9 @@ export class AssessmentsController {
 
   @Post('assessments')
   @Idempotent()
+  @FieldChecks(AssessmentsService, (s, r: CheckedBody<AssessmentInputDto>) =>
+    s.problems({ ...r.body, administeredAt: optionalDate(r.body.administeredAt) }),
+  )
   @ApiCreatedResponse({ type: AssessmentDto, description: 'items validated (400 naming the item); total, band and flags computed here' })
   record(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AssessmentInputDto): Promise<AssessmentDto> {
     return this.assessments.record(actor, p.id, { ...b, administeredAt: new Date(b.administeredAt) });

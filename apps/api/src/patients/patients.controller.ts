@@ -3,6 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nest
 import { DosingService, PatientCareService, PatientsService, ScreeningService, WeightsService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { IdParam, PageQuery } from '../http/dto.js';
 import { DischargeFromCareDto, DischargeFromCareResultDto, ReadmitDto } from './care.dto.js';
 import {
@@ -14,6 +15,7 @@ import {
   PatientDto,
   PatientPageDto,
   RecordScreeningDto,
+  RegisteredPatientDto,
   ScreeningDto,
   SearchPatientsQuery,
   UpdatePatientDto,
@@ -60,8 +62,17 @@ export class PatientsController {
 
   @Post()
   @AnyRole()
-  @ApiCreatedResponse({ type: PatientDto })
-  create(@CurrentActor() actor: Actor, @Body() body: CreatePatientDto): Promise<PatientDto> {
+  @FieldChecks(
+    PatientsService,
+    (s, r: CheckedBody<CreatePatientDto>) =>
+      s.registrationProblems(r.actor, { ...r.body, weightMeasuredAt: date(r.body.weightMeasuredAt) }),
+    { contactPreference: ['email', 'phone'] },
+  )
+  @ApiCreatedResponse({
+    type: RegisteredPatientDto,
+    description: '`warnings` names other patients with the same names and birth date (registered all the same)',
+  })
+  create(@CurrentActor() actor: Actor, @Body() body: CreatePatientDto): Promise<RegisteredPatientDto> {
     const { weightMeasuredAt, ...rest } = body;
     return this.patients.register(actor, { ...rest, weightMeasuredAt: date(weightMeasuredAt) });
   }
@@ -82,6 +93,9 @@ export class PatientsController {
 
   @Patch(':id')
   @AnyRole()
+  @FieldChecks(PatientsService, (s, r: CheckedBody<UpdatePatientDto>) => s.changeProblems(r.actor, r.params.id, r.body), {
+    contactPreference: ['email', 'phone'],
+  })
   @ApiOkResponse({ type: PatientDto })
   update(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: UpdatePatientDto): Promise<PatientDto> {
     return this.patients.update(actor, params.id, body);
@@ -89,6 +103,7 @@ export class PatientsController {
 
   @Post(':id/weights')
   @Roles('nurse', 'anesthesiologist')
+  @FieldChecks(WeightsService, (s, r: CheckedBody<CreateWeightDto>) => s.problems({ ...r.body, measuredAt: date(r.body.measuredAt) }))
   @ApiCreatedResponse({ type: WeightDto })
   addWeight(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: CreateWeightDto): Promise<WeightDto> {
     return this.weightHistory.add(actor, params.id, { value: body.value, unit: body.unit, measuredAt: date(body.measuredAt) });
@@ -110,6 +125,7 @@ export class PatientsController {
 
   @Put(':id/contraindications')
   @Roles('nurse', 'anesthesiologist')
+  @FieldChecks(ScreeningService, (s, r: CheckedBody<RecordScreeningDto>) => s.problems(r.body))
   @ApiOkResponse({ type: ScreeningDto })
   recordScreening(@CurrentActor() actor: Actor, @Param() params: IdParam, @Body() body: RecordScreeningDto): Promise<ScreeningDto> {
     return this.screening.record(actor, params.id, body);

@@ -109,11 +109,10 @@ export class UpdatePatientDto extends DemographicsDto {
   @ApiPropertyOptional() @OptionalNotNull() @IsString() @MinLength(1) @MaxLength(NAME) lastName?: string;
   @ApiPropertyOptional({ format: 'date' }) @OptionalNotNull() @IsCalendarDate() dateOfBirth?: string;
 
-  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' })
-  @OptionalNotNull()
+  @ApiProperty({ minimum: 1, description: 'the version you read (required); 409 STALE_VERSION when it changed meanwhile' })
   @IsInt()
   @Min(1)
-  version?: number;
+  version!: number;
 }
 
 export class SearchPatientsQuery extends PageQuery {
@@ -178,6 +177,20 @@ export class PatientDto {
   @ApiProperty({ format: 'date-time' }) createdAt!: string;
   @ApiProperty({ format: 'date-time' }) updatedAt!: string;
   @ApiProperty() version!: number;
+}
+
+export class PatientWarningDto {
+  @ApiProperty({ enum: ['SAME_NAME_AND_BIRTH_DATE'], description: 'another patient of the clinic has the same names and birth date' })
+  code!: 'SAME_NAME_AND_BIRTH_DATE';
+  @ApiProperty() message!: string;
+  @ApiProperty({ format: 'uuid', description: 'the other patient' }) patientId!: string;
+  @ApiProperty({ description: 'the other patient’s MRN' }) mrn!: string;
+}
+
+/** A registration's answer: the record, and what the registering user should check (never a refusal). */
+export class RegisteredPatientDto extends PatientDto {
+  @ApiProperty({ type: [PatientWarningDto], description: 'empty when nothing calls for a check' })
+  warnings!: PatientWarningDto[];
 }
 
 export class WeightPageDto {

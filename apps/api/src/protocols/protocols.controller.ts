@@ -4,6 +4,7 @@ import { ClinicSettingsService, mergeThresholds, ProtocolsService, type Protocol
 import type { ThresholdSet } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { PageQuery } from '../http/dto.js';
 import { EditProtocolDto, ProtocolDto, ProtocolKeyParam, ProtocolPageDto } from './protocols.dto.js';
 
@@ -67,6 +68,7 @@ export class ProtocolsController {
 
   @Patch(':key')
   @Roles('anesthesiologist')
+  @FieldChecks(ProtocolsService, (s, r: CheckedBody<EditProtocolDto>) => s.changeProblems({ thresholds: r.body.thresholds }))
   @ApiOkResponse({ type: ProtocolDto, description: 'the new version; audited with old and new values and the reason' })
   async edit(@CurrentActor() actor: Actor, @Param() params: ProtocolKeyParam, @Body() body: EditProtocolDto): Promise<ProtocolDto> {
     const { reason, version, ...changes } = body;

@@ -11,7 +11,8 @@ import {
 } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, PageQuery } from '../http/dto.js';
+import { IdParam, optionalDate, PageQuery } from '../http/dto.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import {
   AppointmentDto,
   AppointmentPageDto,
@@ -48,9 +49,10 @@ export class SchedulingController {
     return chairView(await this.chairsService.create(actor, b.name));
   }
 
+  /** Every role: nurses seat patients and name chairs too; only administrators add or retire them. */
   @Get('chairs')
-  @Roles('admin')
-  @ApiOkResponse({ type: ChairPageDto, description: 'by name' })
+  @AnyRole()
+  @ApiOkResponse({ type: ChairPageDto, description: 'by name, retired ones included (`active: false`)' })
   chairs(@CurrentActor() actor: Actor, @Query() q: PageQuery): Promise<ChairPageDto> {
     return this.chairsService.list(actor, q);
   }
@@ -64,6 +66,9 @@ export class SchedulingController {
 
   @Post('appointments')
   @Roles('admin')
+  @FieldChecks(AppointmentsService, (s, r: CheckedBody<BookAppointmentDto>) =>
+    s.bookingProblems(r.actor, { ...r.body, startsAt: optionalDate(r.body.startsAt) }),
+  )
   @ApiCreatedResponse({ type: AppointmentDto, description: '409 CHAIR_DOUBLE_BOOKED / PATIENT_DOUBLE_BOOKED; 422 OUTSIDE_OPENING_HOURS' })
   async book(@CurrentActor() actor: Actor, @Body() b: BookAppointmentDto): Promise<AppointmentDto> {
     return appointmentView(await this.appointmentsService.book(actor, { ...b, startsAt: new Date(b.startsAt) }));
@@ -104,6 +109,9 @@ export class SchedulingController {
   @Post('appointments/:id/move')
   @HttpCode(200)
   @Roles('admin')
+  @FieldChecks(AppointmentsService, (s, r: CheckedBody<MoveAppointmentDto>) =>
+    s.bookingProblems(r.actor, { chairId: r.body.chairId, startsAt: optionalDate(r.body.startsAt) }),
+  )
   @ApiOkResponse({ type: AppointmentDto, description: 'the new appointment; the old one stays as cancelled ("moved")' })
   async move(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: MoveAppointmentDto): Promise<AppointmentDto> {
     return appointmentView(await this.appointmentsService.move(actor, p.id, { startsAt: new Date(b.startsAt), chairId: b.chairId }));
@@ -111,6 +119,7 @@ export class SchedulingController {
 
   @Post('patients/:id/series')
   @Roles('admin')
+  @FieldChecks(TreatmentSeriesService, (s, r: CheckedBody<BookSeriesDto>) => s.bookingProblems(r.actor, r.body))
   @ApiCreatedResponse({
     type: SeriesBookingDto,
     description: 'all or nothing: 409 SERIES_UNPLACEABLE lists the dates that cannot be placed with the nearest free times',

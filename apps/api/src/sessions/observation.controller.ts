@@ -4,7 +4,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinL
 import { AdverseEventsService, adverseEventView, DischargeService, ObservationService, RemsService, sessionView } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
+import { IdParam, IsTimestamp, optionalDate, OptionalNotNull, PageQuery } from '../http/dto.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import {
   AdverseEventDto,
   AdverseEventPageDto,
@@ -80,6 +81,7 @@ export class ObservationController {
   ) {}
 
   @Post(':id/observation-checks')
+  @FieldChecks(ObservationService, (s, r: CheckedBody<ObservationCheckDto>) => s.problems({ checkedAt: optionalDate(r.body.checkedAt) }))
   @ApiCreatedResponse({ type: ObservationCheckResultDto })
   async check(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: ObservationCheckDto): Promise<ObservationCheckResultDto> {
     const c = await this.observation.check(actor, p.id, { ...b, checkedAt: b.checkedAt ? new Date(b.checkedAt) : undefined });
@@ -87,12 +89,16 @@ export class ObservationController {
   }
 
   @Post(':id/adverse-events')
+  @FieldChecks(AdverseEventsService, (s, r: CheckedBody<AdverseEventDto>) => s.problems({ onsetAt: optionalDate(r.body.onsetAt) }))
   @ApiCreatedResponse({ type: AdverseEventViewDto, description: 'the onset may not be in the future' })
   async adverseEvent(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AdverseEventDto): Promise<AdverseEventViewDto> {
     return adverseEventView(await this.adverseEvents.record(actor, p.id, { ...b, onsetAt: new Date(b.onsetAt) }));
   }
 
   @Patch(':id/adverse-events/:eventId')
+  @FieldChecks(AdverseEventsService, (s, r: CheckedBody<AdverseEventUpdateDto>) =>
+    s.problems({ resolvedAt: optionalDate(r.body.resolvedAt) }),
+  )
   @ApiOkResponse({
     type: AdverseEventViewDto,
     description: 'its course: outcome (resolving stamps resolvedAt, default now), action taken, severity',

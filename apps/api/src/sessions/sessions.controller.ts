@@ -15,6 +15,7 @@ import {
 } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import { IdParam } from '../http/dto.js';
 import { Idempotent } from '../http/idempotency.interceptor.js';
 import {
@@ -67,6 +68,7 @@ export class SessionsController {
   ) {}
 
   @Post()
+  @FieldChecks(SessionsService, (s, r: CheckedBody<CreateSessionDto>) => s.creationProblems(r.actor, r.body))
   @ApiCreatedResponse({ type: SessionDto })
   async create(@CurrentActor() actor: Actor, @Body() body: CreateSessionDto): Promise<SessionDto> {
     return sessionView(await this.sessions.create(actor, body));

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
+  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -148,11 +149,22 @@ export class StartSessionDto extends TransitionDto {
   @Max(100)
   concentrationMgPerMl?: number;
 
-  @ApiProperty({ description: 'lot of the drug given, for the controlled-substance log' })
+  @ApiPropertyOptional({
+    description: 'lot of the drug given, for the controlled-substance log; required unless containerId names the container',
+  })
+  @ValidateIf((o: StartSessionDto) => o.containerId === undefined || o.lotNumber !== undefined)
   @IsString()
   @MinLength(1)
   @MaxLength(64)
-  lotNumber!: string;
+  lotNumber?: string;
+
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'the controlled-substance container (vial or kit) the dose is drawn from: the ledger records the draw and its lot',
+  })
+  @OptionalNotNull()
+  @IsUUID()
+  containerId?: string;
 
   @ApiPropertyOptional({ type: [OverrideDto], description: 'anesthesiologists: soft stops passed, each with a reason' })
   @OptionalNotNull()
@@ -208,6 +220,7 @@ export class VitalReadingDto {
 
   @ApiPropertyOptional({ description: 'required for device readings: (device, measuredAt) is stored once' })
   @ValidateIf((o: VitalReadingDto) => o.source === 'device' || o.deviceId !== undefined)
+  @IsDefined({ message: 'a device reading needs its device: source=device requires deviceId' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)

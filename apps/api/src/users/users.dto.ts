@@ -52,11 +52,10 @@ export class UpdateUserDto {
   @MaxLength(1024)
   password?: string;
 
-  @ApiPropertyOptional({ description: 'the version you read; 409 STALE_VERSION when it changed meanwhile' })
-  @OptionalNotNull()
+  @ApiProperty({ minimum: 1, description: 'the version you read (required); 409 STALE_VERSION when it changed meanwhile' })
   @IsInt()
   @Min(1)
-  version?: number;
+  version!: number;
 }
 
 export class ListUsersQuery extends PageQuery {
@@ -75,4 +74,16 @@ export class ListUsersQuery extends PageQuery {
 export class UserPageDto {
   @ApiProperty({ type: [UserDto] }) items!: UserDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
+}
+
+export class PasswordResetDto {
+  @ApiProperty({ type: UserDto }) user!: UserDto;
+  @ApiProperty({ description: 'shown once: hand it to the user, who must replace it at their first sign-in' }) temporaryPassword!: string;
+}
+
+export class UnlockedDto {
+  @ApiProperty({ format: 'uuid' }) userId!: string;
+  @ApiProperty({ description: 'client addresses whose failed-login count on this account was cleared' }) clearedAddresses!: number;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'the latest back-off lifted, if one was still running' })
+  heldBackUntil!: string | null;
 }

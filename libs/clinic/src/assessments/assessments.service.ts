@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
-import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRunner, type Actor, type Page, type Tx } from '#platform';
+import {
+  AuditService,
+  Clock,
+  DomainError,
+  ErrorCode,
+  keysetPage,
+  TransactionRunner,
+  type Actor,
+  type FieldProblem,
+  type Page,
+  type Tx,
+} from '#platform';
 import { ClinicEventBus, type SuicideRisk } from '../events/index.js';
 import { FollowUpsService } from '../follow-ups/index.js';
 import { PatientsService } from '../patients/index.js';
@@ -66,11 +77,16 @@ export class AssessmentsService {
     private readonly settings: ClinicSettingsService,
   ) {}
 
-  async record(actor: Actor, patientId: string, input: NewAssessment): Promise<AssessmentView> {
-    const now = this.clock.now();
-    const problems = itemProblems(input.instrument, input.items);
-    if (input.administeredAt.getTime() > now.getTime() + 2 * 60_000)
+  /** The answers against their instrument's items, and a time not in the future; fields not given are not judged. */
+  problems(input: Partial<NewAssessment>): FieldProblem[] {
+    const problems = input.instrument && input.items ? itemProblems(input.instrument, input.items) : [];
+    if (input.administeredAt && input.administeredAt.getTime() > this.clock.now().getTime() + 2 * 60_000)
       problems.push({ field: 'administeredAt', message: 'must not be in the future' });
+    return problems;
+  }
+
+  async record(actor: Actor, patientId: string, input: NewAssessment): Promise<AssessmentView> {
+    const problems = this.problems(input);
     if (problems.length) throw DomainError.validation(problems);
     const items = input.items as (number | boolean)[];
     const s = score(input.instrument, items, input.behaviourPastThreeMonths ?? false);

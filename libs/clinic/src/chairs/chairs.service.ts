@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
+import { AuditService, Clock, DomainError, ErrorCode, findInClinicOr404, TransactionRunner, type Actor, type Page } from '#platform';
+import { ClinicEventBus } from '../events/index.js';
 import { decodeKeyCursor, toKeyPage } from '../protocols/index.js';
 import { Chair } from './chair.entity.js';
 
@@ -19,6 +20,8 @@ export class ChairsService {
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly events: ClinicEventBus,
+    private readonly clock: Clock,
   ) {}
 
   async create(actor: Actor, name: string): Promise<Chair> {
@@ -31,9 +34,20 @@ export class ChairsService {
     });
   }
 
+  /** Renames, retires or restores a chair; a chair with future bookings is not retired (409 CHAIR_HAS_FUTURE_BOOKINGS). */
   async update(actor: Actor, id: string, changes: { name?: string; active?: boolean }): Promise<Chair> {
     return this.transactions.run(async (tx) => {
-      const chair = await findInClinicOr404(tx.manager, Chair, actor.clinicId, { id }, 'Chair');
+      // Locked: a booking holds the chair shared until it commits, so it lands before this check or is refused after it.
+      const chair = await findInClinicOr404(tx.manager, Chair, actor.clinicId, { id }, 'Chair', { lock: true });
+      // Scheduling refuses while patients are booked into it (ChairRetiring).
+      if (changes.active === false && chair.active)
+        await this.events.publish(tx, 'ChairRetiring', {
+          clinicId: chair.clinicId,
+          actor,
+          at: this.clock.now(),
+          chairId: chair.id,
+          chairName: chair.name,
+        });
       const before = { name: chair.name, active: chair.active };
       Object.assign(chair, {
         ...(changes.name !== undefined && { name: changes.name.trim() }),

@@ -1,4 +1,15 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
+import {
+  Check,
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  VersionColumn,
+  type Relation,
+} from 'typeorm';
 import { Clinic, User } from '#platform';
 
 export const CONSENT_KINDS = ['ketamine-off-label', 'esketamine-rems-enrollment', 'general-procedure'] as const;
@@ -6,11 +17,16 @@ export type ConsentKind = (typeof CONSENT_KINDS)[number];
 
 /**
  * A consent form text, versioned per (clinic, kind). A draft may be edited; once published it is
- * immutable (a database trigger refuses any UPDATE of a published row).
+ * immutable, but for being retired once (a database trigger refuses any other UPDATE of a published
+ * row). `version` numbers the texts of a kind; `revision` counts the edits of this row.
  */
 @Entity({ name: 'consent_forms' })
 @Check('ck_consent_forms_kind', `"kind" IN ('ketamine-off-label', 'esketamine-rems-enrollment', 'general-procedure')`)
 @Check('ck_consent_forms_valid_months', `"valid_months" BETWEEN 1 AND 120`)
+@Check(
+  'ck_consent_forms_retired',
+  `"retired_at" IS NULL OR ("published_at" IS NOT NULL AND "retired_by" IS NOT NULL AND "retirement_reason" IS NOT NULL)`,
+)
 @Index('ux_consent_forms_version', ['clinicId', 'kind', 'version'], { unique: true })
 export class ConsentForm {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_consent_forms' })
@@ -57,6 +73,24 @@ export class ConsentForm {
   @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'fk_consent_forms_created_by' })
   creator?: Relation<User>;
 
+  /** Retired: no new signature on this version; the signatures on it keep their status (clinical-rules.md section 6). */
+  @Column({ name: 'retired_at', type: 'timestamptz', precision: 3, nullable: true })
+  retiredAt!: Date | null;
+
+  @Column({ name: 'retired_by', type: 'uuid', nullable: true })
+  retiredBy!: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'retired_by', foreignKeyConstraintName: 'fk_consent_forms_retired_by' })
+  retirer?: Relation<User>;
+
+  @Column({ name: 'retirement_reason', type: 'text', nullable: true })
+  retirementReason!: string | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
+
+  /** Edits of a draft send the revision they read (409 STALE_VERSION otherwise). */
+  @VersionColumn({ type: 'integer', default: 1 })
+  revision!: number;
 }

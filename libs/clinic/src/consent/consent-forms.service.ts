@@ -16,7 +16,10 @@ export interface NewConsentForm {
   publish?: boolean;
 }
 
-export type ConsentFormChanges = Partial<Omit<NewConsentForm, 'kind' | 'publish'>>;
+export type ConsentFormChanges = Partial<Omit<NewConsentForm, 'kind' | 'publish'>> & {
+  /** The revision read: 409 STALE_VERSION when the draft was edited meanwhile. */
+  revision: number;
+};
 
 /** clinical-rules.md section 6: 12 months unless the form says otherwise (CLINIC). */
 export const DEFAULT_VALID_MONTHS = 12;
@@ -83,6 +86,11 @@ export class ConsentFormsService {
       const form = await this.inClinic(tx.manager, actor.clinicId, id, true);
       if (form.publishedAt)
         throw DomainError.conflict(ErrorCode.FormPublished, 'A published consent form is immutable; create a new version');
+      if (changes.revision !== form.revision)
+        throw DomainError.conflict(
+          ErrorCode.StaleVersion,
+          `The draft was edited meanwhile (revision ${form.revision}, you sent ${changes.revision}); read it again`,
+        );
       const before = formView(form);
       Object.assign(form, {
         ...(changes.title !== undefined && { title: changes.title.trim() }),
@@ -113,6 +121,33 @@ export class ConsentFormsService {
         resourceType: 'consent-form',
         resourceId: id,
         changes: { kind: form.kind, version: form.version, requiresReconsent: form.requiresReconsent },
+      });
+      return formView(form);
+    });
+  }
+
+  /**
+   * A published version no one signs any more (a signature on it is refused, 422 FORM_RETIRED); the
+   * signatures already on it keep their status: only withdrawal, supersession and expiry end a
+   * consent (clinical-rules.md section 6). Once; a draft is never retired.
+   */
+  async retire(actor: Actor, id: string, reason: string): Promise<ConsentFormView> {
+    return this.transactions.run(async (tx) => {
+      const form = await this.inClinic(tx.manager, actor.clinicId, id, true);
+      if (!form.publishedAt)
+        throw DomainError.conflict(
+          ErrorCode.InvalidTransition,
+          'A draft is never signed, so it is not retired: edit it or leave it unpublished',
+        );
+      if (form.retiredAt)
+        throw DomainError.conflict(ErrorCode.FormRetired, `This form version was retired on ${form.retiredAt.toISOString()}`);
+      Object.assign(form, { retiredAt: this.clock.now(), retiredBy: actor.userId, retirementReason: reason.trim() });
+      await tx.manager.save(form);
+      await this.audit.record(tx, {
+        action: 'consent-form.retire',
+        resourceType: 'consent-form',
+        resourceId: id,
+        changes: { kind: form.kind, version: form.version, reason: form.retirementReason },
       });
       return formView(form);
     });

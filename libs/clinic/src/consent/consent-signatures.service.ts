@@ -11,6 +11,7 @@ import {
   TransactionRunner,
   User,
   type Actor,
+  type FieldProblem,
   type Page,
   type Tx,
 } from '#platform';
@@ -55,10 +56,15 @@ export class ConsentSignaturesService {
     private readonly settings: ClinicSettingsService,
   ) {}
 
+  /** A signature's times in the future (the form and the signers are judged with the record, in its transaction). */
+  problems(input: Partial<NewSignature>): FieldProblem[] {
+    return signatureTimeProblems(input, this.clock.now());
+  }
+
   /** Records a signature on one exact, published form version. */
   async record(actor: Actor, patientId: string, input: NewSignature): Promise<ConsentView> {
     const now = this.clock.now();
-    const problems = signatureTimeProblems(input, now);
+    const problems = this.problems(input);
     if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
@@ -67,6 +73,10 @@ export class ConsentSignaturesService {
         throw DomainError.validation([{ field: 'formId', message: 'no consent form with this id in your clinic' }]);
       });
       if (!form.publishedAt) throw DomainError.validation([{ field: 'formId', message: 'this form version is a draft; publish it first' }]);
+      if (form.retiredAt)
+        throw DomainError.firstRuleUnmet('This form version is retired', [
+          { code: 'FORM_RETIRED', message: `version ${form.version} was retired: ${form.retirementReason ?? ''}`, overridable: false },
+        ]);
       if (input.signedAt < form.publishedAt)
         throw DomainError.validation([{ field: 'signedAt', message: 'is before this form version was published' }]);
       const newer = await this.forms.reconsentVersions(m, actor.clinicId, form.kind, now);

@@ -11,10 +11,14 @@ export interface ConsentFormView {
   requiredForProtocols: string[];
   validMonths: number;
   requiresReconsent: boolean;
-  status: 'draft' | 'published';
+  status: 'draft' | 'published' | 'retired';
   publishedAt: string | null;
+  retiredAt: string | null;
+  retiredBy: string | null;
+  retirementReason: string | null;
   createdBy: string;
   createdAt: string;
+  revision: number;
 }
 
 export interface ConsentView {
@@ -46,10 +50,14 @@ export const formView = (f: ConsentForm): ConsentFormView => ({
   requiredForProtocols: f.requiredForProtocols,
   validMonths: f.validMonths,
   requiresReconsent: f.requiresReconsent,
-  status: f.publishedAt ? 'published' : 'draft',
+  status: f.retiredAt ? 'retired' : f.publishedAt ? 'published' : 'draft',
   publishedAt: f.publishedAt?.toISOString() ?? null,
+  retiredAt: f.retiredAt?.toISOString() ?? null,
+  retiredBy: f.retiredBy,
+  retirementReason: f.retirementReason,
   createdBy: f.createdBy,
   createdAt: f.createdAt.toISOString(),
+  revision: f.revision,
 });
 
 /** A signature as staff see it, its status at `now` given the versions of its kind that require re-consent. */

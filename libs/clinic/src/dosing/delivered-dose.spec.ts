@@ -42,7 +42,7 @@ describe('esketamine is counted in devices, not by rate (one every 5 minutes)', 
   });
 });
 
-describe('reconciling the delivered dose with the order (tolerance 5 % of the ordered dose)', () => {
+describe('reconciling the delivered dose with the order (at the default tolerance, 5 % of the ordered dose)', () => {
   it.each<[string, number, number, number | null, number | null, number, number, boolean]>([
     // label, ordered, computed, bag left (mL), mg/mL, delivered, delivered − ordered, reason required
     ['as ordered', 35, 35, null, 1, 35, 0, false],
@@ -55,14 +55,35 @@ describe('reconciling the delivered dose with the order (tolerance 5 % of the or
     ['a bag at 0.35 mg/mL with 10 mL left: 31.5 mg', 35, 35, 10, 0.35, 31.5, -3.5, true],
     ['esketamine, 2 of 3 devices (56 of 84 mg)', 84, 56, null, null, 56, -28, true],
   ])('%s', (_name, ordered, computed, left, conc, delivered, difference, reason) => {
-    const r = reconcileDose({ orderedDoseMg: ordered, computedDoseMg: computed, bagRemainingMl: left, concentrationMgPerMl: conc });
+    const r = reconcileDose({
+      orderedDoseMg: ordered,
+      computedDoseMg: computed,
+      bagRemainingMl: left,
+      concentrationMgPerMl: conc,
+      tolerancePct: 5,
+    });
     expect([r.deliveredDoseMg, r.differenceMg, r.beyondTolerance]).toEqual([delivered, difference, reason]);
   });
 
+  it.each<[number, number, boolean]>([
+    // the clinic's tolerance (%), mg delivered of 35 ordered, reason required
+    [1, 34.7, false],
+    [1, 34.6, true],
+    [5, 33.3, false],
+    [5, 33.2, true],
+    [10, 31.5, false],
+    [10, 31.4, true],
+  ])('at a tolerance of %p %%, %p of 35 mg: reason required %p', (tolerancePct, computed, reason) => {
+    const r = reconcileDose({ orderedDoseMg: 35, computedDoseMg: computed, bagRemainingMl: null, concentrationMgPerMl: 1, tolerancePct });
+    expect([r.beyondTolerance, r.tolerancePct]).toEqual([reason, tolerancePct]);
+  });
+
   it('shows how far the measured figure is from the computed one', () => {
-    const r = reconcileDose({ orderedDoseMg: 35, computedDoseMg: 29.9, bagRemainingMl: 5, concentrationMgPerMl: 1 });
+    const r = reconcileDose({ orderedDoseMg: 35, computedDoseMg: 29.9, bagRemainingMl: 5, concentrationMgPerMl: 1, tolerancePct: 5 });
     expect(r).toMatchObject({ computedDoseMg: 29.9, measuredDoseMg: 30, measuredMinusComputedMg: 0.1, bagRemainingMl: 5 });
-    expect(reconcileDose({ orderedDoseMg: 35, computedDoseMg: 35, bagRemainingMl: null, concentrationMgPerMl: 1 })).toMatchObject({
+    expect(
+      reconcileDose({ orderedDoseMg: 35, computedDoseMg: 35, bagRemainingMl: null, concentrationMgPerMl: 1, tolerancePct: 5 }),
+    ).toMatchObject({
       measuredDoseMg: null,
       measuredMinusComputedMg: null,
     });

@@ -53,14 +53,6 @@ export function devicesGiven(d: { startedAt: Date; endedAt: Date; devices: numbe
   return Math.max(0, Math.min(d.devices, Math.floor(elapsedMin / d.minutesBetweenDevices + 1e-9) + 1));
 }
 
-/**
- * A delivered dose further than this from the ordered dose needs a reason at the end of dosing or its
- * abort (CLINIC): 5 % of the ordered dose. Half the ±10 % accepted for a compounded preparation
- * (USP <797>), and twice what a minute of charting delay makes on a 40-minute infusion (2.5 %) or
- * the rounding of a pump rate to 0.1 mL/h, so it flags a real change of dose, not arithmetic.
- */
-export const DELIVERED_TOLERANCE = 0.05;
-
 export interface DoseReconciliation {
   orderedDoseMg: number;
   /** From the pump history (or the devices). */
@@ -74,18 +66,25 @@ export interface DoseReconciliation {
   differenceMg: number;
   /** measured − computed (null: not measured). */
   measuredMinusComputedMg: number | null;
-  /** The difference exceeds DELIVERED_TOLERANCE: a reason is required. */
+  /** The clinic's tolerance it was judged against, in % of the ordered dose. */
+  tolerancePct: number;
+  /** The difference exceeds the tolerance: a reason is required. */
   beyondTolerance: boolean;
 }
 
-/** Reconciles the delivered dose with the order; `drawnMg` is the dose drawn up, `concentrationMgPerMl` that of the bag. */
+/**
+ * Reconciles the delivered dose with the order (the dose drawn up), `concentrationMgPerMl` that of the
+ * bag. A delivered dose more than `tolerancePct` % from the order needs a reason: the clinic setting
+ * `deliveredDoseTolerancePct` (CLINIC: 5, clinical-rules.md section 8).
+ */
 export function reconcileDose(input: {
   orderedDoseMg: number;
   computedDoseMg: number;
   bagRemainingMl: number | null;
   concentrationMgPerMl: number | null;
+  tolerancePct: number;
 }): DoseReconciliation {
-  const { orderedDoseMg, computedDoseMg, bagRemainingMl, concentrationMgPerMl } = input;
+  const { orderedDoseMg, computedDoseMg, bagRemainingMl, concentrationMgPerMl, tolerancePct } = input;
   const measuredDoseMg =
     bagRemainingMl !== null && concentrationMgPerMl ? roundTo(Math.max(0, orderedDoseMg - bagRemainingMl * concentrationMgPerMl), 1) : null;
   const deliveredDoseMg = measuredDoseMg ?? computedDoseMg;
@@ -98,6 +97,7 @@ export function reconcileDose(input: {
     deliveredDoseMg,
     differenceMg,
     measuredMinusComputedMg: measuredDoseMg === null ? null : roundTo(measuredDoseMg - computedDoseMg, 1),
-    beyondTolerance: Math.abs(deliveredDoseMg - orderedDoseMg) > orderedDoseMg * DELIVERED_TOLERANCE + 1e-9,
+    tolerancePct,
+    beyondTolerance: Math.abs(deliveredDoseMg - orderedDoseMg) > (orderedDoseMg * tolerancePct) / 100 + 1e-9,
   };
 }

@@ -1,3 +1,3 @@
 export { DosingService, type DoseCalculationView, type DoseRequest } from './dosing.service.js';
 export { roundTo } from './dose-math.js';
-export { DELIVERED_TOLERANCE, devicesGiven, infusedMg, reconcileDose, type DoseReconciliation, type PumpEvent } from './delivered-dose.js';
+export { devicesGiven, infusedMg, reconcileDose, type DoseReconciliation, type PumpEvent } from './delivered-dose.js';

@@ -27,6 +27,9 @@ class AllEvents {
     return { appointmentsFlagged: 0, stoppedSeries: [] };
   }
   @OnClinicEvent('ReadingsRecorded') async readings(): Promise<void> {}
+  @OnClinicEvent('ControlledDoseDrawn') async drawn(): Promise<{ lot: string }> {
+    return { lot: 'L1' };
+  }
   @OnClinicEvent('AssessmentRecorded') async assessment(): Promise<boolean> {
     return false;
   }

@@ -32,6 +32,21 @@ export interface ClinicEventMap {
     payload: EventBase & { sessionId: string; patientId: string; verb: string; from: string; to: string };
     reply: void;
   };
+  /**
+   * A session's dose is being drawn from a named controlled-substance container (vial or kit), in the
+   * start's transaction: the ledger records the draw and answers the container's lot, or refuses the
+   * start (an expired, quarantined or empty container, not enough left in it, another substance).
+   */
+  ControlledDoseDrawn: {
+    payload: EventBase & {
+      sessionId: string;
+      patientId: string;
+      containerId: string;
+      substance: 'ketamine' | 'esketamine';
+      doseMg: number;
+    };
+    reply: { lot: string };
+  };
   /** A patient's consent was withdrawn; `protocolKeys` are the protocols of the clinic that require its kind. */
   ConsentWithdrawn: {
     payload: EventBase & { patientId: string; consentId: string; kind: string; protocolKeys: string[] };
@@ -62,6 +77,11 @@ export interface ClinicEventMap {
    * any problem refuses the edit.
    */
   ProtocolThresholdsEditing: { payload: EventBase & { protocolKey: string; thresholds: Record<string, unknown> }; reply: FieldProblem[] };
+  /**
+   * An administrator is retiring a chair (locked, in the retirement's transaction): scheduling
+   * refuses it while patients are booked into it from now on (409 CHAIR_HAS_FUTURE_BOOKINGS).
+   */
+  ChairRetiring: { payload: EventBase & { chairId: string; chairName: string }; reply: void };
 }
 
 /** What `ReadingsRecorded` carries (the seam where the session row, the monitor feed and the board follow readings). */
@@ -89,10 +109,12 @@ export type ClinicEventReply<K extends ClinicEventName> = ClinicEventMap[K]['rep
 export const CLINIC_EVENTS: Readonly<Record<ClinicEventName, { required: boolean }>> = {
   SessionOpened: { required: true },
   SessionStatusChanged: { required: true },
+  ControlledDoseDrawn: { required: true }, // the ledger records the draw: a start never gives a dose it did not record
   ConsentWithdrawn: { required: true },
   RelapseDetected: { required: true },
   PatientDischargedFromCare: { required: true },
   ReadingsRecorded: { required: true }, // the session row (baseline, last reading) follows its readings
   AssessmentRecorded: { required: true }, // the session named is checked; suicide risk alerts the session in the clinic
+  ChairRetiring: { required: true }, // no chair is retired under a patient's booking
   ProtocolThresholdsEditing: { required: true }, // thresholds judges the effective sets (clinic + protocol + patients) before the edit stores
 };

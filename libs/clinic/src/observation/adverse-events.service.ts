@@ -8,6 +8,7 @@ import {
   keysetPage,
   TransactionRunner,
   type Actor,
+  type FieldProblem,
   type Page,
   type Tx,
 } from '#platform';
@@ -87,9 +88,18 @@ export class AdverseEventsService {
     private readonly protocols: ProtocolsService,
   ) {}
 
+  /** An onset or a resolution time in the future; fields not given are not judged. */
+  problems(input: { onsetAt?: Date; resolvedAt?: Date }): FieldProblem[] {
+    const now = this.clock.now();
+    return (['onsetAt', 'resolvedAt'] as const)
+      .filter((field) => input[field] && inFuture(input[field], now))
+      .map((field) => ({ field, message: 'must not be in the future' }));
+  }
+
   async record(actor: Actor, sessionId: string, input: NewAdverseEvent): Promise<AdverseEvent> {
     const now = this.clock.now();
-    if (inFuture(input.onsetAt, now)) throw DomainError.validation([{ field: 'onsetAt', message: 'must not be in the future' }]);
+    const problems = this.problems(input);
+    if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       const s = await this.sessions.lock(tx.manager, actor.clinicId, sessionId);
       if (!s.dosingStartedAt) throw DomainError.conflict(ErrorCode.InvalidTransition, 'Adverse events are recorded during or after dosing');
@@ -117,8 +127,8 @@ export class AdverseEventsService {
   /** The event's course: outcome, action taken, severity; resolving it stamps when (default now). */
   async update(actor: Actor, sessionId: string, eventId: string, input: AdverseEventUpdate): Promise<AdverseEvent> {
     const now = this.clock.now();
-    if (input.resolvedAt && inFuture(input.resolvedAt, now))
-      throw DomainError.validation([{ field: 'resolvedAt', message: 'must not be in the future' }]);
+    const problems = this.problems(input);
+    if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       const s = await this.sessions.lock(tx.manager, actor.clinicId, sessionId);
       const e = await findInClinicOr404(tx.manager, AdverseEvent, actor.clinicId, { id: eventId, sessionId: s.id }, 'Adverse event');

@@ -77,6 +77,24 @@ describe('discharge criteria (clinical-rules.md section 4)', () => {
     expect(codes(facts)).toEqual(expected);
   });
 
+  it.each<[string, Partial<DischargeFacts>, string, { vital: string; lastMeasuredAt: string | null; minutesAgo: number | null }]>([
+    [
+      'measured 22 minutes ago',
+      { latestReading: { measuredAt: ago(22), breachLevel: 'none' } },
+      'blood pressure last measured 22 min ago (at most 15 min before discharge)',
+      { vital: 'blood-pressure', lastMeasuredAt: ago(22).toISOString(), minutesAgo: 22 },
+    ],
+    [
+      'never measured after dosing',
+      { latestReading: null },
+      'no blood pressure measured since the end of dosing (one at most 15 min before discharge is needed)',
+      { vital: 'blood-pressure', lastMeasuredAt: null, minutesAgo: null },
+    ],
+  ])('VITALS_STALE names the stale vital and its age: %s', (_label, facts, message, stale) => {
+    const [p] = dischargeProblems({ ...OK, ...facts });
+    expect(p).toEqual({ code: 'VITALS_STALE', message, stale: [stale], overridable: false });
+  });
+
   it('says how many minutes remain', () => {
     const [p] = dischargeProblems({ ...OK, minObservationMin: 120, observationFrom: ago(100) });
     expect(p).toMatchObject({ code: 'MIN_OBSERVATION_NOT_MET', minutesRemaining: 20, overridable: false });

@@ -30,6 +30,22 @@ export interface DischargeFacts {
 const hard = { overridable: false };
 
 /**
+ * VITALS_STALE, naming the vital judged and how old it is: the blood pressure (an SpO2 or a heart
+ * rate alone, as a monitor sends them, says nothing of it), measured after the end of dosing.
+ */
+function staleVitals(bp: DischargeFacts['latestReading'], now: Date, maxAgeMin: number): RuleProblem {
+  const minutesAgo = bp ? Math.floor((now.getTime() - bp.measuredAt.getTime()) / 60_000) : null;
+  return {
+    code: 'VITALS_STALE',
+    message: bp
+      ? `blood pressure last measured ${minutesAgo} min ago (at most ${maxAgeMin} min before discharge)`
+      : `no blood pressure measured since the end of dosing (one at most ${maxAgeMin} min before discharge is needed)`,
+    stale: [{ vital: 'blood-pressure', lastMeasuredAt: bp?.measuredAt.toISOString() ?? null, minutesAgo }],
+    ...hard,
+  };
+}
+
+/**
  * clinical-rules.md section 4: every criterion the discharge does not meet, each with its code.
  * Only out-of-range vitals can be passed, by an anesthesiologist's attestation; the minimum
  * observation cannot (esketamine's 120 minutes is the label's).
@@ -48,7 +64,7 @@ export function dischargeProblems(f: DischargeFacts): RuleProblem[] {
   }
   const r = f.latestReading;
   if (!r || (f.now.getTime() - r.measuredAt.getTime()) / 60_000 > f.vitalsMaxAgeMin) {
-    p.push({ code: 'VITALS_STALE', message: `no vitals in the last ${f.vitalsMaxAgeMin} min`, ...hard });
+    p.push(staleVitals(r, f.now, f.vitalsMaxAgeMin));
   } else if (r.breachLevel !== 'none' && !f.vitalsAttested) {
     p.push({
       code: 'VITALS_OUT_OF_RANGE',

@@ -10,6 +10,7 @@ import {
   TransactionRunner,
   User,
   type Actor,
+  type FieldProblem,
   type PendingWork,
   type Tx,
 } from '#platform';
@@ -44,8 +45,16 @@ export class ObservationService {
     private readonly outbox: NotificationOutbox,
   ) {}
 
+  /** A check is charted within the last 15 minutes, not ahead; a time not given is now. */
+  problems(input: Partial<NewObservationCheck>): FieldProblem[] {
+    const problem = input.checkedAt ? checkedAtProblem(input.checkedAt, this.clock.now()) : null;
+    return problem ? [{ field: 'checkedAt', message: problem }] : [];
+  }
+
   async check(actor: Actor, sessionId: string, input: NewObservationCheck): Promise<ObservationCheck> {
     const now = this.clock.now();
+    const problems = this.problems(input);
+    if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       const s = await this.sessions.lock(tx.manager, actor.clinicId, sessionId);
       if (!DOSED_STATUSES.includes(s.status))
@@ -54,8 +63,6 @@ export class ObservationService {
           `Observation checks are recorded from the start of dosing until discharge; the session is ${s.status}`,
         );
       const at = input.checkedAt ?? now;
-      const problem = checkedAtProblem(at, now);
-      if (problem) throw DomainError.validation([{ field: 'checkedAt', message: problem }]);
       const check = await tx.manager.save(
         tx.manager.create(ObservationCheck, {
           clinicId: s.clinicId,

@@ -16,3 +16,4 @@ export { ScreeningService } from './screening.service.js';
 export { WeightsService } from './weights.service.js';
 export { WEIGHT_KG_RANGE } from './weights.js';
 export { latestWeight } from './weight-records.js';
+export { foldForSearch } from './search-text.js';

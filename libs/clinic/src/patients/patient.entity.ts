@@ -22,7 +22,8 @@ export type CareStatus = 'active' | 'discharged';
 @Check('ck_patients_sex', `"sex" IN ('female', 'male', 'other', 'unknown')`)
 @Check('ck_patients_contact_preference', `"contact_preference" IN ('email', 'phone', 'none')`)
 @Check('ck_patients_care_status', `"care_status" IN ('active', 'discharged')`)
-@Index('ux_patients_mrn', ['clinicId', 'mrn'], { unique: true })
+// Unique on (clinic_id, lower(mrn)): an MRN is one whatever its case (migration PatientMrnAnyCase; TypeORM cannot express lower()).
+@Index('ux_patients_mrn', { synchronize: false })
 @Index('ix_patients_clinic', ['clinicId', 'createdAt'])
 @Index('ix_patients_birth_date', ['clinicId', 'dateOfBirth'])
 // GIN trigram index on search_text, created by hand in the migration (TypeORM cannot name an operator class).
@@ -38,7 +39,7 @@ export class Patient {
   @JoinColumn({ name: 'clinic_id', foreignKeyConstraintName: 'fk_patients_clinic' })
   clinic?: Relation<Clinic>;
 
-  /** Medical record number, unique within the clinic. */
+  /** Medical record number, unique within the clinic whatever its case. */
   @Column({ type: 'text' })
   mrn!: string;
 

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
-  ageInYears,
   AuditService,
   Clinic,
   Clock,
@@ -12,67 +11,19 @@ import {
   toPage,
   TransactionRunner,
   type Actor,
+  type FieldProblem,
   type Page,
 } from '#platform';
 import { ProtocolsService } from '../protocols/index.js';
-import { Patient, type CareStatus, type ContactPreference } from './patient.entity.js';
+import { birthDateProblems, contactProblems } from './patient-checks.js';
+import { checkMrnFree, sameNameAndBirthDate, savePatient, type PatientWarning } from './patient-identity.js';
+import { asInput, columns, patientView, type NewPatient, type PatientChanges, type PatientView } from './patient-record.js';
+import { Patient } from './patient.entity.js';
 import { patientSearchText, foldForSearch } from './search-text.js';
-import type { Sex } from './screening-items.js';
 import { insertWeight, latestWeight, latestWeights } from './weight-records.js';
-import type { PatientWeight } from './weight.entity.js';
-import { weightProblems, weightView, type WeightView } from './weights.js';
+import { weightProblems } from './weights.js';
 
-export interface EmergencyContact {
-  name?: string | null;
-  phone?: string | null;
-  relationship?: string | null;
-}
-
-export interface PatientDemographics {
-  mrn: string;
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  sex?: Sex;
-  phone?: string | null;
-  email?: string | null;
-  address?: string | null;
-  emergencyContact?: EmergencyContact | null;
-  heightCm?: number | null;
-  contactPreference?: ContactPreference;
-  contactConsent?: boolean;
-}
-
-export interface NewPatient extends PatientDemographics {
-  weightKg: number;
-  weightMeasuredAt?: Date;
-}
-
-export type PatientChanges = Partial<PatientDemographics> & { version?: number };
-
-export interface PatientView {
-  id: string;
-  mrn: string;
-  firstName: string;
-  lastName: string;
-  dateOfBirth: string;
-  ageYears: number;
-  sex: Sex;
-  phone: string | null;
-  email: string | null;
-  address: string | null;
-  emergencyContact: { name: string | null; phone: string | null; relationship: string | null };
-  heightCm: number | null;
-  contactPreference: ContactPreference;
-  contactConsent: boolean;
-  careStatus: CareStatus;
-  dischargedFromCareAt: string | null;
-  dischargedFromCareReason: string | null;
-  latestWeight: WeightView | null;
-  createdAt: string;
-  updatedAt: string;
-  version: number;
-}
+export type { NewPatient, PatientChanges, PatientDemographics, PatientView } from './patient-record.js';
 
 @Injectable()
 export class PatientsService {
@@ -84,26 +35,29 @@ export class PatientsService {
     private readonly protocols: ProtocolsService,
   ) {}
 
-  async register(actor: Actor, input: NewPatient): Promise<PatientView> {
+  /**
+   * Registers a patient with a first weight. The answer's `warnings` name other patients of the
+   * clinic with the same names and birth date (perhaps the same person): registered all the same.
+   */
+  async register(actor: Actor, input: NewPatient): Promise<PatientView & { warnings: PatientWarning[] }> {
     const now = this.clock.now();
-    await this.checkBirthDate(actor.clinicId, input.dateOfBirth, now);
-    const measuredAt = input.weightMeasuredAt ?? now;
-    const problems = weightProblems(input.weightKg, 'kg', measuredAt, now, 'weightKg');
+    const problems = await this.registrationProblems(actor, input);
     if (problems.length) throw DomainError.validation(problems);
+    const measuredAt = input.weightMeasuredAt ?? now;
     return this.transactions.run(async (tx) => {
-      await this.checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
-      const patient = tx.manager.create(Patient, { clinicId: actor.clinicId, ...this.columns(input) });
-      this.checkContact(patient);
+      await checkMrnFree(tx.manager, actor.clinicId, input.mrn.trim());
+      const patient = tx.manager.create(Patient, { clinicId: actor.clinicId, ...columns(input) });
       patient.searchText = patientSearchText(patient);
-      await tx.manager.save(patient);
+      await savePatient(tx.manager, patient);
       const weight = await insertWeight(tx.manager, actor, patient, { value: input.weightKg, unit: 'kg', measuredAt });
+      const warnings = await sameNameAndBirthDate(tx.manager, patient);
       await this.audit.record(tx, {
         action: 'patient.create',
         resourceType: 'patient',
         resourceId: patient.id,
-        changes: { ...this.columns(input), weightKg: weight.weightKg },
+        changes: { ...columns(input), weightKg: weight.weightKg, ...(warnings.length && { warnings }) },
       });
-      return this.view(patient, weight, now, await this.timeZone(tx.manager, actor.clinicId));
+      return { ...patientView(patient, weight, now, await this.timeZone(tx.manager, actor.clinicId)), warnings };
     });
   }
 
@@ -112,7 +66,7 @@ export class PatientsService {
     return this.transactions.run(async (tx) => {
       const patient = await this.findInClinic(tx.manager, actor.clinicId, id);
       await this.audit.record(tx, { action: 'patient.read', resourceType: 'patient', resourceId: id });
-      return this.view(patient, await latestWeight(tx.manager, id), this.clock.now(), await this.timeZone(tx.manager, actor.clinicId));
+      return patientView(patient, await latestWeight(tx.manager, id), this.clock.now(), await this.timeZone(tx.manager, actor.clinicId));
     });
   }
 
@@ -151,14 +105,36 @@ export class PatientsService {
         rows,
         query.limit,
         (p) => ({ at: p.createdAt, id: p.id }),
-        (p) => this.view(p, weights.get(p.id) ?? null, now, tz),
+        (p) => patientView(p, weights.get(p.id) ?? null, now, tz),
       );
     });
   }
 
+  /**
+   * What a registration's fields break beyond their form, every problem at once: a birth date in
+   * the clinic's future or too young for its protocols, an implausible weight or one measured in
+   * the future, a contact preference without its address. Fields not given are not judged.
+   */
+  async registrationProblems(actor: Actor, input: Partial<NewPatient>): Promise<FieldProblem[]> {
+    const now = this.clock.now();
+    return [
+      ...(input.dateOfBirth === undefined ? [] : await this.birthDateProblems(actor.clinicId, input.dateOfBirth, now)),
+      ...weightProblems(input.weightKg, 'kg', input.weightMeasuredAt, now, { value: 'weightKg', measuredAt: 'weightMeasuredAt' }),
+      ...contactProblems(input),
+    ];
+  }
+
+  /** As `registrationProblems`, for an edit of patient `id`: the contact preference is judged with the record's address and number. */
+  async changeProblems(actor: Actor, id: string, changes: PatientChanges): Promise<FieldProblem[]> {
+    const patient = await this.findInClinic(this.dataSource.manager, actor.clinicId, id);
+    const birth =
+      changes.dateOfBirth === undefined ? [] : await this.birthDateProblems(actor.clinicId, changes.dateOfBirth, this.clock.now());
+    return [...birth, ...contactProblems({ ...asInput(patient), ...changes })];
+  }
+
   async update(actor: Actor, id: string, changes: PatientChanges): Promise<PatientView> {
     const now = this.clock.now();
-    if (changes.dateOfBirth !== undefined) await this.checkBirthDate(actor.clinicId, changes.dateOfBirth, now);
+    const birth = changes.dateOfBirth === undefined ? [] : await this.birthDateProblems(actor.clinicId, changes.dateOfBirth, now);
     return this.transactions.run(async (tx) => {
       const patient = await this.findInClinic(tx.manager, actor.clinicId, id, true);
       if (changes.version !== undefined && changes.version !== patient.version) {
@@ -168,19 +144,20 @@ export class PatientsService {
         );
       }
       if (changes.mrn !== undefined && changes.mrn.trim() !== patient.mrn)
-        await this.checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim(), patient.id);
-      const before = this.columns(patient);
-      const current = this.asInput(patient);
+        await checkMrnFree(tx.manager, actor.clinicId, changes.mrn.trim(), patient.id);
+      const before = columns(patient);
+      const current = asInput(patient);
       Object.assign(
         patient,
-        this.columns({ ...current, ...changes, emergencyContact: { ...current.emergencyContact, ...changes.emergencyContact } }),
+        columns({ ...current, ...changes, emergencyContact: { ...current.emergencyContact, ...changes.emergencyContact } }),
       );
       patient.searchText = patientSearchText(patient);
-      this.checkContact(patient);
-      const after = this.columns(patient);
+      const problems = [...birth, ...contactProblems(patient)];
+      if (problems.length) throw DomainError.validation(problems);
+      const after = columns(patient);
       const changed = Object.keys(after).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
       if (changed.length) {
-        await tx.manager.save(patient);
+        await savePatient(tx.manager, patient);
         await this.audit.record(tx, {
           action: 'patient.update',
           resourceType: 'patient',
@@ -191,14 +168,14 @@ export class PatientsService {
           },
         });
       }
-      return this.view(patient, await latestWeight(tx.manager, id), now, await this.timeZone(tx.manager, actor.clinicId));
+      return patientView(patient, await latestWeight(tx.manager, id), now, await this.timeZone(tx.manager, actor.clinicId));
     });
   }
 
   /** The patient, or 404 when missing or another clinic's; `lock` holds the row for an update. */
   /** The record as answered, read inside the caller's transaction. */
   async viewIn(manager: EntityManager, p: Patient): Promise<PatientView> {
-    return this.view(p, await latestWeight(manager, p.id), this.clock.now(), await this.timeZone(manager, p.clinicId));
+    return patientView(p, await latestWeight(manager, p.id), this.clock.now(), await this.timeZone(manager, p.clinicId));
   }
 
   async findInClinic(manager: EntityManager, clinicId: string, id: string, lock = false): Promise<Patient> {
@@ -209,104 +186,14 @@ export class PatientsService {
     return patient;
   }
 
-  private async checkBirthDate(clinicId: string, dateOfBirth: string, now: Date): Promise<void> {
-    const tz = await this.timeZone(this.dataSource.manager, clinicId);
-    const today = localDate(now, tz);
-    if (dateOfBirth > today) throw DomainError.validation([{ field: 'dateOfBirth', message: 'must not be in the future' }]);
-    if (dateOfBirth < '1900-01-01') throw DomainError.validation([{ field: 'dateOfBirth', message: 'must be 1900-01-01 or later' }]);
-    const protocols = await this.protocols.list(clinicId);
-    const minAge = Math.min(...protocols.map((p) => p.minAgeYears));
-    if (Number.isFinite(minAge) && ageInYears(dateOfBirth, today) < minAge) {
-      throw DomainError.validation([
-        { field: 'dateOfBirth', message: `the patient must be at least ${minAge} years old for this clinic's protocols` },
-      ]);
-    }
-  }
-
-  /** An MRN is one whatever its case: "mrn-7" is taken when "MRN-7" is (the caller's own record excepted). */
-  private async checkMrnFree(manager: EntityManager, clinicId: string, mrn: string, except?: string): Promise<void> {
-    const q = manager.createQueryBuilder(Patient, 'p').where('p.clinic_id = :clinicId AND lower(p.mrn) = lower(:mrn)', { clinicId, mrn });
-    if (except) q.andWhere('p.id <> :except', { except });
-    if (await q.getExists()) {
-      throw DomainError.conflict(ErrorCode.DuplicateKey, 'A patient with this MRN already exists in this clinic', [
-        { field: 'mrn', message: 'already in use' },
-      ]);
-    }
+  private async birthDateProblems(clinicId: string, dateOfBirth: string, now: Date): Promise<FieldProblem[]> {
+    const today = localDate(now, await this.timeZone(this.dataSource.manager, clinicId));
+    const ages = (await this.protocols.list(clinicId)).map((p) => p.minAgeYears);
+    return birthDateProblems(dateOfBirth, today, ages.length ? Math.min(...ages) : null);
   }
 
   private async timeZone(manager: EntityManager, clinicId: string): Promise<string> {
     const clinic = await manager.findOneBy(Clinic, { id: clinicId });
     return clinic?.timeZone ?? 'UTC';
-  }
-
-  private asInput(p: Patient): PatientDemographics {
-    return {
-      mrn: p.mrn,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      dateOfBirth: p.dateOfBirth,
-      sex: p.sex,
-      phone: p.phone,
-      email: p.email,
-      address: p.address,
-      emergencyContact: { name: p.emergencyContactName, phone: p.emergencyContactPhone, relationship: p.emergencyContactRelationship },
-      heightCm: p.heightCm,
-      contactPreference: p.contactPreference,
-      contactConsent: p.contactConsent,
-    };
-  }
-
-  /** Reminders go where the patient said: an email preference needs an address, a phone one a number. */
-  private checkContact(p: Pick<Patient, 'contactPreference' | 'email' | 'phone'>): void {
-    if (p.contactPreference === 'email' && !p.email)
-      throw DomainError.validation([{ field: 'contactPreference', message: 'email reminders need the patient’s email address' }]);
-    if (p.contactPreference === 'phone' && !p.phone)
-      throw DomainError.validation([{ field: 'contactPreference', message: 'phone reminders need the patient’s phone number' }]);
-  }
-
-  private columns(input: PatientDemographics): Record<string, unknown> & Partial<Patient> {
-    const trim = (v: string | null | undefined) => (v === undefined || v === null ? null : v.trim() || null);
-    return {
-      mrn: input.mrn.trim(),
-      firstName: input.firstName.trim(),
-      lastName: input.lastName.trim(),
-      dateOfBirth: input.dateOfBirth,
-      sex: input.sex ?? 'unknown',
-      phone: trim(input.phone),
-      email: trim(input.email),
-      address: trim(input.address),
-      emergencyContactName: trim(input.emergencyContact?.name),
-      emergencyContactPhone: trim(input.emergencyContact?.phone),
-      emergencyContactRelationship: trim(input.emergencyContact?.relationship),
-      heightCm: input.heightCm ?? null,
-      contactPreference: input.contactPreference ?? 'none',
-      contactConsent: input.contactConsent ?? false,
-    };
-  }
-
-  private view(p: Patient, weight: PatientWeight | null, now: Date, timeZone: string): PatientView {
-    return {
-      id: p.id,
-      mrn: p.mrn,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      dateOfBirth: p.dateOfBirth,
-      ageYears: ageInYears(p.dateOfBirth, localDate(now, timeZone)),
-      sex: p.sex,
-      phone: p.phone,
-      email: p.email,
-      address: p.address,
-      emergencyContact: { name: p.emergencyContactName, phone: p.emergencyContactPhone, relationship: p.emergencyContactRelationship },
-      heightCm: p.heightCm,
-      contactPreference: p.contactPreference,
-      contactConsent: p.contactConsent,
-      careStatus: p.careStatus,
-      dischargedFromCareAt: p.dischargedFromCareAt?.toISOString() ?? null,
-      dischargedFromCareReason: p.dischargedFromCareReason,
-      latestWeight: weight ? weightView(weight) : null,
-      createdAt: p.createdAt.toISOString(),
-      updatedAt: p.updatedAt.toISOString(),
-      version: p.version,
-    };
   }
 }

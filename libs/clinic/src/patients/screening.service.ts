@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IsNull, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
+import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type FieldProblem } from '#platform';
 import { PatientsService } from './patients.service.js';
 import { INTERACTING_CLASSES, SCREENING_ITEMS, screeningItem, type MedicationClass, type ScreeningSeverity } from './screening-items.js';
 import { CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer } from './screening.entity.js';
@@ -56,12 +56,11 @@ interface Recording {
 }
 
 /** Every answered item is a known one, answered once. */
-function checkAnswers(answers: Answer[]): void {
+function answerProblems(answers: Answer[]): FieldProblem[] {
   const unknown = answers.filter((a) => !screeningItem(a.item));
-  if (unknown.length)
-    throw DomainError.validation(unknown.map((a) => ({ field: 'answers.item', message: `unknown screening item "${a.item}"` })));
+  if (unknown.length) return unknown.map((a) => ({ field: 'answers.item', message: `unknown screening item "${a.item}"` }));
   const items = answers.map((a) => a.item);
-  if (new Set(items).size !== items.length) throw DomainError.validation([{ field: 'answers', message: 'an item is answered twice' }]);
+  return new Set(items).size !== items.length ? [{ field: 'answers', message: 'an item is answered twice' }] : [];
 }
 
 @Injectable()
@@ -80,9 +79,15 @@ export class ScreeningService {
     });
   }
 
+  /** Answers to unknown items, or to one item twice. */
+  problems(input: Partial<ScreeningInput>): FieldProblem[] {
+    return answerProblems(input.answers ?? []);
+  }
+
   /** Records the answers given; an unchanged answer keeps its original who and when. */
   async record(actor: Actor, patientId: string, input: ScreeningInput): Promise<ScreeningView> {
-    checkAnswers(input.answers ?? []);
+    const problems = this.problems(input);
+    if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);
       const at: Recording = { m: tx.manager, actor, patientId, now: new Date() };

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
+import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type FieldProblem, type Page } from '#platform';
 import { PatientsService } from './patients.service.js';
 import { insertWeight } from './weight-records.js';
 import { PatientWeight } from './weight.entity.js';
@@ -18,7 +18,7 @@ export class WeightsService {
   async add(actor: Actor, patientId: string, input: NewWeight): Promise<WeightView> {
     const now = this.clock.now();
     const measuredAt = input.measuredAt ?? now;
-    const problems = weightProblems(input.value, input.unit, measuredAt, now, 'value');
+    const problems = this.problems(input);
     if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       const patient = await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
@@ -31,6 +31,11 @@ export class WeightsService {
       });
       return weightView(weight);
     });
+  }
+
+  /** A weight outside the plausible range once converted, or measured in the future; fields not given are not judged. */
+  problems(input: Partial<NewWeight>): FieldProblem[] {
+    return weightProblems(input.value, input.unit, input.measuredAt, this.clock.now(), { value: 'value', measuredAt: 'measuredAt' });
   }
 
   /** One page of the history, newest measurement first; reading it is audited. */

@@ -1,6 +1,7 @@
 import { toKg, weightProblems } from './weights.js';
 
 const now = new Date('2027-03-15T12:00:00Z');
+const FIELDS = { value: 'value', measuredAt: 'measuredAt' };
 
 describe('weights', () => {
   it.each([
@@ -22,7 +23,17 @@ describe('weights', () => {
     ['measured 2 minutes ahead (clock skew)', 72, 'kg', new Date(now.getTime() + 120_000), []],
     ['measured an hour ahead', 72, 'kg', new Date(now.getTime() + 3_600_000), ['measuredAt']],
     ['both wrong', 5, 'kg', new Date(now.getTime() + 3_600_000), ['value', 'measuredAt']],
+    ['no time given: measured now', 72, 'kg', undefined, []],
+    ['no unit given (refused by the form): the value is not judged', 5, undefined, now, []],
   ] as const)('%s', (_name, value, unit, measuredAt, fields) => {
-    expect(weightProblems(value, unit, measuredAt, now, 'value').map((p) => p.field)).toEqual(fields);
+    expect(weightProblems(value, unit, measuredAt, now, FIELDS).map((p) => p.field)).toEqual(fields);
+  });
+
+  it('names the fields as the request does (a registration sends weightKg and weightMeasuredAt)', () => {
+    const later = new Date(now.getTime() + 3_600_000);
+    expect(weightProblems(500, 'kg', later, now, { value: 'weightKg', measuredAt: 'weightMeasuredAt' }).map((p) => p.field)).toEqual([
+      'weightKg',
+      'weightMeasuredAt',
+    ]);
   });
 });

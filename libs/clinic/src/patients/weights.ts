@@ -25,14 +25,23 @@ export function toKg(value: number, unit: WeightUnit): number {
   return unit === 'kg' ? value : Number((value * KG_PER_LB).toFixed(3));
 }
 
-/** A weight outside the plausible range (named `field`), or measured in the future, is refused. */
-export function weightProblems(value: number, unit: WeightUnit, measuredAt: Date, now: Date, field: string): FieldProblem[] {
-  const kg = toKg(value, unit);
+/**
+ * A weight outside the plausible range, or measured in the future, is refused; `fields` names the
+ * value and the time as the request does. A value or time not given is not judged.
+ */
+export function weightProblems(
+  value: number | undefined,
+  unit: WeightUnit | undefined,
+  measuredAt: Date | undefined,
+  now: Date,
+  fields: { value: string; measuredAt: string },
+): FieldProblem[] {
   const problems: FieldProblem[] = [];
-  if (!(kg >= WEIGHT_KG_RANGE.min && kg <= WEIGHT_KG_RANGE.max))
-    problems.push({ field, message: `weight must be ${WEIGHT_KG_RANGE.min}–${WEIGHT_KG_RANGE.max} kg (got ${kg} kg)` });
-  if (measuredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
-    problems.push({ field: 'measuredAt', message: 'must not be in the future' });
+  const kg = value === undefined || unit === undefined ? undefined : toKg(value, unit);
+  if (kg !== undefined && !(kg >= WEIGHT_KG_RANGE.min && kg <= WEIGHT_KG_RANGE.max))
+    problems.push({ field: fields.value, message: `weight must be ${WEIGHT_KG_RANGE.min}–${WEIGHT_KG_RANGE.max} kg (got ${kg} kg)` });
+  if (measuredAt && measuredAt.getTime() > now.getTime() + FUTURE_TOLERANCE_MS)
+    problems.push({ field: fields.measuredAt, message: 'must not be in the future' });
   return problems;
 }
 

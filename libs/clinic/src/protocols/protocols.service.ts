@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type Page } from '#platform';
+import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type FieldProblem, type Page } from '#platform';
 import { ClinicEventBus } from '../events/index.js';
 import { decodeKeyCursor, toKeyPage } from './list-cursor.js';
 import { thresholdProblems } from './threshold-rules.js';
@@ -102,15 +102,18 @@ export class ProtocolsService {
   /** A version is never changed once written (an edit writes the next one): every reading's judge reads it from here. */
   private readonly versions = new Map<string, ProtocolVersion>();
 
+  /** An edit's thresholds that are not a threshold set, named by path (the other fields' rules need the current version). */
+  changeProblems(changes: Partial<ProtocolChanges>): FieldProblem[] {
+    return changes.thresholds === undefined ? [] : thresholdProblems(changes.thresholds, 'thresholds', true);
+  }
+
   /**
    * Writes the clinic's next version with the changes; audited with old and new values and the
    * reason. `expectedVersion` guards against two clinicians editing at once (409 STALE_VERSION).
    */
   async edit(actor: Actor, key: string, changes: ProtocolChanges, reason: string, expectedVersion?: number): Promise<ProtocolVersion> {
-    if (changes.thresholds !== undefined) {
-      const problems = thresholdProblems(changes.thresholds, 'thresholds', true);
-      if (problems.length) throw DomainError.validation(problems);
-    }
+    const problems = this.changeProblems(changes);
+    if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       // Serialise edits of one protocol in one clinic; the unique index is the backstop.
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`protocol:${actor.clinicId}:${key}`]);

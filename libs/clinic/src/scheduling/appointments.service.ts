@@ -7,10 +7,12 @@ import {
   DomainError,
   ErrorCode,
   findInClinicOr404,
+  foundOrNull,
   keysetPage,
   localParts,
   TransactionRunner,
   type Actor,
+  type FieldProblem,
   type Page,
   type Tx,
 } from '#platform';
@@ -98,33 +100,52 @@ export class AppointmentsService {
     return txIn ? work(txIn) : this.transactions.run(work);
   }
 
+  /**
+   * A booking's patient, chair and protocol as the clinic has them, and a start not in the past:
+   * each a problem of its field, all at once; fields not given are not judged.
+   */
+  async bookingProblems(actor: Actor, input: Partial<NewAppointment>): Promise<FieldProblem[]> {
+    return this.transactions.run(async (tx) => (await this.named(tx.manager, actor, input)).problems);
+  }
+
+  private async named(m: EntityManager, actor: Actor, input: Partial<NewAppointment>) {
+    const problems: FieldProblem[] = [];
+    const patient =
+      input.patientId === undefined ? null : await foundOrNull(this.patients.findInClinic(m, actor.clinicId, input.patientId));
+    if (input.patientId !== undefined && !patient) problems.push({ field: 'patientId', message: 'no patient with this id in your clinic' });
+    // Held shared until the booking commits: retiring the chair waits for it, and sees it (ChairsService.update).
+    const chair =
+      input.chairId === undefined
+        ? null
+        : await m.findOne(Chair, { where: { id: input.chairId, clinicId: actor.clinicId }, lock: { mode: 'pessimistic_read' } });
+    if (input.chairId !== undefined && !chair?.active)
+      problems.push({ field: 'chairId', message: 'no active chair with this id in your clinic' });
+    const protocol = input.protocol === undefined ? null : await foundOrNull(this.protocols.effective(actor.clinicId, input.protocol, m));
+    if (input.protocol !== undefined && !protocol) problems.push({ field: 'protocol', message: `no protocol "${input.protocol}"` });
+    if (input.startsAt && input.startsAt.getTime() < this.clock.now().getTime() - 60_000)
+      problems.push({ field: 'startsAt', message: 'must not be in the past' });
+    return { problems, patient, chair, protocol };
+  }
+
   /** The patient still in care, an active chair, a known protocol, a time ahead and within the opening hours. */
   private async checkBookable(
     m: EntityManager,
     actor: Actor,
     input: NewAppointment,
   ): Promise<{ chair: Chair; protocol: ProtocolVersion; endsAt: Date }> {
-    const patient = await this.patients.findInClinic(m, actor.clinicId, input.patientId).catch(() => {
-      throw DomainError.validation([{ field: 'patientId', message: 'no patient with this id in your clinic' }]);
-    });
+    const { problems, patient, chair, protocol } = await this.named(m, actor, input);
+    if (problems.length || !patient || !chair || !protocol) throw DomainError.validation(problems);
     if (patient.careStatus === 'discharged')
       throw unmet(
         ErrorCode.PatientDischargedFromCare,
         'The patient was discharged from care',
         `discharged from care: ${patient.dischargedFromCareReason ?? ''}`,
       );
-    const chair = await m.findOneBy(Chair, { id: input.chairId, clinicId: actor.clinicId });
-    if (!chair || !chair.active)
-      throw DomainError.validation([{ field: 'chairId', message: 'no active chair with this id in your clinic' }]);
-    const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
-      throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
-    });
     const settings = await this.settings.forClinic(actor.clinicId, m);
-    const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+    // Held shared until the booking commits: a change of the clinic's time zone waits for it, and sees it (ClinicProfileService).
+    const clinic = await m.findOneOrFail(Clinic, { where: { id: actor.clinicId }, lock: { mode: 'pessimistic_read' } });
     const minutes = chairMinutes(protocol, settings.appointmentTurnoverMin);
     const endsAt = new Date(input.startsAt.getTime() + minutes * 60_000);
-    if (input.startsAt.getTime() < this.clock.now().getTime() - 60_000)
-      throw DomainError.validation([{ field: 'startsAt', message: 'must not be in the past' }]);
     if (!withinOpeningHours(input.startsAt, endsAt, settings.openingHours, clinic.timeZone)) {
       const local = localParts(input.startsAt, clinic.timeZone);
       throw unmet(

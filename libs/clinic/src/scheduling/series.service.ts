@@ -7,11 +7,13 @@ import {
   decodeCursor,
   DomainError,
   ErrorCode,
+  foundOrNull,
   localParts,
   toPage,
   TransactionRunner,
   zonedTimeToUtc,
   type Actor,
+  type FieldProblem,
   type Page,
   type Tx,
 } from '#platform';
@@ -59,7 +61,7 @@ interface Placement {
 }
 
 /** Induction series (clinical-rules.md section 1): booked as a whole, followed session by session. */
-interface SeriesInput {
+export interface SeriesInput {
   protocol: string;
   startDate: string;
   preferredTime: string;
@@ -90,9 +92,8 @@ export class TreatmentSeriesService {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       await this.admitPatient(m, actor, patientId);
-      const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
-        throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
-      });
+      const { problems, protocol } = await this.named(m, actor, input);
+      if (problems.length || !protocol) throw DomainError.validation(problems);
       const { dates, clinic, hours, turnoverMin } = await this.planDates(m, actor, protocol, input);
       const chairIds = input.chairId ? [input.chairId] : (await this.chairs.active(m, actor.clinicId)).map((c) => c.id);
       if (!chairIds.length) throw DomainError.validation([{ field: 'chairId', message: 'the clinic has no active chair' }]);
@@ -129,6 +130,27 @@ export class TreatmentSeriesService {
     });
   }
 
+  /**
+   * A series' protocol and chair as the clinic has them, and a start date not before the clinic's
+   * today: each a problem of its field, all at once; fields not given are not judged.
+   */
+  async bookingProblems(actor: Actor, input: Partial<SeriesInput>): Promise<FieldProblem[]> {
+    return this.transactions.run(async (tx) => (await this.named(tx.manager, actor, input)).problems);
+  }
+
+  private async named(m: EntityManager, actor: Actor, input: Partial<SeriesInput>) {
+    const problems: FieldProblem[] = [];
+    const protocol = input.protocol === undefined ? null : await foundOrNull(this.protocols.effective(actor.clinicId, input.protocol, m));
+    if (input.protocol !== undefined && !protocol) problems.push({ field: 'protocol', message: `no protocol "${input.protocol}"` });
+    if (input.chairId !== undefined && !(await this.chairs.active(m, actor.clinicId)).some((c) => c.id === input.chairId))
+      problems.push({ field: 'chairId', message: 'no active chair with this id in your clinic' });
+    const { timeZone } = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+    const today = localParts(this.clock.now(), timeZone).date;
+    if (input.startDate !== undefined && input.startDate < today)
+      problems.push({ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` });
+    return { problems, protocol };
+  }
+
   /** The patient, locked: one induction at a time, so two bookings cannot both pass. */
   private async admitPatient(m: EntityManager, actor: Actor, patientId: string): Promise<void> {
     await this.patients.findInClinic(m, actor.clinicId, patientId, true);
@@ -138,13 +160,10 @@ export class TreatmentSeriesService {
       ]);
   }
 
-  /** The series' dates from the start date: open weekdays, no closed day, within the protocol's window; never in the past. */
+  /** The series' dates from the start date (not in the past: `named`): open weekdays, no closed day, within the protocol's window. */
   private async planDates(m: EntityManager, actor: Actor, protocol: ProtocolVersion, input: SeriesInput) {
     const settings = await this.settings.forClinic(actor.clinicId, m);
     const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
-    const today = localParts(this.clock.now(), clinic.timeZone).date;
-    if (input.startDate < today)
-      throw DomainError.validation([{ field: 'startDate', message: `must not be in the past (the clinic's today is ${today})` }]);
     const hours = settings.openingHours;
     const closed = await this.closures.closedDays(m, actor.clinicId, input.startDate, addDaysTo(input.startDate, 180));
     const open = (wd: string) => (hours[wd as keyof OpeningHours] ?? []).length > 0;

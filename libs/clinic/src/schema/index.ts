@@ -4,6 +4,17 @@ import { Assessment } from '../assessments/index.js';
 import { ConsentForm, PatientConsent } from '../consent/index.js';
 import { FollowUp } from '../follow-ups/index.js';
 import { DeviceCodeMap, DeviceUnitMap, Hl7Gateway, FeedMessage, Monitor, UnboundReading } from '../monitors/index.js';
+import {
+  CsContainer,
+  CsDiscrepancy,
+  CsEvent,
+  CsHoliday,
+  CsLossDeadline,
+  CsLossReport,
+  CsProduct,
+  CsReceipt,
+  CsRegistration,
+} from '../ledger/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
@@ -54,4 +65,13 @@ export const ENTITIES = [
   Hl7Gateway,
   FeedMessage,
   UnboundReading,
+  CsRegistration,
+  CsProduct,
+  CsReceipt,
+  CsContainer,
+  CsEvent,
+  CsDiscrepancy,
+  CsHoliday,
+  CsLossReport,
+  CsLossDeadline,
 ];

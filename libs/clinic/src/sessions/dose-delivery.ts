@@ -13,15 +13,17 @@ export const mgPerH = (rateMlPerH: number, concentrationMgPerMl: number | null):
 /**
  * The dose this session delivered by `at` (the end of dosing or its abort), reconciled with the
  * dose drawn up (clinical-rules.md section 8): an infusion from its pump history on the timeline,
- * esketamine in whole devices, an injection whole. `bagRemainingMl` (IV only) makes it measured.
+ * esketamine in whole devices, an injection whole. `bagRemainingMl` (IV only) makes it measured;
+ * `tolerancePct` is the clinic's deliveredDoseTolerancePct.
  */
 export async function deliveredDose(
   m: EntityManager,
   s: Session,
   protocol: ProtocolVersion,
   at: Date,
-  bagRemainingMl: number | null,
+  given: { bagRemainingMl: number | null; tolerancePct: number },
 ): Promise<DoseReconciliation> {
+  const { bagRemainingMl, tolerancePct } = given;
   const ordered = s.doseMg ?? 0;
   const rule = protocol.doseRule;
   if (bagRemainingMl !== null) bagProblem(s, rule.kind === 'fixed-devices', bagRemainingMl);
@@ -38,7 +40,13 @@ export async function deliveredDose(
     const { startRateMgPerH, events } = await pumpHistory(m, s);
     computed = infusedMg({ startedAt: s.dosingStartedAt, endedAt: at, startRateMgPerH, events, drawnMg: ordered });
   }
-  return reconcileDose({ orderedDoseMg: ordered, computedDoseMg: computed, bagRemainingMl, concentrationMgPerMl: s.concentrationMgPerMl });
+  return reconcileDose({
+    orderedDoseMg: ordered,
+    computedDoseMg: computed,
+    bagRemainingMl,
+    concentrationMgPerMl: s.concentrationMgPerMl,
+    tolerancePct,
+  });
 }
 
 /** The bag can be measured only for an infusion with a concentration, and holds no more than was drawn up. */

@@ -40,6 +40,7 @@ const OK: GateFacts = {
   contraindications: [],
   unacknowledgedCautions: [],
   baseline: { systolic: 128, diastolic: 82, measuredAt: minAgo(10) },
+  baselineVitals: { 'blood-pressure': minAgo(10), 'heart-rate': minAgo(10), spo2: minAgo(10) },
   preChecks: CHECKS,
   pregnancyRelevant: true,
   prescriberPresent: false,
@@ -115,5 +116,38 @@ describe('pre-session gate (section 2)', () => {
     ],
   ])('%s', (_label, facts, expected) => {
     expect(codes(facts)).toEqual(expected);
+  });
+});
+
+describe('BASELINE_VITALS_MISSING says what is missing', () => {
+  const missing = (f: Partial<GateFacts>) => preSessionProblems({ ...OK, ...f }).find((p) => p.code === 'BASELINE_VITALS_MISSING');
+  it.each<[string, Partial<GateFacts>, string]>([
+    [
+      'a cuff reading only',
+      { baseline: null, baselineVitals: { 'blood-pressure': minAgo(5), 'heart-rate': null, spo2: null } },
+      'no heart rate, no SpO2 measured before dosing',
+    ],
+    [
+      'nothing at all',
+      { baseline: null, baselineVitals: { 'blood-pressure': null, 'heart-rate': null, spo2: null } },
+      'no blood pressure, no heart rate, no SpO2',
+    ],
+    [
+      'each measured, never within a minute',
+      { baseline: null, baselineVitals: { 'blood-pressure': minAgo(5), 'heart-rate': minAgo(3), spo2: minAgo(3) } },
+      'not measured within a minute of one another',
+    ],
+    ['a set 31 minutes old', { baseline: { systolic: 120, diastolic: 80, measuredAt: minAgo(31) } }, 'the latest was taken 31 min ago'],
+  ])('%s', (_label, facts, says) => {
+    expect(missing(facts)?.message).toContain(says);
+  });
+
+  it('lists each vital with when it was last measured', () => {
+    const p = missing({ baseline: null, baselineVitals: { 'blood-pressure': minAgo(5), 'heart-rate': null, spo2: null } });
+    expect(p?.vitals).toEqual([
+      { vital: 'blood-pressure', lastMeasuredAt: minAgo(5).toISOString(), minutesAgo: 5 },
+      { vital: 'heart-rate', lastMeasuredAt: null, minutesAgo: null },
+      { vital: 'spo2', lastMeasuredAt: null, minutesAgo: null },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { RuleProblem } from '#platform';
 import type { PreSessionRules } from '../protocols/index.js';
+import type { BaselineVital } from './baseline.js';
 import type { PreChecks } from './session.entity.js';
 
 export interface GateFacts {
@@ -10,7 +11,10 @@ export interface GateFacts {
   /** Absolute contraindications recorded for the patient that this protocol lists. */
   contraindications: string[];
   unacknowledgedCautions: string[];
-  baseline: { systolic: number | null; diastolic: number | null; measuredAt: Date } | null;
+  /** The freshest complete baseline before dosing (baseline.ts), null when there is none. */
+  baseline: { systolic: number; diastolic: number; measuredAt: Date } | null;
+  /** When each vital of the baseline set was last measured before dosing: what a refusal names. */
+  baselineVitals: Record<BaselineVital, Date | null>;
   preChecks: PreChecks | null;
   pregnancyRelevant: boolean;
   prescriberPresent: boolean;
@@ -21,6 +25,33 @@ export interface GateFacts {
 const hard = { overridable: false };
 const soft = { overridable: true, overrideRole: 'anesthesiologist' };
 const minutesSince = (iso: string, now: Date) => (now.getTime() - new Date(iso).getTime()) / 60_000;
+const VITAL_NAMES: Record<BaselineVital, string> = { 'blood-pressure': 'blood pressure', 'heart-rate': 'heart rate', spo2: 'SpO2' };
+
+/**
+ * BASELINE_VITALS_MISSING, saying what is missing: a vital never measured before dosing, a set too
+ * old, or vitals that were never taken within a minute of one another; `vitals` gives each one's age.
+ */
+function baselineMissing(f: GateFacts): RuleProblem {
+  const max = f.rules.baselineMaxAgeMin;
+  const ageMin = (at: Date) => Math.floor((f.now.getTime() - at.getTime()) / 60_000);
+  const vitals = (Object.entries(f.baselineVitals) as [BaselineVital, Date | null][]).map(([vital, at]) => ({
+    vital,
+    lastMeasuredAt: at?.toISOString() ?? null,
+    minutesAgo: at ? ageMin(at) : null,
+  }));
+  const never = vitals.filter((v) => v.lastMeasuredAt === null).map((v) => VITAL_NAMES[v.vital]);
+  const why = f.baseline
+    ? `the latest was taken ${ageMin(f.baseline.measuredAt)} min ago`
+    : never.length
+      ? `no ${never.join(', no ')} measured before dosing`
+      : 'blood pressure, heart rate and SpO2 were not measured within a minute of one another';
+  return {
+    code: 'BASELINE_VITALS_MISSING',
+    message: `no complete baseline (blood pressure, heart rate, SpO2 within a minute) in the last ${max} minutes: ${why}`,
+    vitals,
+    ...hard,
+  };
+}
 
 /**
  * clinical-rules.md section 2: every rule the start of this session breaks, each with its code.
@@ -41,12 +72,8 @@ export function preSessionProblems(f: GateFacts): RuleProblem[] {
     });
   const b = f.baseline;
   if (!b || (f.now.getTime() - b.measuredAt.getTime()) / 60_000 > f.rules.baselineMaxAgeMin) {
-    p.push({
-      code: 'BASELINE_VITALS_MISSING',
-      message: `no complete baseline (BP, heart rate, SpO2) in the last ${f.rules.baselineMaxAgeMin} minutes`,
-      ...hard,
-    });
-  } else if ((b.systolic ?? 0) > f.rules.baselineMaxSystolic || (b.diastolic ?? 0) > f.rules.baselineMaxDiastolic) {
+    p.push(baselineMissing(f));
+  } else if (b.systolic > f.rules.baselineMaxSystolic || b.diastolic > f.rules.baselineMaxDiastolic) {
     // Spravato label: "as a general guide >140/90 … a decision to delay".
     p.push({
       code: 'BASELINE_BP_HIGH',

@@ -26,7 +26,10 @@ export interface StartInput extends TransitionInput {
   doseMgPerKg?: number;
   doseMg?: number;
   concentrationMgPerMl?: number;
-  lotNumber: string;
+  /** The lot given, typed; with `containerId`, the container's (and a lot typed must be it). */
+  lotNumber?: string;
+  /** The controlled-substance container (vial or kit) the dose is drawn from: the ledger records the draw. */
+  containerId?: string;
   overrides?: { code: string; reason: string }[];
 }
 

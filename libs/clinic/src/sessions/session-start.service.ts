@@ -4,8 +4,10 @@ import { Clock, DomainError, PendingWorkService, TransactionRunner, User, type A
 import { AssessmentsService } from '../assessments/index.js';
 import { ConsentService } from '../consent/index.js';
 import { DosingService } from '../dosing/index.js';
+import { ClinicEventBus } from '../events/index.js';
 import { PatientsService, ScreeningService } from '../patients/index.js';
 import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { assembleBaseline, lastMeasured, type Baseline, type PreDoseReading } from './baseline.js';
 import { preSessionProblems } from './pre-session-gate.js';
 import type { StartInput } from './session-inputs.js';
 import { DoseAdministration, Session, type StartOverride } from './session.entity.js';
@@ -28,6 +30,7 @@ export class SessionStartService {
     private readonly dosing: DosingService,
     private readonly assessments: AssessmentsService,
     private readonly pendingWork: PendingWorkService,
+    private readonly events: ClinicEventBus,
   ) {}
 
   /**
@@ -64,15 +67,17 @@ export class SessionStartService {
       at,
       s.id,
     );
+    const readings = await preDoseReadings(m, s.id, at);
+    const baseline = assembleBaseline(readings);
     // Consent is judged now, whatever time the start is charted at: a withdrawal is never back-dated around.
-    const problems = [...(await this.gate(m, s, protocol, patient.sex, at, this.clock.now())), ...plan.problems];
-    return { protocol, dose: plan.dose, problems };
+    const gate = await this.gate(m, s, protocol, { sex: patient.sex, at, now: this.clock.now(), baseline, readings });
+    return { protocol, dose: plan.dose, baseline, problems: [...gate, ...plan.problems] };
   }
 
   private async startDosing(tx: Tx, actor: Actor, s: Session, at: Date, input: StartInput): Promise<TransitionEffect> {
     const m = tx.manager;
     const overrides = input.overrides ?? [];
-    const { protocol, dose: d, problems } = await this.problems(m, actor, s, at, input);
+    const { protocol, dose: d, baseline, problems } = await this.problems(m, actor, s, at, input);
     const passed: StartOverride[] = [];
     const unmet: RuleProblem[] = [];
     for (const p of problems) {
@@ -81,6 +86,7 @@ export class SessionStartService {
       else unmet.push(p);
     }
     if (unmet.length) throw DomainError.firstRuleUnmet('The session cannot start', unmet);
+    const lotNumber = await this.lotDrawn(tx, actor, s, at, DRUG(protocol.route), d.doseMg, input);
     await m.insert(DoseAdministration, {
       clinicId: s.clinicId,
       sessionId: s.id,
@@ -88,7 +94,7 @@ export class SessionStartService {
       drug: DRUG(protocol.route),
       route: protocol.route,
       doseMg: d.doseMg,
-      lotNumber: input.lotNumber.trim(),
+      lotNumber,
       administeredBy: actor.userId,
       administeredAt: at,
     });
@@ -111,20 +117,55 @@ export class SessionStartService {
         devices: d.devices,
         startOverrides: passed,
         dosingStartedAt: at,
+        // The baseline judged here (perhaps assembled from a cuff and a monitor): rises during dosing are measured from its blood pressure.
+        baselineReadingId: baseline?.readingId ?? s.baselineReadingId,
         // Spravato label: observation counts from the first device.
         observationFrom: protocol.observationFrom === 'first-dose' ? at : null,
       },
-      data: { protocolVersion: protocol.version, dose: d, lotNumber: input.lotNumber.trim(), overrides: passed },
+      data: { protocolVersion: protocol.version, dose: d, lotNumber, containerId: input.containerId ?? null, overrides: passed },
     };
   }
 
-  private async gate(m: EntityManager, s: Session, protocol: ProtocolVersion, sex: string, at: Date, now: Date): Promise<RuleProblem[]> {
+  /**
+   * The lot given: typed, or, when the dose is drawn from a named container, the container's, once the
+   * controlled-substance ledger has recorded the draw in this transaction (ControlledDoseDrawn).
+   */
+  private async lotDrawn(
+    tx: Tx,
+    actor: Actor,
+    s: Session,
+    at: Date,
+    substance: 'ketamine' | 'esketamine',
+    doseMg: number,
+    input: StartInput,
+  ) {
+    const typed = input.lotNumber?.trim();
+    if (!input.containerId) {
+      if (!typed) throw DomainError.validation([{ field: 'lotNumber', message: 'the lot given, or the containerId it is drawn from' }]);
+      return typed;
+    }
+    const payload = {
+      clinicId: s.clinicId,
+      actor,
+      at,
+      sessionId: s.id,
+      patientId: s.patientId,
+      containerId: input.containerId,
+      substance,
+      doseMg,
+    };
+    const [drawn] = await this.events.publish(tx, 'ControlledDoseDrawn', payload);
+    if (typed && typed !== drawn.lot) throw DomainError.validation([{ field: 'lotNumber', message: `the container is lot ${drawn.lot}` }]);
+    return drawn.lot;
+  }
+
+  private async gate(m: EntityManager, s: Session, protocol: ProtocolVersion, when: GateMoment): Promise<RuleProblem[]> {
+    const { sex, at, now } = when;
     const missing = await this.consent.missingKinds(m, s.clinicId, s.patientId, protocol.requiredConsentKinds, now);
     const rems = protocol.preSession.remsEnrollmentRequired
       ? Boolean(await this.consent.activeConsent(m, s.clinicId, s.patientId, 'esketamine-rems-enrollment', now))
       : true;
     const screening = await this.screening.status(m, s.patientId);
-    const baseline = s.baselineReadingId ? await baselineBp(m, s.baselineReadingId) : null;
     const prescriber = s.anesthesiologistUserId
       ? await m.findOneBy(User, { id: s.anesthesiologistUserId, role: 'anesthesiologist', active: true })
       : null;
@@ -135,7 +176,8 @@ export class SessionStartService {
       remsEnrollmentActive: rems,
       contraindications: screening.absoluteContraindications.filter((c) => protocol.absoluteContraindications.includes(c)),
       unacknowledgedCautions: screening.unacknowledgedCautions,
-      baseline,
+      baseline: when.baseline,
+      baselineVitals: lastMeasured(when.readings),
       preChecks: s.preChecks,
       pregnancyRelevant: sex !== 'male',
       prescriberPresent: Boolean(prescriber),
@@ -144,17 +186,34 @@ export class SessionStartService {
   }
 }
 
+/** Who the start is for and when: the patient's sex, the start's charted time, now, and the vitals before it. */
+interface GateMoment {
+  sex: string;
+  at: Date;
+  now: Date;
+  baseline: Baseline | null;
+  readings: PreDoseReading[];
+}
+
 /**
- * The blood pressure of the session's baseline reading (kept on the session row by ReadingsRecorded).
- * The reading is the vitals domain's, above this one: read from its table, as dosing reads past doses.
+ * The session's readings measured up to the start, oldest first, corrected ones left out: what the
+ * baseline is assembled from. The readings are the vitals domain's, above this one: read from its
+ * table, as dosing reads past doses.
  */
-async function baselineBp(
-  m: EntityManager,
-  readingId: string,
-): Promise<{ systolic: number | null; diastolic: number | null; measuredAt: Date } | null> {
-  const [row] = await m.query<{ systolic: number | null; diastolic: number | null; measured_at: Date }[]>(
-    'SELECT systolic, diastolic, measured_at FROM vital_readings WHERE id = $1',
-    [readingId],
+async function preDoseReadings(m: EntityManager, sessionId: string, at: Date): Promise<PreDoseReading[]> {
+  const rows = await m.query<
+    { id: string; measured_at: Date; systolic: number | null; diastolic: number | null; heart_rate: number | null; spo2: number | null }[]
+  >(
+    `SELECT id, measured_at, systolic, diastolic, heart_rate, spo2 FROM vital_readings
+      WHERE session_id = $1 AND superseded_at IS NULL AND measured_at <= $2 ORDER BY measured_at, recorded_at`,
+    [sessionId, at],
   );
-  return row ? { systolic: row.systolic, diastolic: row.diastolic, measuredAt: row.measured_at } : null;
+  return rows.map((r) => ({
+    id: r.id,
+    measuredAt: r.measured_at,
+    systolic: r.systolic,
+    diastolic: r.diastolic,
+    heartRate: r.heart_rate,
+    spo2: r.spo2,
+  }));
 }

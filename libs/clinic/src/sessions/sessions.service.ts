@@ -6,16 +6,19 @@ import {
   DomainError,
   ErrorCode,
   findInClinicOr404,
+  foundOrNull,
   PendingWorkService,
   TransactionRunner,
   User,
   type Actor,
+  type FieldProblem,
   type Tx,
 } from '#platform';
 import { ClinicEventBus } from '../events/index.js';
 import type { DoseReconciliation } from '../dosing/index.js';
 import { PatientsService } from '../patients/index.js';
-import { ProtocolsService } from '../protocols/index.js';
+import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import type { CheckInInput, EndDosingInput, PreChecksInput, TransitionInput } from './session-inputs.js';
 import { Session, type PreChecks } from './session.entity.js';
 import { nextStatus, occurredAtProblem, type SessionVerb } from './session-state.js';
@@ -38,18 +41,29 @@ export class SessionsService {
     private readonly protocols: ProtocolsService,
     private readonly pendingWork: PendingWorkService,
     private readonly events: ClinicEventBus,
+    private readonly settings: ClinicSettingsService,
   ) {}
+
+  /** A new session's patient and protocol, each a problem of its field when the clinic has no such one; fields not given are not judged. */
+  async creationProblems(actor: Actor, input: { patientId?: string; protocol?: string }): Promise<FieldProblem[]> {
+    return this.transactions.run(async (tx) => (await this.named(tx.manager, actor, input)).problems);
+  }
+
+  private async named(m: EntityManager, actor: Actor, input: { patientId?: string; protocol?: string }) {
+    const problems: FieldProblem[] = [];
+    if (input.patientId !== undefined && !(await foundOrNull(this.patients.findInClinic(m, actor.clinicId, input.patientId))))
+      problems.push({ field: 'patientId', message: 'no patient with this id in your clinic' });
+    const protocol = input.protocol === undefined ? null : await foundOrNull(this.protocols.effective(actor.clinicId, input.protocol, m));
+    if (input.protocol !== undefined && !protocol) problems.push({ field: 'protocol', message: `no protocol "${input.protocol}"` });
+    return { problems, protocol };
+  }
 
   async create(actor: Actor, input: { patientId: string; protocol: string; appointmentId?: string }): Promise<Session> {
     const now = this.clock.now();
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
-      await this.patients.findInClinic(m, actor.clinicId, input.patientId).catch(() => {
-        throw DomainError.validation([{ field: 'patientId', message: 'no patient with this id in your clinic' }]);
-      });
-      const protocol = await this.protocols.effective(actor.clinicId, input.protocol, m).catch(() => {
-        throw DomainError.validation([{ field: 'protocol', message: `no protocol "${input.protocol}"` }]);
-      });
+      const { problems, protocol } = await this.named(m, actor, input);
+      if (problems.length || !protocol) throw DomainError.validation(problems);
       const session = await m.save(
         m.create(Session, {
           clinicId: actor.clinicId,
@@ -139,7 +153,7 @@ export class SessionsService {
       const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
       const plannedEnd = s.dosingStartedAt && s.durationMin ? s.dosingStartedAt.getTime() + s.durationMin * 60_000 : null;
       const early = plannedEnd !== null && at.getTime() < plannedEnd - 60_000;
-      const dose = await deliveredDose(tx.manager, s, protocol, at, input.bagRemainingMl ?? null);
+      const dose = await this.reconcile(tx, s, protocol, at, input.bagRemainingMl);
       const why = [
         early ? `dosing ends ${Math.round((plannedEnd - at.getTime()) / 60_000)} min early` : null,
         dose.beyondTolerance ? deliveredMessage(dose) : null,
@@ -157,13 +171,25 @@ export class SessionsService {
   async abort(actor: Actor, id: string, input: EndDosingInput): Promise<Session> {
     return this.transition(actor, id, 'abort', input, async (tx, s, at) => {
       const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
-      const dose = await deliveredDose(tx.manager, s, protocol, at, input.bagRemainingMl ?? null);
+      const dose = await this.reconcile(tx, s, protocol, at, input.bagRemainingMl);
       if (!input.reason?.trim()) throw DomainError.validation([{ field: 'reason', message: `${deliveredMessage(dose)}: say why` }]);
       return {
         changes: { dosingEndedAt: at, observationFrom: s.observationFrom ?? at, endReason: input.reason, ...deliveredChanges(dose) },
         data: { reason: input.reason, ...dose },
       };
     });
+  }
+
+  /** The delivered dose by `at`, judged against the clinic's tolerance. */
+  private async reconcile(
+    tx: Tx,
+    s: Session,
+    protocol: ProtocolVersion,
+    at: Date,
+    bagRemainingMl?: number | null,
+  ): Promise<DoseReconciliation> {
+    const { deliveredDoseTolerancePct } = await this.settings.forClinic(s.clinicId, tx.manager);
+    return deliveredDose(tx.manager, s, protocol, at, { bagRemainingMl: bagRemainingMl ?? null, tolerancePct: deliveredDoseTolerancePct });
   }
 
   async cancel(actor: Actor, id: string, input: TransitionInput): Promise<Session> {

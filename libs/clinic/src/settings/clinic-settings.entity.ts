@@ -1,4 +1,5 @@
 import {
+  Check,
   Column,
   CreateDateColumn,
   Entity,
@@ -33,6 +34,7 @@ export interface EscalationSettings {
 @Entity({ name: 'clinic_settings' })
 @Index('ux_clinic_settings_clinic', ['clinicId'], { unique: true, where: '"clinic_id" IS NOT NULL' })
 @Index('ux_clinic_settings_default', { synchronize: false })
+@Check('ck_clinic_settings_delivered_dose_tolerance', `"delivered_dose_tolerance_pct" BETWEEN 1 AND 10`)
 export class ClinicSettings {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_clinic_settings' })
   id!: string;
@@ -93,6 +95,15 @@ export class ClinicSettings {
   /** With no score before the first dose, one taken this many minutes after it is the outcome baseline (clinical-rules.md section 5: 60). */
   @Column({ name: 'outcome_baseline_window_min', type: 'integer', default: 60 })
   outcomeBaselineWindowMin!: number;
+
+  /**
+   * A delivered dose further than this from the dose drawn up needs a reason at the end of dosing or
+   * its abort, in % (CLINIC: 5; clinical-rules.md section 8 gives the reasoning): half the ±10 %
+   * accepted for a compounded preparation (USP <797>), twice what a minute of charting delay makes on
+   * a 40-minute infusion (2.5 %).
+   */
+  @Column({ name: 'delivered_dose_tolerance_pct', type: 'integer', default: 5 })
+  deliveredDoseTolerancePct!: number;
 
   @Column({ type: 'jsonb' })
   sources!: Record<string, string>;

@@ -16,6 +16,7 @@ const EDITABLE = [
   'appointmentReminderHours',
   'followUpOverdueEscalationHours',
   'outcomeBaselineWindowMin',
+  'deliveredDoseTolerancePct',
 ] as const;
 type Editable = (typeof EDITABLE)[number];
 export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };
@@ -46,8 +47,8 @@ export class ClinicSettingsService {
   ) {}
 
   /**
-   * Administrators: alert escalation times, chair turnover, opening hours and the follow-up timings
-   * (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
+   * Administrators: alert escalation times, chair turnover, opening hours, the follow-up timings and
+   * the delivered-dose tolerance (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
    */
   async edit(actor: Actor, changes: ClinicSettingsChanges, reason: string): Promise<ClinicSettings> {
     return this.transactions.run(async (tx) => {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor } from '#platform';
+import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type FieldProblem } from '#platform';
 import { PatientsService } from '../patients/index.js';
 import {
   mergeThresholds,
@@ -76,9 +76,14 @@ export class ThresholdsService {
     return out;
   }
 
+  /** An edit's thresholds that are not a threshold set (unknown measure, a value out of range), named by path; not given, not judged. */
+  changeProblems(changes: unknown): FieldProblem[] {
+    return changes === undefined ? [] : thresholdProblems(changes, 'thresholds', true);
+  }
+
   /** Changes the clinic layer (any subset); the clinic gets its own settings row on its first edit. */
   async editClinic(actor: Actor, changes: unknown, reason: string): Promise<ThresholdsView> {
-    const problems = thresholdProblems(changes, 'thresholds', true);
+    const problems = this.changeProblems(changes);
     if (problems.length) throw DomainError.validation(problems);
     await this.transactions.run(async (tx) => {
       await tx.manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`clinic-settings:${actor.clinicId}`]);
@@ -140,7 +145,7 @@ export class ThresholdsService {
     reason: string,
     expectedVersion?: number,
   ): Promise<PatientThresholdsView> {
-    const problems = thresholdProblems(overrides, 'thresholds', true);
+    const problems = this.changeProblems(overrides);
     if (problems.length) throw DomainError.validation(problems);
     return this.transactions.run(async (tx) => {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId, true);

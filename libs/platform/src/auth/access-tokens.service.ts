@@ -16,7 +16,7 @@ const LOGIN_CACHE_MS = 1000;
 const LOGIN_CACHE_SIZE = 10_000;
 
 /** A login as the database knows it now: its user, and whether the login (refresh-token family) is still live. */
-type CurrentLogin = { role: Role; clinic_id: string; active: boolean; live: boolean };
+type CurrentLogin = { role: Role; clinic_id: string; active: boolean; password_change_required: boolean; live: boolean };
 
 const invalidAccess = () => DomainError.unauthenticated(ErrorCode.Unauthenticated, 'Access token is not valid');
 const loginEnded = () => DomainError.unauthenticated(ErrorCode.Unauthenticated, 'This login has ended; log in again');
@@ -64,7 +64,8 @@ export class AccessTokenVerifier {
     if (!login) throw await refuse('unknown_user', true, inactive());
     if (!login.active) throw await refuse('inactive', true, inactive());
     if (!login.live) throw await refuse('login_ended', true, loginEnded());
-    return { userId: claims.sub, clinicId: login.clinic_id, role: login.role };
+    const actor: Actor = { userId: claims.sub, clinicId: login.clinic_id, role: login.role, loginId: claims.sid };
+    return login.password_change_required ? { ...actor, passwordChangeRequired: true } : actor;
   }
 
   /**
@@ -118,7 +119,7 @@ export class AccessTokenVerifier {
     const kept = this.logins.get(sid);
     if (kept && kept.until > now && kept.userId === userId) return kept.login;
     const rows: CurrentLogin[] = await this.dataSource.query(
-      `SELECT u.role, u.clinic_id, u.active,
+      `SELECT u.role, u.clinic_id, u.active, u.password_change_required,
               EXISTS (SELECT 1 FROM refresh_tokens t WHERE t.family_id = $2 AND t.user_id = u.id AND t.revoked_at IS NULL) AS live
          FROM users u WHERE u.id = $1`,
       [userId, sid],

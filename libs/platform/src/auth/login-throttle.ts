@@ -1,11 +1,19 @@
 import type { DataSource } from 'typeorm';
 import { addressLoginLimit, type VigilConfig } from '../config/vigil-config.js';
 import type { Tx } from '../database/transaction.js';
+import { DomainError } from '../errors/domain-error.js';
+import { ErrorCode } from '../errors/error-code.js';
 
 /** Why a login attempt is held back before its password is checked. */
 export type Hold =
   | { reason: 'rate_limited'; scope: 'address' | 'account'; retryAfterSec: number }
   | { reason: 'backoff'; retryAfterSec: number; failures: number };
+
+/** One answer for every attempt held back (rate limit or back-off, known or unknown email); only Retry-After varies. */
+export const heldBack = (hold: Hold) =>
+  new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts; wait before trying again (see Retry-After)', [], {
+    'Retry-After': String(hold.retryAfterSec),
+  });
 
 /** What a wrong password did to the (address, account) pair: its failures in a row, and the wait it now imposes. */
 export interface FailureCount {
@@ -94,9 +102,17 @@ export class LoginThrottle {
     await tx.manager.query(`DELETE FROM login_throttle WHERE scope = 'account' AND address = $1 AND email = $2`, [address, email]);
   }
 
-  /** A new password: every address starts afresh on this account. */
-  async forgetAccount(tx: Tx, email: string): Promise<void> {
-    await tx.manager.query(`DELETE FROM login_throttle WHERE scope = 'account' AND email = $1`, [email]);
+  /**
+   * A new password, or an administrator's unlock: every address starts afresh on this account.
+   * Answers how many addresses were counted and the latest wait one of them was under.
+   */
+  async forgetAccount(tx: Tx, email: string): Promise<{ addresses: number; waitUntil: Date | null }> {
+    const [rows]: [Array<{ wait_until: Date | null }>, number] = await tx.manager.query(
+      `DELETE FROM login_throttle WHERE scope = 'account' AND email = $1 RETURNING wait_until`,
+      [email],
+    );
+    const waits = rows.flatMap((r) => (r.wait_until ? [new Date(r.wait_until).getTime()] : []));
+    return { addresses: rows.length, waitUntil: waits.length ? new Date(Math.max(...waits)) : null };
   }
 
   /** Forgets counters untouched for a day (their failures would start again from one anyway). */

@@ -9,6 +9,8 @@ export interface PublicUser {
   name: string;
   role: Role;
   active: boolean;
+  /** The password was set by an administrator: until the user changes it, only /auth/me and /auth/password answer. */
+  passwordChangeRequired: boolean;
   lastLoginAt: string | null;
   createdAt: string;
   updatedAt: string;
@@ -23,6 +25,7 @@ export function toPublicUser(u: User): PublicUser {
     name: u.name,
     role: u.role,
     active: u.active,
+    passwordChangeRequired: u.passwordChangeRequired,
     lastLoginAt: u.lastLoginAt ? u.lastLoginAt.toISOString() : null,
     createdAt: u.createdAt.toISOString(),
     updatedAt: u.updatedAt.toISOString(),

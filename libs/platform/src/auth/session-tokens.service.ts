@@ -67,15 +67,16 @@ export class SessionTokenIssuer {
     return result.affected ?? 0;
   }
 
-  /** Revokes every live refresh token of a user, and with them every access token. */
-  async revokeAllOfUser(tx: Tx, userId: string, reason: string): Promise<void> {
+  /** Revokes every live refresh token of a user, and with them every access token; but those of login `keep` when given. */
+  async revokeAllOfUser(tx: Tx, userId: string, reason: string, keep?: string): Promise<void> {
     this.access.forget(tx, userId);
-    await tx.manager
+    const q = tx.manager
       .createQueryBuilder()
       .update(RefreshToken)
       .set({ revokedAt: () => 'now()', revokedReason: reason })
-      .where('user_id = :userId AND revoked_at IS NULL', { userId })
-      .execute();
+      .where('user_id = :userId AND revoked_at IS NULL', { userId });
+    if (keep) q.andWhere('family_id <> :keep', { keep });
+    await q.execute();
   }
 
   /** Scrubs the stored hash of a refresh token once it has expired: nothing left to steal. */

@@ -10,7 +10,7 @@ import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
 import { dummyHash, verifyPassword } from './password.js';
 import { actorOf } from './public-user.js';
-import { LoginThrottle, type Hold } from './login-throttle.js';
+import { heldBack, LoginThrottle } from './login-throttle.js';
 import { inactive, Refusal, settle } from './refusal.js';
 import { SessionTokenIssuer, type SessionTokens } from './session-tokens.service.js';
 import { User } from './user.entity.js';
@@ -19,12 +19,6 @@ import { User } from './user.entity.js';
 const ANONYMOUS_LOGIN = { action: 'auth.login', resourceType: 'user', actor: null, clinicId: null } as const;
 
 const wrongCredentials = () => DomainError.unauthenticated(ErrorCode.InvalidCredentials, 'Email or password is wrong');
-
-/** One answer for every attempt held back (rate limit or back-off, known or unknown email); only Retry-After varies. */
-const heldBack = (hold: Hold) =>
-  new DomainError(429, ErrorCode.RateLimited, 'Too many login attempts; wait before trying again (see Retry-After)', [], {
-    'Retry-After': String(hold.retryAfterSec),
-  });
 
 /** The audit row of a login attempt, without its outcome: on its account when the email is known. */
 type LoginAudit = Required<Pick<AuditEntry, 'action' | 'resourceType' | 'clinicId' | 'actor'>> & Pick<AuditEntry, 'resourceId'>;
@@ -84,8 +78,8 @@ export class SignInService {
   }
 
   /** A new password: the back-off of every address on this account starts afresh. */
-  forgetFailures(tx: Tx, email: string): Promise<void> {
-    return this.throttle.forgetAccount(tx, email);
+  async forgetFailures(tx: Tx, email: string): Promise<void> {
+    await this.throttle.forgetAccount(tx, email);
   }
 
   private async refuseIfHeld(attempt: Attempt): Promise<void> {

@@ -6,6 +6,7 @@ import { decodeCursor, toPage, type Page } from '../database/pagination.js';
 import { TransactionRunner } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';
+import { Clinic } from '../tenancy/clinic.entity.js';
 import { AuthService } from './auth.service.js';
 import { toPublicUser, type PublicUser } from './public-user.js';
 import { hashPassword } from './password.js';
@@ -25,6 +26,20 @@ export interface UserChanges {
   password?: string;
   /** When given, the change applies only to this version (409 STALE_VERSION otherwise). */
   version?: number;
+}
+
+/** What every signed-in user may read of a colleague: who they are and their role, nothing of the account. */
+export interface StaffMember {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+export interface ClinicSummary {
+  id: string;
+  name: string;
+  /** IANA zone: the clinic's calendar days, opening hours and local times. */
+  timeZone: string;
 }
 
 export interface UserFilter {
@@ -77,6 +92,13 @@ export class UsersService {
     return toPublicUser(user);
   }
 
+  /** The signed-in user, with their clinic (name and time zone, which every local time is in). */
+  async me(actor: Actor): Promise<PublicUser & { clinic: ClinicSummary }> {
+    const user = await this.get(actor, actor.userId);
+    const clinic = await this.dataSource.getRepository(Clinic).findOneByOrFail({ id: actor.clinicId });
+    return { ...user, clinic: { id: clinic.id, name: clinic.name, timeZone: clinic.timeZone } };
+  }
+
   async list(actor: Actor, filter: UserFilter): Promise<Page<PublicUser>> {
     const after = decodeCursor(filter.cursor);
     const q = this.dataSource.createQueryBuilder(User, 'u').where('u.clinic_id = :clinicId', { clinicId: actor.clinicId });
@@ -89,6 +111,15 @@ export class UsersService {
       .limit(filter.limit + 1)
       .getMany();
     return toPage(rows, filter.limit, (u) => ({ at: u.createdAt, id: u.id }), toPublicUser);
+  }
+
+  /**
+   * The clinic's active staff, optionally of one role, in the order they were created: the people
+   * clinical staff must name (the anesthesiologist at check-in, a REMS prescriber, a witness).
+   */
+  async directory(actor: Actor, filter: Omit<UserFilter, 'active'>): Promise<Page<StaffMember>> {
+    const page = await this.list(actor, { ...filter, active: true });
+    return { items: page.items.map(({ id, name, role }) => ({ id, name, role })), nextCursor: page.nextCursor };
   }
 
   async update(actor: Actor, id: string, changes: UserChanges): Promise<PublicUser> {
@@ -115,6 +146,8 @@ export class UsersService {
       if (changes.active !== undefined) user.active = changes.active;
       if (passwordHash) {
         user.passwordHash = passwordHash;
+        // A password an administrator chose for someone else is theirs to replace (api.md).
+        user.passwordChangeRequired = user.id !== actor.userId;
         await this.auth.forgetLoginFailures(tx, user.email);
       }
       await tx.manager.save(user);

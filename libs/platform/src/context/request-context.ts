@@ -8,6 +8,10 @@ export interface Actor {
   userId: string;
   clinicId: string;
   role: Role;
+  /** The login (refresh-token family) of the access token, when the actor comes from one. */
+  loginId?: string;
+  /** The account's password was set by an administrator and not yet changed by its user. */
+  passwordChangeRequired?: boolean;
 }
 
 /** What travels with one request (or one job) through services, logs, audit rows and job payloads. */

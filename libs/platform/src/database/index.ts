@@ -1,5 +1,6 @@
 export * from './data-source.js';
 export * from './embedded-postgres.js';
+export * from './embedded-roles.js';
 export * from './migrate.js';
 export * from './pagination.js';
 export * from './transaction.js';

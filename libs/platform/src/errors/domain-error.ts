@@ -69,3 +69,13 @@ export class DomainError extends Error {
     return new DomainError(403, ErrorCode.Forbidden, message);
   }
 }
+
+/** What `lookup` finds, or null when it answers 404 (a record missing or another clinic's); any other failure stays one. */
+export async function foundOrNull<T>(lookup: Promise<T>): Promise<T | null> {
+  try {
+    return await lookup;
+  } catch (error) {
+    if (error instanceof DomainError && error.status === 404) return null;
+    throw error;
+  }
+}

@@ -38,6 +38,7 @@ export enum ErrorCode {
   NotEsketamine = 'NOT_ESKETAMINE',
   TooManyStreams = 'TOO_MANY_STREAMS',
   UnsupportedMediaType = 'UNSUPPORTED_MEDIA_TYPE',
+  NotAcceptable = 'NOT_ACCEPTABLE',
   HeadersTooLarge = 'HEADERS_TOO_LARGE',
   NotDischargedFromCare = 'NOT_DISCHARGED_FROM_CARE',
   AppointmentNotYetDue = 'APPOINTMENT_NOT_YET_DUE',
@@ -46,4 +47,13 @@ export enum ErrorCode {
   ChairInUse = 'CHAIR_IN_USE',
   MonitorRetired = 'MONITOR_RETIRED',
   UnboundReadingResolved = 'UNBOUND_READING_RESOLVED',
+  // The controlled-substance ledger.
+  AlreadyCounted = 'ALREADY_COUNTED',
+  AlreadyResolved = 'ALREADY_RESOLVED',
+  ContainerState = 'CONTAINER_STATE',
+  LossState = 'LOSS_STATE',
+  PasswordChangeRequired = 'PASSWORD_CHANGE_REQUIRED',
+  BookingsWouldMove = 'BOOKINGS_WOULD_MOVE',
+  ChairHasFutureBookings = 'CHAIR_HAS_FUTURE_BOOKINGS',
+  FormRetired = 'FORM_RETIRED',
 }

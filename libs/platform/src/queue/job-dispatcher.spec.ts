@@ -47,6 +47,12 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.AppointmentReminder)
   async remind(): Promise<void> {}
+
+  @JobHandler(JobName.LedgerLossDeadline)
+  async lossDeadline(): Promise<void> {}
+
+  @JobHandler(JobName.LedgerDiscrepancyOverdue)
+  async discrepancyOverdue(): Promise<void> {}
 }
 
 @Injectable()

@@ -31,6 +31,10 @@ export enum JobName {
   DeliverNotification = 'deliver-notification',
   /** The day before an appointment: remind the patient the way they chose, if they agreed to it. */
   AppointmentReminder = 'appointment-reminder',
+  /** A controlled-substance loss report's reminder or overdue alert (notice to the DEA, Form 106). */
+  LedgerLossDeadline = 'ledger-loss-deadline',
+  /** A controlled-substance discrepancy still open when due: tell the anesthesiologists and administrators. */
+  LedgerDiscrepancyOverdue = 'ledger-discrepancy-overdue',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -51,6 +55,8 @@ export interface JobPayloads {
   [JobName.FollowUpEscalate]: PendingWorkJob;
   [JobName.DeliverNotification]: PendingWorkJob;
   [JobName.AppointmentReminder]: PendingWorkJob;
+  [JobName.LedgerLossDeadline]: PendingWorkJob;
+  [JobName.LedgerDiscrepancyOverdue]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
@@ -65,6 +71,8 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.FollowUpEscalate]: QueueName.FollowUps,
   [JobName.DeliverNotification]: QueueName.Notifications,
   [JobName.AppointmentReminder]: QueueName.FollowUps,
+  [JobName.LedgerLossDeadline]: QueueName.FollowUps,
+  [JobName.LedgerDiscrepancyOverdue]: QueueName.FollowUps,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
@@ -78,7 +86,9 @@ export type PendingWorkKind =
   | JobName.FollowUpDue
   | JobName.FollowUpEscalate
   | JobName.DeliverNotification
-  | JobName.AppointmentReminder;
+  | JobName.AppointmentReminder
+  | JobName.LedgerLossDeadline
+  | JobName.LedgerDiscrepancyOverdue;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
   JobName.ExpireRefreshToken,
   JobName.VitalsOverdue,
@@ -90,6 +100,8 @@ export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>
   JobName.FollowUpEscalate,
   JobName.DeliverNotification,
   JobName.AppointmentReminder,
+  JobName.LedgerLossDeadline,
+  JobName.LedgerDiscrepancyOverdue,
 ]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */

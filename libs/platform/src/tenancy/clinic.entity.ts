@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 /** A clinic is the tenant: every clinical row carries its id and every query is scoped to it. */
 @Entity({ name: 'clinics' })
@@ -18,4 +18,8 @@ export class Clinic {
 
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
   updatedAt!: Date;
+
+  /** Edits of the profile (name, time zone) send the version they read. */
+  @VersionColumn({ type: 'integer', default: 1 })
+  version!: number;
 }

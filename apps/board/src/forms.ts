@@ -1,0 +1,117 @@
+import { ApiError, type Api } from './api.js';
+import { h } from './dom.js';
+
+/**
+ * The forms a tile opens in a modal dialog (keyboard: Tab moves, Esc closes): a manual reading and
+ * an alert's resolution note. They send what the API takes and show its answer: a refused field's
+ * message next to that field, anything else above the buttons.
+ */
+
+const FIELDS = [
+  { name: 'systolic', label: 'Systolic (mmHg)' },
+  { name: 'diastolic', label: 'Diastolic (mmHg)' },
+  { name: 'heartRate', label: 'Heart rate (/min)' },
+  { name: 'spo2', label: 'SpO2 (%)' },
+  { name: 'respiratoryRate', label: 'Respiratory rate (/min)' },
+] as const;
+
+function dialog(title: string, form: HTMLFormElement): HTMLDialogElement {
+  const d = h('dialog', { class: 'form-dialog', 'aria-label': title }, h('h2', {}, title), form);
+  d.addEventListener('close', () => d.remove());
+  document.body.append(d);
+  d.showModal();
+  return d;
+}
+
+function field(name: string, label: string, input: HTMLInputElement | HTMLTextAreaElement): HTMLElement {
+  input.id = `f-${name}`;
+  input.name = name;
+  input.setAttribute('aria-describedby', `e-${name}`);
+  return h(
+    'div',
+    { class: 'field' },
+    h('label', { for: `f-${name}` }, label),
+    input,
+    h('span', { class: 'error', id: `e-${name}`, 'data-error-for': name }),
+  );
+}
+
+function buttons(submit: string): HTMLElement {
+  return h(
+    'div',
+    { class: 'form-end' },
+    h('p', { class: 'error', 'data-error-for': 'form', role: 'alert' }),
+    h('button', { type: 'button', value: 'cancel', 'data-close': true }, 'Cancel'),
+    h('button', { type: 'submit', class: 'primary' }, submit),
+  );
+}
+
+/** Shows the API's refusal on the form: each named field's message next to it, the rest at the end. */
+function showError(form: HTMLFormElement, err: unknown): void {
+  for (const el of form.querySelectorAll('[data-error-for]')) el.textContent = '';
+  const general = form.querySelector('[data-error-for=form]')!;
+  if (!(err instanceof ApiError)) {
+    general.textContent = 'Vigil could not be reached; try again.';
+    return;
+  }
+  const rest: string[] = [];
+  for (const d of err.details) {
+    const name = d.field?.replace(/^readings\[\d+\]\./, '');
+    const slot = name ? form.querySelector(`[data-error-for="${CSS.escape(name)}"]`) : null;
+    if (slot) slot.textContent = slot.textContent ? `${slot.textContent}; ${d.message}` : d.message;
+    else rest.push(d.field ? `${d.field}: ${d.message}` : d.message);
+  }
+  general.textContent = rest.length ? rest.join('; ') : err.details.length ? '' : err.message;
+  form.querySelector<HTMLElement>('[aria-invalid=true], .field input')?.focus();
+}
+
+function wire(d: HTMLDialogElement, form: HTMLFormElement, send: () => Promise<void>): void {
+  form.querySelector('[data-close]')?.addEventListener('click', () => d.close());
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
+    submit.disabled = true;
+    send().then(
+      () => d.close(),
+      (err: unknown) => {
+        submit.disabled = false;
+        showError(form, err);
+      },
+    );
+  });
+}
+
+/** A manual reading, measured now; one Idempotency-Key per form, so a double press stores it once. */
+export function recordVitals(api: Api, sessionId: string, chair: string): void {
+  const form = h('form', { class: 'vitals-form', novalidate: true });
+  for (const f of FIELDS)
+    form.append(field(f.name, f.label, h('input', { type: 'number', inputmode: 'numeric', step: '1', autocomplete: 'off' })));
+  form.append(buttons('Record'));
+  const d = dialog(`Record vitals · ${chair}`, form);
+  const key = crypto.randomUUID();
+  wire(d, form, async () => {
+    const body: Record<string, unknown> = { measuredAt: new Date().toISOString(), source: 'manual' };
+    for (const f of FIELDS) {
+      const raw = (form.elements.namedItem(f.name) as HTMLInputElement).value.trim();
+      if (raw !== '') body[f.name] = Number(raw);
+    }
+    await api.call('POST', `/sessions/${sessionId}/vitals`, body, { 'Idempotency-Key': `board-${key}` });
+  });
+  form.querySelector('input')?.focus();
+}
+
+/** Resolving an alert takes a note of what was done. */
+export function resolveAlert(api: Api, alertId: string, text: string): void {
+  const form = h('form', { class: 'resolve-form', novalidate: true });
+  form.append(
+    h('p', { class: 'what' }, text),
+    field('note', 'What was done', h('textarea', { rows: 3, required: true })),
+    buttons('Resolve'),
+  );
+  const d = dialog('Resolve alert', form);
+  wire(d, form, async () => {
+    const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value;
+    await api.call('POST', `/alerts/${alertId}/resolve`, { note });
+  });
+  form.querySelector('textarea')?.focus();
+}

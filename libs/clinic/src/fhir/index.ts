@@ -1,0 +1,28 @@
+export { deviceSystem, LOINC, MDC, mrnSystem, PROFILE } from './codes.js';
+export { FHIR_ID, type FhirResource } from './resource.js';
+export { mrnIdentifier, toFhirPatient, type PatientRow } from './patient-resource.js';
+export {
+  hasKind,
+  KIND_SPECS,
+  observationId,
+  observationsOf,
+  parseObservationId,
+  toVitalObservation,
+  VITAL_KINDS,
+  type VitalKind,
+  type VitalRow,
+} from './vital-observations.js';
+export { searchset, type SearchPage } from './bundle.js';
+export { capabilityStatement } from './capability.js';
+export { FhirObservationsService } from './fhir-observations.service.js';
+export { FhirPatientsService } from './fhir-patients.service.js';
+export {
+  COUNT_DEFAULT,
+  COUNT_MAX,
+  parseSearch,
+  patientIdOf,
+  SEARCH_PARAMS,
+  type ParsedSearch,
+  type Query,
+  type SearchableType,
+} from './search-params.js';

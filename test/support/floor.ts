@@ -1,0 +1,52 @@
+import type { DataSource } from 'typeorm';
+import type TestAgent from 'supertest/lib/agent.js';
+import { bearer, createClinic, createUser, login, type Staff } from './factories.js';
+import { consentedPatient, vitals } from './sessions.js';
+
+/** An infusion floor for the wall board's tests: a clinic in a chosen zone, and patients seated in named chairs. */
+
+/** A clinic in `timeZone` with one user per role, each signed in through the API. */
+export async function floorStaff(ds: DataSource, http: TestAgent, timeZone: string): Promise<Staff> {
+  const clinic = await createClinic(ds, timeZone);
+  const [admin, nurse, anesthesiologist] = await Promise.all([
+    createUser(ds, clinic.id, 'admin'),
+    createUser(ds, clinic.id, 'nurse', { name: 'Nora Nightingale' }),
+    createUser(ds, clinic.id, 'anesthesiologist', { name: 'Dr Ada Okafor' }),
+  ]);
+  const [a, n, s] = await Promise.all([login(http, admin.email), login(http, nurse.email), login(http, anesthesiologist.email)]);
+  return { clinic, admin, nurse, anesthesiologist, token: { admin: a.accessToken, nurse: n.accessToken, anesthesiologist: s.accessToken } };
+}
+
+/**
+ * A patient seated in `chair`, taken by the nurse to `status`: ready (checked in, pre-checked, a
+ * baseline measured `baselineAgoMin` ago), dosing (started at 0.5 mg/kg), or observation (dosing
+ * ended early). Returns the session id.
+ */
+export async function seat(
+  http: TestAgent,
+  staff: Staff,
+  chair: string,
+  status: 'ready' | 'dosing' | 'observation',
+  patient: { firstName: string; lastName: string; dateOfBirth: string },
+  baselineAgoMin = 0,
+): Promise<string> {
+  const patientId = await consentedPatient(http, staff, patient);
+  const nurse = bearer(staff.token.nurse);
+  const post = async (path: string, body: object, expected: number) => {
+    const res = await http.post(`/api/v1${path}`).set(nurse).send(body);
+    if (res.status !== expected) throw new Error(`${path} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    return res.body as { id: string };
+  };
+  const { id } = await post('/sessions', { patientId, protocol: 'ketamine-iv-standard' }, 201);
+  await post(`/sessions/${id}/check-in`, { chairLabel: chair, anesthesiologistUserId: staff.anesthesiologist.id }, 200);
+  await post(
+    `/sessions/${id}/pre-checks`,
+    { transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' },
+    200,
+  );
+  await post(`/sessions/${id}/vitals`, vitals({ measuredAt: new Date(Date.now() - baselineAgoMin * 60_000).toISOString() }), 201);
+  if (status === 'ready') return id;
+  await post(`/sessions/${id}/start`, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'LOT-2026-11' }, 200);
+  if (status === 'observation') await post(`/sessions/${id}/end-dosing`, { reason: 'nausea; stopped early' }, 200);
+  return id;
+}
