@@ -36,6 +36,7 @@ class AllEvents {
   @OnClinicEvent('ProtocolThresholdsEditing') async thresholds(): Promise<[]> {
     return [];
   }
+  @OnClinicEvent('ChairRetiring') async chairRetiring(): Promise<void> {}
 }
 
 @Injectable()
