@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { MllpListener } from '../apps/api/src/hl7/mllp-listener.js';
-import { startTestApp, type TestApp } from './support/app.js';
+import { ownDatabase, startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
 import { ORU_MALFORMED, ORU_NORMAL, oru } from './support/hl7-samples.js';
 import { exchange, framed, sendWithHl7Client } from './support/mllp.js';
@@ -38,14 +38,27 @@ describe('the HL7 v2 monitor feed over MLLP, with real sockets', () => {
   let a: Staff;
   let port: number;
   let baseUrl: string;
+  let db: Awaited<ReturnType<typeof ownDatabase>>;
   beforeAll(async () => {
-    t = await startTestApp({ HL7_MLLP_PORT: '0', HL7_MLLP_HOST: '127.0.0.1', HL7_MLLP_IDLE_TIMEOUT_SEC: '2', METRICS_TOKEN });
+    // A database of its own: the reference messages name their monitor's EUI-64, which is unique
+    // across Vigil, and other files of the run may register the same one (the API's example).
+    db = await ownDatabase();
+    t = await startTestApp({
+      DATABASE_URL: db.url,
+      HL7_MLLP_PORT: '0',
+      HL7_MLLP_HOST: '127.0.0.1',
+      HL7_MLLP_IDLE_TIMEOUT_SEC: '2',
+      METRICS_TOKEN,
+    });
     await t.app.listen(0, '127.0.0.1');
     baseUrl = `http://127.0.0.1:${(t.app.getHttpServer().address() as AddressInfo).port}`;
     port = t.app.get(MllpListener).address()!.port;
     a = await clinicWithStaff(t.runtime.dataSource, t.http);
   });
-  afterAll(() => t.close());
+  afterAll(async () => {
+    await t.close();
+    await db.drop();
+  });
 
   const post = (path: string, token: string, body: object = {}) => t.http.post(`${api}${path}`).set(bearer(token)).send(body);
   const q = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => t.runtime.dataSource.query<T[]>(sql, params);

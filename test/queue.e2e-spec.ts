@@ -81,11 +81,12 @@ describe.each(backends)('durable pending work on the %s queue backend', (_name, 
     t = await startTestApp({ ...backend.env, DATABASE_URL: db.url, SWEEPER_INTERVAL_SEC: '1', WORKER_EMBEDDED: 'true' });
     ds = t.runtime.dataSource;
   });
+  // Closing drains the embedded worker and its queue connections: slow on a loaded machine.
   afterAll(async () => {
     await t.close();
     await backend.stop();
     await db.drop();
-  });
+  }, 90_000);
 
   /** A real refresh token whose expiry is the pending work under test. */
   async function tokenWithExpiryIn(ms: number): Promise<{ tokenId: string; workId: string; dueAt: Date }> {
