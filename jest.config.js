@@ -29,6 +29,8 @@ export default {
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
+  // Every answer the in-process API sends is checked against openapi.json (test/support/answer-watcher.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/support/response-contract.setup.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30000,
