@@ -1,8 +1,16 @@
 import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AllowsTemporaryPassword, AnyRole, AuthService, PasswordsService, Public, UsersService, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { ErrorDto } from '../http/dto.js';
 import { ChangePasswordDto, LoginDto, MeDto, RefreshDto, SessionTokensDto } from './auth.dto.js';
 
 @ApiTags('auth')
@@ -19,6 +27,8 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokensDto })
+  @ApiUnauthorizedResponse({ type: ErrorDto, description: 'INVALID_CREDENTIALS (an unknown email alike), ACCOUNT_INACTIVE' })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'RATE_LIMITED, with Retry-After' })
   login(@Body() body: LoginDto): Promise<SessionTokensDto> {
     return this.auth.login(body.email, body.password);
   }
@@ -28,6 +38,10 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   @ApiOkResponse({ type: SessionTokensDto })
+  @ApiUnauthorizedResponse({
+    type: ErrorDto,
+    description: 'REFRESH_TOKEN_INVALID, REFRESH_TOKEN_REUSED (its whole family revoked), TOKEN_EXPIRED',
+  })
   refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<SessionTokensDto> {
     return this.auth.refresh(body.refreshToken, request);
   }
@@ -36,6 +50,7 @@ export class AuthController {
   @Public()
   @Post('logout')
   @HttpCode(204)
+  @ApiNoContentResponse({ description: 'the login has ended' })
   async logout(@Body() body: RefreshDto): Promise<void> {
     await this.auth.logout(body.refreshToken);
   }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { applyDecorators } from '@nestjs/common';
+import { ROLES, type Role } from '#platform';
 import { IsInt, isISO8601, IsOptional, IsString, IsUUID, Max, Min, ValidateBy, ValidateIf } from 'class-validator';
 
 /** `?limit=&cursor=` of every list (api.md). */
@@ -29,15 +30,17 @@ export class IdParam {
 export const BooleanFromQuery = () =>
   Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value));
 
+/** One bad field (`field`), or one unmet rule (`code`, with facts of its own, e.g. the consent `kind` missing). */
 export class ErrorDetailDto {
-  @ApiPropertyOptional() field?: string;
-  @ApiPropertyOptional() code?: string;
+  @ApiPropertyOptional({ description: 'the bad field’s path, e.g. readings[3].systolic' }) field?: string;
+  @ApiPropertyOptional({ description: 'the unmet rule' }) code?: string;
   @ApiProperty() message!: string;
-  @ApiPropertyOptional() overridable?: boolean;
+  @ApiPropertyOptional({ description: 'false: a hard stop; true: a soft stop its overrideRole may pass' }) overridable?: boolean;
+  @ApiPropertyOptional({ enum: ROLES }) overrideRole?: Role;
 }
 
 export class ErrorDto {
-  @ApiProperty({ example: 422 }) statusCode!: number;
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 422 }) statusCode!: number;
   @ApiProperty({ example: 'VALIDATION_FAILED' }) code!: string;
   @ApiProperty() message!: string;
   @ApiProperty({ type: [ErrorDetailDto] }) details!: ErrorDetailDto[];
