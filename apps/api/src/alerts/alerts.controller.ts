@@ -1,19 +1,28 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiProperty,
+  ApiPropertyOptional,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AlertsService, AlertStreamService, type AlertStatus } from '#clinic';
+import { ALERT_STATUSES, AlertsService, AlertStreamService, type AlertStatus } from '#clinic';
 import { DomainError, Roles, type Actor } from '#platform';
 import { accessTokenExpiry } from '../http/bearer.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, PageQuery } from '../http/dto.js';
+import { ErrorDto, IdParam, PageQuery } from '../http/dto.js';
+import { STREAM_EVENT_MODELS, STREAM_EVENTS } from './alert-stream.dto.js';
 import { AlertDto } from '../sessions/sessions.responses.js';
 import { AuditRead, listOf } from '../http/audit-read.js';
 
-const STATUSES: AlertStatus[] = ['open', 'acknowledged', 'resolved'];
-
 export class AlertQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: AlertStatus;
+  @ApiPropertyOptional({ enum: ALERT_STATUSES }) @IsOptional() @IsIn(ALERT_STATUSES) status?: AlertStatus;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() sessionId?: string;
 }
 
@@ -30,6 +39,7 @@ const HEARTBEAT_MS = 15_000;
 
 @ApiTags('alerts')
 @ApiBearerAuth()
+@ApiExtraModels(...STREAM_EVENT_MODELS)
 @Roles('nurse', 'anesthesiologist')
 @Controller('alerts')
 export class AlertsController {
@@ -55,12 +65,14 @@ export class AlertsController {
    */
   @Get('stream')
   @AuditRead('alert.stream', listOf('alert-stream'), { stream: true })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'replay the events after this id' })
   @ApiOkResponse({
     description:
-      'text/event-stream; each event: id, event (raised|acknowledged|escalated|resolved), data (the alert); a last `end` event says why the stream ended',
+      'Server-Sent Events: each has an id, an event name and JSON data whose schema x-stream-events gives by event name (raised, acknowledged, repeated, escalated, resolved: the alert; observation-complete; a last `end` says why the stream ended)',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'TOO_MANY_STREAMS: the caps per user or per process' })
+  @ApiExtension('x-stream-events', STREAM_EVENTS)
   async streamEvents(
     @CurrentActor() actor: Actor,
     @Headers('last-event-id') lastEventId: string | undefined,

@@ -6,7 +6,8 @@ import type { OwnerState } from './alert-stream-connection.js';
  * another role or a new password: the client must authenticate again); Vigil is stopping; or the
  * stream could not start (the database did not answer: reconnect with Last-Event-ID).
  */
-export type StreamEndReason = 'token_expired' | 'account_changed' | 'shutdown' | 'unavailable';
+export const STREAM_END_REASONS = ['token_expired', 'account_changed', 'shutdown', 'unavailable'] as const;
+export type StreamEndReason = (typeof STREAM_END_REASONS)[number];
 
 /** What a stream was opened with: its owner's role and credential then, and when its token expires (ms). */
 export interface OwnerBaseline {

@@ -13,7 +13,12 @@ import {
 import { User } from '#platform';
 import { Session } from '../sessions/index.js';
 
-export type AlertStatus = 'open' | 'acknowledged' | 'resolved';
+/** An alert's lifecycle, in order. */
+export const ALERT_STATUSES = ['open', 'acknowledged', 'resolved'] as const;
+export type AlertStatus = (typeof ALERT_STATUSES)[number];
+/** How urgent an alert is: nurses handle warnings, critical alerts need an anesthesiologist. */
+export const ALERT_LEVELS = ['warning', 'critical'] as const;
+export type AlertLevel = (typeof ALERT_LEVELS)[number];
 /**
  * What an alert is about, the one list the API schema uses: `blood-pressure` (one alert per reading
  * for systolic and diastolic together), the other vitals measures, `emergency` (crisis symptoms),
@@ -40,8 +45,8 @@ export type AlertMeasure = (typeof ALERT_MEASURES)[number];
  * (session, measure, level): a later breach of the same kind attaches its reading to it.
  */
 @Entity({ name: 'alerts' })
-@Check('ck_alerts_status', `"status" IN ('open', 'acknowledged', 'resolved')`)
-@Check('ck_alerts_level', `"level" IN ('warning', 'critical')`)
+@Check('ck_alerts_status', `"status" IN (${ALERT_STATUSES.map((s) => `'${s}'`).join(', ')})`)
+@Check('ck_alerts_level', `"level" IN (${ALERT_LEVELS.map((l) => `'${l}'`).join(', ')})`)
 @Index('ux_alerts_unresolved', ['sessionId', 'measure', 'level'], { unique: true, where: `"status" <> 'resolved'` })
 @Index('ix_alerts_clinic_status', ['clinicId', 'status', 'openedAt'])
 @Index('ix_alerts_session', ['sessionId', 'openedAt'])
@@ -66,7 +71,7 @@ export class Alert {
   measure!: AlertMeasure;
 
   @Column({ type: 'text' })
-  level!: 'warning' | 'critical';
+  level!: AlertLevel;
 
   @Column({ type: 'text' })
   status!: AlertStatus;
@@ -131,7 +136,13 @@ export class AlertReading {
   alert?: Relation<Alert>;
 }
 
-export type AlertEventType = 'raised' | 'acknowledged' | 'repeated' | 'escalated' | 'resolved' | 'observation-complete';
+/**
+ * What the alert stream sends: a change of an alert (its data: the alert; `repeated` is a new
+ * breach joining an acknowledged alert), or news of a session (`observation-complete`).
+ */
+export const ALERT_EVENT_TYPES = ['raised', 'acknowledged', 'repeated', 'escalated', 'resolved'] as const;
+export const SESSION_EVENT_TYPES = ['observation-complete'] as const;
+export type AlertEventType = (typeof ALERT_EVENT_TYPES)[number] | (typeof SESSION_EVENT_TYPES)[number];
 
 /**
  * What the alert stream sends, in order: the id is the SSE event id, so a client reconnecting

@@ -16,7 +16,15 @@ import {
 } from '#platform';
 import type { Session } from '../sessions/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
-import { Alert, AlertEvent, AlertReading, type AlertEventType, type AlertMeasure, type AlertStatus } from './alert.entity.js';
+import {
+  Alert,
+  AlertEvent,
+  AlertReading,
+  type AlertEventType,
+  type AlertLevel,
+  type AlertMeasure,
+  type AlertStatus,
+} from './alert.entity.js';
 
 /** Channel of the PostgreSQL NOTIFY that tells every API process an alert event was written. */
 export const ALERT_EVENTS_CHANNEL = 'vigil_alert_events';
@@ -26,7 +34,7 @@ export interface AlertView {
   sessionId: string;
   patientId: string;
   measure: AlertMeasure;
-  level: 'warning' | 'critical';
+  level: AlertLevel;
   status: AlertStatus;
   message: string;
   readingCount: number;
@@ -62,7 +70,7 @@ export const alertView = (a: Alert): AlertView => ({
 export interface RaiseAlert {
   session: Pick<Session, 'id' | 'clinicId' | 'patientId'>;
   measure: AlertMeasure;
-  level: 'warning' | 'critical';
+  level: AlertLevel;
   message: string;
   readingId?: string | null;
   at: Date;
