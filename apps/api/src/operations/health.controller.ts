@@ -2,17 +2,26 @@ import { Controller, Get, HttpCode, Inject, Logger, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { DataSource } from 'typeorm';
-import { JobQueue, Public, VIGIL_RUNTIME, type VigilRuntime } from '#platform';
+import { JobQueue, Public, QUEUE_BACKENDS, VIGIL_RUNTIME, type QueueBackendKind, type VigilRuntime } from '#platform';
 import { MllpListener } from '../hl7/mllp-listener.js';
+
+class AliveDto {
+  @ApiProperty({ enum: ['ok'] }) status!: 'ok';
+}
 
 class CheckDto {
   @ApiProperty({ enum: ['up', 'down'] }) status!: 'up' | 'down';
 }
 
+class QueueCheckDto extends CheckDto {
+  @ApiProperty({ enum: QUEUE_BACKENDS, description: 'REDIS_URL set: redis; otherwise the queues run on PostgreSQL' })
+  backend!: QueueBackendKind;
+}
+
 class ReadinessDto {
   @ApiProperty({ enum: ['ok', 'unavailable'] }) status!: 'ok' | 'unavailable';
   @ApiProperty({ type: CheckDto }) database!: CheckDto;
-  @ApiProperty({ type: CheckDto }) queue!: CheckDto & { backend?: string };
+  @ApiProperty({ type: QueueCheckDto }) queue!: QueueCheckDto;
   @ApiProperty({
     enum: ['up', 'down', 'off'],
     description: 'the HL7 (MLLP) listener: off when HL7_MLLP_PORT is unset; down when set but not listening',
@@ -40,7 +49,8 @@ export class HealthController {
   /** The process is alive. */
   @Get()
   @HttpCode(200)
-  alive(): { status: 'ok' } {
+  @ApiOkResponse({ type: AliveDto })
+  alive(): AliveDto {
     return { status: 'ok' };
   }
 

@@ -1,14 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import {
-  appointmentView,
-  AppointmentsService,
-  ChairsService,
-  chairView,
-  DayScheduleService,
-  TreatmentSeriesService,
-  type DaySchedule,
-} from '#clinic';
+import { appointmentView, AppointmentsService, ChairsService, chairView, DayScheduleService, TreatmentSeriesService } from '#clinic';
 import { AnyRole, Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, optionalDate, PageQuery } from '../http/dto.js';
@@ -23,6 +15,7 @@ import {
   ChairDto,
   ChairPageDto,
   CreateChairDto,
+  DayScheduleDto,
   MoveAppointmentDto,
   ScheduleQuery,
   SeriesBookingDto,
@@ -154,9 +147,10 @@ export class SchedulingController {
   @AuditRead('schedule.read', byQuery('schedule', 'date'))
   @AnyRole()
   @ApiOkResponse({
+    type: DayScheduleDto,
     description: 'the clinic’s day per chair: appointments (each with its patient’s names and MRN) and free time within opening hours',
   })
-  schedule(@CurrentActor() actor: Actor, @Query() q: ScheduleQuery): Promise<DaySchedule> {
+  schedule(@CurrentActor() actor: Actor, @Query() q: ScheduleQuery): Promise<DayScheduleDto> {
     return this.dayService.day(actor, q.date);
   }
 }

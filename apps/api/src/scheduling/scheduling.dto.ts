@@ -108,3 +108,39 @@ export class SeriesProgressPageDto {
   @ApiProperty({ type: [SeriesProgressDto] }) items!: SeriesProgressDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
+
+class ScheduledPatientDto {
+  @ApiProperty() firstName!: string;
+  @ApiProperty() lastName!: string;
+  @ApiProperty() mrn!: string;
+}
+
+export class ScheduledAppointmentDto extends AppointmentDto {
+  @ApiProperty({ type: ScheduledPatientDto, description: 'who comes, so the front desk needs no second look-up' })
+  patient!: ScheduledPatientDto;
+}
+
+class FreeTimeDto {
+  @ApiProperty({ format: 'date-time' }) from!: string;
+  @ApiProperty({ format: 'date-time' }) to!: string;
+}
+
+class ChairDayDto {
+  @ApiProperty({ format: 'uuid' }) chairId!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty({ type: [ScheduledAppointmentDto], description: 'by start time; cancelled and no-show left out' })
+  appointments!: ScheduledAppointmentDto[];
+  @ApiProperty({ type: [FreeTimeDto], description: 'the chair’s free time within opening hours' }) free!: FreeTimeDto[];
+}
+
+export class DayScheduleDto {
+  @ApiProperty({ format: 'date' }) date!: string;
+  @ApiProperty({ example: 'America/New_York', description: 'the clinic’s IANA time zone' }) timeZone!: string;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'array', items: { type: 'string', example: '09:00' }, minItems: 2, maxItems: 2 },
+    description: 'the day’s opening intervals, [opens, closes] in local HH:MM (empty: closed)',
+  })
+  openingHours!: [string, string][];
+  @ApiProperty({ type: [ChairDayDto], description: 'every active chair' }) chairs!: ChairDayDto[];
+}

@@ -1,12 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { ADVERSE_EVENT_KINDS } from '#clinic';
+import {
+  ADVERSE_EVENT_KINDS,
+  ADVERSE_EVENT_OUTCOMES as OUTCOMES,
+  ADVERSE_EVENT_SEVERITIES as SEVERITIES,
+  type AdverseEventOutcome as Outcome,
+  type AdverseEventSeverity as Severity,
+} from '#clinic';
 import { IdParam, IsTimestamp, OptionalNotNull } from '../http/dto.js';
-
-const SEVERITIES = ['mild', 'moderate', 'severe', 'life-threatening'] as const;
-const OUTCOMES = ['resolved', 'ongoing', 'transferred', 'unknown'] as const;
-type Severity = (typeof SEVERITIES)[number];
-type Outcome = (typeof OUTCOMES)[number];
 
 export class AdverseEventDto {
   @ApiProperty({ enum: ADVERSE_EVENT_KINDS }) @IsIn(ADVERSE_EVENT_KINDS) kind!: string;
@@ -34,7 +35,7 @@ export class AdverseEventParam extends IdParam {
 export class AdverseEventViewDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
-  @ApiProperty() kind!: string;
+  @ApiProperty({ enum: ADVERSE_EVENT_KINDS }) kind!: string;
   @ApiProperty({ enum: SEVERITIES }) severity!: Severity;
   @ApiProperty({ format: 'date-time' }) onsetAt!: string;
   @ApiProperty() actionTaken!: string;

@@ -1,10 +1,9 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { AdverseEventsService, adverseEventView, DischargeService, ObservationService, RemsService, sessionView } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { IdParam, IsTimestamp, optionalDate, OptionalNotNull, PageQuery } from '../http/dto.js';
+import { IdParam, optionalDate, PageQuery } from '../http/dto.js';
 import { FieldChecks, type CheckedBody } from '../http/field-checks.js';
 import {
   AdverseEventDto,
@@ -13,59 +12,15 @@ import {
   AdverseEventUpdateDto,
   AdverseEventViewDto,
 } from './adverse-events.dto.js';
+import {
+  AttestVitalsDto,
+  DischargeDto,
+  ObservationCheckDto,
+  ObservationCheckResultDto,
+  RemsFormDto,
+  VitalsAttestationDto,
+} from './observation.dto.js';
 import { SessionDto } from './sessions.responses.js';
-
-export class ObservationCheckDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'default now; up to 15 min back' })
-  @OptionalNotNull()
-  @IsTimestamp()
-  checkedAt?: string;
-  @ApiProperty({ enum: ['resolved', 'present'] }) @IsIn(['resolved', 'present']) dissociation!: 'resolved' | 'present';
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 24 }) @IsOptional() @IsInt() @Min(0) @Max(24) cadss6Total?:
-    number | null;
-  @ApiPropertyOptional({ enum: ['none', 'controlled', 'uncontrolled'], nullable: true })
-  @IsOptional()
-  @IsIn(['none', 'controlled', 'uncontrolled'])
-  nausea?: 'none' | 'controlled' | 'uncontrolled' | null;
-  @ApiPropertyOptional({ type: Boolean, nullable: true }) @IsOptional() @IsBoolean() oriented?: boolean | null;
-  @ApiPropertyOptional({ enum: ['steady', 'unsteady', 'not-assessed'], nullable: true })
-  @IsOptional()
-  @IsIn(['steady', 'unsteady', 'not-assessed'])
-  gait?: 'steady' | 'unsteady' | 'not-assessed' | null;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) note?: string | null;
-}
-
-export class ObservationCheckResultDto {
-  @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ format: 'date-time' }) checkedAt!: string;
-  @ApiProperty() dissociation!: string;
-}
-
-export class AttestVitalsDto {
-  @ApiProperty({ description: 'why the out-of-range vitals are acceptable' }) @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
-}
-
-export class DischargeDto {
-  @ApiProperty() @IsBoolean() alertAndOriented!: boolean;
-  @ApiProperty() @IsBoolean() walksSteadily!: boolean;
-  @ApiProperty() @IsBoolean() nauseaControlled!: boolean;
-  @ApiProperty({ description: 'a responsible adult escort or transport home' }) @IsBoolean() escortConfirmed!: boolean;
-  @ApiProperty({ description: 'told not to drive until the next day after sleep' }) @IsBoolean() drivingInstructionGiven!: boolean;
-  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
-  @ApiPropertyOptional({
-    type: 'integer',
-    nullable: true,
-    minimum: 0,
-    maximum: 600,
-    description: 'esketamine REMS: minutes from the first device when the patient would have been ready without the 2-hour minimum',
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(0)
-  @Max(600)
-  remsReadyToLeaveMin?: number | null;
-  @ApiPropertyOptional({ format: 'date-time' }) @OptionalNotNull() @IsTimestamp() occurredAt?: string;
-}
 
 /** After dosing: observation checks, adverse events, attestation, discharge and the REMS form (nurses and anesthesiologists). */
 @ApiTags('sessions')
@@ -126,8 +81,11 @@ export class ObservationController {
 
   @Post(':id/attest-vitals')
   @Roles('anesthesiologist')
-  @ApiCreatedResponse({ description: 'the latest vitals are acceptable for discharge despite a threshold breach' })
-  async attest(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AttestVitalsDto): Promise<{ id: string; readingId: string }> {
+  @ApiCreatedResponse({
+    type: VitalsAttestationDto,
+    description: 'the latest vitals are acceptable for discharge despite a threshold breach',
+  })
+  async attest(@CurrentActor() actor: Actor, @Param() p: IdParam, @Body() b: AttestVitalsDto): Promise<VitalsAttestationDto> {
     const a = await this.discharges.attestVitals(actor, p.id, b.reason);
     return { id: a.id, readingId: a.readingId };
   }
@@ -142,8 +100,12 @@ export class ObservationController {
   }
 
   @Get(':id/rems-form')
-  @ApiOkResponse({ description: 'esketamine: the REMS Patient Monitoring Form fields (status draft before discharge, complete after)' })
-  remsForm(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<Record<string, unknown>> {
+  @ApiOkResponse({
+    type: RemsFormDto,
+    description:
+      'esketamine: the REMS Patient Monitoring Form fields (status draft before discharge, complete after); 409 NOT_ESKETAMINE otherwise',
+  })
+  remsForm(@CurrentActor() actor: Actor, @Param() p: IdParam): Promise<RemsFormDto> {
     return this.rems.formFor(actor, p.id);
   }
 }

@@ -17,7 +17,7 @@ import { FollowUpsService } from '../follow-ups/index.js';
 import { PatientsService } from '../patients/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { Assessment } from './assessment.entity.js';
-import { itemProblems, score, summarize, suicideRisk, type Instrument, type OutcomeSummary } from './scoring.js';
+import { itemProblems, outcomeView, score, summarize, suicideRisk, type Instrument, type OutcomeView } from './scoring.js';
 
 export interface NewAssessment {
   instrument: Instrument;
@@ -175,7 +175,7 @@ export class AssessmentsService {
   async outcomes(
     actor: Actor,
     patientId: string,
-  ): Promise<Record<'PHQ9' | 'GAD7' | 'CADSS6', OutcomeSummary> & { CSSRS: AssessmentView | null; firstSessionAt: string | null }> {
+  ): Promise<Record<'PHQ9' | 'GAD7' | 'CADSS6', OutcomeView> & { CSSRS: AssessmentView | null; firstSessionAt: string | null }> {
     return this.transactions.run(async (tx) => {
       await this.patients.findInClinic(tx.manager, actor.clinicId, patientId);
       await this.audit.record(tx, { action: 'patient.outcomes.read', resourceType: 'patient', resourceId: patientId });
@@ -183,7 +183,7 @@ export class AssessmentsService {
       const firstDoseAt = await this.firstDoseAt(tx.manager, patientId);
       const { outcomeBaselineWindowMin: windowMin } = await this.settings.forClinic(actor.clinicId, tx.manager);
       const cssrs = rows.filter((r) => r.instrument === 'CSSRS');
-      const outcome = (i: 'PHQ9' | 'GAD7' | 'CADSS6') => summarize(i, points(rows, i), firstDoseAt, windowMin);
+      const outcome = (i: 'PHQ9' | 'GAD7' | 'CADSS6') => outcomeView(summarize(i, points(rows, i), firstDoseAt, windowMin));
       return {
         firstSessionAt: firstDoseAt?.toISOString() ?? null,
         PHQ9: outcome('PHQ9'),

@@ -29,6 +29,15 @@ const GAD7_BANDS: [number, string][] = [
   [0, 'minimal'],
 ];
 
+/** C-SSRS screener risk, lowest first. */
+const CSSRS_RISKS = ['none', 'low', 'moderate', 'high'] as const;
+/** The highest answer of a scored item (CADSS-6: 0–4; PHQ-9 and GAD-7: 0–3). */
+export const ASSESSMENT_ITEM_MAX = Math.max(...Object.values(SHAPE).map((s) => (s.kind === 'score' ? s.max : 0)));
+/** Every band a score may have: the PHQ-9 and GAD-7 severities and the C-SSRS risks. */
+export const ASSESSMENT_BANDS: readonly string[] = [...new Set([...PHQ9_BANDS, ...GAD7_BANDS].map(([, b]) => b).concat(CSSRS_RISKS))];
+/** suicide-risk: PHQ-9 item 9 above 0; suicide-risk-high: a high-risk C-SSRS screener. */
+export const ASSESSMENT_FLAGS = ['suicide-risk', 'suicide-risk-high'] as const;
+
 export interface Score {
   total: number;
   band: string | null;
@@ -59,7 +68,8 @@ export function score(instrument: Instrument, items: (number | boolean)[], behav
   if (instrument === 'CSSRS') {
     const [, , q3, q4, q5, q6] = items as boolean[];
     const total = (items as boolean[]).filter(Boolean).length;
-    const risk = q4 || q5 || (q6 && behaviourPastThreeMonths) ? 'high' : q3 || q6 ? 'moderate' : total > 0 ? 'low' : 'none';
+    const risk: (typeof CSSRS_RISKS)[number] =
+      q4 || q5 || (q6 && behaviourPastThreeMonths) ? 'high' : q3 || q6 ? 'moderate' : total > 0 ? 'low' : 'none';
     return { total, band: risk, flags: risk === 'high' ? ['suicide-risk-high'] : [], loinc: null };
   }
   const values = items as number[];
@@ -76,7 +86,8 @@ export interface OutcomePoint {
 }
 
 /** Which score the baseline is: the last before the first dose, or (none before) the first within the window after it. */
-export type BaselineKind = 'before-first-dose' | 'after-first-dose';
+export const BASELINE_KINDS = ['before-first-dose', 'after-first-dose'] as const;
+export type BaselineKind = (typeof BASELINE_KINDS)[number];
 
 export interface OutcomeSummary {
   baseline: OutcomePoint | null;
@@ -91,6 +102,22 @@ export interface OutcomeSummary {
   relapse: boolean;
   points: OutcomePoint[];
 }
+
+/** An outcome as the API answers it: its points' times as ISO-8601 text. */
+export type OutcomeView = Omit<OutcomeSummary, 'baseline' | 'latest' | 'points'> & {
+  baseline: { at: string; total: number } | null;
+  latest: { at: string; total: number } | null;
+  points: { at: string; total: number }[];
+};
+
+const pointView = (p: OutcomePoint) => ({ at: p.at.toISOString(), total: p.total });
+
+export const outcomeView = (s: OutcomeSummary): OutcomeView => ({
+  ...s,
+  baseline: s.baseline && pointView(s.baseline),
+  latest: s.latest && pointView(s.latest),
+  points: s.points.map(pointView),
+});
 
 /** Instruments whose remission is a score below 5 (clinical-rules.md section 5). */
 const REMISSION_BELOW_5: readonly Instrument[] = ['PHQ9', 'GAD7'];

@@ -1,4 +1,16 @@
-export { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from './observation.entity.js';
+export {
+  ADVERSE_EVENT_OUTCOMES,
+  ADVERSE_EVENT_SEVERITIES,
+  AdverseEvent,
+  DISSOCIATION_STATES,
+  Discharge,
+  GAIT_STATES,
+  NAUSEA_STATES,
+  ObservationCheck,
+  VitalsAttestation,
+  type AdverseEventOutcome,
+  type AdverseEventSeverity,
+} from './observation.entity.js';
 export { ObservationService } from './observation.service.js';
 export {
   ADVERSE_EVENT_KINDS,
@@ -10,3 +22,4 @@ export {
 } from './adverse-events.service.js';
 export { DischargeService } from './discharge.service.js';
 export { RemsService } from './rems.service.js';
+export { REMS_FORM_STATUSES, type RemsFormStatus } from './rems-form.js';

@@ -15,9 +15,19 @@ import { User } from '#platform';
 import { Session } from '../sessions/index.js';
 import type { DischargeChecklist } from './discharge-criteria.js';
 
+/** What a nurse records of the patient during observation, and of an adverse event: the one list each, for the API and the database. */
+export const DISSOCIATION_STATES = ['resolved', 'present'] as const;
+export const NAUSEA_STATES = ['none', 'controlled', 'uncontrolled'] as const;
+export const GAIT_STATES = ['steady', 'unsteady', 'not-assessed'] as const;
+export const ADVERSE_EVENT_SEVERITIES = ['mild', 'moderate', 'severe', 'life-threatening'] as const;
+export const ADVERSE_EVENT_OUTCOMES = ['resolved', 'ongoing', 'transferred', 'unknown'] as const;
+export type AdverseEventSeverity = (typeof ADVERSE_EVENT_SEVERITIES)[number];
+export type AdverseEventOutcome = (typeof ADVERSE_EVENT_OUTCOMES)[number];
+const sqlList = (values: readonly string[]) => values.map((v) => `'${v}'`).join(', ');
+
 /** A nurse's look at the patient during observation (each is also a timeline event). */
 @Entity({ name: 'observation_checks' })
-@Check('ck_observation_checks_dissociation', `"dissociation" IN ('resolved', 'present')`)
+@Check('ck_observation_checks_dissociation', `"dissociation" IN (${sqlList(DISSOCIATION_STATES)})`)
 @Index('ix_observation_checks_session', ['sessionId', 'checkedAt'])
 export class ObservationCheck {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_observation_checks' })
@@ -37,19 +47,19 @@ export class ObservationCheck {
   checkedAt!: Date;
 
   @Column({ type: 'text' })
-  dissociation!: 'resolved' | 'present';
+  dissociation!: (typeof DISSOCIATION_STATES)[number];
 
   @Column({ name: 'cadss6_total', type: 'smallint', nullable: true })
   cadss6Total!: number | null;
 
   @Column({ type: 'text', nullable: true })
-  nausea!: 'none' | 'controlled' | 'uncontrolled' | null;
+  nausea!: (typeof NAUSEA_STATES)[number] | null;
 
   @Column({ type: 'boolean', nullable: true })
   oriented!: boolean | null;
 
   @Column({ type: 'text', nullable: true })
-  gait!: 'steady' | 'unsteady' | 'not-assessed' | null;
+  gait!: (typeof GAIT_STATES)[number] | null;
 
   @Column({ type: 'text', nullable: true })
   note!: string | null;
@@ -64,7 +74,7 @@ export class ObservationCheck {
 
 /** An adverse event during or after dosing; `remsReportable` marks what the REMS form asks about. */
 @Entity({ name: 'adverse_events' })
-@Check('ck_adverse_events_severity', `"severity" IN ('mild', 'moderate', 'severe', 'life-threatening')`)
+@Check('ck_adverse_events_severity', `"severity" IN (${sqlList(ADVERSE_EVENT_SEVERITIES)})`)
 @Index('ix_adverse_events_session', ['sessionId', 'onsetAt'])
 export class AdverseEvent {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_adverse_events' })
@@ -84,7 +94,7 @@ export class AdverseEvent {
   kind!: string;
 
   @Column({ type: 'text' })
-  severity!: 'mild' | 'moderate' | 'severe' | 'life-threatening';
+  severity!: AdverseEventSeverity;
 
   @Column({ name: 'onset_at', type: 'timestamptz', precision: 3 })
   onsetAt!: Date;
@@ -93,7 +103,7 @@ export class AdverseEvent {
   actionTaken!: string;
 
   @Column({ type: 'text' })
-  outcome!: 'resolved' | 'ongoing' | 'transferred' | 'unknown';
+  outcome!: AdverseEventOutcome;
 
   /** When the event resolved (set when the outcome becomes resolved; a later update may correct it). */
   @Column({ name: 'resolved_at', type: 'timestamptz', precision: 3, nullable: true })

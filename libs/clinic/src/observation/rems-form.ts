@@ -30,11 +30,44 @@ export interface RemsFormRecords {
   remsEnrolled: boolean;
 }
 
-const bp = (r: FormReading | undefined) =>
+type BloodPressure = { systolic: number | null; diastolic: number | null; measuredAt: string } | null;
+
+/** The form's monitoring section: vitals acceptable, the three blood pressures, and the events it asks about. */
+interface RemsMonitoring {
+  vitalsAcceptableBeforeAdministration: boolean | null;
+  vitalsAcceptableBeforeCompletion: boolean | null;
+  bloodPressure: { beforeAdministration: BloodPressure; at40Min: BloodPressure; beforeCompletion: BloodPressure };
+  sedation: boolean;
+  dissociation: boolean;
+  respiratoryDepression: boolean;
+}
+
+/** A form is a draft until the discharge stores it complete. */
+export const REMS_FORM_STATUSES = ['draft', 'complete'] as const;
+export type RemsFormStatus = (typeof REMS_FORM_STATUSES)[number];
+
+/** The fields of the REMS Patient Monitoring Form, as stored at discharge and answered by the API. */
+export interface RemsForm extends RemsMonitoring {
+  patient: Pick<Patient, 'firstName' | 'lastName' | 'dateOfBirth' | 'sex'>;
+  firstTreatment: boolean;
+  remsEnrolled: boolean;
+  concomitantMedications: { any: boolean; count: number; names: string[]; interacting: string[] };
+  monitoringProvider: { name: string; email: string } | null;
+  setting: { name: string };
+  treatmentDate: string | null;
+  doseMg: number | null;
+  lotNumber: string | null;
+  durationMin: number | null;
+  readyToLeaveMin: number | null;
+  adverseEvents: Array<
+    Pick<AdverseEvent, 'kind' | 'severity' | 'actionTaken' | 'outcome' | 'remsReportable'> & { onsetAt: string; resolvedAt: string | null }
+  >;
+}
+
+const bp = (r: FormReading | undefined): BloodPressure =>
   r ? { systolic: r.systolic, diastolic: r.diastolic, measuredAt: r.measuredAt.toISOString() } : null;
 
-/** The monitoring section of the form: vitals acceptable, the three blood pressures, and the events it asks about. */
-function monitoringFields(f: RemsFormRecords): Record<string, unknown> {
+function monitoringFields(f: RemsFormRecords): RemsMonitoring {
   const { readings, session: s } = f;
   const preDoseBp = [...readings].reverse().find((r) => r.phase === 'pre-dose' && hasBp(r));
   const bp40 = readings.find(atCheckpoint(s.dosingStartedAt, f.vitals));
@@ -56,7 +89,7 @@ function monitoringFields(f: RemsFormRecords): Record<string, unknown> {
 }
 
 /** The fields of the REMS Patient Monitoring Form (docs/clinical-rules.md section 4). */
-export function remsFormFields(f: RemsFormRecords): Record<string, unknown> {
+export function remsFormFields(f: RemsFormRecords): RemsForm {
   const { session: s, patient } = f;
   const named = (x: RemsFormRecords['medications'][number]) => `${x.name} (${x.drugClass})`;
   const interacting = f.medications.filter((x) => INTERACTING_CLASSES.includes(x.drugClass));

@@ -23,7 +23,7 @@ import { DOSED_STATUSES, DoseAdministration, Session, SessionsService, TREATED_S
 import { ClinicSettingsService } from '../settings/index.js';
 import { VitalReading } from '../vitals/index.js';
 import { AdverseEvent, Discharge, ObservationCheck } from './observation.entity.js';
-import { remsFormFields, type RemsFormRecords } from './rems-form.js';
+import { remsFormFields, type RemsForm, type RemsFormRecords, type RemsFormStatus } from './rems-form.js';
 import { checkpointBpFrom, underRems } from './rems-rules.js';
 
 const NO_USER = '00000000-0000-0000-0000-000000000000';
@@ -48,7 +48,7 @@ export class RemsService {
   ) {}
 
   /** The REMS Patient Monitoring Form of an esketamine session: as stored at discharge, or a draft before. */
-  async formFor(actor: Actor, sessionId: string): Promise<Record<string, unknown>> {
+  async formFor(actor: Actor, sessionId: string): Promise<RemsForm & { status: RemsFormStatus }> {
     return this.transactions.run(async (tx) => {
       const s = await this.sessions.find(tx.manager, actor.clinicId, sessionId);
       const protocol = await this.protocols.version(s.clinicId, s.protocolVersionId, tx.manager);
@@ -56,7 +56,8 @@ export class RemsService {
         throw DomainError.conflict(ErrorCode.NotEsketamine, 'Only esketamine sessions have a REMS Patient Monitoring Form');
       await this.audit.record(tx, { action: 'session.rems-form.read', resourceType: 'session', resourceId: s.id });
       const discharge = await tx.manager.findOneBy(Discharge, { sessionId: s.id });
-      if (discharge?.remsForm) return { status: 'complete', ...discharge.remsForm };
+      // Stored at discharge by completeForm below.
+      if (discharge?.remsForm) return { status: 'complete', ...(discharge.remsForm as unknown as RemsForm) };
       return { status: 'draft', ...(await this.form(tx.manager, s, protocol, this.clock.now(), null, false)) };
     });
   }

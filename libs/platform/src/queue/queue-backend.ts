@@ -1,7 +1,9 @@
 import { createPostgresBackend, setDefaultBackendFactory, type ConnectionOptions } from 'bullmq';
 import type { VigilConfig } from '../config/vigil-config.js';
 
-export type QueueBackendKind = 'redis' | 'postgres';
+/** Where the queues run (published by GET /health/ready). */
+export const QUEUE_BACKENDS = ['redis', 'postgres'] as const;
+export type QueueBackendKind = (typeof QUEUE_BACKENDS)[number];
 
 export interface QueueBackend {
   kind: QueueBackendKind;
