@@ -44,7 +44,7 @@ export async function queue(): Promise<string> {
             await followUps.create(tx, {
               clinicId: stack.clinicId,
               patientId: patient[0].id,
-              kind: 'bench',
+              kind: 'check-in-call-24h',
               title: `Bench follow-up ${i}`,
               dueAt: new Date(start + FIRST_DUE_MS + Math.floor((i / COUNT) * SPREAD_MS)),
               assigneeRole: 'admin',
@@ -58,7 +58,8 @@ export async function queue(): Promise<string> {
     let due = 0;
     while (Date.now() < deadline) {
       due = Number(
-        (await stack.db.query<{ n: string }>(`SELECT count(*) n FROM follow_ups WHERE kind = 'bench' AND status = 'due'`)).rows[0].n,
+        (await stack.db.query<{ n: string }>(`SELECT count(*) n FROM follow_ups WHERE title LIKE 'Bench follow-up %' AND status = 'due'`))
+          .rows[0].n,
       );
       if (due === COUNT) break;
       await sleep(1000);
@@ -67,12 +68,12 @@ export async function queue(): Promise<string> {
     const { rows: lags } = await stack.db.query<{ lag: number }>(
       `SELECT extract(epoch FROM (w.completed_at - w.due_at)) * 1000 AS lag
          FROM pending_work w JOIN follow_ups f ON f.id = w.subject_id
-        WHERE w.kind = 'follow-up-due' AND f.kind = 'bench' AND w.status = 'done'`,
+        WHERE w.kind = 'follow-up-due' AND f.title LIKE 'Bench follow-up %' AND w.status = 'done'`,
     );
     const { rows: perTask } = await stack.db.query<{ emails: string; tasks: string }>(
       `SELECT emails, count(*) tasks FROM (
          SELECT f.id, count(n.id) emails FROM follow_ups f LEFT JOIN notifications n ON n.body LIKE '%Follow-up ' || f.id || '.%'
-          WHERE f.kind = 'bench' GROUP BY f.id) x GROUP BY emails ORDER BY emails`,
+          WHERE f.title LIKE 'Bench follow-up %' GROUP BY f.id) x GROUP BY emails ORDER BY emails`,
     );
     const ms = lags.map((r) => Number(r.lag));
     const dueAtCreation = COUNT - ms.length; // created already due: no trigger to measure

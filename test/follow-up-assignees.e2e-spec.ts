@@ -20,7 +20,7 @@ describe('follow-ups: who may complete, reschedule or cancel', () => {
       await t.runtime.dataSource.getRepository(FollowUp).save({
         clinicId: a.clinic.id,
         patientId,
-        kind: 'test-task',
+        kind: 'check-in-call-24h',
         title: 'Call the patient',
         dueAt: new Date(Date.now() + 3600_000),
         status: 'pending',

@@ -53,7 +53,7 @@ withRedis('follow-ups on a durable queue', () => {
           await followUps.create(tx, {
             clinicId: s.clinic.id,
             patientId,
-            kind: tag,
+            kind: 'check-in-call-24h',
             title: `${tag} ${i}`,
             dueAt: new Date(Date.now() + dueInMs(i)),
             assigneeRole: 'admin',
@@ -70,21 +70,22 @@ withRedis('follow-ups on a durable queue', () => {
     await redis.client.flushall();
     await until(
       'some due',
-      async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, [])) > 100,
+      async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE title LIKE 'durability %' AND status = 'due'`, [])) > 100,
     );
     // The worker dies mid-way (no clean-up at all); a new one takes over with the queue empty again.
     await worker.kill('SIGKILL');
-    const dueAtKill = await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, []);
+    const dueAtKill = await count(`SELECT count(*)::int AS n FROM follow_ups WHERE title LIKE 'durability %' AND status = 'due'`, []);
     await redis.client.flushall();
     worker = await spawnWorker(env);
     await until(
       'all due',
-      async () => (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE kind = 'durability' AND status = 'due'`, [])) === 1000,
+      async () =>
+        (await count(`SELECT count(*)::int AS n FROM follow_ups WHERE title LIKE 'durability %' AND status = 'due'`, [])) === 1000,
     );
     expect(dueAtKill).toBeLessThan(1000); // the kill really was mid-way
     await new Promise((r) => setTimeout(r, 2000)); // more sweeps: nothing fires twice
     const perTask = await t.runtime.dataSource.query<{ n: number }[]>(
-      `SELECT count(n.id)::int AS n FROM follow_ups f LEFT JOIN notifications n ON n.body LIKE '%Follow-up ' || f.id || '.%' WHERE f.kind = 'durability' GROUP BY f.id`,
+      `SELECT count(n.id)::int AS n FROM follow_ups f LEFT JOIN notifications n ON n.body LIKE '%Follow-up ' || f.id || '.%' WHERE f.title LIKE 'durability %' GROUP BY f.id`,
     );
     expect(perTask).toHaveLength(1000);
     expect(new Set(perTask.map((r) => r.n))).toEqual(new Set([1])); // one administrator, one email each
@@ -93,7 +94,7 @@ withRedis('follow-ups on a durable queue', () => {
   it('a follow-up rescheduled or cancelled before its time never fires at its old time', async () => {
     await schedule(2, () => 1500, 'moved');
     const [moved, cancelled] = await t.runtime.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM follow_ups WHERE kind = 'moved' ORDER BY title`,
+      `SELECT id FROM follow_ups WHERE title LIKE 'moved %' ORDER BY title`,
     );
     await t.http
       .post(`/api/v1/follow-ups/${moved.id}/reschedule`)
@@ -103,7 +104,7 @@ withRedis('follow-ups on a durable queue', () => {
     await t.http.post(`/api/v1/follow-ups/${cancelled.id}/cancel`).set(bearer(s.token.admin)).send({ reason: 'not needed' }).expect(200);
     await new Promise((r) => setTimeout(r, 3500));
     const rows = await t.runtime.dataSource.query<{ status: string }[]>(
-      `SELECT status FROM follow_ups WHERE kind = 'moved' ORDER BY title`,
+      `SELECT status FROM follow_ups WHERE title LIKE 'moved %' ORDER BY title`,
     );
     expect(rows.map((r) => r.status)).toEqual(['pending', 'cancelled']);
     expect(

@@ -1,12 +1,18 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { FollowUpsService, type FollowUpStatus } from '#clinic';
-import { AnyRole, type Actor, type Role } from '#platform';
+import {
+  FOLLOW_UP_KINDS,
+  FOLLOW_UP_STATUSES as STATUSES,
+  FOLLOW_UP_SUBJECTS,
+  FollowUpsService,
+  type FollowUpKind,
+  type FollowUpStatus,
+  type FollowUpSubject,
+} from '#clinic';
+import { AnyRole, ROLES, type Actor, type Role } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { IdParam, IsTimestamp, PageQuery } from '../http/dto.js';
-
-const STATUSES: FollowUpStatus[] = ['pending', 'due', 'done', 'cancelled'];
 
 export class FollowUpQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: FollowUpStatus;
@@ -29,13 +35,13 @@ export class CancelFollowUpDto {
 export class FollowUpDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
-  @ApiProperty() kind!: string;
-  @ApiProperty({ type: String, nullable: true }) subjectType!: string | null;
+  @ApiProperty({ enum: FOLLOW_UP_KINDS }) kind!: FollowUpKind;
+  @ApiProperty({ enum: FOLLOW_UP_SUBJECTS, nullable: true, description: 'what subjectId names' }) subjectType!: FollowUpSubject | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) subjectId!: string | null;
   @ApiProperty() title!: string;
   @ApiProperty({ format: 'date-time' }) dueAt!: string;
   @ApiProperty({ enum: STATUSES }) status!: FollowUpStatus;
-  @ApiProperty({ enum: ['nurse', 'anesthesiologist', 'admin'] }) assigneeRole!: Role;
+  @ApiProperty({ enum: ROLES }) assigneeRole!: Role;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) escalateAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) escalatedAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) resultNote!: string | null;

@@ -2,7 +2,23 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { User, type Role } from '#platform';
 import { Patient } from '../patients/index.js';
 
-export type FollowUpStatus = 'pending' | 'due' | 'done' | 'cancelled';
+export const FOLLOW_UP_STATUSES = ['pending', 'due', 'done', 'cancelled'] as const;
+export type FollowUpStatus = (typeof FOLLOW_UP_STATUSES)[number];
+/** Every kind of task Vigil makes (each made by the domain named in clinical-rules.md section 7). */
+export const FOLLOW_UP_KINDS = [
+  'check-in-call-24h',
+  'rems-monitoring-form',
+  'phq9-after-induction',
+  'maintenance-proposal',
+  'appointment-reminder-call',
+  'suicide-risk-review',
+  'consent-expiry',
+  'consent-withdrawn',
+] as const;
+export type FollowUpKind = (typeof FOLLOW_UP_KINDS)[number];
+/** What a task may be about. */
+export const FOLLOW_UP_SUBJECTS = ['session', 'series', 'appointment', 'assessment', 'consent'] as const;
+export type FollowUpSubject = (typeof FOLLOW_UP_SUBJECTS)[number];
 
 /**
  * A task someone at the clinic must do (clinical-rules.md section 7): the row is the record; a
@@ -28,11 +44,11 @@ export class FollowUp {
   patient?: Relation<Patient>;
 
   @Column({ type: 'text' })
-  kind!: string;
+  kind!: FollowUpKind;
 
   /** What the task is about: a consent, a session, a series… */
   @Column({ name: 'subject_type', type: 'text', nullable: true })
-  subjectType!: string | null;
+  subjectType!: FollowUpSubject | null;
 
   @Column({ name: 'subject_id', type: 'uuid', nullable: true })
   subjectId!: string | null;

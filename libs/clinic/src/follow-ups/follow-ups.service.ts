@@ -21,13 +21,13 @@ import {
 import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
 import { mayActOnFollowUp } from './assignee-rule.js';
-import { FollowUp, type FollowUpStatus } from './follow-up.entity.js';
+import { FollowUp, type FollowUpKind, type FollowUpStatus, type FollowUpSubject } from './follow-up.entity.js';
 
 export interface NewFollowUp {
   clinicId: string;
   patientId: string;
-  kind: string;
-  subjectType?: string | null;
+  kind: FollowUpKind;
+  subjectType?: FollowUpSubject | null;
   subjectId?: string | null;
   title: string;
   dueAt: Date;
@@ -38,8 +38,8 @@ export interface NewFollowUp {
 export interface FollowUpView {
   id: string;
   patientId: string;
-  kind: string;
-  subjectType: string | null;
+  kind: FollowUpKind;
+  subjectType: FollowUpSubject | null;
   subjectId: string | null;
   title: string;
   dueAt: string;
@@ -191,7 +191,7 @@ export class FollowUpsService {
    */
   async closeOpen(
     tx: Tx,
-    where: { patientId: string; kind: string; subjectId?: string },
+    where: { patientId: string; kind: FollowUpKind; subjectId?: string },
     outcome: { status: 'cancelled' | 'done'; note: string; by?: string | null },
   ): Promise<number> {
     const q = tx.manager
