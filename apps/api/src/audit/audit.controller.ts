@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { AuditService, Roles, type Actor, type AuditOutcome } from '#platform';
+import { AUDIT_OUTCOMES, AuditService, ROLES, Roles, type Actor, type AuditOutcome } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { PageQuery } from '../http/dto.js';
 import { AuditRead, listOf } from '../http/audit-read.js';
@@ -31,9 +31,9 @@ class AuditQuery extends PageQuery {
   @MaxLength(100)
   action?: string;
 
-  @ApiPropertyOptional({ enum: ['success', 'failure', 'denied'] })
+  @ApiPropertyOptional({ enum: AUDIT_OUTCOMES })
   @IsOptional()
-  @IsIn(['success', 'failure', 'denied'])
+  @IsIn(AUDIT_OUTCOMES)
   outcome?: AuditOutcome;
 
   @ApiPropertyOptional({ format: 'date-time' })
@@ -52,12 +52,13 @@ class AuditQuery extends PageQuery {
 class AuditEventDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'date-time' }) occurredAt!: string;
-  @ApiProperty({ type: String, nullable: true }) actorUserId!: string | null;
-  @ApiProperty({ type: String, nullable: true }) actorRole!: string | null;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true }) actorUserId!: string | null;
+  @ApiProperty({ enum: ROLES, nullable: true, description: 'null: nobody signed in (a refused login, the system)' }) actorRole!:
+    string | null;
   @ApiProperty() action!: string;
   @ApiProperty() resourceType!: string;
   @ApiProperty({ type: String, nullable: true }) resourceId!: string | null;
-  @ApiProperty({ enum: ['success', 'failure', 'denied'] }) outcome!: AuditOutcome;
+  @ApiProperty({ enum: AUDIT_OUTCOMES }) outcome!: AuditOutcome;
   @ApiProperty({ type: String, nullable: true, description: "Vigil's own id of the request (the X-Request-Id it answered with)" })
   requestId!: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'the X-Request-Id the caller sent: its claim, never trusted as an id' })

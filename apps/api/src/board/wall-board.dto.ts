@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { SESSION_STATUSES } from '#clinic';
+import { ALERT_LEVELS, ALERT_MEASURES, ALERT_STATUSES, BREACH_LEVELS, SESSION_STATUSES } from '#clinic';
 
 const nullable = (type: 'string' | 'number', format?: string) => ({ type, nullable: true, ...(format && { format }) });
 
@@ -38,7 +38,7 @@ class WallVitalsDto {
   @ApiProperty({ ...nullable('string', 'date-time'), description: 'when the next reading is due (dosed sessions only)' }) dueAt!:
     string | null;
   @ApiProperty({ description: 'late by more than this past dueAt, the reading is overdue' }) overdueAfterMin!: number;
-  @ApiProperty({ enum: ['none', 'warning', 'critical'], description: 'of the latest reading' }) breachLevel!: string;
+  @ApiProperty({ enum: BREACH_LEVELS, description: 'of the latest reading' }) breachLevel!: string;
   @latest() systolic!: LatestValueDto | null;
   @latest() diastolic!: LatestValueDto | null;
   @latest() heartRate!: LatestValueDto | null;
@@ -58,9 +58,9 @@ class WallTrendDto {
 
 class WallAlertDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() measure!: string;
-  @ApiProperty({ enum: ['warning', 'critical'] }) level!: string;
-  @ApiProperty({ enum: ['open', 'acknowledged'] }) status!: string;
+  @ApiProperty({ enum: ALERT_MEASURES }) measure!: string;
+  @ApiProperty({ enum: ALERT_LEVELS }) level!: string;
+  @ApiProperty({ enum: ALERT_STATUSES.filter((s) => s !== 'resolved'), description: 'unresolved' }) status!: string;
   @ApiProperty() message!: string;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
   @ApiProperty(nullable('string', 'date-time')) acknowledgedAt!: string | null;

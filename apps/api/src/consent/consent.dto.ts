@@ -13,7 +13,15 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { CONSENT_KINDS, type ConsentKind } from '#clinic';
+import {
+  CONSENT_FORM_STATUSES,
+  CONSENT_KINDS,
+  CONSENT_METHODS,
+  CONSENT_STATUSES,
+  type ConsentKind,
+  type ConsentMethod,
+  type ConsentStatus,
+} from '#clinic';
 import { IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 
 export class CreateConsentFormDto {
@@ -85,8 +93,8 @@ export class ConsentFormDto {
   @ApiProperty({ type: [String] }) requiredForProtocols!: string[];
   @ApiProperty() validMonths!: number;
   @ApiProperty() requiresReconsent!: boolean;
-  @ApiProperty({ enum: ['draft', 'published', 'retired'], description: 'retired: signed no more; its signatures keep their status' })
-  status!: 'draft' | 'published' | 'retired';
+  @ApiProperty({ enum: CONSENT_FORM_STATUSES, description: 'retired: signed no more; its signatures keep their status' })
+  status!: (typeof CONSENT_FORM_STATUSES)[number];
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) publishedAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) retiredAt!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) retiredBy!: string | null;
@@ -100,7 +108,7 @@ export class RecordConsentDto {
   @ApiProperty({ format: 'uuid', description: 'the exact published form version signed' }) @IsUUID() formId!: string;
   @ApiProperty({ format: 'date-time' }) @IsTimestamp() signedAt!: string;
   @ApiProperty({ description: 'the patient’s name as signed' }) @IsString() @MinLength(1) @MaxLength(200) signedByName!: string;
-  @ApiProperty({ enum: ['in-person', 'electronic'] }) @IsIn(['in-person', 'electronic']) method!: 'in-person' | 'electronic';
+  @ApiProperty({ enum: CONSENT_METHODS }) @IsIn(CONSENT_METHODS) method!: ConsentMethod;
 
   @ApiPropertyOptional({ format: 'uuid', description: 'the witnessing staff member; default you' })
   @OptionalNotNull()
@@ -133,10 +141,10 @@ export class ConsentDto {
   @ApiProperty({ format: 'uuid' }) formId!: string;
   @ApiProperty({ enum: CONSENT_KINDS }) kind!: ConsentKind;
   @ApiProperty() formVersion!: number;
-  @ApiProperty({ enum: ['active', 'expired', 'withdrawn', 'superseded'], description: 'computed when asked' }) status!: string;
+  @ApiProperty({ enum: CONSENT_STATUSES, description: 'computed when asked' }) status!: ConsentStatus;
   @ApiProperty() signedByName!: string;
   @ApiProperty({ format: 'date-time' }) signedAt!: string;
-  @ApiProperty({ enum: ['in-person', 'electronic'] }) method!: 'in-person' | 'electronic';
+  @ApiProperty({ enum: CONSENT_METHODS }) method!: ConsentMethod;
   @ApiProperty({ format: 'uuid' }) witnessUserId!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) prescriberUserId!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) prescriberSignedAt!: string | null;

@@ -2,12 +2,10 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import { DataSource } from 'typeorm';
-import { AnyRole, keysetPage, Notification, type Actor, type NotificationStatus } from '#platform';
+import { AnyRole, keysetPage, Notification, NOTIFICATION_STATUSES as STATUSES, type Actor, type NotificationStatus } from '#platform';
 import { AuditRead, listOf } from '../http/audit-read.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { PageQuery } from '../http/dto.js';
-
-const STATUSES: NotificationStatus[] = ['pending', 'sending', 'sent', 'failed'];
 
 export class NotificationQuery extends PageQuery {
   @ApiPropertyOptional({ enum: STATUSES }) @IsOptional() @IsIn(STATUSES) status?: NotificationStatus;

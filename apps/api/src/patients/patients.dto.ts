@@ -18,15 +18,22 @@ import {
   ValidateNested,
 } from 'class-validator';
 import {
+  CARE_STATUSES,
   CONTACT_PREFERENCES,
+  DOSE_ROUTES,
   MEDICATION_CLASSES,
   SCREENING_CODES,
+  SCREENING_SEVERITIES,
   SEXES,
+  WEIGHT_BASES,
   WEIGHT_KG_RANGE,
+  WEIGHT_UNITS,
   type CareStatus,
   type ContactPreference,
+  type DoseRoute,
   type MedicationClass,
   type Sex,
+  type WeightUnit,
 } from '#clinic';
 import { IsCalendarDate, IsTimestamp, OptionalNotNull, PageQuery, MaxDecimals } from '../http/dto.js';
 
@@ -131,7 +138,7 @@ export class CreateWeightDto {
   @Max(1000)
   value!: number;
 
-  @ApiProperty({ enum: ['kg', 'lb'] }) @IsIn(['kg', 'lb']) unit!: 'kg' | 'lb';
+  @ApiProperty({ enum: WEIGHT_UNITS }) @IsIn(WEIGHT_UNITS) unit!: WeightUnit;
 
   @ApiPropertyOptional({ format: 'date-time', description: 'default now' })
   @IsOptional()
@@ -141,9 +148,9 @@ export class CreateWeightDto {
 
 export class WeightDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() weightKg!: number;
+  @ApiProperty({ minimum: WEIGHT_KG_RANGE.min, maximum: WEIGHT_KG_RANGE.max }) weightKg!: number;
   @ApiProperty() enteredValue!: number;
-  @ApiProperty({ enum: ['kg', 'lb'] }) enteredUnit!: 'kg' | 'lb';
+  @ApiProperty({ enum: WEIGHT_UNITS }) enteredUnit!: WeightUnit;
   @ApiProperty({ format: 'date-time' }) measuredAt!: string;
   @ApiProperty({ format: 'uuid' }) recordedBy!: string;
 }
@@ -169,7 +176,7 @@ export class PatientDto {
   @ApiProperty({ type: Number, nullable: true }) heightCm!: number | null;
   @ApiProperty({ enum: CONTACT_PREFERENCES }) contactPreference!: ContactPreference;
   @ApiProperty() contactConsent!: boolean;
-  @ApiProperty({ enum: ['active', 'discharged'], description: 'discharged: treatment ended, no maintenance, no new bookings' })
+  @ApiProperty({ enum: CARE_STATUSES, description: 'discharged: treatment ended, no maintenance, no new bookings' })
   careStatus!: CareStatus;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) dischargedFromCareAt!: string | null;
   @ApiProperty({ type: String, nullable: true }) dischargedFromCareReason!: string | null;
@@ -254,9 +261,9 @@ export class AcknowledgeCautionsDto {
 }
 
 class ScreeningItemViewDto {
-  @ApiProperty() code!: string;
+  @ApiProperty({ enum: SCREENING_CODES }) code!: string;
   @ApiProperty() label!: string;
-  @ApiProperty({ enum: ['absolute', 'relative'] }) severity!: string;
+  @ApiProperty({ enum: SCREENING_SEVERITIES }) severity!: string;
   @ApiProperty({ type: Boolean, nullable: true, description: 'null: not asked yet' }) present!: boolean | null;
   @ApiProperty({ type: String, nullable: true }) note!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) recordedBy!: string | null;
@@ -266,7 +273,7 @@ class ScreeningItemViewDto {
 class AcknowledgementViewDto {
   @ApiProperty({ format: 'uuid' }) acknowledgedBy!: string;
   @ApiProperty({ format: 'date-time' }) acknowledgedAt!: string;
-  @ApiProperty({ type: [String] }) items!: string[];
+  @ApiProperty({ type: [String], enum: SCREENING_CODES, description: 'the relative cautions acknowledged' }) items!: string[];
   @ApiProperty() note!: string;
 }
 
@@ -289,9 +296,9 @@ class MedicationViewDto {
 
 export class ScreeningDto {
   @ApiProperty({ type: [ScreeningItemViewDto] }) items!: ScreeningItemViewDto[];
-  @ApiProperty({ type: [String] }) absoluteContraindications!: string[];
-  @ApiProperty({ type: [String] }) relativeCautions!: string[];
-  @ApiProperty({ type: [String], description: 'relative cautions an anesthesiologist has not acknowledged yet' })
+  @ApiProperty({ type: [String], enum: SCREENING_CODES }) absoluteContraindications!: string[];
+  @ApiProperty({ type: [String], enum: SCREENING_CODES }) relativeCautions!: string[];
+  @ApiProperty({ type: [String], enum: SCREENING_CODES, description: 'relative cautions an anesthesiologist has not acknowledged yet' })
   unacknowledgedCautions!: string[];
   @ApiProperty({ type: AcknowledgementViewDto, nullable: true }) lastAcknowledgement!: AcknowledgementViewDto | null;
   @ApiProperty({ type: [AllergyViewDto] }) allergies!: AllergyViewDto[];
@@ -338,10 +345,10 @@ export class DoseCalculationQuery {
 export class DoseCalculationDto {
   @ApiProperty() protocol!: string;
   @ApiProperty() protocolVersion!: number;
-  @ApiProperty() route!: string;
-  @ApiProperty() weightKg!: number;
+  @ApiProperty({ enum: DOSE_ROUTES }) route!: DoseRoute;
+  @ApiProperty({ minimum: WEIGHT_KG_RANGE.min, maximum: WEIGHT_KG_RANGE.max }) weightKg!: number;
   @ApiProperty({ format: 'date-time' }) weightRecordedAt!: string;
-  @ApiProperty({ enum: ['actual'] }) weightBasis!: 'actual';
+  @ApiProperty({ enum: WEIGHT_BASES }) weightBasis!: (typeof WEIGHT_BASES)[number];
   @ApiProperty() sessionNumber!: number;
   @ApiProperty({ type: Number, nullable: true }) mgPerKg!: number | null;
   @ApiProperty({ description: 'exactly as ordered, never rounded' }) orderedDoseMg!: number;

@@ -18,7 +18,16 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { CONSENT_KINDS, SCREENING_ITEMS } from '#clinic';
+import {
+  CONSENT_KINDS,
+  DOSE_ROUTES,
+  DOSE_RULE_KINDS,
+  OBSERVATION_STARTS,
+  SCREENING_ITEMS,
+  type DoseRoute,
+  type DoseRule,
+  type ObservationStart,
+} from '#clinic';
 import { OptionalNotNull, MaxDecimals } from '../http/dto.js';
 
 const ABSOLUTE_CODES = SCREENING_ITEMS.filter((i) => i.severity === 'absolute').map((i) => i.code);
@@ -43,8 +52,7 @@ export class DoseStepDto {
 }
 
 export class DoseRuleDto {
-  @ApiProperty({ enum: ['weight-based', 'fixed-devices'] }) @IsIn(['weight-based', 'fixed-devices']) kind!:
-    'weight-based' | 'fixed-devices';
+  @ApiProperty({ enum: DOSE_RULE_KINDS }) @IsIn(DOSE_RULE_KINDS) kind!: DoseRule['kind'];
 
   @ApiPropertyOptional({ type: [DoseStepDto] })
   @ValidateIf((o: DoseRuleDto) => o.kind === 'weight-based')
@@ -214,8 +222,7 @@ export class EditProtocolDto {
   @ApiPropertyOptional({ type: DoseLimitsDto }) @OptionalNotNull() @apply(...Nested(() => DoseLimitsDto)) doseLimits?: DoseLimitsDto;
   @ApiPropertyOptional({ type: Number, nullable: true }) @IsOptional() @IsInt() @Min(1) @Max(600) durationMin?: number | null;
   @ApiPropertyOptional() @OptionalNotNull() @IsInt() @Min(0) @Max(600) minObservationMin?: number;
-  @ApiPropertyOptional({ enum: ['dosing-end', 'first-dose'] }) @OptionalNotNull() @IsIn(['dosing-end', 'first-dose']) observationFrom?:
-    'dosing-end' | 'first-dose';
+  @ApiPropertyOptional({ enum: OBSERVATION_STARTS }) @OptionalNotNull() @IsIn(OBSERVATION_STARTS) observationFrom?: ObservationStart;
   @ApiPropertyOptional() @OptionalNotNull() @IsInt() @Min(18) @Max(120) minAgeYears?: number;
   @ApiPropertyOptional() @OptionalNotNull() @IsInt() @Min(1) @Max(365) weightMaxAgeDays?: number;
   @ApiPropertyOptional({ type: VitalsScheduleDto })
@@ -261,19 +268,19 @@ export class ProtocolDto {
   @ApiProperty() version!: number;
   @ApiProperty({ description: 'true when this clinic has edited Vigil’s default' }) clinicEdited!: boolean;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: ['iv', 'im', 'intranasal'] }) route!: string;
+  @ApiProperty({ enum: DOSE_ROUTES }) route!: DoseRoute;
   @ApiProperty({ type: DoseRuleDto }) doseRule!: DoseRuleDto;
   @ApiProperty({ type: DoseLimitsDto, nullable: true }) doseLimits!: DoseLimitsDto | null;
   @ApiProperty({ type: Number, nullable: true }) durationMin!: number | null;
   @ApiProperty() minObservationMin!: number;
   @ApiProperty({ type: Number, nullable: true, description: 'a label minimum nobody may go below' }) observationFloorMin!: number | null;
-  @ApiProperty({ enum: ['dosing-end', 'first-dose'] }) observationFrom!: string;
+  @ApiProperty({ enum: OBSERVATION_STARTS }) observationFrom!: ObservationStart;
   @ApiProperty() minAgeYears!: number;
   @ApiProperty() weightMaxAgeDays!: number;
   @ApiProperty({ type: VitalsScheduleDto }) vitals!: VitalsScheduleDto;
   @ApiProperty({ type: PreSessionDto }) preSession!: PreSessionDto;
-  @ApiProperty({ type: [String] }) requiredConsentKinds!: string[];
-  @ApiProperty({ type: [String] }) absoluteContraindications!: string[];
+  @ApiProperty({ type: [String], enum: CONSENT_KINDS }) requiredConsentKinds!: string[];
+  @ApiProperty({ type: [String], enum: ABSOLUTE_CODES }) absoluteContraindications!: string[];
   @ApiProperty({ type: InductionDto }) induction!: InductionDto;
   @ApiProperty({ type: MaintenanceDto }) maintenance!: MaintenanceDto;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'this protocol’s overrides of the clinic thresholds' })

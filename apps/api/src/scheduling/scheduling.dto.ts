@@ -1,6 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
-import { APPOINTMENT_STATUSES, MAX_APPOINTMENT_RANGE_DAYS } from '#clinic';
+import {
+  APPOINTMENT_STATUSES,
+  BOOKING_STATUSES,
+  MAX_APPOINTMENT_RANGE_DAYS,
+  SERIES_STATUSES,
+  type AppointmentStatus,
+  type SeriesStatus,
+} from '#clinic';
 import { IsCalendarDate, IsCalendarDateBetween, IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 
 export class CreateChairDto {
@@ -23,8 +30,10 @@ export class BookAppointmentDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() chairId!: string;
   @ApiProperty({ example: 'ketamine-iv-standard' }) @IsString() @MinLength(1) @MaxLength(100) protocol!: string;
   @ApiProperty({ format: 'date-time' }) @IsTimestamp() startsAt!: string;
-  @ApiPropertyOptional({ enum: ['booked', 'tentative'], default: 'booked' }) @OptionalNotNull() @IsIn(['booked', 'tentative']) status?:
-    'booked' | 'tentative';
+  @ApiPropertyOptional({ enum: BOOKING_STATUSES, default: 'booked' })
+  @OptionalNotNull()
+  @IsIn(BOOKING_STATUSES)
+  status?: (typeof BOOKING_STATUSES)[number];
 }
 
 export class AppointmentQuery extends PageQuery {
@@ -50,7 +59,7 @@ export class AppointmentDto {
   @ApiProperty() protocol!: string;
   @ApiProperty({ format: 'date-time' }) startsAt!: string;
   @ApiProperty({ format: 'date-time', description: 'dosing + minimum observation + turnover' }) endsAt!: string;
-  @ApiProperty({ enum: APPOINTMENT_STATUSES }) status!: string;
+  @ApiProperty({ enum: APPOINTMENT_STATUSES }) status!: AppointmentStatus;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) sessionId!: string | null;
   @ApiProperty({ type: [String], description: 'e.g. consent-withdrawn' }) flags!: string[];
   @ApiProperty({ type: String, nullable: true }) cancelReason!: string | null;
@@ -76,7 +85,7 @@ export class SeriesDto {
   @ApiProperty({ format: 'date' }) startDate!: string;
   @ApiProperty() preferredTime!: string;
   @ApiProperty() sessionsPlanned!: number;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: SERIES_STATUSES }) status!: SeriesStatus;
 }
 
 export class SeriesProgressDto extends SeriesDto {

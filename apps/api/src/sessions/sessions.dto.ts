@@ -21,11 +21,17 @@ import {
 } from 'class-validator';
 import {
   CRISIS_SYMPTOMS,
+  CSSRS_SCREENER_RESULTS,
   MAX_READINGS_PER_BATCH,
   PLAUSIBLE,
+  PREGNANCY_STATUSES,
+  READING_SOURCES,
   READINGS_PAGE,
   SESSION_STATUSES,
+  TRANSPORT_HOME,
   type CrisisSymptom,
+  type PreChecks,
+  type ReadingSource,
   type SessionStatus,
 } from '#clinic';
 import { IsCalendarDate, IsTimestamp, OptionalNotNull, MaxDecimals, PageQuery } from '../http/dto.js';
@@ -101,8 +107,7 @@ export class CheckInDto extends TransitionDto {
 }
 
 export class PreChecksDto extends TransitionDto {
-  @ApiProperty({ enum: ['escort', 'arranged-transport', 'none'] }) @IsIn(['escort', 'arranged-transport', 'none']) transportHome!:
-    'escort' | 'arranged-transport' | 'none';
+  @ApiProperty({ enum: TRANSPORT_HOME }) @IsIn(TRANSPORT_HOME) transportHome!: PreChecks['transportHome'];
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) escortName?: string | null;
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, description: 'esketamine: no food 2 h before (label)' })
   @IsOptional()
@@ -113,14 +118,12 @@ export class PreChecksDto extends TransitionDto {
   @IsTimestamp()
   lastLiquidsAt?: string | null;
 
-  @ApiPropertyOptional({ enum: ['not-applicable', 'not-pregnant', 'pregnant', 'unknown'], nullable: true })
+  @ApiPropertyOptional({ enum: PREGNANCY_STATUSES, nullable: true })
   @IsOptional()
-  @IsIn(['not-applicable', 'not-pregnant', 'pregnant', 'unknown'])
-  pregnancyStatus?: 'not-applicable' | 'not-pregnant' | 'pregnant' | 'unknown' | null;
+  @IsIn(PREGNANCY_STATUSES)
+  pregnancyStatus?: PreChecks['pregnancyStatus'];
 
-  @ApiProperty({ enum: ['negative', 'low-risk', 'high-risk', 'not-taken'] })
-  @IsIn(['negative', 'low-risk', 'high-risk', 'not-taken'])
-  cssrsScreener!: 'negative' | 'low-risk' | 'high-risk' | 'not-taken';
+  @ApiProperty({ enum: CSSRS_SCREENER_RESULTS }) @IsIn(CSSRS_SCREENER_RESULTS) cssrsScreener!: PreChecks['cssrsScreener'];
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) notes?: string | null;
   @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() anesthesiologistUserId?: string;
 }
@@ -216,7 +219,7 @@ const range = (k: keyof typeof PLAUSIBLE) => [Min(PLAUSIBLE[k][0]), Max(PLAUSIBL
 /** clinical-rules.md section 3 plausibility: outside these a reading is refused (400) and not stored. */
 export class VitalReadingDto {
   @ApiProperty({ format: 'date-time' }) @IsTimestamp() measuredAt!: string;
-  @ApiProperty({ enum: ['manual', 'device'] }) @IsIn(['manual', 'device']) source!: 'manual' | 'device';
+  @ApiProperty({ enum: READING_SOURCES }) @IsIn(READING_SOURCES) source!: ReadingSource;
 
   @ApiPropertyOptional({ description: 'required for device readings: (device, measuredAt) is stored once' })
   @ValidateIf((o: VitalReadingDto) => o.source === 'device' || o.deviceId !== undefined)

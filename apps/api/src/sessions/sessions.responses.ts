@@ -1,7 +1,53 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ALERT_MEASURES, DETAIL_READINGS, SESSION_STATUSES } from '#clinic';
+import {
+  ALERT_LEVELS,
+  ALERT_MEASURES,
+  ALERT_STATUSES,
+  BREACH_LEVELS,
+  BREACH_RULES,
+  CSSRS_SCREENER_RESULTS,
+  DETAIL_READINGS,
+  MEASURES,
+  PLAUSIBLE,
+  PREGNANCY_STATUSES,
+  READING_PHASES,
+  READING_SOURCES,
+  SESSION_STATUSES,
+  TIMELINE_KINDS,
+  TRANSPORT_HOME,
+  type AlertLevel,
+  type AlertMeasure,
+  type AlertStatus,
+  type BreachLevel,
+} from '#clinic';
 
 const nullable = (type: 'string' | 'number' | 'boolean', format?: string) => ({ type, nullable: true, ...(format && { format }) });
+/** A measurement as stored: null when not taken, else within the plausible range (clinical-rules.md section 3). */
+const measured = (measure: keyof typeof PLAUSIBLE) => ({
+  ...nullable('number'),
+  minimum: PLAUSIBLE[measure][0],
+  maximum: PLAUSIBLE[measure][1],
+});
+
+/** The pre-session checklist as recorded. */
+export class PreChecksViewDto {
+  @ApiProperty({ enum: TRANSPORT_HOME }) transportHome!: string;
+  @ApiProperty(nullable('string')) escortName!: string | null;
+  @ApiProperty(nullable('string', 'date-time')) lastFoodAt!: string | null;
+  @ApiProperty(nullable('string', 'date-time')) lastLiquidsAt!: string | null;
+  @ApiProperty({ enum: PREGNANCY_STATUSES, nullable: true }) pregnancyStatus!: string | null;
+  @ApiProperty({ enum: CSSRS_SCREENER_RESULTS }) cssrsScreener!: string;
+  @ApiProperty(nullable('string')) notes!: string | null;
+  @ApiProperty({ format: 'uuid' }) recordedBy!: string;
+  @ApiProperty({ format: 'date-time' }) recordedAt!: string;
+}
+
+/** A soft stop passed at start. */
+export class StartOverrideDto {
+  @ApiProperty({ example: 'BASELINE_BP_HIGH' }) code!: string;
+  @ApiProperty() reason!: string;
+  @ApiProperty({ format: 'uuid', description: 'who passed it' }) by!: string;
+}
 
 export class DoseOrderDto {
   @ApiProperty(nullable('number')) mgPerKg!: number | null;
@@ -42,14 +88,8 @@ export class SessionDto {
   @ApiProperty({ ...nullable('string', 'uuid'), description: 'the chair the patient sits in (its monitors chart into this session)' })
   chairId!: string | null;
   @ApiProperty({ ...nullable('string'), description: 'the chair’s name, or a free label given at check-in' }) chairLabel!: string | null;
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'the pre-session checklist' }) preChecks!:
-    object | null;
-  @ApiProperty({
-    type: 'array',
-    items: { type: 'object', additionalProperties: true },
-    description: 'soft stops passed at start: code, reason, by',
-  })
-  startOverrides!: object[];
+  @ApiProperty({ type: PreChecksViewDto, nullable: true, description: 'the pre-session checklist' }) preChecks!: PreChecksViewDto | null;
+  @ApiProperty({ type: [StartOverrideDto], description: 'soft stops passed at start' }) startOverrides!: StartOverrideDto[];
   @ApiProperty(nullable('string', 'uuid')) baselineReadingId!: string | null;
   @ApiProperty({ type: DoseOrderDto }) dose!: DoseOrderDto;
   @ApiProperty(nullable('string', 'date-time')) checkedInAt!: string | null;
@@ -67,24 +107,30 @@ export class AlertDto {
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ format: 'uuid' }) patientId!: string;
   @ApiProperty({ enum: ALERT_MEASURES, description: 'blood-pressure: one alert per reading for systolic and diastolic together' })
-  measure!: string;
-  @ApiProperty({ enum: ['warning', 'critical'] }) level!: 'warning' | 'critical';
-  @ApiProperty({ enum: ['open', 'acknowledged', 'resolved'] }) status!: string;
+  measure!: AlertMeasure;
+  @ApiProperty({ enum: ALERT_LEVELS }) level!: AlertLevel;
+  @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty() message!: string;
-  @ApiProperty() readingCount!: number;
+  @ApiProperty({ type: 'integer', minimum: 0 }) readingCount!: number;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
   @ApiProperty(nullable('string', 'date-time')) acknowledgedAt!: string | null;
   @ApiProperty(nullable('string', 'uuid')) acknowledgedBy!: string | null;
   @ApiProperty(nullable('string', 'date-time')) resolvedAt!: string | null;
   @ApiProperty(nullable('string', 'uuid')) resolvedBy!: string | null;
   @ApiProperty(nullable('string')) resolutionNote!: string | null;
-  @ApiProperty({ description: '0 none, 1 the session’s anesthesiologist, 2 every anesthesiologist' }) escalationLevel!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    maximum: 2,
+    description: '0 none, 1 the session’s anesthesiologist, 2 every anesthesiologist',
+  })
+  escalationLevel!: number;
   @ApiProperty(nullable('string', 'date-time')) escalatedAt!: string | null;
 }
 
 export class TimelineEntryDto {
   @ApiProperty({ format: 'date-time' }) at!: string;
-  @ApiProperty({ enum: ['event', 'vitals', 'alert'] }) kind!: string;
+  @ApiProperty({ enum: TIMELINE_KINDS }) kind!: string;
   @ApiProperty({ description: 'the verb, the reading source, or the alert event' }) type!: string;
   @ApiProperty(nullable('string', 'uuid')) actorUserId!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) data!: object;
@@ -117,9 +163,9 @@ export class SessionDetailDto extends SessionDto {
 }
 
 export class BreachDto {
-  @ApiProperty() measure!: string;
-  @ApiProperty({ enum: ['warning', 'critical'] }) level!: string;
-  @ApiProperty({ enum: ['high', 'low', 'rise', 'drop'] }) rule!: string;
+  @ApiProperty({ enum: MEASURES }) measure!: string;
+  @ApiProperty({ enum: ALERT_LEVELS }) level!: AlertLevel;
+  @ApiProperty({ enum: BREACH_RULES }) rule!: string;
   @ApiProperty() value!: number;
   @ApiProperty() limit!: number;
   @ApiProperty() message!: string;
@@ -129,17 +175,17 @@ export class ReadingDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) sessionId!: string;
   @ApiProperty({ format: 'date-time' }) measuredAt!: string;
-  @ApiProperty({ enum: ['manual', 'device'] }) source!: string;
+  @ApiProperty({ enum: READING_SOURCES }) source!: string;
   @ApiProperty(nullable('string')) deviceId!: string | null;
-  @ApiProperty({ enum: ['pre-dose', 'dosing', 'observation'] }) phase!: string;
-  @ApiProperty(nullable('number')) systolic!: number | null;
-  @ApiProperty(nullable('number')) diastolic!: number | null;
-  @ApiProperty(nullable('number')) heartRate!: number | null;
-  @ApiProperty(nullable('number')) spo2!: number | null;
-  @ApiProperty(nullable('number')) respiratoryRate!: number | null;
-  @ApiProperty(nullable('number')) temperatureC!: number | null;
-  @ApiProperty(nullable('number')) moaas!: number | null;
-  @ApiProperty({ enum: ['none', 'warning', 'critical'] }) breachLevel!: string;
+  @ApiProperty({ enum: READING_PHASES }) phase!: string;
+  @ApiProperty(measured('systolic')) systolic!: number | null;
+  @ApiProperty(measured('diastolic')) diastolic!: number | null;
+  @ApiProperty(measured('heartRate')) heartRate!: number | null;
+  @ApiProperty(measured('spo2')) spo2!: number | null;
+  @ApiProperty(measured('respiratoryRate')) respiratoryRate!: number | null;
+  @ApiProperty(measured('temperatureC')) temperatureC!: number | null;
+  @ApiProperty(measured('moaas')) moaas!: number | null;
+  @ApiProperty({ enum: BREACH_LEVELS }) breachLevel!: BreachLevel;
   @ApiProperty({ type: [BreachDto] }) breaches!: BreachDto[];
   @ApiProperty({ description: 'the session’s baseline set' }) baseline!: boolean;
   @ApiProperty({ description: 'a resent device reading: nothing new was stored' }) duplicate!: boolean;
@@ -175,11 +221,23 @@ class BoardObservationDto {
   @ApiProperty(nullable('number')) remainingMin!: number | null;
 }
 
+/** The latest reading of a session on the board. */
+class BoardVitalsDto {
+  @ApiProperty({ format: 'date-time' }) measuredAt!: string;
+  @ApiProperty(measured('systolic')) systolic!: number | null;
+  @ApiProperty(measured('diastolic')) diastolic!: number | null;
+  @ApiProperty(measured('heartRate')) heartRate!: number | null;
+  @ApiProperty(measured('spo2')) spo2!: number | null;
+  @ApiProperty(measured('respiratoryRate')) respiratoryRate!: number | null;
+  @ApiProperty(measured('moaas')) moaas!: number | null;
+  @ApiProperty({ enum: BREACH_LEVELS }) breachLevel!: BreachLevel;
+}
+
 class BoardAlertDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty() measure!: string;
-  @ApiProperty() level!: string;
-  @ApiProperty() status!: string;
+  @ApiProperty({ enum: ALERT_MEASURES }) measure!: AlertMeasure;
+  @ApiProperty({ enum: ALERT_LEVELS }) level!: AlertLevel;
+  @ApiProperty({ enum: ALERT_STATUSES }) status!: AlertStatus;
   @ApiProperty() message!: string;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
 }
@@ -195,7 +253,7 @@ export class BoardEntryDto {
   @ApiProperty(nullable('number')) rateMlPerH!: number | null;
   @ApiProperty({ ...nullable('number'), description: 'minutes since check-in' }) elapsedMin!: number | null;
   @ApiProperty({ type: BoardObservationDto }) observation!: BoardObservationDto;
-  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'latest reading with its breach level' })
-  latestVitals!: object | null;
+  @ApiProperty({ type: BoardVitalsDto, nullable: true, description: 'latest reading with its breach level' })
+  latestVitals!: BoardVitalsDto | null;
   @ApiProperty({ type: [BoardAlertDto] }) openAlerts!: BoardAlertDto[];
 }

@@ -1,4 +1,6 @@
-export type ConsentStatus = 'active' | 'expired' | 'withdrawn' | 'superseded';
+/** A signature's status, computed when asked. */
+export const CONSENT_STATUSES = ['active', 'expired', 'withdrawn', 'superseded'] as const;
+export type ConsentStatus = (typeof CONSENT_STATUSES)[number];
 
 export interface ConsentFacts {
   signedAt: Date;

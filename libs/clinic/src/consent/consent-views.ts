@@ -2,6 +2,9 @@ import type { ConsentForm, ConsentKind } from './consent-form.entity.js';
 import { consentStatus, type ConsentStatus } from './consent-status.js';
 import type { ConsentMethod, PatientConsent } from './patient-consent.entity.js';
 
+/** A consent form text: editable while a draft, fixed once published; retired: signed no more. */
+export const CONSENT_FORM_STATUSES = ['draft', 'published', 'retired'] as const;
+
 export interface ConsentFormView {
   id: string;
   kind: ConsentKind;
@@ -11,7 +14,7 @@ export interface ConsentFormView {
   requiredForProtocols: string[];
   validMonths: number;
   requiresReconsent: boolean;
-  status: 'draft' | 'published' | 'retired';
+  status: (typeof CONSENT_FORM_STATUSES)[number];
   publishedAt: string | null;
   retiredAt: string | null;
   retiredBy: string | null;

@@ -3,7 +3,8 @@ import { User } from '#platform';
 import { Patient } from '../patients/index.js';
 import { ConsentForm, type ConsentKind } from './consent-form.entity.js';
 
-export type ConsentMethod = 'in-person' | 'electronic';
+export const CONSENT_METHODS = ['in-person', 'electronic'] as const;
+export type ConsentMethod = (typeof CONSENT_METHODS)[number];
 
 /**
  * A signature on one exact form version. Its status (active, expired, withdrawn, superseded) is
@@ -11,7 +12,7 @@ export type ConsentMethod = 'in-person' | 'electronic';
  * is deleted.
  */
 @Entity({ name: 'patient_consents' })
-@Check('ck_patient_consents_method', `"method" IN ('in-person', 'electronic')`)
+@Check('ck_patient_consents_method', `"method" IN (${CONSENT_METHODS.map((m) => `'${m}'`).join(', ')})`)
 @Check('ck_patient_consents_expiry', `"expires_at" > "signed_at"`)
 @Index('ix_patient_consents_patient', ['patientId', 'kind', 'signedAt'])
 export class PatientConsent {

@@ -12,7 +12,7 @@ import {
   type RuleProblem,
 } from '#platform';
 import { latestWeight, PatientsService, type Patient } from '../patients/index.js';
-import { ProtocolsService, type ProtocolVersion } from '../protocols/index.js';
+import { ProtocolsService, type DoseRoute, type ProtocolVersion } from '../protocols/index.js';
 import { eligibilityProblems } from './dose-eligibility.js';
 import { DoseHistorySource, type DoseHistory } from './dose-history.js';
 import { deviceDose, doseRangeProblems, mgPerKgForSession, weightBasedDose } from './dose-math.js';
@@ -28,14 +28,16 @@ export interface DoseRequest {
   overrides?: string[];
 }
 
+/** The weight a dose is based on (clinical-rules.md section 1: actual body weight, the only basis Vigil uses). */
+export const WEIGHT_BASES = ['actual'] as const;
+
 export interface DoseCalculationView {
   protocol: string;
   protocolVersion: number;
-  route: string;
+  route: DoseRoute;
   weightKg: number;
   weightRecordedAt: string;
-  /** The weight the dose is based on (clinical-rules.md section 1: actual body weight). */
-  weightBasis: 'actual';
+  weightBasis: (typeof WEIGHT_BASES)[number];
   sessionNumber: number;
   mgPerKg: number | null;
   orderedDoseMg: number;

@@ -1,11 +1,12 @@
-export { CONTACT_PREFERENCES, Patient, type CareStatus, type ContactPreference } from './patient.entity.js';
-export { PatientWeight } from './weight.entity.js';
+export { CARE_STATUSES, CONTACT_PREFERENCES, Patient, type CareStatus, type ContactPreference } from './patient.entity.js';
+export { PatientWeight, WEIGHT_UNITS, type WeightUnit } from './weight.entity.js';
 export { CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer } from './screening.entity.js';
 export {
   INTERACTING_CLASSES,
   MEDICATION_CLASSES,
   SCREENING_CODES,
   SCREENING_ITEMS,
+  SCREENING_SEVERITIES,
   SEXES,
   type MedicationClass,
   type Sex,

@@ -16,7 +16,9 @@ import type { Sex } from './screening-items.js';
 
 export const CONTACT_PREFERENCES = ['email', 'phone', 'none'] as const;
 export type ContactPreference = (typeof CONTACT_PREFERENCES)[number];
-export type CareStatus = 'active' | 'discharged';
+/** discharged: treatment ended (no maintenance, no new bookings) until readmitted. */
+export const CARE_STATUSES = ['active', 'discharged'] as const;
+export type CareStatus = (typeof CARE_STATUSES)[number];
 
 @Entity({ name: 'patients' })
 @Check('ck_patients_sex', `"sex" IN ('female', 'male', 'other', 'unknown')`)

@@ -4,7 +4,8 @@
  * route); relative cautions are flagged and need an anesthesiologist's acknowledgement once,
  * before the first session.
  */
-export type ScreeningSeverity = 'absolute' | 'relative';
+export const SCREENING_SEVERITIES = ['absolute', 'relative'] as const;
+export type ScreeningSeverity = (typeof SCREENING_SEVERITIES)[number];
 
 export interface ScreeningItem {
   code: string;

@@ -2,7 +2,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { numeric, User } from '#platform';
 import { Patient } from './patient.entity.js';
 
-export type WeightUnit = 'kg' | 'lb';
+export const WEIGHT_UNITS = ['kg', 'lb'] as const;
+export type WeightUnit = (typeof WEIGHT_UNITS)[number];
 
 /** One weight measurement; the dose uses the latest (clinical-rules.md section 1). Never edited. */
 @Entity({ name: 'patient_weights' })

@@ -1,9 +1,12 @@
+export { DOSE_ROUTES, DOSE_RULE_KINDS, OBSERVATION_STARTS } from './protocol-definition.js';
 export type {
   DoseLimits,
+  DoseRoute,
   DoseRule,
   FixedDeviceDoseRule,
   InductionPlan,
   LevelPair,
+  ObservationStart,
   PreSessionRules,
   ProtocolDefinition,
   ThresholdSet,

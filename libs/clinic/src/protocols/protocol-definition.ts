@@ -5,8 +5,13 @@
  */
 import type { ThresholdOverrides } from './threshold-rules.js';
 
-export type DoseRoute = 'iv' | 'im' | 'intranasal';
-export const DOSE_ROUTES: readonly DoseRoute[] = ['iv', 'im', 'intranasal'];
+export const DOSE_ROUTES = ['iv', 'im', 'intranasal'] as const;
+export type DoseRoute = (typeof DOSE_ROUTES)[number];
+/** How the dose is set: mg/kg of body weight, or whole nasal spray devices. */
+export const DOSE_RULE_KINDS = ['weight-based', 'fixed-devices'] as const;
+/** Where minimum observation counts from: the end of dosing, or (esketamine, label) the first device. */
+export const OBSERVATION_STARTS = ['dosing-end', 'first-dose'] as const;
+export type ObservationStart = (typeof OBSERVATION_STARTS)[number];
 
 /** Weight-based racemic ketamine: one mg/kg, or steps by session number (Cusin 2017 escalation). */
 export interface WeightBasedDoseRule {
@@ -101,7 +106,7 @@ export interface ProtocolDefinition {
   minObservationMin: number;
   /** A label minimum nobody may lower (esketamine: 120); null when the figure is a clinic choice. */
   observationFloorMin: number | null;
-  observationFrom: 'dosing-end' | 'first-dose';
+  observationFrom: ObservationStart;
   minAgeYears: number;
   weightMaxAgeDays: number;
   vitals: VitalsSchedule;

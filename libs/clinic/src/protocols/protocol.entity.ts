@@ -6,6 +6,7 @@ import type {
   DoseRule,
   InductionPlan,
   MaintenancePlan,
+  ObservationStart,
   PreSessionRules,
   VitalsSchedule,
 } from './protocol-definition.js';
@@ -62,7 +63,7 @@ export class ProtocolVersion {
   observationFloorMin!: number | null;
 
   @Column({ name: 'observation_from', type: 'text' })
-  observationFrom!: 'dosing-end' | 'first-dose';
+  observationFrom!: ObservationStart;
 
   @Column({ name: 'min_age_years', type: 'integer' })
   minAgeYears!: number;

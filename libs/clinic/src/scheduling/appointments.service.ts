@@ -26,14 +26,14 @@ import { appointmentView, type AppointmentView } from './appointment-view.js';
 import { chairMinutes } from './chair-minutes.js';
 import { DAY_MS, withinOpeningHours } from './opening-hours.js';
 import { Chair } from '../chairs/index.js';
-import { Appointment } from './scheduling.entity.js';
+import { Appointment, type BOOKING_STATUSES } from './scheduling.entity.js';
 
 export interface NewAppointment {
   patientId: string;
   chairId: string;
   protocol: string;
   startsAt: Date;
-  status?: 'booked' | 'tentative';
+  status?: (typeof BOOKING_STATUSES)[number];
   seriesId?: string;
 }
 

@@ -1,4 +1,12 @@
-export { Appointment, APPOINTMENT_STATUSES, TreatmentSeries, type AppointmentStatus } from './scheduling.entity.js';
+export {
+  Appointment,
+  APPOINTMENT_STATUSES,
+  BOOKING_STATUSES,
+  SERIES_STATUSES,
+  TreatmentSeries,
+  type AppointmentStatus,
+  type SeriesStatus,
+} from './scheduling.entity.js';
 export { appointmentView } from './appointment-view.js';
 export { AppointmentsService, MAX_APPOINTMENT_RANGE_DAYS } from './appointments.service.js';
 export { ClinicProfileService, type ClinicProfile, type ClinicProfileChanges } from './clinic-profile.service.js';

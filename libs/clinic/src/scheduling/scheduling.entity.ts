@@ -15,9 +15,12 @@ import { User } from '#platform';
 import { Chair } from '../chairs/index.js';
 import { Patient } from '../patients/index.js';
 
+export const SERIES_STATUSES = ['active', 'completed', 'cancelled', 'stopped'] as const;
+export type SeriesStatus = (typeof SERIES_STATUSES)[number];
+
 /** An induction series booked as a whole (clinical-rules.md section 1), then its maintenance. */
 @Entity({ name: 'treatment_series' })
-@Check('ck_treatment_series_status', `"status" IN ('active', 'completed', 'cancelled', 'stopped')`)
+@Check('ck_treatment_series_status', `"status" IN (${SERIES_STATUSES.map((x) => `'${x}'`).join(', ')})`)
 @Index('ix_treatment_series_patient', ['patientId', 'createdAt'])
 export class TreatmentSeries {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_treatment_series' })
@@ -48,7 +51,7 @@ export class TreatmentSeries {
 
   /** active: induction under way; completed: induction done, maintenance proposed; stopped: maintenance ended. */
   @Column({ type: 'text', default: 'active' })
-  status!: 'active' | 'completed' | 'cancelled' | 'stopped';
+  status!: SeriesStatus;
 
   /** Why maintenance stopped (consent withdrawn, discharged from care). */
   @Column({ name: 'stopped_reason', type: 'text', nullable: true })
@@ -64,6 +67,8 @@ export class TreatmentSeries {
 /** `aborted`: its session's dosing was stopped early; it does not count as a session given. */
 export const APPOINTMENT_STATUSES = ['booked', 'tentative', 'checked-in', 'completed', 'aborted', 'cancelled', 'no-show'] as const;
 export type AppointmentStatus = (typeof APPOINTMENT_STATUSES)[number];
+/** What a booking may start as: firm, or tentative (a slot held until confirmed). */
+export const BOOKING_STATUSES = ['booked', 'tentative'] as const satisfies readonly AppointmentStatus[];
 
 /**
  * A chair held for dosing, the protocol's minimum observation and the turnover. Two appointments

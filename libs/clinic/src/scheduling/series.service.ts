@@ -25,7 +25,7 @@ import { chairMinutes } from './chair-minutes.js';
 import { ChairsService } from '../chairs/index.js';
 import { ClosuresService } from './closures.service.js';
 import { startsNearest } from './opening-hours.js';
-import { Appointment, TreatmentSeries } from './scheduling.entity.js';
+import { Appointment, TreatmentSeries, type SeriesStatus } from './scheduling.entity.js';
 import { planSeriesDates, seriesSpanDays } from './series-plan.js';
 
 export interface SeriesProgress {
@@ -34,7 +34,7 @@ export interface SeriesProgress {
   startDate: string;
   preferredTime: string;
   sessionsPlanned: number;
-  status: string;
+  status: SeriesStatus;
   completed: number;
   missed: number;
   ahead: number;

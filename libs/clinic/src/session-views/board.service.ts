@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock, type Actor } from '#platform';
+import type { AlertLevel, AlertMeasure, AlertStatus } from '../alerts/index.js';
 import { ACTIVE_STATUSES, type SessionStatus } from '../sessions/index.js';
+import type { BreachLevel } from '../vitals/index.js';
 
 export interface BoardEntry {
   sessionId: string;
@@ -22,9 +24,9 @@ export interface BoardEntry {
     spo2: number | null;
     respiratoryRate: number | null;
     moaas: number | null;
-    breachLevel: string;
+    breachLevel: BreachLevel;
   } | null;
-  openAlerts: { id: string; measure: string; level: string; status: string; message: string; openedAt: string }[];
+  openAlerts: { id: string; measure: AlertMeasure; level: AlertLevel; status: AlertStatus; message: string; openedAt: string }[];
 }
 
 /**
@@ -125,6 +127,6 @@ interface BoardRow {
   spo2: number | null;
   respiratory_rate: number | null;
   moaas: number | null;
-  breach_level: string | null;
-  alerts: { id: string; measure: string; level: string; status: string; message: string; openedAt: string }[];
+  breach_level: BreachLevel | null;
+  alerts: { id: string; measure: AlertMeasure; level: AlertLevel; status: AlertStatus; message: string; openedAt: string }[];
 }

@@ -2,6 +2,7 @@ export { SessionBoardService, type BoardEntry } from './board.service.js';
 export {
   DETAIL_READINGS,
   SessionViewsService,
+  TIMELINE_KINDS,
   type SessionDetail,
   type SessionListFilter,
   type TimelineEntry,

@@ -6,9 +6,12 @@ import { ProtocolsService } from '../protocols/index.js';
 import { Session, SessionEvent, SessionsService, sessionView, type SessionStatus, type SessionView } from '../sessions/index.js';
 import { VitalReading } from '../vitals/index.js';
 
+/** What a timeline entry is: a session event, a reading, or an alert's change. */
+export const TIMELINE_KINDS = ['event', 'vitals', 'alert'] as const;
+
 export interface TimelineEntry {
   at: string;
-  kind: 'event' | 'vitals' | 'alert';
+  kind: (typeof TIMELINE_KINDS)[number];
   type: string;
   actorUserId: string | null;
   data: Record<string, unknown>;

@@ -7,6 +7,7 @@ export {
   isDosing,
   LATE_CHARTING_MAX_MIN,
   phaseOf,
+  READING_PHASES,
   SESSION_STATUSES,
   TREATED_STATUSES,
   VITALS_STATUSES,
@@ -14,7 +15,16 @@ export {
   type SessionStatus,
   type SessionVerb,
 } from './session-state.js';
-export { DoseAdministration, Session, SessionEvent, type PreChecks, type StartOverride } from './session.entity.js';
+export {
+  CSSRS_SCREENER_RESULTS,
+  DoseAdministration,
+  PREGNANCY_STATUSES,
+  Session,
+  SessionEvent,
+  TRANSPORT_HOME,
+  type PreChecks,
+  type StartOverride,
+} from './session.entity.js';
 export { appendSessionEvent, type NewSessionEvent } from './session-timeline.js';
 export { sessionView, type SessionView } from './session-view.js';
 export type { CheckInInput, DoseChangeInput, EndDosingInput, PreChecksInput, StartInput, TransitionInput } from './session-inputs.js';

@@ -58,7 +58,8 @@ export const TREATED_STATUSES: readonly SessionStatus[] = [...AWAITING_DISCHARGE
 export const isDosing = (status: SessionStatus): boolean => DOSING_STATUSES.includes(status);
 export const isDosed = (status: SessionStatus): boolean => DOSED_STATUSES.includes(status);
 
-export type ReadingPhase = 'pre-dose' | 'dosing' | 'observation';
+export const READING_PHASES = ['pre-dose', 'dosing', 'observation'] as const;
+export type ReadingPhase = (typeof READING_PHASES)[number];
 
 /**
  * The phase of a reading measured at `measuredAt` (clinical-rules.md section 3), whenever it arrives:

@@ -17,13 +17,18 @@ import { Patient } from '../patients/index.js';
 import { ProtocolVersion } from '../protocols/index.js';
 import type { SessionStatus } from './session-state.js';
 
+/** The answers of the pre-session checklist: the one list each, for the API and the gate. */
+export const TRANSPORT_HOME = ['escort', 'arranged-transport', 'none'] as const;
+export const PREGNANCY_STATUSES = ['not-applicable', 'not-pregnant', 'pregnant', 'unknown'] as const;
+export const CSSRS_SCREENER_RESULTS = ['negative', 'low-risk', 'high-risk', 'not-taken'] as const;
+
 export interface PreChecks {
-  transportHome: 'escort' | 'arranged-transport' | 'none';
+  transportHome: (typeof TRANSPORT_HOME)[number];
   escortName: string | null;
   lastFoodAt: string | null;
   lastLiquidsAt: string | null;
-  pregnancyStatus: 'not-applicable' | 'not-pregnant' | 'pregnant' | 'unknown' | null;
-  cssrsScreener: 'negative' | 'low-risk' | 'high-risk' | 'not-taken';
+  pregnancyStatus: (typeof PREGNANCY_STATUSES)[number] | null;
+  cssrsScreener: (typeof CSSRS_SCREENER_RESULTS)[number];
   notes: string | null;
   recordedBy: string;
   recordedAt: string;

@@ -1,8 +1,15 @@
+import { ALERT_LEVELS, type AlertLevel } from '../alerts/index.js';
 import type { LevelPair, ThresholdSet } from '../protocols/index.js';
+import type { ReadingSource } from './vital-reading.entity.js';
 
 export const MEASURES = ['systolic', 'diastolic', 'heartRate', 'spo2', 'respiratoryRate', 'moaas'] as const;
 export type Measure = (typeof MEASURES)[number];
-export type AlertLevel = 'warning' | 'critical';
+export type { AlertLevel };
+/** How a value breached: above a high or below a low limit, or a rise or drop from the baseline. */
+export const BREACH_RULES = ['high', 'low', 'rise', 'drop'] as const;
+/** A reading's worst breach. */
+export const BREACH_LEVELS = ['none', ...ALERT_LEVELS] as const;
+export type BreachLevel = (typeof BREACH_LEVELS)[number];
 
 export interface ReadingValues {
   systolic?: number | null;
@@ -16,7 +23,7 @@ export interface ReadingValues {
 export interface Breach {
   measure: Measure;
   level: AlertLevel;
-  rule: 'high' | 'low' | 'rise' | 'drop';
+  rule: (typeof BREACH_RULES)[number];
   value: number;
   limit: number;
   message: string;
@@ -167,7 +174,7 @@ export interface EarlierDeviceReading {
  */
 export function breachesThatAlert(
   breaches: Breach[],
-  source: 'manual' | 'device',
+  source: ReadingSource,
   measuredAt: Date,
   earlierDeviceReadings: EarlierDeviceReading[],
   t: Pick<ThresholdSet, 'deviceWarningConsecutive' | 'deviceWarningWindowMin'>,

@@ -3,6 +3,6 @@ export { MAX_READINGS_PER_BATCH, VitalsIngestService, type RecordResult } from '
 export { VitalsOverdueService } from './vitals-overdue.service.js';
 export { readingEveryMin } from './vitals-overdue.js';
 export { PLAUSIBLE } from './plausibility.js';
-export type { Breach, Measure } from './evaluate.js';
+export { BREACH_LEVELS, BREACH_RULES, MEASURES, type Breach, type BreachLevel, type Measure } from './evaluate.js';
 export type { MonitorFeed, NewReading, ReadingView, Recorder } from './reading.js';
-export { VitalReading } from './vital-reading.entity.js';
+export { READING_SOURCES, VitalReading, type ReadingSource } from './vital-reading.entity.js';

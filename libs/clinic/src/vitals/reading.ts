@@ -1,8 +1,8 @@
 import type { Actor } from '#platform';
 import type { ReadingPhase } from '../sessions/index.js';
-import type { Breach } from './evaluate.js';
+import type { Breach, BreachLevel } from './evaluate.js';
 import type { RawReading } from './plausibility.js';
-import type { VitalReading } from './vital-reading.entity.js';
+import type { ReadingSource, VitalReading } from './vital-reading.entity.js';
 
 /**
  * A bedside monitor's feed charting on its own: no user behind it. Its readings have no
@@ -18,7 +18,7 @@ export interface MonitorFeed {
 export type Recorder = Actor | MonitorFeed;
 
 export interface NewReading extends RawReading {
-  source: 'manual' | 'device';
+  source: ReadingSource;
   deviceId?: string | null;
 }
 
@@ -26,7 +26,7 @@ export interface ReadingView {
   id: string;
   sessionId: string;
   measuredAt: string;
-  source: 'manual' | 'device';
+  source: ReadingSource;
   deviceId: string | null;
   phase: ReadingPhase;
   systolic: number | null;
@@ -36,7 +36,7 @@ export interface ReadingView {
   respiratoryRate: number | null;
   temperatureC: number | null;
   moaas: number | null;
-  breachLevel: 'none' | 'warning' | 'critical';
+  breachLevel: BreachLevel;
   breaches: Breach[];
   baseline: boolean;
   /** true when a device resent a reading already stored: nothing new was written. */

@@ -12,7 +12,11 @@ import {
 } from 'typeorm';
 import { numeric, User } from '#platform';
 import { Session, type ReadingPhase } from '../sessions/index.js';
-import type { AlertLevel, Breach } from './evaluate.js';
+import type { Breach, BreachLevel } from './evaluate.js';
+
+/** Who took a reading: a nurse by hand, or a monitor. */
+export const READING_SOURCES = ['manual', 'device'] as const;
+export type ReadingSource = (typeof READING_SOURCES)[number];
 
 /**
  * One set of vitals. Never edited: a device resending (device, measured-at) with the same values is
@@ -22,7 +26,7 @@ import type { AlertLevel, Breach } from './evaluate.js';
  * and query builders unless asked `withDeleted`.
  */
 @Entity({ name: 'vital_readings' })
-@Check('ck_vital_readings_source', `"source" IN ('manual', 'device')`)
+@Check('ck_vital_readings_source', `"source" IN (${READING_SOURCES.map((s) => `'${s}'`).join(', ')})`)
 @Check('ck_vital_readings_bp', `"systolic" IS NULL OR "diastolic" IS NULL OR "systolic" > "diastolic"`)
 // A reading a monitor's feed charted has no user behind it (its device_id names the monitor).
 @Check('ck_vital_readings_recorder', `"recorded_by" IS NOT NULL OR "source" = 'device'`)
@@ -49,7 +53,7 @@ export class VitalReading {
   measuredAt!: Date;
 
   @Column({ type: 'text' })
-  source!: 'manual' | 'device';
+  source!: ReadingSource;
 
   @Column({ name: 'device_id', type: 'text', nullable: true })
   deviceId!: string | null;
@@ -80,7 +84,7 @@ export class VitalReading {
 
   /** The most severe breach of this reading ('none' when within every threshold). */
   @Column({ name: 'breach_level', type: 'text', default: 'none' })
-  breachLevel!: AlertLevel | 'none';
+  breachLevel!: BreachLevel;
 
   @Column({ type: 'jsonb', default: () => "'[]'" })
   breaches!: Breach[];

@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /** pending → sending (the attempt is recorded before the SMTP call) → sent; a 'sending' found later was interrupted and is resent, visibly. */
-export type NotificationStatus = 'pending' | 'sending' | 'sent' | 'failed';
+export const NOTIFICATION_STATUSES = ['pending', 'sending', 'sent', 'failed'] as const;
+export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
 
 /**
  * The notifications outbox: any transaction may write a message here; delivery (SMTP) reads it
