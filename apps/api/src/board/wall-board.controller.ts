@@ -1,5 +1,13 @@
 import { Controller, Get, Headers, Req, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBearerAuth,
+  ApiExtension,
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AlertStreamService, WallBoardService } from '#clinic';
 import { DomainError, Roles, type Actor } from '#platform';
@@ -7,7 +15,9 @@ import { AuditRead, listOf } from '../http/audit-read.js';
 import { accessTokenExpiry } from '../http/bearer.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { WallBoardFeed } from './wall-board-feed.js';
-import { WallBoardDto } from './wall-board.dto.js';
+import { ErrorDto } from '../http/dto.js';
+import { STREAM_EVENT_MODELS } from '../alerts/alert-stream.dto.js';
+import { BOARD_STREAM_EVENTS, BoardSignalEventDto, WallBoardDto } from './wall-board.dto.js';
 
 const HEARTBEAT_MS = 15_000;
 
@@ -15,6 +25,7 @@ const HEARTBEAT_MS = 15_000;
 @ApiTags('board')
 @ApiBearerAuth()
 @Roles('nurse', 'anesthesiologist')
+@ApiExtraModels(...STREAM_EVENT_MODELS, BoardSignalEventDto)
 @Controller('board')
 export class WallBoardController {
   constructor(
@@ -39,12 +50,14 @@ export class WallBoardController {
    */
   @Get('stream')
   @AuditRead('board.stream', listOf('board-stream'), { stream: true })
-  @ApiProduces('text/event-stream')
   @ApiHeader({ name: 'Last-Event-ID', required: false, description: 'replay the alert events after this id' })
   @ApiOkResponse({
     description:
-      'text/event-stream: alert events (id, event raised|acknowledged|escalated|resolved|…, data the alert), `board` events (the floor changed), one `open` event once caught up, a last `end` event with its reason',
+      'Server-Sent Events, each data schema in x-stream-events by event name: the alert stream’s events (with ids), `board` events (the floor changed), one `open` event once caught up, a last `end` event with its reason',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
+  @ApiTooManyRequestsResponse({ type: ErrorDto, description: 'TOO_MANY_STREAMS: it counts as an alert stream' })
+  @ApiExtension('x-stream-events', BOARD_STREAM_EVENTS)
   async stream(
     @CurrentActor() actor: Actor,
     @Headers('last-event-id') lastEventId: string | undefined,

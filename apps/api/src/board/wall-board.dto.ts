@@ -1,4 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, getSchemaPath } from '@nestjs/swagger';
+import { STREAM_EVENTS } from '../alerts/alert-stream.dto.js';
 import { ALERT_LEVELS, ALERT_MEASURES, ALERT_STATUSES, BREACH_LEVELS, SESSION_STATUSES } from '#clinic';
 
 const nullable = (type: 'string' | 'number', format?: string) => ({ type, nullable: true, ...(format && { format }) });
@@ -89,3 +90,13 @@ export class WallBoardDto {
   @ApiProperty() trendWindowMin!: number;
   @ApiProperty({ type: [WallTileDto], description: 'the active sessions in chair order' }) sessions!: WallTileDto[];
 }
+
+/** `board`: the floor changed otherwise (readings stored, a session moved), read GET /board again; `open`: caught up and listening. Data `{}`. */
+export class BoardSignalEventDto {}
+
+/** Each event name of GET /board/stream → the schema of its data: the alert stream's, and the board's own signals. */
+export const BOARD_STREAM_EVENTS: Record<string, { $ref: string }> = {
+  ...STREAM_EVENTS,
+  board: { $ref: getSchemaPath(BoardSignalEventDto) },
+  open: { $ref: getSchemaPath(BoardSignalEventDto) },
+};
