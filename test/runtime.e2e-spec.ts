@@ -16,6 +16,7 @@ import {
 import { MIGRATIONS } from '../migrations/index.js';
 import { createApiApp } from '../apps/api/src/api-app.js';
 import { createScratchDatabase } from '../apps/cli/src/scratch-database.js';
+import { watchAnswers } from './support/answer-watcher.js';
 import { testConfigEnv } from './support/app.js';
 import { testEnv } from './support/test-env.js';
 
@@ -48,6 +49,7 @@ describe('first start and clinics', () => {
     );
     const runtime = await startRuntime(config, schema);
     const app = await createApiApp(runtime, { worker: false });
+    watchAnswers(app.getHttpServer());
     try {
       const tenancy = app.get(TenancyService);
       const [first, second] = [await tenancy.bootstrap(), await tenancy.bootstrap()];
@@ -152,6 +154,7 @@ describe('one machine, nothing configured', () => {
       await expect(second.dataSource.query('DELETE FROM audit_events')).rejects.toMatchObject({ code: '42501' });
       expect(second.jwtSecret).toBe(secret.trim());
       const app = await createApiApp(second);
+      watchAnswers(app.getHttpServer());
       const ready = await request(app.getHttpServer()).get('/health/ready').expect(200);
       expect(ready.body.queue.backend).toBe('postgres');
       await request(app.getHttpServer())

@@ -7,6 +7,7 @@ import { Clock, loadConfig, localParts, startRuntime, zonedTimeToUtc, type Vigil
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createApiApp } from '../../apps/api/src/api-app.js';
 import { createScratchDatabase } from '../../apps/cli/src/scratch-database.js';
+import { watchAnswers } from './answer-watcher.js';
 import { testEnv } from './test-env.js';
 
 export interface TestApp {
@@ -37,11 +38,15 @@ export function testConfigEnv(overrides: Record<string, string> = {}): Record<st
   };
 }
 
-/** The whole API, as `npm start` builds it, on this run's database (HTTP through supertest). */
+/**
+ * The whole API, as `npm start` builds it, on this run's database (HTTP through supertest). Every
+ * answer it sends is checked against openapi.json: one that differs fails the test that asked.
+ */
 export async function startTestApp(overrides: Record<string, string> = {}, opts: { clock?: Clock } = {}): Promise<TestApp> {
   const config = loadConfig(testConfigEnv(overrides));
   const runtime = await startRuntime(config, { entities: ENTITIES, migrations: MIGRATIONS });
   const app = await createApiApp(runtime, opts);
+  watchAnswers(app.getHttpServer());
   return {
     app,
     runtime,
