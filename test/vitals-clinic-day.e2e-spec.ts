@@ -155,6 +155,10 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
       const list = await t.http.get(`${api}/sessions/${id}/vitals`).set(nurse).expect(200);
       const ours = list.body.items.filter((r: { deviceId: string | null }) => r.deviceId === 'monitor-3');
       expect(ours.map((r: { id: string }) => r.id)).toEqual([corrected.body.reading.id]);
+      // The board shows the corrected values, never the superseded ones.
+      const board = await t.http.get(`${api}/sessions/board`).set(nurse).expect(200);
+      const tile = board.body.find((b: { sessionId: string }) => b.sessionId === id);
+      expect(tile.latestVitals).toMatchObject({ systolic: 186, diastolic: 96 });
       const again = await post({ systolic: 186, diastolic: 96 });
       expect(again.body.reading).toMatchObject({ id: corrected.body.reading.id, duplicate: true });
     });

@@ -58,7 +58,7 @@ export class SessionBoardService {
          JOIN protocol_versions pv ON pv.id = s.protocol_version_id
          LEFT JOIN LATERAL (
            SELECT measured_at, systolic, diastolic, heart_rate, spo2, respiratory_rate, moaas, breach_level
-             FROM vital_readings WHERE session_id = s.id ORDER BY measured_at DESC LIMIT 1
+             FROM vital_readings WHERE session_id = s.id AND superseded_at IS NULL ORDER BY measured_at DESC, recorded_at DESC LIMIT 1
          ) v ON true
          LEFT JOIN LATERAL (
            SELECT json_agg(json_build_object('id', al.id, 'measure', al.measure, 'level', al.level, 'status', al.status,
