@@ -13,8 +13,9 @@ import {
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ALERT_STATUSES, AlertsService, AlertStreamService, type AlertStatus } from '#clinic';
-import { DomainError, Roles, type Actor } from '#platform';
+import { Roles, type Actor } from '#platform';
 import { accessTokenExpiry } from '../http/bearer.js';
+import { openEventStream, resumeAfter } from '../http/event-stream.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { ErrorDto, IdParam, PageQuery } from '../http/dto.js';
 import { STREAM_EVENT_MODELS, STREAM_EVENTS } from './alert-stream.dto.js';
@@ -34,8 +35,6 @@ export class AlertPageDto {
   @ApiProperty({ type: [AlertDto] }) items!: AlertDto[];
   @ApiProperty({ type: String, nullable: true }) nextCursor!: string | null;
 }
-
-const HEARTBEAT_MS = 15_000;
 
 @ApiTags('alerts')
 @ApiBearerAuth()
@@ -79,37 +78,12 @@ export class AlertsController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId))
-      throw DomainError.validation([{ field: 'Last-Event-ID', message: 'must be an event id this stream sent' }]);
+    const after = resumeAfter(lastEventId);
     // Refused beyond the caps before anything is written: 429 in the error shape.
     const slot = this.stream.reserve({ userId: actor.userId, clinicId: actor.clinicId, tokenExpiresAt: accessTokenExpiry(request) });
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'X-Request-Id': String(request.id),
-    });
-    raw.write(': connected\n\n');
-    const heartbeat = setInterval(() => raw.write(': ping\n\n'), HEARTBEAT_MS);
-    const hangUp = () => {
-      clearInterval(heartbeat);
-      slot.release();
-    };
-    raw.on('close', hangUp);
-    // A client gone before the listener was set: release now.
-    if (raw.destroyed || request.raw.socket.destroyed) hangUp();
-    await this.stream.attach(slot, lastEventId ?? null, {
-      send: (events) => {
-        for (const e of events) raw.write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`);
-      },
-      end: (reason) => {
-        clearInterval(heartbeat);
-        raw.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
-      },
-    });
+    const events = openEventStream(request, reply);
+    events.onClose(() => slot.release());
+    await this.stream.attach(slot, after, events);
   }
 
   @Post(':id/acknowledge')

@@ -10,16 +10,15 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AlertStreamService, WallBoardService } from '#clinic';
-import { DomainError, Roles, type Actor } from '#platform';
+import { Roles, type Actor } from '#platform';
 import { AuditRead, listOf } from '../http/audit-read.js';
 import { accessTokenExpiry } from '../http/bearer.js';
+import { openEventStream, resumeAfter } from '../http/event-stream.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import { WallBoardFeed } from './wall-board-feed.js';
 import { ErrorDto } from '../http/dto.js';
 import { STREAM_EVENT_MODELS } from '../alerts/alert-stream.dto.js';
 import { BOARD_STREAM_EVENTS, BoardSignalEventDto, WallBoardDto } from './wall-board.dto.js';
-
-const HEARTBEAT_MS = 15_000;
 
 /** The wall board page's data: the floor now, and a stream of what changes on it. Clinical staff only. */
 @ApiTags('board')
@@ -64,47 +63,21 @@ export class WallBoardController {
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    if (lastEventId !== undefined && !/^\d{1,18}$/.test(lastEventId))
-      throw DomainError.validation([{ field: 'Last-Event-ID', message: 'must be an event id this stream sent' }]);
+    const after = resumeAfter(lastEventId);
     const slot = this.alerts.reserve({ userId: actor.userId, clinicId: actor.clinicId, tokenExpiresAt: accessTokenExpiry(request) });
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no',
-      'X-Request-Id': String(request.id),
-    });
-    const write = (chunk: string) => {
-      if (!raw.destroyed && !raw.writableEnded) raw.write(chunk);
-    };
-    write(': connected\n\n');
+    const events = openEventStream(request, reply);
     let unsubscribe = () => {};
-    const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
-    const hangUp = () => {
-      clearInterval(heartbeat);
+    events.onClose(() => {
       unsubscribe();
       slot.release();
-    };
-    raw.on('close', hangUp);
-    if (raw.destroyed || request.raw.socket.destroyed) hangUp();
-    const end = (reason: string) => {
-      hangUp();
-      if (!raw.writableEnded) raw.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
-    };
+    });
     try {
-      unsubscribe = await this.feed.subscribe(actor.clinicId, () => write('event: board\ndata: {}\n\n'));
+      unsubscribe = await this.feed.subscribe(actor.clinicId, () => events.write('event: board\ndata: {}\n\n'));
     } catch {
-      return end('unavailable');
+      return events.end('unavailable');
     }
     if (slot.released) return unsubscribe();
-    await this.alerts.attach(slot, lastEventId ?? null, {
-      send: (events) => {
-        for (const e of events) write(`id: ${e.id}\nevent: ${e.type}\ndata: ${JSON.stringify(e.payload)}\n\n`);
-      },
-      end,
-    });
-    if (!slot.released) write('event: open\ndata: {}\n\n');
+    await this.alerts.attach(slot, after, events);
+    if (!slot.released) events.write('event: open\ndata: {}\n\n');
   }
 }
