@@ -1,3 +1,13 @@
+import {
+  CS_QUANTITY_UNITS,
+  CS_UNITS,
+  type CsQuantityUnit,
+  type CsUnit,
+  DISCREPANCY_KINDS,
+  DISCREPANCY_STATUSES,
+  type DiscrepancyKind,
+  type DiscrepancyStatus,
+} from '#clinic';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsTimestamp, MaxDecimals, OptionalNotNull, PageQuery } from '../http/dto.js';
@@ -6,9 +16,9 @@ import { LedgerEventDto } from './stock.dto.js';
 /** The witness signs in the same request: their id and their own password (never stored, never logged). */
 class WitnessedDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() containerId!: string;
-  @ApiProperty({ enum: ['mL', 'device'], description: 'the container’s unit, as a check against mg typed as mL' })
-  @IsIn(['mL', 'device'])
-  unit!: 'mL' | 'device';
+  @ApiProperty({ enum: CS_UNITS, description: 'the container’s unit, as a check against mg typed as mL' })
+  @IsIn(CS_UNITS)
+  unit!: CsUnit;
   @ApiProperty({ format: 'uuid', description: 'a nurse or anesthesiologist present, other than you' }) @IsUUID() witnessUserId!: string;
   @ApiProperty({ description: 'the witness’s own password, re-entered' })
   @IsString()
@@ -60,7 +70,7 @@ export class CountResultDto {
 }
 
 export class DiscrepancyQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['open', 'resolved'] }) @IsOptional() @IsIn(['open', 'resolved']) status?: 'open' | 'resolved';
+  @ApiPropertyOptional({ enum: DISCREPANCY_STATUSES }) @IsOptional() @IsIn(DISCREPANCY_STATUSES) status?: DiscrepancyStatus;
 }
 
 export class ResolveDiscrepancyDto {
@@ -78,15 +88,15 @@ export class ContainerReasonDto {
 export class DiscrepancyDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) registrationId!: string;
-  @ApiProperty({ enum: ['receipt-count', 'count-variance'] }) kind!: 'receipt-count' | 'count-variance';
+  @ApiProperty({ enum: DISCREPANCY_KINDS }) kind!: DiscrepancyKind;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) containerId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) receiptId!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: 'the count that found it' }) eventId!: string | null;
   @ApiProperty() expected!: number;
   @ApiProperty() found!: number;
   @ApiProperty({ description: 'found − expected' }) variance!: number;
-  @ApiProperty({ enum: ['mL', 'device', 'container'] }) unit!: 'mL' | 'device' | 'container';
-  @ApiProperty({ enum: ['open', 'resolved'] }) status!: 'open' | 'resolved';
+  @ApiProperty({ enum: CS_QUANTITY_UNITS }) unit!: CsQuantityUnit;
+  @ApiProperty({ enum: DISCREPANCY_STATUSES }) status!: DiscrepancyStatus;
   @ApiProperty({ format: 'date-time' }) openedAt!: string;
   @ApiProperty({ format: 'uuid' }) openedBy!: string;
   @ApiProperty({ format: 'date-time', description: 'to be resolved by' }) dueAt!: string;

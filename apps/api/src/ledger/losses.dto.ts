@@ -1,10 +1,11 @@
+import { CS_UNITS, type CsUnit, LOSS_KINDS, LOSS_STATUSES, type LossKind, type LossStatus } from '#clinic';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsNumber, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsTimestamp, MaxDecimals, OptionalNotNull, PageQuery } from '../http/dto.js';
 import { LedgerDate } from './registry.dto.js';
 
 export class ReportLossDto {
-  @ApiProperty({ enum: ['theft', 'loss'] }) @IsIn(['theft', 'loss']) kind!: 'theft' | 'loss';
+  @ApiProperty({ enum: LOSS_KINDS }) @IsIn(LOSS_KINDS) kind!: LossKind;
   @ApiProperty({ format: 'date-time', description: 'when it was discovered: both deadlines count from here' })
   @IsTimestamp()
   discoveredAt!: string;
@@ -28,7 +29,7 @@ export class ReportLossDto {
   @Min(0.001)
   @Max(10_000)
   quantity?: number;
-  @ApiPropertyOptional({ enum: ['mL', 'device'] }) @OptionalNotNull() @IsIn(['mL', 'device']) unit?: 'mL' | 'device';
+  @ApiPropertyOptional({ enum: CS_UNITS }) @OptionalNotNull() @IsIn(CS_UNITS) unit?: CsUnit;
 }
 
 export class LossNoticeDto {
@@ -83,7 +84,7 @@ export class Form106WorksheetDto {
   @ApiProperty() registrantName!: string;
   @ApiProperty() deaNumber!: string;
   @ApiProperty() registeredAddress!: string;
-  @ApiProperty({ enum: ['theft', 'loss'] }) kindOfLoss!: 'theft' | 'loss';
+  @ApiProperty({ enum: LOSS_KINDS }) kindOfLoss!: LossKind;
   @ApiProperty({ format: 'date-time' }) discoveredAt!: string;
   @ApiProperty({ type: [LossItemDto] }) items!: LossItemDto[];
   @ApiProperty() narrative!: string;
@@ -92,14 +93,14 @@ export class Form106WorksheetDto {
 export class LossDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
   @ApiProperty({ format: 'uuid' }) registrationId!: string;
-  @ApiProperty({ enum: ['theft', 'loss'] }) kind!: 'theft' | 'loss';
+  @ApiProperty({ enum: LOSS_KINDS }) kind!: LossKind;
   @ApiProperty({ format: 'date-time' }) discoveredAt!: string;
   @ApiProperty() narrative!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) containerId!: string | null;
   @ApiProperty({ type: Number, nullable: true }) quantity!: number | null;
-  @ApiProperty({ type: String, enum: ['mL', 'device'], nullable: true }) unit!: 'mL' | 'device' | null;
+  @ApiProperty({ type: String, enum: CS_UNITS, nullable: true }) unit!: CsUnit | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) lossEventId!: string | null;
-  @ApiProperty({ enum: ['open', 'notified', 'filed'] }) status!: 'open' | 'notified' | 'filed';
+  @ApiProperty({ enum: LOSS_STATUSES }) status!: LossStatus;
   @ApiProperty({ format: 'date-time', description: 'the end of the next business day after discovery, in the clinic’s zone' })
   noticeDueAt!: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) notifiedAt!: string | null;

@@ -14,7 +14,18 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { DEA_SCHEDULES, type DeaSchedule } from '#clinic';
+import {
+  DEA_SCHEDULES,
+  type DeaSchedule,
+  PRODUCT_FORMS,
+  type ProductForm,
+  CONTAINER_KINDS,
+  type ContainerKind,
+  CS_SUBSTANCES,
+  CS_UNITS,
+  type CsUnit,
+  type CsSubstance,
+} from '#clinic';
 import { IsCalendarDateBetween, MaxDecimals, OptionalNotNull } from '../http/dto.js';
 
 const DEA_NUMBER = /^[A-Z][A-Z9]\d{7}$/;
@@ -72,7 +83,7 @@ export class UpdateRegistrationDto {
 
 export class CreateProductDto {
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(300) name!: string;
-  @ApiProperty({ enum: ['ketamine', 'esketamine'] }) @IsIn(['ketamine', 'esketamine']) substance!: 'ketamine' | 'esketamine';
+  @ApiProperty({ enum: CS_SUBSTANCES }) @IsIn(CS_SUBSTANCES) substance!: CsSubstance;
   @ApiPropertyOptional({ type: String, nullable: true, example: '50458-028-03', description: 'as printed, with its hyphens' })
   @IsOptional()
   @IsString()
@@ -102,7 +113,7 @@ export class CreateProductDto {
   @Max(10_000)
   unitsPerContainer!: number;
 
-  @ApiProperty({ enum: ['vial', 'kit'] }) @IsIn(['vial', 'kit']) containerKind!: 'vial' | 'kit';
+  @ApiProperty({ enum: CONTAINER_KINDS }) @IsIn(CONTAINER_KINDS) containerKind!: ContainerKind;
 }
 
 export class RegistrationDto {
@@ -128,15 +139,15 @@ export class ProductDto {
   @ApiProperty({ type: String, nullable: true, description: 'null: a generic presentation; each receipt records its NDC' }) ndc!:
     string | null;
   @ApiProperty() name!: string;
-  @ApiProperty({ enum: ['ketamine', 'esketamine'] }) substance!: 'ketamine' | 'esketamine';
+  @ApiProperty({ enum: CS_SUBSTANCES }) substance!: CsSubstance;
   @ApiProperty({ example: 7285 }) deaCode!: number;
   @ApiProperty({ example: '3N' }) schedule!: string;
-  @ApiProperty({ enum: ['injection', 'nasal_spray'] }) form!: 'injection' | 'nasal_spray';
+  @ApiProperty({ enum: PRODUCT_FORMS }) form!: ProductForm;
   @ApiProperty({ type: Number, nullable: true }) strengthMgPerMl!: number | null;
   @ApiProperty({ description: 'mg in one unit (mL or device)' }) mgPerUnit!: number;
   @ApiProperty() unitsPerContainer!: number;
-  @ApiProperty({ enum: ['mL', 'device'] }) unit!: 'mL' | 'device';
-  @ApiProperty({ enum: ['vial', 'kit'] }) containerKind!: 'vial' | 'kit';
+  @ApiProperty({ enum: CS_UNITS }) unit!: CsUnit;
+  @ApiProperty({ enum: CONTAINER_KINDS }) containerKind!: ContainerKind;
 }
 
 export class ProductPageDto {

@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { CONTAINER_STATUSES, CS_EVENT_KINDS, type ContainerStatus, type CsEventKind } from '#clinic';
+import {
+  CONTAINER_STATUSES,
+  CS_EVENT_KINDS,
+  type ContainerStatus,
+  type CsEventKind,
+  type ReceiptStatus,
+  type CsQuantityUnit,
+  CS_SUBSTANCES,
+  CS_UNITS,
+  RECEIPT_STATUSES,
+  type CsUnit,
+  CS_QUANTITY_UNITS,
+  type CsSubstance,
+} from '#clinic';
 import { IsTimestamp, OptionalNotNull, PageQuery } from '../http/dto.js';
 import { DeaNumber, LedgerDate } from './registry.dto.js';
 
@@ -73,7 +86,7 @@ export class ReceiptDto {
   @ApiProperty() supplierDeaNumber!: string;
   @ApiProperty() invoiceNumber!: string;
   @ApiProperty({ type: String, format: 'date', nullable: true }) invoiceDate!: string | null;
-  @ApiProperty({ enum: ['awaiting-count', 'received'] }) status!: 'awaiting-count' | 'received';
+  @ApiProperty({ enum: RECEIPT_STATUSES }) status!: ReceiptStatus;
   @ApiProperty({ type: Number, nullable: true, description: 'null until the blind count is in' }) containersInvoiced!: number | null;
   @ApiProperty({ type: Number, nullable: true }) containersCounted!: number | null;
   @ApiProperty({ type: String, format: 'date', nullable: true }) receivedOn!: string | null;
@@ -105,7 +118,7 @@ export class ContainerDto {
   @ApiProperty({ format: 'uuid' }) registrationId!: string;
   @ApiProperty({ format: 'uuid' }) productId!: string;
   @ApiProperty() productName!: string;
-  @ApiProperty({ enum: ['mL', 'device'] }) unit!: 'mL' | 'device';
+  @ApiProperty({ enum: CS_UNITS }) unit!: CsUnit;
   @ApiProperty() ndc!: string;
   @ApiProperty() lot!: string;
   @ApiProperty({ format: 'date' }) expiresOn!: string;
@@ -123,12 +136,12 @@ export class ContainerPageDto {
 export class OnHandLineDto {
   @ApiProperty({ format: 'uuid' }) productId!: string;
   @ApiProperty() productName!: string;
-  @ApiProperty({ enum: ['ketamine', 'esketamine'] }) substance!: 'ketamine' | 'esketamine';
+  @ApiProperty({ enum: CS_SUBSTANCES }) substance!: CsSubstance;
   @ApiProperty() ndc!: string;
   @ApiProperty() lot!: string;
   @ApiProperty({ format: 'date' }) expiresOn!: string;
   @ApiProperty() expired!: boolean;
-  @ApiProperty({ enum: ['mL', 'device'] }) unit!: 'mL' | 'device';
+  @ApiProperty({ enum: CS_UNITS }) unit!: CsUnit;
   @ApiProperty() containers!: number;
   @ApiProperty() sealed!: number;
   @ApiProperty() open!: number;
@@ -160,7 +173,7 @@ export class LedgerEventDto {
   @ApiProperty({ format: 'uuid' }) actorUserId!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true }) witnessUserId!: string | null;
   @ApiProperty() quantity!: number;
-  @ApiProperty({ enum: ['mL', 'device', 'container'] }) unit!: 'mL' | 'device' | 'container';
+  @ApiProperty({ enum: CS_QUANTITY_UNITS }) unit!: CsQuantityUnit;
   @ApiProperty({ type: Number, nullable: true }) quantityMg!: number | null;
   @ApiProperty({ description: 'how the container’s balance moved' }) delta!: number;
   @ApiProperty({ type: Number, nullable: true }) balanceAfter!: number | null;
@@ -191,7 +204,7 @@ export class DispensingRowDto {
   @ApiProperty() lot!: string;
   @ApiProperty({ description: 'lot / number' }) container!: string;
   @ApiProperty({ description: 'the dose given (drawn until the end of dosing reconciles it)' }) quantityAdministered!: number;
-  @ApiProperty({ enum: ['mL', 'device'] }) unit!: 'mL' | 'device';
+  @ApiProperty({ enum: CS_UNITS }) unit!: CsUnit;
   @ApiProperty() mgAdministered!: number;
   @ApiProperty() drawn!: number;
   @ApiProperty() wasted!: number;

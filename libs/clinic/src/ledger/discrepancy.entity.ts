@@ -3,8 +3,8 @@ import { numeric, User } from '#platform';
 import { CsEvent } from './cs-event.entity.js';
 import { CsRegistration } from './registry.entity.js';
 import { CsContainer, CsReceipt } from './stock.entity.js';
-
-export type DiscrepancyKind = 'receipt-count' | 'count-variance';
+import type { DiscrepancyKind } from './vocabulary.js';
+export type { DiscrepancyKind };
 
 /**
  * What was found differs from what the ledger expects: a receipt's blind count against its invoice, or

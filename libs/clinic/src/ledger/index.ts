@@ -1,3 +1,4 @@
+export * from './vocabulary.js';
 export { CS_EVENT_KINDS, CsEvent, type CsEventKind } from './cs-event.entity.js';
 export { CsDiscrepancy } from './discrepancy.entity.js';
 export { CsProduct, CsRegistration, DEA_SCHEDULES, type DeaSchedule } from './registry.entity.js';

@@ -14,6 +14,8 @@ import { Clinic, numeric, User } from '#platform';
 import { CsEvent } from './cs-event.entity.js';
 import { CsRegistration } from './registry.entity.js';
 import { CsContainer } from './stock.entity.js';
+import type { LossStatus } from './vocabulary.js';
+export type { LossStatus };
 
 /** A day the DEA's business days skip for this clinic (federal holidays, as the clinic lists them). */
 @Entity({ name: 'cs_holidays' })
@@ -45,8 +47,6 @@ export class CsHoliday {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz', precision: 3 })
   createdAt!: Date;
 }
-
-export type LossStatus = 'open' | 'notified' | 'filed';
 
 /**
  * A theft or significant loss (21 CFR 1301.76(b)): when it was discovered, what was lost, and the two

@@ -13,8 +13,8 @@ import {
 } from 'typeorm';
 import { numeric, User } from '#platform';
 import { CsProduct, CsRegistration } from './registry.entity.js';
-
-export type ReceiptStatus = 'awaiting-count' | 'received';
+import type { ReceiptStatus } from './vocabulary.js';
+export type { ReceiptStatus };
 
 /**
  * A delivery of one product and lot (1304.22(c): the number of containers received, the date, the
