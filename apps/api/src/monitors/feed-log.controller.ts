@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { FeedLogService, MESSAGE_OUTCOMES, type MessageOutcome } from '#clinic';
+import { ACK_CODES, FeedLogService, MESSAGE_OUTCOMES, type AckCode, type MessageOutcome } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { AuditRead, listOf } from '../http/audit-read.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
@@ -25,7 +25,7 @@ export class FeedMessageDto {
   @ApiProperty({ type: String, nullable: true, description: 'MSH-10' }) controlId!: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'MSH-7' }) messageTime!: string | null;
   @ApiProperty({ description: 'the frame as received (segments end with CR)' }) raw!: string;
-  @ApiProperty({ type: String, nullable: true, enum: ['AA', 'AE', 'AR'] }) ackCode!: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ACK_CODES }) ackCode!: AckCode | null;
   @ApiProperty({ type: String, nullable: true, description: 'the ACK sent, as sent' }) ack!: string | null;
   @ApiProperty({ enum: MESSAGE_OUTCOMES }) outcome!: string;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'a resend: the message whose answer it got again' })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import { UnboundReadingsService } from '#clinic';
+import { UNBOUND_REASONS, UNBOUND_STATUSES, UnboundReadingsService, type UnboundStatus } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { AuditRead, listOf } from '../http/audit-read.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
@@ -11,9 +11,9 @@ import { AlertDto, ReadingDto } from '../sessions/sessions.responses.js';
 const nullable = (type: 'string' | 'number', format?: string) => ({ type, nullable: true, ...(format && { format }) });
 
 export class UnboundQuery extends PageQuery {
-  @ApiPropertyOptional({ enum: ['open', 'attached', 'discarded'], default: 'open' })
+  @ApiPropertyOptional({ enum: UNBOUND_STATUSES, default: 'open' })
   @OptionalNotNull()
-  @IsIn(['open', 'attached', 'discarded'])
+  @IsIn(UNBOUND_STATUSES)
   status?: 'open' | 'attached' | 'discarded';
   @ApiPropertyOptional({ format: 'uuid' }) @OptionalNotNull() @IsUUID() chairId?: string;
 }
@@ -37,9 +37,9 @@ export class UnboundValuesDto {
 
 export class UnboundReadingDto {
   @ApiProperty({ format: 'uuid' }) id!: string;
-  @ApiProperty({ enum: ['open', 'attached', 'discarded'] }) status!: string;
+  @ApiProperty({ enum: UNBOUND_STATUSES }) status!: UnboundStatus;
   @ApiProperty({
-    enum: ['unknown-device', 'no-session', 'session-ended', 'patient-mismatch'],
+    enum: UNBOUND_REASONS,
     description: 'why no session took it',
   })
   reason!: string;

@@ -1,7 +1,9 @@
 import { formatHl7Time } from './hl7-time.js';
 import { ERROR_CONDITIONS, where, type Hl7Problem } from './problems.js';
 
-export type AckCode = 'AA' | 'AE' | 'AR';
+/** HL7 table 0008: accepted, error in the content, rejected (the sender may retry). */
+export const ACK_CODES = ['AA', 'AE', 'AR'] as const;
+export type AckCode = (typeof ACK_CODES)[number];
 
 export interface AckInput {
   /** What the inbound MSH said (null: Vigil could not read it; the ACK then names nobody). */

@@ -1,4 +1,4 @@
-export { buildAck, type AckCode, type AckInput } from './ack.js';
+export { ACK_CODES, buildAck, type AckCode, type AckInput } from './ack.js';
 export { DEVICE_FIELDS, type CodeMapping, type DeviceField, type Mappings, type UnitMapping } from './code-maps.js';
 export { locationMatches, normalizeLocation } from './location.js';
 export { formatHl7Time, parseHl7Time, type Hl7Time } from './hl7-time.js';

@@ -125,6 +125,9 @@ export class FeedMessage {
 
 export const UNBOUND_REASONS = ['unknown-device', 'no-session', 'session-ended', 'patient-mismatch'] as const;
 export type UnboundReason = (typeof UNBOUND_REASONS)[number];
+/** An unbound reading waits for a nurse (open) until attached to a session or discarded with a reason. */
+export const UNBOUND_STATUSES = ['open', 'attached', 'discarded'] as const;
+export type UnboundStatus = (typeof UNBOUND_STATUSES)[number];
 
 /**
  * A reading a monitor sent that Vigil could not put in a session: an unknown device, no session in
@@ -201,7 +204,7 @@ export class UnboundReading {
   reason!: UnboundReason;
 
   @Column({ type: 'text', default: 'open' })
-  status!: 'open' | 'attached' | 'discarded';
+  status!: UnboundStatus;
 
   @Column({ name: 'received_at', type: 'timestamptz', precision: 3 })
   receivedAt!: Date;

@@ -1,6 +1,16 @@
 export { DeviceCodeMap, DeviceUnitMap } from './device-maps.entity.js';
 export { Monitor } from './monitor.entity.js';
-export { FeedMessage, Hl7Gateway, MESSAGE_OUTCOMES, UnboundReading, type MessageOutcome, type UnboundReason } from './feed.entity.js';
+export {
+  FeedMessage,
+  Hl7Gateway,
+  MESSAGE_OUTCOMES,
+  UNBOUND_REASONS,
+  UNBOUND_STATUSES,
+  UnboundReading,
+  type MessageOutcome,
+  type UnboundReason,
+  type UnboundStatus,
+} from './feed.entity.js';
 export { monitorView, type MonitorInput, type MonitorView } from './monitor-view.js';
 export { MonitorsService } from './monitors.service.js';
 export { Hl7FeedService, type FeedAnswer } from './feed.service.js';
