@@ -179,7 +179,9 @@ describe('FHIR R4 API', () => {
     expect(await total(`patient=${patientId}&code=http://loinc.org|85354-9`)).toBeGreaterThanOrEqual(250);
     expect(await total(`patient=${patientId}&code=urn:iso:std:iso:11073:10101|150456`)).toBe(250);
     expect(await total(`patient=${patientId}&code=http://loinc.org|0000-0`)).toBe(0);
-    expect(await total(`patient=${patientId}&category=survey`)).toBe(0);
+    // The session's baseline reading charted a MOAA/S: the one survey Observation.
+    expect(await total(`patient=${patientId}&category=survey`)).toBe(1);
+    expect(await total(`patient=${patientId}&category=survey&code=8867-4`)).toBe(0);
     expect(await total(`patient=${patientId}`, b.token.nurse)).toBe(0);
   });
 

@@ -1,4 +1,4 @@
-export { deviceSystem, LOINC, MDC, mrnSystem, PROFILE } from './codes.js';
+export { deviceSystem, LOINC, MDC, mrnSystem, PROFILE, VIGIL_ASSESSMENT } from './codes.js';
 export { FHIR_ID, type FhirResource } from './resource.js';
 export { mrnIdentifier, toFhirPatient, type PatientRow } from './patient-resource.js';
 export {
@@ -6,12 +6,12 @@ export {
   KIND_SPECS,
   observationId,
   observationsOf,
-  parseObservationId,
   toVitalObservation,
   VITAL_KINDS,
   type VitalKind,
   type VitalRow,
 } from './vital-observations.js';
+export { OBSERVATION_KINDS, parseObservationId, type ObservationKind } from './observation-kinds.js';
 export { searchset, type SearchPage } from './bundle.js';
 export { capabilityStatement } from './capability.js';
 export { FhirObservationsService } from './fhir-observations.service.js';

@@ -1,7 +1,8 @@
 import { fhirErrors } from '#test/fhir-validate';
 import { mrnSystem } from './codes.js';
 import { toFhirPatient, type PatientRow } from './patient-resource.js';
-import { observationsOf, parseObservationId, type VitalRow } from './vital-observations.js';
+import { parseObservationId } from './observation-kinds.js';
+import { observationsOf, type VitalRow } from './vital-observations.js';
 
 /*
  * Every kind of row Vigil stores, mapped to FHIR and checked by two validators nobody on Vigil
@@ -97,6 +98,20 @@ describe('FHIR vital-sign Observations from a Vigil reading', () => {
     ['a systolic without its diastolic gives no blood pressure', { systolic: 120, heartRate: 80 }, ['hr']],
   ];
 
+  it('a reading in a session names it as the encounter, its nurse as performer, its registered monitor as the Device', () => {
+    const [hr] = observationsOf(
+      reading({ heartRate: 72, source: 'device', deviceId: '0009FBFFFE4A1C20', sessionId: READING, monitorId: PATIENT, recordedBy: null }),
+    );
+    expect(fhirErrors(hr)).toEqual([]);
+    expect(hr).toMatchObject({
+      encounter: { reference: `Encounter/${READING}` },
+      device: { reference: `Device/${PATIENT}`, identifier: { value: '0009FBFFFE4A1C20' } },
+    });
+    expect(hr.performer).toBeUndefined();
+    const [manual] = observationsOf(reading({ heartRate: 72, recordedBy: PATIENT }));
+    expect(manual.performer).toEqual([{ reference: `Practitioner/${PATIENT}` }]);
+  });
+
   it.each(CASES)('%s: one valid Observation per measure', (_label, values, kinds) => {
     const observations = observationsOf(reading(values));
     expect(observations.map((o) => parseObservationId(o.id as string)?.kind)).toEqual(kinds);
@@ -130,7 +145,7 @@ describe('FHIR vital-sign Observations from a Vigil reading', () => {
     expect(fhirErrors({ ...bp, status: 'done' }).join('\n')).toMatch(/fhir\.js/);
   });
 
-  it.each([['nonsense'], [`${READING}-weight`], [`${READING}`], ['7F3C2A4E-5D1B-4E8A-9A51-1B2C3D4E5F60-bp-x']])(
+  it.each([['nonsense'], [`${READING}-bmi`], [`${READING}`], ['7F3C2A4E-5D1B-4E8A-9A51-1B2C3D4E5F60-bp-x']])(
     'an Observation id Vigil does not issue (%s) is not parsed',
     (id) => expect(parseObservationId(id)).toBeNull(),
   );

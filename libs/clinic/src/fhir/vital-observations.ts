@@ -1,5 +1,5 @@
 import { deviceSystem, loinc, mdc, OBSERVATION_CATEGORY, PROFILE, UCUM, type Coding } from './codes.js';
-import type { FhirResource } from './resource.js';
+import { ref, type FhirResource } from './resource.js';
 
 /** A stored reading (not superseded) with its session's patient: what the vital-sign Observations are made of. */
 export interface VitalRow {
@@ -16,6 +16,14 @@ export interface VitalRow {
   spo2: number | null;
   respiratoryRate: number | null;
   temperatureC: number | null;
+  /** The session the reading was charted in (the Observation's encounter). */
+  sessionId?: string;
+  /** The nurse who charted it by hand (null for a monitor's). */
+  recordedBy?: string | null;
+  /** The registered monitor whose EUI-64 the reading came under, when there is one. */
+  monitorId?: string | null;
+  /** MOAA/S charted with the reading (a survey Observation of its own). */
+  moaas?: number | null;
 }
 
 /** One reading holds several measures; each is an Observation of its own, `<reading id>-<kind>`. */
@@ -87,13 +95,6 @@ export function hasKind(r: VitalRow, kind: VitalKind): boolean {
 
 export const observationId = (readingId: string, kind: VitalKind): string => `${readingId}-${kind}`;
 
-/** `<uuid>-<kind>` back to its reading and kind, or null when the id is not one Vigil issues. */
-export function parseObservationId(id: string): { readingId: string; kind: VitalKind } | null {
-  const m = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})-([a-z0-9]+)$/i.exec(id);
-  if (!m || !(VITAL_KINDS as readonly string[]).includes(m[2])) return null;
-  return { readingId: m[1].toLowerCase(), kind: m[2] as VitalKind };
-}
-
 const quantity = (q: Quantity) => ({ value: q.value, unit: q.unit, system: UCUM, code: q.code });
 /** LOINC first; a monitor's reading also carries the MDC code the monitor reported it under. */
 const codeOf = (codings: Coding[], device: Coding | null, text: string) => ({ coding: device ? [...codings, device] : codings, text });
@@ -111,6 +112,24 @@ function bloodPressure(r: VitalRow, device: boolean) {
   };
 }
 
+/** The monitor: a reference to its Device when it is registered, and always its identifier. */
+function deviceOf(r: VitalRow) {
+  if (!r.deviceId) return {};
+  const identifier = { system: deviceSystem(r.clinicId), value: r.deviceId };
+  return { device: { ...(r.monitorId ? ref('Device', r.monitorId) : {}), identifier, display: r.deviceId } };
+}
+
+/** What every Observation of a reading shares: the patient, the session, who charted it. */
+export function readingContext(r: VitalRow) {
+  return {
+    subject: ref('Patient', r.patientId),
+    ...(r.sessionId ? { encounter: ref('Encounter', r.sessionId) } : {}),
+    effectiveDateTime: r.measuredAt.toISOString(),
+    issued: r.recordedAt.toISOString(),
+    ...(r.recordedBy ? { performer: [ref('Practitioner', r.recordedBy)] } : {}),
+  };
+}
+
 /** One measure of a reading as a vital-sign Observation (the caller checks `hasKind` first). */
 export function toVitalObservation(r: VitalRow, kind: VitalKind): FhirResource {
   const spec = KIND_SPECS[kind];
@@ -123,10 +142,8 @@ export function toVitalObservation(r: VitalRow, kind: VitalKind): FhirResource {
     status: 'final',
     category: [{ coding: [{ system: OBSERVATION_CATEGORY, code: 'vital-signs', display: 'Vital Signs' }], text: 'Vital Signs' }],
     code: codeOf(spec.loinc, device ? spec.mdc : null, spec.text),
-    subject: { reference: `Patient/${r.patientId}` },
-    effectiveDateTime: r.measuredAt.toISOString(),
-    issued: r.recordedAt.toISOString(),
-    ...(r.deviceId ? { device: { identifier: { system: deviceSystem(r.clinicId), value: r.deviceId }, display: r.deviceId } } : {}),
+    ...readingContext(r),
+    ...deviceOf(r),
     ...(kind === 'bp' ? bloodPressure(r, device) : value ? { valueQuantity: quantity(value) } : {}),
   };
 }
