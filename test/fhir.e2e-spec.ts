@@ -74,8 +74,22 @@ describe('FHIR R4 API', () => {
     expect(fhirErrors(cs as never)).toEqual([]);
     expect(cs).toMatchObject({ resourceType: 'CapabilityStatement', fhirVersion: '4.0.1', kind: 'instance' });
     const resources = cs.rest[0].resource as Json[];
-    expect(resources.map((r) => r.type)).toEqual(['Patient', 'Observation']);
+    expect(resources.map((r) => r.type)).toEqual([
+      'Patient',
+      'Observation',
+      'Encounter',
+      'MedicationAdministration',
+      'Consent',
+      'Appointment',
+      'Flag',
+      'Device',
+      'Location',
+      'Practitioner',
+    ]);
     expect(resources[1].searchParam.map((p: Json) => p.name)).toEqual(['_id', 'patient', 'subject', 'category', 'code', 'date']);
+    expect(resources[1].searchInclude).toEqual(['Observation:patient', 'Observation:subject']);
+    expect(resources[2].searchParam.map((p: Json) => p.name)).toEqual(['_id', 'patient', 'subject', 'date']);
+    for (const r of resources) expect(r.interaction).toEqual([{ code: 'read' }, { code: 'search-type' }]);
     await get('/metadata?_format=json').expect(200);
   });
 

@@ -11,6 +11,7 @@ import { DosingService } from './dosing/dosing.service.js';
 import { ClinicEventBus } from './events/clinic-event-bus.js';
 import { FhirObservationsService } from './fhir/fhir-observations.service.js';
 import { FhirPatientsService } from './fhir/fhir-patients.service.js';
+import { FhirTablesService } from './fhir/fhir-tables.service.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
@@ -122,6 +123,7 @@ const SERVICES = [
   LedgerAlerts,
   FhirPatientsService,
   FhirObservationsService,
+  FhirTablesService,
   ChairRetirementGuard,
   // Last: the board hears of a change once every other reaction to it is made.
   WallBoardSignals,

@@ -1,42 +1,21 @@
 import { Controller, Get, Header, Param, Req, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import {
-  capabilityStatement,
-  FhirObservationsService,
-  FhirPatientsService,
-  parseSearch,
-  patientIdOf,
-  searchset,
-  type FhirResource,
-  type Query,
-} from '#clinic';
+import { capabilityStatement, FhirObservationsService, FhirPatientsService, parseSearch, searchset, type FhirResource } from '#clinic';
 import { AnyRole, Clock, DomainError, ErrorCode, Public, Roles, type Actor } from '#platform';
 import { AuditRead } from '../http/audit-read.js';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { queryOf, readOf, searchOf } from './fhir-audit.js';
 import { FhirErrorFilter } from './fhir-error.filter.js';
 import { baseUrlOf, checkFormat, FHIR_BASE, FHIR_JSON, strictHandling } from './fhir-http.js';
 
-const VERSION = '0.1.0';
-const queryOf = (request: FastifyRequest): Query => (request.query ?? {}) as Query;
-
-/** A search of Observations for a patient is a read of that patient's vitals; otherwise of the clinic's. */
-const observationSearchOf = (request: FastifyRequest) => {
-  const q = queryOf(request);
-  const raw = q['patient'] ?? q['subject'];
-  const first = Array.isArray(raw) ? raw[0] : raw;
-  const id = first ? patientIdOf(first.split(',')[0]) : null;
-  return id ? { type: 'patient', id: id.slice(0, 100) } : { type: 'observation', id: null };
-};
-const observationOf = (request: FastifyRequest) => ({
-  type: 'observation',
-  id: String((request.params as { id: string }).id).slice(0, 100),
-});
+const VERSION = '0.2.0';
 
 /**
  * Vigil's records as FHIR R4 (read-only), at /fhir/R4: the CapabilityStatement, and read and search
- * of Patient and vital-sign Observation. Same tokens and roles as the REST reads they mirror;
- * errors are OperationOutcomes. Described by its CapabilityStatement and docs/fhir.md, not OpenAPI.
+ * of Patient and Observation (vital signs, body weight, assessment scores); the other resources are
+ * in FhirRecordsController. Same tokens and roles as the REST reads they mirror; errors are
+ * OperationOutcomes. Described by its CapabilityStatement and docs/fhir.md, not OpenAPI.
  */
 @ApiExcludeController()
 @UseFilters(FhirErrorFilter)
@@ -75,17 +54,19 @@ export class FhirController {
 
   @Get('Observation')
   @Roles('nurse', 'anesthesiologist')
-  @AuditRead('fhir.observation.search', observationSearchOf)
+  @AuditRead('fhir.observation.search', searchOf('observation'))
   @Header('Content-Type', FHIR_JSON)
   async searchObservations(@CurrentActor() actor: Actor, @Req() request: FastifyRequest): Promise<FhirResource> {
     checkFormat(request);
     const search = parseSearch('Observation', queryOf(request), strictHandling(request));
-    return searchset(baseUrlOf(request), 'Observation', await this.observations.search(actor, search), search);
+    const page = await this.observations.search(actor, search);
+    if (search.includePatients) page.included = await this.patients.included(actor, page.resources);
+    return searchset(baseUrlOf(request), 'Observation', page, search);
   }
 
   @Get('Observation/:id')
   @Roles('nurse', 'anesthesiologist')
-  @AuditRead('fhir.observation.read', observationOf)
+  @AuditRead('fhir.observation.read', readOf('observation'))
   @Header('Content-Type', FHIR_JSON)
   readObservation(@CurrentActor() actor: Actor, @Req() request: FastifyRequest, @Param('id') id: string): Promise<FhirResource> {
     checkFormat(request);

@@ -35,6 +35,8 @@ export interface SearchPage {
   total: number;
   /** The cursor of the page after this one, or null on the last page. */
   nextCursor: string | null;
+  /** Resources `_include` added (each once), not counted in `total`. */
+  included?: FhirResource[];
 }
 
 /** The search URL of `type` with the parameters applied (the self link shows only those). */
@@ -62,10 +64,17 @@ export function searchset(
       { relation: 'self', url: searchUrl(base, type, search.applied, paging(search.cursor)) },
       ...(page.nextCursor ? [{ relation: 'next', url: searchUrl(base, type, search.applied, paging(page.nextCursor)) }] : []),
     ],
-    entry: page.resources.map((resource) => ({
-      fullUrl: `${base}/${resource.resourceType}/${resource.id}`,
-      resource,
-      search: { mode: 'match' },
-    })),
+    entry: [
+      ...page.resources.map((resource) => ({
+        fullUrl: `${base}/${resource.resourceType}/${resource.id}`,
+        resource,
+        search: { mode: 'match' },
+      })),
+      ...(page.included ?? []).map((resource) => ({
+        fullUrl: `${base}/${resource.resourceType}/${resource.id}`,
+        resource,
+        search: { mode: 'include' },
+      })),
+    ],
   };
 }

@@ -1,8 +1,9 @@
 import { PROFILE } from './codes.js';
 import type { FhirResource } from './resource.js';
-import { SEARCH_PARAMS } from './search-params.js';
+import { INCLUDES, SEARCH_PARAMS } from './search-params.js';
 
-const SUPPORTED_PROFILES: Record<keyof typeof SEARCH_PARAMS, string[]> = {
+/** The profiles each type's resources claim (in meta.profile); the types not listed claim base R4 only. */
+const SUPPORTED_PROFILES: Partial<Record<keyof typeof SEARCH_PARAMS, string[]>> = {
   Patient: [PROFILE.usCorePatient],
   Observation: [
     PROFILE.usCoreBloodPressure,
@@ -11,8 +12,15 @@ const SUPPORTED_PROFILES: Record<keyof typeof SEARCH_PARAMS, string[]> = {
     PROFILE.respiratoryRate,
     PROFILE.oxygenSaturation,
     PROFILE.bodyTemperature,
+    PROFILE.bodyWeight,
   ],
 };
+
+/**
+ * Operations the server offers (`rest.operation`): none yet. Bulk Data `$export` is to be listed
+ * here, with its routes beside the read-only controllers, when it is built.
+ */
+export const OPERATIONS: Array<{ name: string; definition: string }> = [];
 
 /** What Vigil's FHIR API implements, and nothing more: read and search of the types in SEARCH_PARAMS. */
 export function capabilityStatement(opts: { baseUrl: string; date: string; version: string }): FhirResource {
@@ -33,10 +41,14 @@ export function capabilityStatement(opts: { baseUrl: string; date: string; versi
         security: { cors: false, description: 'Bearer access token from POST /api/v1/auth/login' },
         resource: Object.entries(SEARCH_PARAMS).map(([type, params]) => ({
           type,
-          supportedProfile: SUPPORTED_PROFILES[type as keyof typeof SEARCH_PARAMS],
+          ...(SUPPORTED_PROFILES[type as keyof typeof SEARCH_PARAMS]
+            ? { supportedProfile: SUPPORTED_PROFILES[type as keyof typeof SEARCH_PARAMS] }
+            : {}),
           interaction: [{ code: 'read' }, { code: 'search-type' }],
+          ...(INCLUDES[type as keyof typeof SEARCH_PARAMS] ? { searchInclude: INCLUDES[type as keyof typeof SEARCH_PARAMS] } : {}),
           searchParam: params.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
         })),
+        ...(OPERATIONS.length ? { operation: OPERATIONS } : {}),
       },
     ],
   };

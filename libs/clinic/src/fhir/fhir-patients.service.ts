@@ -58,6 +58,29 @@ export class FhirPatientsService {
     });
   }
 
+  /**
+   * The patients the resources are about (`_include=…:patient`), each once, of the user's clinic
+   * only. The search that includes them is audited as a read of that patient's records.
+   */
+  async included(actor: Actor, resources: FhirResource[]): Promise<FhirResource[]> {
+    const ids = new Set<string>();
+    for (const r of resources)
+      for (const key of ['subject', 'patient']) {
+        const m = /^Patient\/(.+)$/.exec((r[key] as { reference?: string } | undefined)?.reference ?? '');
+        if (m && UUID.test(m[1])) ids.add(m[1]);
+      }
+    if (!ids.size) return [];
+    const rows = await this.transactions.run((tx) =>
+      tx.manager
+        .createQueryBuilder(Patient, 'p')
+        .where('p.clinic_id = :clinicId AND p.id IN (:...ids)', { clinicId: actor.clinicId, ids: [...ids] })
+        .orderBy('p.created_at')
+        .addOrderBy('p.id')
+        .getMany(),
+    );
+    return rows.map(toFhirPatient);
+  }
+
   private filter(q: SelectQueryBuilder<Patient>, clinicId: string, filters: Map<string, string[]>): void {
     let n = 0;
     const param = () => `f${n++}`;

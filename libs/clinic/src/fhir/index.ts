@@ -13,12 +13,15 @@ export {
 } from './vital-observations.js';
 export { OBSERVATION_KINDS, parseObservationId, type ObservationKind } from './observation-kinds.js';
 export { searchset, type SearchPage } from './bundle.js';
-export { capabilityStatement } from './capability.js';
+export { capabilityStatement, OPERATIONS } from './capability.js';
 export { FhirObservationsService } from './fhir-observations.service.js';
 export { FhirPatientsService } from './fhir-patients.service.js';
+export { FhirTablesService } from './fhir-tables.service.js';
+export { TABLE_TYPES, type TableType } from './resource-tables.js';
 export {
   COUNT_DEFAULT,
   COUNT_MAX,
+  INCLUDES,
   parseSearch,
   patientIdOf,
   SEARCH_PARAMS,

@@ -1,4 +1,4 @@
-import { DomainError } from '#platform';
+import { DomainError, ErrorCode } from '#platform';
 
 /*
  * The FHIR search parameters Vigil implements, and the parsing of a search request against them.
@@ -23,15 +23,53 @@ export const SEARCH_PARAMS = {
     { name: '_id', type: 'token', documentation: 'the Observation id (comma for several)' },
     { name: 'patient', type: 'reference', documentation: 'Patient/<id> or <id>' },
     { name: 'subject', type: 'reference', documentation: 'Patient/<id> or <id>' },
-    { name: 'category', type: 'token', documentation: 'vital-signs (the only category Vigil serves yet)' },
-    { name: 'code', type: 'token', documentation: 'LOINC or MDC code, system|code or code (comma for several)' },
-    { name: 'date', type: 'date', documentation: 'when measured; repeat for a range (date=ge…&date=lt…)' },
+    { name: 'category', type: 'token', documentation: 'vital-signs or survey' },
+    { name: 'code', type: 'token', documentation: 'LOINC, MDC or Vigil assessment code, system|code or code (comma for several)' },
+    { name: 'date', type: 'date', documentation: 'when measured or administered; repeat for a range (date=ge…&date=lt…)' },
   ],
+  Encounter: [
+    { name: '_id', type: 'token', documentation: 'the session id (comma for several)' },
+    { name: 'patient', type: 'reference', documentation: 'Patient/<id> or <id>' },
+    { name: 'subject', type: 'reference', documentation: 'Patient/<id> or <id>' },
+    { name: 'date', type: 'date', documentation: 'the period (check-in to discharge) overlaps the range; repeat for a range' },
+  ],
+  MedicationAdministration: [
+    { name: '_id', type: 'token', documentation: 'the dose id (comma for several)' },
+    { name: 'patient', type: 'reference', documentation: 'Patient/<id> or <id>' },
+    { name: 'subject', type: 'reference', documentation: 'Patient/<id> or <id>' },
+  ],
+  Consent: [
+    { name: '_id', type: 'token', documentation: 'the signature id (comma for several)' },
+    { name: 'patient', type: 'reference', documentation: 'Patient/<id> or <id>' },
+  ],
+  Appointment: [
+    { name: '_id', type: 'token', documentation: 'the booking id (comma for several)' },
+    { name: 'patient', type: 'reference', documentation: 'Patient/<id> or <id>' },
+    { name: 'date', type: 'date', documentation: 'the start; repeat for a range' },
+  ],
+  Flag: [
+    { name: '_id', type: 'token', documentation: 'the alert id (comma for several)' },
+    { name: 'patient', type: 'reference', documentation: 'Patient/<id> or <id>' },
+    { name: 'subject', type: 'reference', documentation: 'Patient/<id> or <id>' },
+  ],
+  Device: [{ name: '_id', type: 'token', documentation: 'the monitor id (comma for several)' }],
+  Location: [{ name: '_id', type: 'token', documentation: 'the chair id (comma for several)' }],
+  Practitioner: [{ name: '_id', type: 'token', documentation: 'the staff member id (comma for several)' }],
 } as const satisfies Record<string, readonly SearchParamSpec[]>;
 export type SearchableType = keyof typeof SEARCH_PARAMS;
 
 /** Paging and format parameters every search takes (not filters). */
-export const CONTROL_PARAMS = ['_count', '_cursor', '_format', '_sort'] as const;
+export const CONTROL_PARAMS = ['_count', '_cursor', '_format', '_sort', '_include'] as const;
+
+/** `_include` each type supports: the patient its resources are about. */
+export const INCLUDES: Partial<Record<SearchableType, readonly string[]>> = {
+  Observation: ['Observation:patient', 'Observation:subject'],
+  Encounter: ['Encounter:patient', 'Encounter:subject'],
+  MedicationAdministration: ['MedicationAdministration:patient', 'MedicationAdministration:subject'],
+  Consent: ['Consent:patient'],
+  Appointment: ['Appointment:patient'],
+  Flag: ['Flag:patient', 'Flag:subject'],
+};
 export const COUNT_DEFAULT = 50;
 export const COUNT_MAX = 200;
 
@@ -45,10 +83,15 @@ export interface ParsedSearch {
   count: number;
   cursor: string | undefined;
   descending: boolean;
+  /** `_include` asked for (the patient of each match). */
+  includePatients: boolean;
 }
 
 const values = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
 export const invalid = (field: string, message: string) => DomainError.validation([{ field, message }]);
+/** A well-formed value Vigil understands but does not process (422): a sort or an include it does not offer. */
+export const unsupported = (field: string, message: string) =>
+  new DomainError(422, ErrorCode.RuleUnmet, `This search cannot be processed: ${field}`, [{ field, message }]);
 
 function parseCount(raw: string[]): number {
   if (raw.length === 0) return COUNT_DEFAULT;
@@ -60,7 +103,16 @@ function parseCount(raw: string[]): number {
 function parseSort(type: SearchableType, raw: string[]): boolean {
   if (raw.length === 0) return false;
   if (type === 'Observation' && raw.length === 1 && (raw[0] === 'date' || raw[0] === '-date')) return raw[0] === '-date';
-  throw invalid('_sort', type === 'Observation' ? 'only date or -date' : `${type} results are not sortable`);
+  throw unsupported('_sort', type === 'Observation' ? 'only date or -date' : `${type} results are not sortable`);
+}
+
+function parseIncludes(type: SearchableType, raw: string[]): boolean {
+  for (const value of raw) {
+    if (!/^[A-Za-z]+:[A-Za-z-]+(:[A-Za-z]+)?$/.test(value)) throw invalid('_include', 'Type:parameter (e.g. Observation:patient)');
+    if (!(INCLUDES[type] ?? []).includes(value))
+      throw unsupported('_include', INCLUDES[type] ? `only ${(INCLUDES[type] ?? []).join(' or ')}` : `${type} includes nothing`);
+  }
+  return raw.length > 0;
 }
 
 /**
@@ -84,9 +136,12 @@ export function parseSearch(type: SearchableType, query: Query, strict: boolean)
   const count = parseCount(values(query['_count']));
   const descending = parseSort(type, values(query['_sort']));
   if (query['_sort'] !== undefined) applied.push(['_sort', descending ? '-date' : 'date']);
+  const includes = values(query['_include']);
+  const includePatients = parseIncludes(type, includes);
+  for (const v of includes) applied.push(['_include', v]);
   const cursors = values(query['_cursor']);
   if (cursors.length > 1) throw invalid('_cursor', 'given more than once');
-  return { filters, applied, count, cursor: cursors[0], descending };
+  return { filters, applied, count, cursor: cursors[0], descending, includePatients };
 }
 
 export interface Token {
