@@ -12,7 +12,7 @@ import { consentedPatient, sessionAt, vitals } from './support/sessions.js';
  * package NDC), the signature (Consent), the booking (Appointment), the open alert (Flag), the
  * weight and assessment scores (Observations), the monitor, chair and staff (Device, Location,
  * Practitioner). Every resource validated by @medplum/core and FHIR.js; every read audited; another
- * clinic's records 404.
+ * clinic's records 404; the API is read-only (405).
  */
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -172,6 +172,24 @@ describe('FHIR R4 API: sessions, doses, consents, bookings, alerts, scores and t
     const outcome = JSON.parse(res.text) as Json;
     expect(fhirErrors(outcome as never)).toEqual([]);
     expect(outcome).toMatchObject({ resourceType: 'OperationOutcome', issue: [expect.objectContaining({ code })] });
+  });
+
+  it.each([
+    ['POST a resource', 'post', '/Patient'],
+    ['POST a transaction', 'post', ''],
+    ['PUT', 'put', `/Patient/00000000-0000-4000-8000-000000000000`],
+    ['PATCH', 'patch', `/Observation/00000000-0000-4000-8000-000000000000-hr`],
+    ['DELETE', 'delete', `/Encounter/00000000-0000-4000-8000-000000000000`],
+  ] as const)('the API is read-only: %s answers 405 with an OperationOutcome', async (_label, method, path) => {
+    const res = await t.http[method](`${FHIR}${path}`)
+      .set(bearer(a.token.admin))
+      .set('Content-Type', 'application/fhir+json')
+      .send(JSON.stringify({ resourceType: 'Patient' }))
+      .expect(405);
+    expect(res.headers['allow']).toBe('GET');
+    expect(res.headers['content-type']).toMatch(/^application\/fhir\+json/);
+    expect(JSON.parse(res.text)).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ severity: 'error', code: 'not-supported' }] });
+    await t.http[method](`${FHIR}${path}`).expect(401);
   });
 
   it('a monitor’s readings name its Device', async () => {

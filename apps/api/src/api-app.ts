@@ -58,6 +58,7 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
       { path: 'health/ready', method: RequestMethod.GET },
       { path: 'metrics', method: RequestMethod.GET },
       // The FHIR API has its own base, /fhir/R4 (fhir.controller.ts).
+      { path: 'fhir/R4', method: RequestMethod.ALL },
       { path: 'fhir/R4/{*rest}', method: RequestMethod.ALL },
     ],
   });
@@ -67,6 +68,8 @@ export async function createApiApp(runtime: VigilRuntime, opts: { worker?: boole
   const fastify = app.getHttpAdapter().getInstance();
   // JSON bodies: Fastify's parser and limits, and a 400 for a key an object names twice.
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT }, jsonBodyParser(fastify));
+  // FHIR clients send their bodies as application/fhir+json: parsed the same way (the FHIR API answers them itself).
+  app.useBodyParser('application/fhir+json', { bodyLimit: BODY_LIMIT }, jsonBodyParser(fastify));
   addRequestHooks(fastify, app.get(Metrics), config);
   mountOpenApi(app as INestApplication, buildOpenApi(app as INestApplication));
   await mountBullBoard(

@@ -56,4 +56,6 @@ export enum ErrorCode {
   BookingsWouldMove = 'BOOKINGS_WOULD_MOVE',
   ChairHasFutureBookings = 'CHAIR_HAS_FUTURE_BOOKINGS',
   FormRetired = 'FORM_RETIRED',
+  // The FHIR API (read-only).
+  MethodNotAllowed = 'METHOD_NOT_ALLOWED',
 }
