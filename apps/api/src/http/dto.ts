@@ -55,13 +55,16 @@ export const OptionalNotNull = () => ValidateIf((_object: object, value: unknown
 
 const OFFSET = /(Z|[+-]\d{2}:\d{2})$/;
 
-/** An ISO-8601 timestamp with its offset (api.md), e.g. 2026-11-21T09:30:00-05:00: one rule, one message. */
+/** An ISO-8601 timestamp with its offset (api.md), e.g. 2026-11-21T09:30:00-05:00. */
+export const isTimestamp = (value: unknown): value is string =>
+  typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator: true }) && OFFSET.test(value);
+
+/** An ISO-8601 timestamp with its offset (api.md): one rule, one message. */
 export const IsTimestamp = () =>
   ValidateBy({
     name: 'isTimestamp',
     validator: {
-      validate: (value: unknown) =>
-        typeof value === 'string' && isISO8601(value, { strict: true, strictSeparator: true }) && OFFSET.test(value),
+      validate: isTimestamp,
       defaultMessage: () => '$property must be an ISO-8601 timestamp with its offset (Z or ±hh:mm), e.g. 2026-11-21T09:30:00-05:00',
     },
   });
@@ -102,11 +105,14 @@ export const MaxDecimals = (places: number) =>
     name: 'maxDecimals',
     constraints: [places],
     validator: {
-      validate: (value: unknown) => {
-        if (typeof value !== 'number' || !Number.isFinite(value)) return false;
-        const scaled = value * 10 ** places;
-        return Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, Math.abs(scaled));
-      },
+      validate: (value: unknown) => hasAtMostDecimals(value, places),
       defaultMessage: () => `$property must have at most ${places} decimal places`,
     },
   });
+
+/** A finite number with at most `places` decimals (numbers written with an exponent are refused, never thrown on). */
+export function hasAtMostDecimals(value: unknown, places: number): value is number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return false;
+  const scaled = value * 10 ** places;
+  return Math.abs(scaled - Math.round(scaled)) < 1e-6 * Math.max(1, Math.abs(scaled));
+}

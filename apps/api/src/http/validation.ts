@@ -1,5 +1,6 @@
 import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
 import { DomainError, ErrorCode, type FieldProblem } from '#platform';
+import { fastCheckOf } from './fast-accept.js';
 
 /** Constraints on the kind of a value: when one fails, the others (length, range…) say nothing more. */
 const KIND_CONSTRAINTS = new Set([
@@ -101,6 +102,7 @@ class BodyValidationPipe extends ValidationPipe {
         throw DomainError.validation([{ field: 'body', message: 'must be a JSON object' }]);
       const problem = bodyProblem(value);
       if (problem) throw DomainError.validation([problem]);
+      if (value !== undefined && fastCheckOf(metadata.metatype)?.(value as Record<string, unknown>)) return value;
     }
     try {
       return (await super.transform(value, metadata)) as unknown;

@@ -32,9 +32,8 @@ import {
   ReasonDto,
   StartSessionDto,
   TransitionDto,
-  VitalReadingDto,
-  VitalsBatchDto,
 } from './sessions.dto.js';
+import { VitalReadingDto, VitalsBatchDto } from './vitals.dto.js';
 import {
   AlertDto,
   BoardEntryDto,

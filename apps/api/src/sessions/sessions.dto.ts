@@ -4,7 +4,6 @@ import {
   ArrayMaxSize,
   ArrayMinSize,
   IsArray,
-  IsDefined,
   IsIn,
   IsInt,
   IsNumber,
@@ -22,16 +21,12 @@ import {
 import {
   CRISIS_SYMPTOMS,
   CSSRS_SCREENER_RESULTS,
-  MAX_READINGS_PER_BATCH,
-  PLAUSIBLE,
   PREGNANCY_STATUSES,
-  READING_SOURCES,
   READINGS_PAGE,
   SESSION_STATUSES,
   TRANSPORT_HOME,
   type CrisisSymptom,
   type PreChecks,
-  type ReadingSource,
   type SessionStatus,
 } from '#clinic';
 import { IsCalendarDate, IsTimestamp, OptionalNotNull, MaxDecimals, PageQuery } from '../http/dto.js';
@@ -213,69 +208,6 @@ export class RateChangeDto {
   @ApiProperty() @IsNumber({ allowNaN: false, allowInfinity: false }) @MaxDecimals(1) @Min(0) @Max(2000) rateMlPerH!: number;
   @ApiProperty() @IsString() @MinLength(1) @MaxLength(2000) reason!: string;
   @ApiPropertyOptional({ format: 'date-time' }) @OptionalNotNull() @IsTimestamp() occurredAt?: string;
-}
-
-const range = (k: keyof typeof PLAUSIBLE) => [Min(PLAUSIBLE[k][0]), Max(PLAUSIBLE[k][1])];
-/** clinical-rules.md section 3 plausibility: outside these a reading is refused (400) and not stored. */
-export class VitalReadingDto {
-  @ApiProperty({ format: 'date-time' }) @IsTimestamp() measuredAt!: string;
-  @ApiProperty({ enum: READING_SOURCES }) @IsIn(READING_SOURCES) source!: ReadingSource;
-
-  @ApiPropertyOptional({ description: 'required for device readings: (device, measuredAt) is stored once' })
-  @ValidateIf((o: VitalReadingDto) => o.source === 'device' || o.deviceId !== undefined)
-  @IsDefined({ message: 'a device reading needs its device: source=device requires deviceId' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  deviceId?: string;
-
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 40, maximum: 300 })
-  @IsOptional()
-  @IsInt()
-  @apply(...range('systolic'))
-  systolic?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 20, maximum: 200 })
-  @IsOptional()
-  @IsInt()
-  @apply(...range('diastolic'))
-  diastolic?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 20, maximum: 300 })
-  @IsOptional()
-  @IsInt()
-  @apply(...range('heartRate'))
-  heartRate?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 50, maximum: 100 })
-  @IsOptional()
-  @IsInt()
-  @apply(...range('spo2'))
-  spo2?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 80 })
-  @IsOptional()
-  @IsInt()
-  @apply(...range('respiratoryRate'))
-  respiratoryRate?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 30, maximum: 45 })
-  @IsOptional()
-  @IsNumber({ allowNaN: false, allowInfinity: false })
-  @MaxDecimals(1)
-  @apply(...range('temperatureC'))
-  temperatureC?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: 5 })
-  @IsOptional()
-  @IsInt()
-  @apply(...range('moaas'))
-  moaas?: number | null;
-}
-
-export class VitalsBatchDto {
-  @ApiProperty({ type: [VitalReadingDto], maxItems: MAX_READINGS_PER_BATCH })
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_READINGS_PER_BATCH)
-  @IsObject({ each: true })
-  @ValidateNested({ each: true })
-  @Type(() => VitalReadingDto)
-  readings!: VitalReadingDto[];
 }
 
 export class EmergencyDto {
