@@ -1,7 +1,7 @@
-import { GroupCommitter, laneOf, type Outcome } from './group-commit.js';
+import { GroupCommitter, type Outcome } from './group-commit.js';
 
 /** A unit of work the test releases by hand, recording each group it was given. */
-function harness(opts: { lanes?: number; maxWeight?: number; failWhole?: (items: string[]) => boolean } = {}) {
+function harness(opts: { slots?: number; maxWeight?: number; failWhole?: (items: string[]) => boolean } = {}) {
   const groups: string[][] = [];
   const pending: Array<() => void> = [];
   const committer = new GroupCommitter<string, string>(
@@ -13,7 +13,7 @@ function harness(opts: { lanes?: number; maxWeight?: number; failWhole?: (items:
         i.startsWith('bad') ? { ok: false, error: new Error(`${i} refused`) } : { ok: true, value: `stored ${i}` },
       );
     },
-    { lanes: opts.lanes ?? 1, maxWeight: opts.maxWeight ?? 100, key: (i) => i.replace(/^bad-/, '') },
+    { slots: opts.slots ?? 1, maxWeight: opts.maxWeight ?? 100, key: (i) => i.replace(/^bad-/, '').replace(/#.*/, '') },
   );
   const releaseAll = async () => {
     while (pending.length) {
@@ -71,18 +71,38 @@ describe('group commit of concurrent submissions', () => {
     expect(h.groups).toEqual([['a'], ['b', 'c'], ['d', 'e']]);
   });
 
-  it('keeps one key in one lane and runs different lanes side by side', async () => {
-    const lanes = 4;
-    const keys = ['s1', 's2', 's3', 's4', 's5', 's6', 's7', 's8'];
-    const h = harness({ lanes });
-    const all = keys.map((k) => h.committer.submit(k));
-    const distinctLanes = new Set(keys.map((k) => laneOf(k, lanes))).size;
-    expect(h.committer.load.running).toBe(distinctLanes);
-    expect(h.groups).toHaveLength(distinctLanes);
+  it('starts a submission at once when a slot is free and its session is not being stored, whatever else runs', async () => {
+    const h = harness({ slots: 3 });
+    const all = ['s1', 's2'].map((k) => h.committer.submit(k));
+    expect(h.groups).toEqual([['s1'], ['s2']]);
+    all.push(h.committer.submit('s3'));
+    expect(h.groups).toEqual([['s1'], ['s2'], ['s3']]);
+    // No slot left: s4 waits for the first group to end, whichever it is.
+    all.push(h.committer.submit('s4'));
+    expect(h.committer.load).toEqual({ waiting: 1, running: 3 });
     await h.releaseAll();
     await Promise.all(all);
-    // Every group holds keys of one lane only.
-    for (const g of h.groups) expect(new Set(g.map((k) => laneOf(k, lanes))).size).toBe(1);
-    expect(laneOf('s1', lanes)).toBe(laneOf('s1', lanes));
+    expect(h.groups).toEqual([['s1'], ['s2'], ['s3'], ['s4']]);
+  });
+
+  it('never stores one session in two groups at once, and stores its submissions in the order they came', async () => {
+    const h = harness({ slots: 4 });
+    const order = ['s1#1', 's2#1', 's1#2', 's3#1', 's1#3', 's2#2'];
+    const all = order.map((k) => h.committer.submit(k));
+    // s1 and s2 are running: their later submissions wait, s3 starts beside them.
+    expect(h.groups).toEqual([['s1#1'], ['s2#1'], ['s3#1']]);
+    await h.releaseAll();
+    await Promise.all(all);
+    // s1 ends first: its two waiting submissions go together; s2's follows when s2 ends.
+    expect(h.groups.slice(3)).toEqual([['s1#2', 's1#3'], ['s2#2']]);
+  });
+
+  it('keeps a session that did not fit behind, so its later submissions do not overtake it', async () => {
+    const h = harness({ slots: 1, maxWeight: 2 });
+    const all = ['s0', 's1#1', 's2#1', 's1#2', 's3#1'].map((k) => h.committer.submit(k));
+    await h.releaseAll();
+    await Promise.all(all);
+    // The second group is full after s1#1 and s2#1; s1#2 and s3#1 follow in the third.
+    expect(h.groups).toEqual([['s0'], ['s1#1', 's2#1'], ['s1#2', 's3#1']]);
   });
 });

@@ -8,11 +8,14 @@ interface Waiting<T, R> {
 }
 
 /**
- * Group commit: concurrent submissions share one unit of work. Submissions are spread over
- * `lanes` by key (a session), each lane running one group at a time: while it runs, new
- * submissions of the lane wait, and the next group takes every waiting one (up to `maxWeight`).
- * Two groups running at once never share a key, so they never wait on each other's row locks.
- * A lone submission on a quiet process starts at once: there is no timer, groups grow with load.
+ * Group commit: concurrent submissions share one unit of work. At most `slots` groups run at once,
+ * and no key (a session) is ever in two running groups, so two groups never wait on each other's
+ * row locks and a key's submissions are stored in the order they came. A submission whose key is
+ * not running starts at once when a slot is free; otherwise it waits, and the next group takes
+ * every waiting submission whose key is not running (in arrival order, up to `maxWeight`). There is
+ * no timer: a lone submission on a quiet process starts at once, and groups grow with load. A
+ * reading never waits behind another session's group while a slot is free (a breaching reading
+ * once did, when sessions were tied to fixed lanes).
  *
  * `run` answers each submission of a group with an outcome; a submission refused on its own
  * (a validation error, say) gets its error while the others are stored. If `run` throws, the
@@ -20,52 +23,72 @@ interface Waiting<T, R> {
  * alone, so one submission never fails another.
  */
 export class GroupCommitter<T, R> {
-  private readonly lanes: Array<{ waiting: Array<Waiting<T, R>>; running: boolean }>;
+  private waiting: Array<Waiting<T, R>> = [];
+  private readonly runningKeys = new Set<string>();
+  private running = 0;
+  private readonly slots: number;
+  private readonly maxWeight: number;
+  private readonly key: (item: T) => string;
+  private readonly weight: (item: T) => number;
 
   constructor(
     private readonly run: (items: T[]) => Promise<Array<Outcome<R>>>,
-    opts: { lanes: number; maxWeight: number; key: (item: T) => string; weight?: (item: T) => number },
+    opts: { slots: number; maxWeight: number; key: (item: T) => string; weight?: (item: T) => number },
   ) {
-    this.lanes = Array.from({ length: Math.max(1, opts.lanes) }, () => ({ waiting: [], running: false }));
+    this.slots = Math.max(1, opts.slots);
     this.maxWeight = opts.maxWeight;
     this.key = opts.key;
     this.weight = opts.weight ?? (() => 1);
   }
 
-  private readonly maxWeight: number;
-  private readonly key: (item: T) => string;
-  private readonly weight: (item: T) => number;
-
   submit(item: T): Promise<R> {
-    const lane = this.lanes[laneOf(this.key(item), this.lanes.length)];
     return new Promise<R>((resolve, reject) => {
-      lane.waiting.push({ item, resolve, reject });
-      this.drain(lane);
+      this.waiting.push({ item, resolve, reject });
+      this.drain();
     });
   }
 
   /** Submissions waiting and groups running, for tests and metrics. */
   get load(): { waiting: number; running: number } {
-    return {
-      waiting: this.lanes.reduce((n, l) => n + l.waiting.length, 0),
-      running: this.lanes.filter((l) => l.running).length,
-    };
+    return { waiting: this.waiting.length, running: this.running };
   }
 
-  private drain(lane: { waiting: Array<Waiting<T, R>>; running: boolean }): void {
-    if (lane.running || lane.waiting.length === 0) return;
-    let weight = 0;
-    let n = 0;
-    while (n < lane.waiting.length && (n === 0 || weight + this.weight(lane.waiting[n].item) <= this.maxWeight)) {
-      weight += this.weight(lane.waiting[n].item);
-      n++;
+  /** Starts groups while a slot is free and some waiting submission's key is not running. */
+  private drain(): void {
+    while (this.running < this.slots && this.waiting.length > 0) {
+      const group = this.nextGroup();
+      if (group.length === 0) return;
+      const keys = new Set(group.map((g) => this.key(g.item)));
+      for (const k of keys) this.runningKeys.add(k);
+      this.running++;
+      void this.runGroup(group).finally(() => {
+        for (const k of keys) this.runningKeys.delete(k);
+        this.running--;
+        this.drain();
+      });
     }
-    const group = lane.waiting.splice(0, n);
-    lane.running = true;
-    void this.runGroup(group).finally(() => {
-      lane.running = false;
-      this.drain(lane);
-    });
+  }
+
+  /** In arrival order, the waiting submissions of keys not running, up to the weight; the rest keep their places. */
+  private nextGroup(): Array<Waiting<T, R>> {
+    const group: Array<Waiting<T, R>> = [];
+    const rest: Array<Waiting<T, R>> = [];
+    const closed = new Set<string>();
+    let weight = 0;
+    for (const w of this.waiting) {
+      const key = this.key(w.item);
+      const fits = group.length === 0 || weight + this.weight(w.item) <= this.maxWeight;
+      if (!this.runningKeys.has(key) && !closed.has(key) && fits) {
+        group.push(w);
+        weight += this.weight(w.item);
+      } else {
+        // A key left behind stays behind, so its submissions keep their order.
+        closed.add(key);
+        rest.push(w);
+      }
+    }
+    this.waiting = rest;
+    return group;
   }
 
   private async runGroup(group: Array<Waiting<T, R>>): Promise<void> {
@@ -84,13 +107,6 @@ export class GroupCommitter<T, R> {
     }
     group.forEach((g, i) => settle(g, outcomes[i]));
   }
-}
-
-/** A stable lane for a key (FNV-1a). */
-export function laneOf(key: string, lanes: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % lanes;
 }
 
 function settle<T, R>(w: Waiting<T, R>, o: Outcome<R>): void {

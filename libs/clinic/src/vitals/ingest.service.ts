@@ -79,11 +79,11 @@ export class VitalsIngestService {
     return outcome.value;
   }
 
-  /** One lane per two pooled connections: at most half the pool in ingest transactions, so reads and other writes keep flowing. */
+  /** One group per two pooled connections: at most half the pool in ingest transactions, so reads and other writes keep flowing. */
   private readonly ingest = new GroupCommitter<Submission, RecordResult>(
     (subs) => this.transactions.run((tx) => this.recordGroup(tx, subs)),
     {
-      lanes: Math.max(1, Math.floor(this.config.DATABASE_POOL_SIZE / 2)),
+      slots: Math.max(1, Math.floor(this.config.DATABASE_POOL_SIZE / 2)),
       maxWeight: MAX_READINGS_PER_BATCH,
       key: (sub) => sub.sessionId,
       weight: (sub) => sub.input.length,
