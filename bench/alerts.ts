@@ -5,7 +5,7 @@
  * arriving at the stream client.
  */
 import autocannon from 'autocannon';
-import { activeSessions, deviceReading, percentile, sleep, staff, startStack, table } from './support.js';
+import { activeSessions, deviceReading, percentile, sleep, staff, startStack, subscribe, table } from './support.js';
 
 const PROBES = Number(process.env['ALERT_PROBES'] ?? 300);
 const BACKGROUND_PER_SEC = 1000;
@@ -92,38 +92,4 @@ export async function alerts(): Promise<string> {
   } finally {
     await stack.close();
   }
-}
-
-/** A minimal Server-Sent Events client over fetch. */
-async function subscribe(
-  url: string,
-  token: string,
-  onEvent: (type: string, data: { sessionId: string }) => void,
-): Promise<{ close(): void }> {
-  const controller = new AbortController();
-  const res = await fetch(url, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' }, signal: controller.signal });
-  if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
-  const reader = res.body.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const chunk = (await reader.read()) as { value?: Uint8Array; done: boolean };
-        if (chunk.done) return;
-        buffer += decoder.decode(chunk.value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const type = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (type && data) onEvent(type, JSON.parse(data) as { sessionId: string });
-        }
-      }
-    } catch {
-      // aborted on close
-    }
-  })();
-  return { close: () => controller.abort() };
 }

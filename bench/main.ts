@@ -8,9 +8,10 @@ import { hl7 } from './hl7.js';
 import { ingest } from './ingest.js';
 import { memory } from './memory.js';
 import { queue } from './queue.js';
+import { streams } from './streams.js';
 
-/** In the issues' order; `memory` is the 10-minute soak, `hl7` the monitor feed. */
-const SCENARIOS: Record<string, () => Promise<string>> = { ingest, board, alerts, queue, memory, hl7 };
+/** In the issues' order; `streams` is many alert streams at once, `memory` the 10-minute soak, `hl7` the monitor feed. */
+const SCENARIOS: Record<string, () => Promise<string>> = { ingest, board, alerts, streams, queue, memory, hl7 };
 
 const asked = process.argv.slice(2);
 const unknown = asked.filter((a) => !(a in SCENARIOS));

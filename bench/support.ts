@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -253,3 +254,43 @@ export function table(header: string[], rows: Array<Array<string | number>>): st
     ...rows.map((r) => `| ${r.map(fmt).join(' | ')} |`),
   ].join('\n');
 }
+
+/**
+ * A minimal Server-Sent Events client on node:http (undici's fetch streams cost the benchmark
+ * process more CPU per event than the server spends sending it, which a thousand streams showed).
+ */
+export function subscribe(
+  url: string,
+  token: string,
+  onEvent: (type: string, data: { sessionId: string; id?: string }) => void,
+): Promise<{ close(): void }> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(
+      url,
+      { agent: STREAM_AGENT, headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } },
+      (res) => {
+        if (res.statusCode !== 200) {
+          res.resume();
+          return reject(new Error(`stream answered ${res.statusCode}`));
+        }
+        res.setEncoding('utf8');
+        let buffer = '';
+        res.on('data', (chunk: string) => {
+          buffer += chunk;
+          let end: number;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            const block = buffer.slice(0, end);
+            buffer = buffer.slice(end + 2);
+            const type = /^event: (.*)$/m.exec(block)?.[1];
+            const data = /^data: (.*)$/m.exec(block)?.[1];
+            if (type && data) onEvent(type, JSON.parse(data) as { sessionId: string; id?: string });
+          }
+        });
+        res.on('error', () => undefined);
+        resolve({ close: () => req.destroy() });
+      },
+    );
+    req.on('error', reject);
+  });
+}
+const STREAM_AGENT = new http.Agent({ keepAlive: false, maxSockets: Infinity });

@@ -176,7 +176,9 @@ export class AlertStreamService implements BeforeApplicationShutdown, OnApplicat
           const events = await this.connection.eventsAfter(feed.clinicId, feed.head.toString());
           if (!events.length) break;
           feed.head = BigInt(events[events.length - 1].id);
-          for (const slot of feed.slots) if (slot.live) this.deliver(slot, events);
+          // One page for every stream: the same event objects, so each is formatted once (see the sink).
+          const page = { events, first: BigInt(events[0].id), last: feed.head };
+          for (const slot of feed.slots) if (slot.live) this.deliverPage(slot, page);
           if (events.length < STREAM_PAGE) break;
         }
       } while (feed.again && feed.slots.size > 0);
@@ -185,6 +187,14 @@ export class AlertStreamService implements BeforeApplicationShutdown, OnApplicat
     } finally {
       feed.pumping = false;
     }
+  }
+
+  /** A page of the clinic's feed to a live stream: all of it when the stream is behind its first event (the usual case). */
+  private deliverPage(slot: StreamSlot, page: { events: StreamEvent[]; first: bigint; last: bigint }): void {
+    if (page.last <= slot.lastId || !slot.sink || slot.released) return;
+    if (page.first <= slot.lastId) return this.deliver(slot, page.events);
+    slot.lastId = page.last;
+    slot.sink.send(page.events);
   }
 
   private deliver(slot: StreamSlot, events: StreamEvent[]): void {
