@@ -7,6 +7,7 @@ import type autocannon from 'autocannon';
 import { rawBatchInserts, rawSingleInserts, type RawRate } from './baseline.js';
 import {
   activeSessions,
+  anotherApi,
   deviceReading,
   load,
   medianOf,
@@ -15,6 +16,7 @@ import {
   staff,
   startStack,
   table,
+  type BenchStack,
   tenthBreaches,
   type Latency,
 } from './support.js';
@@ -66,6 +68,7 @@ export async function ingest(): Promise<string> {
     const alertsAfterSingle = await alertCount(stack);
     const batches: Latency[] = [];
     for (let i = 0; i < RUNS; i++) batches.push(await batch());
+    const two = await twoProcesses(stack, ids, headers);
 
     const rs = medianOf(rawSingle);
     const rb = medianOf(rawBatch);
@@ -80,6 +83,14 @@ export async function ingest(): Promise<string> {
         [
           ['raw `pg` INSERT, pool 10, 50 in flight', Math.round(rs.rowsPerSec), 1, '', rs.p99, 0],
           ['`POST /sessions/:id/vitals`', Math.round(s.rps), ratio(s.rps, rs.rowsPerSec), s.p50, s.p99, s.errors],
+          [
+            'the same, two API processes (25 connections each)',
+            Math.round(two.rps),
+            ratio(two.rps, rs.rowsPerSec),
+            two.p50,
+            two.p99,
+            two.errors,
+          ],
         ],
       ),
       '',
@@ -99,6 +110,36 @@ export async function ingest(): Promise<string> {
     ].join('\n');
   } finally {
     await stack.close();
+  }
+}
+
+/**
+ * One reading per POST again, on two API processes of the same database at once (25 connections
+ * each, each on half of the sessions): the rate is the sum, the percentiles the worse of the two.
+ */
+async function twoProcesses(stack: BenchStack, ids: string[], headers: Record<string, string>): Promise<Latency> {
+  const second = await anotherApi(stack);
+  try {
+    const half = ids.length / 2;
+    const run = () =>
+      Promise.all([
+        load({ url: stack.url, connections: 25, headers, requests: ingestRequests(ids.slice(0, half), 1) }),
+        load({ url: second.url, connections: 25, headers, requests: ingestRequests(ids.slice(half), 1) }),
+      ]).then(([a, b]) => ({
+        ...a,
+        requests: a.requests + b.requests,
+        errors: a.errors + b.errors,
+        rps: a.rps + b.rps,
+        p50: Math.max(a.p50, b.p50),
+        p95: Math.max(a.p95, b.p95),
+        p99: Math.max(a.p99, b.p99),
+      }));
+    await run();
+    const runs: Latency[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push(await run());
+    return medianOf(runs);
+  } finally {
+    await second.close();
   }
 }
 

@@ -122,6 +122,17 @@ export async function startStack(opts: { worker?: boolean; env?: Record<string, 
   }
 }
 
+/**
+ * Another API process on the stack's database and queues, on a port of its own: what a second
+ * process behind a load balancer gives (the processes share nothing but PostgreSQL and Redis).
+ */
+export async function anotherApi(stack: BenchStack): Promise<{ url: string; close(): Promise<void> }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = await start('dist/apps/api/src/main.js', { ...stack.env, PORT: String(port) }, `${url}/health/ready`);
+  return { url, close: () => stop(child) };
+}
+
 /** A user of `role` in the stack's clinic, logged in through the API. */
 export async function staff(stack: BenchStack, role: 'nurse' | 'anesthesiologist' | 'admin'): Promise<{ userId: string; token: string }> {
   const email = `${role}-${randomBytes(4).toString('hex')}@bench.vigil`;
