@@ -190,10 +190,10 @@ describe('monitor gateways: their own mappings, and the message log’s retentio
     const theirRecent = await logRow(b.clinic.id, 3);
 
     // An UPDATE … RETURNING answers [rows, affected count].
-    const [[work]] = (await t.runtime.dataSource.query(
+    const [[work]] = await t.runtime.dataSource.query<[Array<{ id: string }>, number]>(
       `UPDATE pending_work SET due_at = now() WHERE kind = $1 AND subject_id = $2 AND status = 'pending' RETURNING id`,
       [JobName.SweepHl7Log, HL7_LOG_SWEEP_SUBJECT],
-    )) as [Array<{ id: string }>, number];
+    );
     const job = { name: JobName.SweepHl7Log, id: `t-${work.id}`, data: { workId: work.id } } as unknown as Job;
     // The embedded worker's sweeper may have claimed the row now due first: then it is done by it.
     if (!(await t.app.get(JobDispatcher).dispatch(job)))
