@@ -20,6 +20,8 @@ import {
   CALLS,
   closureDay,
   fixturePost,
+  gatewayMap,
+  hl7Gateway,
   now,
   pathOf,
   PROTOCOL,
@@ -135,6 +137,17 @@ class Kit {
   async chairId(): Promise<string> {
     this.chair ??= (await this.post('/chairs', this.a.token.admin, { name: `Fuzz chair ${randomBytes(3).toString('hex')}` })).id;
     return this.chair;
+  }
+
+  /** A monitor gateway of A. */
+  async gateway(): Promise<Record_> {
+    return { id: await hl7Gateway(this.t.runtime.dataSource, this.a.clinic.id) };
+  }
+
+  /** One of a gateway of A's own code or unit mappings. */
+  async gatewayMap(kind: 'code' | 'unit'): Promise<Record_> {
+    const { id } = await this.gateway();
+    return { id, mapId: await gatewayMap(this.t.runtime.dataSource, id, kind) };
   }
 
   /** A monitor of A in use (at the fuzzing chair). */
@@ -392,6 +405,17 @@ const TARGETS: Record<string, Target> = {
     usedUp: true,
     record: async (k) => ({ id: await unboundReading(k.t.runtime.dataSource, k.a.clinic.id) }),
   },
+  'PATCH /api/v1/hl7-gateways/{id}': { record: (k) => k.gateway(), body: () => ({ timeZone: 'America/Chicago' }) },
+  'POST /api/v1/hl7-gateways/{id}/code-maps': {
+    record: (k) => k.gateway(),
+    body: () => ({ system: 'MDIL', code: `0002-${randomBytes(2).toString('hex')}`, field: 'systolic', reason: 'fuzzing a vendor code' }),
+  },
+  'POST /api/v1/hl7-gateways/{id}/unit-maps': {
+    record: (k) => k.gateway(),
+    body: () => ({ unit: `u-${randomBytes(2).toString('hex')}`, toUnit: '%', reason: 'fuzzing a vendor unit' }),
+  },
+  'DELETE /api/v1/hl7-gateways/{id}/code-maps/{mapId}': { usedUp: true, record: (k) => k.gatewayMap('code') },
+  'DELETE /api/v1/hl7-gateways/{id}/unit-maps/{mapId}': { usedUp: true, record: (k) => k.gatewayMap('unit') },
   'DELETE /api/v1/closures/{id}': {
     usedUp: true,
     record: async (k) => ({

@@ -19,6 +19,7 @@ import {
   DIRECTORY,
   FOLLOW_UPS,
   FEED_LOG,
+  GATEWAYS,
   FOLLOW_UPS_OF_OTHERS,
   MONITORS,
   MONITORS_READ,
@@ -142,6 +143,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     MONITORS_READ,
     UNBOUND,
     FEED_LOG,
+    GATEWAYS,
     CS_REGISTRY,
     CS_RECEIVE,
     CS_CLINICAL,
@@ -348,6 +350,8 @@ describe('docs/clinical-rules.md states the figures Vigil ships', () => {
         'appointmentReminderHours',
         'outcomeBaselineWindowMin',
         'deliveredDoseTolerancePct',
+        'lateReadingPageAfterMin',
+        'hl7LogRetentionDays',
       ].map((p): [string, () => string] => [p, () => columnDefault(p)]),
     ];
 

@@ -85,6 +85,7 @@ export const MONITORS = 'monitors: register, edit, retire';
 export const MONITORS_READ = 'monitors: read';
 export const UNBOUND = 'unbound monitor readings: read, attach to a session, discard';
 export const FEED_LOG = 'monitor feed message log: read';
+export const GATEWAYS = 'monitor gateways: read, time zone, code and unit mappings';
 export const CS_REGISTRY = 'controlled substances: DEA registrations, products, DEA holidays';
 export const CS_RECEIVE = 'controlled substances: receive stock';
 export const CS_CLINICAL = 'controlled substances: pick a container, waste, count';
@@ -217,6 +218,14 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/unbound-readings/{id}/attach': UNBOUND,
   'POST /api/v1/unbound-readings/{id}/discard': UNBOUND,
   'GET /api/v1/hl7-messages': FEED_LOG,
+  'GET /api/v1/hl7-gateways': GATEWAYS,
+  'PATCH /api/v1/hl7-gateways/{id}': GATEWAYS,
+  'GET /api/v1/hl7-gateways/{id}/code-maps': GATEWAYS,
+  'POST /api/v1/hl7-gateways/{id}/code-maps': GATEWAYS,
+  'DELETE /api/v1/hl7-gateways/{id}/code-maps/{mapId}': GATEWAYS,
+  'GET /api/v1/hl7-gateways/{id}/unit-maps': GATEWAYS,
+  'POST /api/v1/hl7-gateways/{id}/unit-maps': GATEWAYS,
+  'DELETE /api/v1/hl7-gateways/{id}/unit-maps/{mapId}': GATEWAYS,
   'POST /api/v1/ledger/registrations': CS_REGISTRY,
   'GET /api/v1/ledger/registrations': CS_REGISTRY,
   'PATCH /api/v1/ledger/registrations/{id}': CS_REGISTRY,

@@ -13,14 +13,16 @@ const OWNED: Record<string, { join: string; clinic: string }> = {
   clinics: { join: '', clinic: 'x.id' },
   refresh_tokens: { join: 'JOIN users o ON o.id = x.user_id', clinic: 'o.clinic_id' },
   alert_readings: { join: 'JOIN alerts o ON o.id = x.alert_id', clinic: 'o.clinic_id' },
+  // A gateway's own code and unit mappings (administrators write them); Vigil's defaults have no gateway.
+  device_code_maps: { join: 'JOIN hl7_gateways o ON o.id = x.gateway_id', clinic: 'o.clinic_id' },
+  device_unit_maps: { join: 'JOIN hl7_gateways o ON o.id = x.gateway_id', clinic: 'o.clinic_id' },
 };
 
 /**
- * Tables no clinic owns: schema bookkeeping, the queue backend's own, the login throttle (per
- * address and email typed, known or not), and the monitor feed's code and unit mappings (reference
- * data every gateway shares; no route writes them).
+ * Tables no clinic owns: schema bookkeeping, the queue backend's own and the login throttle (per
+ * address and email typed, known or not).
  */
-const NOT_CLINICAL = /^(migrations|typeorm_metadata|bullmq_.*|pgboss.*|login_throttle|device_code_maps|device_unit_maps)$/;
+const NOT_CLINICAL = /^(migrations|typeorm_metadata|bullmq_.*|pgboss.*|login_throttle)$/;
 
 /**
  * Rows a refused login or token may write on purpose (auth code): the refusal's audit rows (and

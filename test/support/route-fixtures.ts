@@ -141,6 +141,13 @@ export const CALLS: Record<string, Call> = {
   'POST /api/v1/monitors/{id}/retire': { body: () => ({ reason: 'sent for repair' }) },
   'POST /api/v1/unbound-readings/{id}/attach': { body: (fx) => ({ sessionId: fx.byCollection['sessions'] }) },
   'POST /api/v1/unbound-readings/{id}/discard': { body: () => ({ reason: 'another patient’s' }) },
+  'PATCH /api/v1/hl7-gateways/{id}': { body: () => ({ timeZone: 'America/Chicago' }) },
+  'POST /api/v1/hl7-gateways/{id}/code-maps': {
+    body: () => ({ system: 'MDIL', code: '0002-4a06', refid: 'NBPd', field: 'diastolic', reason: 'Philips private NBP diastolic' }),
+  },
+  'POST /api/v1/hl7-gateways/{id}/unit-maps': { body: () => ({ unit: 'mm Hg', toUnit: 'mm[Hg]', reason: 'as this gateway writes it' }) },
+  'DELETE /api/v1/hl7-gateways/{id}/code-maps/{mapId}': { params: (fx) => ({ mapId: fx.byParam['codeMapId'] }) },
+  'DELETE /api/v1/hl7-gateways/{id}/unit-maps/{mapId}': { params: (fx) => ({ mapId: fx.byParam['unitMapId'] }) },
   ...LEDGER_CALLS,
 };
 
@@ -204,6 +211,31 @@ export async function unboundReading(
     `INSERT INTO unbound_readings (clinic_id, message_id, device_id, measured_at, "values", reason, received_at)
      VALUES ($1, $2, $3, now(), $4, 'unknown-device', now()) RETURNING id`,
     [clinicId, message.id, randomEui64(), JSON.stringify(values)],
+  );
+  return row.id;
+}
+
+/**
+ * A monitor gateway of the clinic, as the feed records one when it first sends (with its clinic
+ * known), written in the database: only the HL7 listener makes these.
+ */
+export async function hl7Gateway(ds: DataSource, clinicId: string): Promise<string> {
+  const [row] = await ds.query<Array<{ id: string }>>(
+    `INSERT INTO hl7_gateways (sending_application, sending_facility, clinic_id, first_seen_at, last_seen_at, last_peer)
+     VALUES ($1, 'FIXTURE_GW', $2, now(), now(), '127.0.0.1:1') RETURNING id`,
+    [`GW_${randomUUID()}`, clinicId],
+  );
+  return row.id;
+}
+
+/** One of the gateway's own mappings: of a vendor's code (`code`) or of a unit (`unit`). */
+export async function gatewayMap(ds: DataSource, gatewayId: string, kind: 'code' | 'unit'): Promise<string> {
+  const [row] = await ds.query<Array<{ id: string }>>(
+    kind === 'code'
+      ? `INSERT INTO device_code_maps (gateway_id, system, code, refid, field, unit, priority, source)
+         VALUES ($1, 'MDIL', $2, 'NBPs', 'systolic', 'mm[Hg]', 10, 'fixture') RETURNING id`
+      : `INSERT INTO device_unit_maps (gateway_id, unit, to_unit, factor, addend, source) VALUES ($1, $2, 'mm[Hg]', 1, 0, 'fixture') RETURNING id`,
+    [gatewayId, `F-${randomUUID().slice(0, 8)}`],
   );
   return row.id;
 }
@@ -287,6 +319,7 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
   const closure = await post('/closures', a.token.admin, { date: closureDay(), reason: 'public holiday' });
   const monitor = await post('/monitors', a.token.admin, { name: 'Chair 1 monitor', chairId: chair.id, eui64: randomEui64() });
   const ledger = await ledgerFixtures(http, a);
+  const gatewayId = await hl7Gateway(ds, a.clinic.id);
 
   const fx: Fixtures = {
     byCollection: {
@@ -301,9 +334,18 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
       closures: closure.id,
       monitors: monitor.id,
       'unbound-readings': await unboundReading(ds, a.clinic.id),
+      'hl7-gateways': gatewayId,
       ...ledger.byCollection,
     },
-    byParam: { consentId: consents[0].id, assessmentId: assessment.id, key: PROTOCOL, eventId: adverseEvent.id, ...ledger.byParam },
+    byParam: {
+      consentId: consents[0].id,
+      assessmentId: assessment.id,
+      key: PROTOCOL,
+      eventId: adverseEvent.id,
+      codeMapId: await gatewayMap(ds, gatewayId, 'code'),
+      unitMapId: await gatewayMap(ds, gatewayId, 'unit'),
+      ...ledger.byParam,
+    },
     patientId,
     formId,
     spareUserId: spare.id,

@@ -22,6 +22,7 @@ import { MllpListener } from './hl7/mllp-listener.js';
 import { MonitorsController } from './monitors/monitors.controller.js';
 import { UnboundReadingsController } from './monitors/unbound-readings.controller.js';
 import { FeedLogController } from './monitors/feed-log.controller.js';
+import { GatewaysController } from './monitors/gateways.controller.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
 import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
@@ -64,6 +65,7 @@ export class AppModule {
         MonitorsController,
         UnboundReadingsController,
         FeedLogController,
+        GatewaysController,
         AlertsController,
         WallBoardController,
         ThresholdsController,

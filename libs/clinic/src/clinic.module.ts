@@ -26,6 +26,11 @@ import { Hl7FeedService } from './monitors/feed.service.js';
 import { MonitorsService } from './monitors/monitors.service.js';
 import { UnboundReadingsService } from './monitors/unbound-readings.service.js';
 import { FeedLogService } from './monitors/feed-log-view.service.js';
+import { FeedLogRetention } from './monitors/feed-log-retention.js';
+import { FeedRetractions } from './monitors/feed-retractions.js';
+import { ClockWatch } from './monitors/clock-drift.js';
+import { Hl7GatewaysService } from './monitors/gateways.service.js';
+import { GatewayMapsService } from './monitors/gateway-maps.service.js';
 import { ProtocolsService } from './protocols/protocols.service.js';
 import { AppointmentRemindersService } from './scheduling/appointment-reminders.service.js';
 import { AppointmentsService } from './scheduling/appointments.service.js';
@@ -112,6 +117,11 @@ const SERVICES = [
   Hl7FeedService,
   UnboundReadingsService,
   FeedLogService,
+  FeedLogRetention,
+  FeedRetractions,
+  ClockWatch,
+  Hl7GatewaysService,
+  GatewayMapsService,
   LedgerRegistryService,
   LedgerReceiptsService,
   LedgerReportsService,

@@ -141,6 +141,27 @@ export class EditClinicSettingsDto {
   @Min(1)
   @Max(10)
   deliveredDoseTolerancePct?: number;
+  @ApiPropertyOptional({
+    description:
+      'a monitor’s reading arriving more than this many minutes after it was measured is charted and judged but raises no alert (default 10, CLINIC)',
+    minimum: 1,
+    maximum: 120,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  lateReadingPageAfterMin?: number;
+  @ApiPropertyOptional({
+    description: 'days the monitor feed’s raw message log is kept (default 30); the readings and the audit trail are kept regardless',
+    minimum: 1,
+    maximum: 3650,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  hl7LogRetentionDays?: number;
 
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
@@ -162,6 +183,10 @@ export class ClinicSettingsDto {
   outcomeBaselineWindowMin!: number;
   @ApiProperty({ description: 'section 8: % from the order beyond which a delivered dose needs a reason (5)' })
   deliveredDoseTolerancePct!: number;
+  @ApiProperty({ description: 'a monitor’s reading arriving later than this (minutes) pages nobody (10)' })
+  lateReadingPageAfterMin!: number;
+  @ApiProperty({ description: 'days the monitor feed’s raw message log is kept (30)' })
+  hl7LogRetentionDays!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the clinic threshold layer (edited at /thresholds)' })
   thresholds!: object;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) sources!: Record<string, string>;
@@ -181,6 +206,8 @@ const view = (s: ClinicSettings): ClinicSettingsDto => ({
   followUpOverdueEscalationHours: s.followUpOverdueEscalationHours,
   outcomeBaselineWindowMin: s.outcomeBaselineWindowMin,
   deliveredDoseTolerancePct: s.deliveredDoseTolerancePct,
+  lateReadingPageAfterMin: s.lateReadingPageAfterMin,
+  hl7LogRetentionDays: s.hl7LogRetentionDays,
   thresholds: s.thresholds,
   sources: s.sources,
   clinicEdited: s.clinicId !== null,

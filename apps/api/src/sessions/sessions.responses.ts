@@ -189,6 +189,13 @@ export class ReadingDto {
   @ApiProperty({ type: [BreachDto] }) breaches!: BreachDto[];
   @ApiProperty({ description: 'the session’s baseline set' }) baseline!: boolean;
   @ApiProperty({ description: 'a resent device reading: nothing new was stored' }) duplicate!: boolean;
+  @ApiProperty({
+    description:
+      'a monitor’s reading that arrived more than the clinic’s lateReadingPageAfterMin after it was measured: judged and shown, it raised no alert',
+  })
+  late!: boolean;
+  @ApiProperty({ description: 'its measurement time came without an offset and was read in the gateway’s configured zone' })
+  timeOffsetAssumed!: boolean;
   @ApiProperty({ ...nullable('string', 'uuid'), description: 'null: charted by a bedside monitor’s feed (deviceId names it)' })
   recordedBy!: string | null;
 }

@@ -7,6 +7,16 @@
 export const DEVICE_FIELDS = ['systolic', 'diastolic', 'heartRate', 'spo2', 'respiratoryRate', 'temperatureC'] as const;
 export type DeviceField = (typeof DEVICE_FIELDS)[number];
 
+/** The UCUM unit each field is stored in (Vigil's reading columns): a device's value is converted to it. */
+export const FIELD_UNITS: Readonly<Record<DeviceField, string>> = {
+  systolic: 'mm[Hg]',
+  diastolic: 'mm[Hg]',
+  heartRate: '/min',
+  spo2: '%',
+  respiratoryRate: '/min',
+  temperatureC: 'Cel',
+};
+
 /** One observation code a gateway sends (OBX-3 `code^refid^system`). */
 export interface CodeMapping {
   code: string;

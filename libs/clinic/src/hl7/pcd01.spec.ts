@@ -156,6 +156,31 @@ describe('PCD-01 parser: other vendors’ shapes', () => {
     expect(m.readings).toEqual(kind === 'vital' ? [expect.objectContaining({ values: { spo2: 97 } })] : []);
   });
 
+  it.each([
+    ['D with its value', 'D', '97', '%^%^UCUM', ['spo2']],
+    ['W without a value or unit (as some gateways send a withdrawal)', 'W', '', '', ['spo2']],
+  ])('a withdrawal (%s) names the field and time to withdraw, charts nothing', (_name, status, value, unit, fields) => {
+    const text = variant((s) => [
+      ...s.slice(0, 7),
+      `OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|${value}|${unit}|||||${status}|||20261129143000-0500`,
+      `OBX|5|NM|150021^MDC_PRESS_BLD_NONINV_SYS^MDC|1.1.1.1||266016^MDC_DIM_MMHG^MDC|||||W|||20261129142812-0500`,
+      `OBX|6|NM|0002-4a05^NBPs^MDIL|1.1.1.1||mmHg|||||D|||20261129142812-0500`,
+    ]);
+    const m = parse(text)!;
+    expect(m.problems).toEqual([]);
+    expect(m.readings).toEqual([]);
+    expect(m.retractions).toEqual([
+      { measuredAt: new Date('2026-11-29T19:28:12Z'), fields: ['systolic'], obx: [5] },
+      { measuredAt: new Date('2026-11-29T19:30:00Z'), fields, obx: [4] },
+    ]);
+    expect(m.observations.slice(-1).map((o) => o.kind)).toEqual(['raw']);
+  });
+
+  it('a withdrawal without a measurement time is named (nothing could say which value it withdraws)', () => {
+    const text = variant((s) => [...s.slice(0, 3), 'OBR|1', ...s.slice(4, 7), 'OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1||%|||||D']);
+    expect(problemsOf(text)).toEqual(['AE 101 OBX[4]-14']);
+  });
+
   it('OBX-14 empty: the reading takes OBR-7; neither: the row is named', () => {
     const withObr = variant((s) => [...s.slice(0, 7), 'OBX|4|NM|150456^MDC_PULS_OXIM_SAT_O2^MDC|1.3.1.1|97|%^%^UCUM|||||R']);
     expect(readingsOf(withObr)).toEqual([{ at: '2026-11-29T19:30:00.000Z', spo2: 97 }]);

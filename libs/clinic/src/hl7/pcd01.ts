@@ -51,7 +51,16 @@ export interface Pcd01Message {
   eui64: string | null;
   observations: Observation[];
   readings: DeviceReading[];
+  /** Values the device withdrew (OBX-11 D or W), per measurement time. */
+  retractions: Retraction[];
   problems: Hl7Problem[];
+}
+
+/** The fields a device withdrew from its reading of one measurement time, and the OBX rows that said so. */
+export interface Retraction {
+  measuredAt: Date;
+  fields: DeviceField[];
+  obx: number[];
 }
 
 /** OBX-11 values (HL7 table 0085) a device row may carry: results, a correction, no value, withdrawn. */
@@ -69,7 +78,16 @@ export function parsePcd01(text: string, maps: Mappings, opts: HeaderOptions): P
   const msg = parseMessage(text);
   if (!msg) return null;
   const { header, problems } = readHeader(msg, opts);
-  const out: Pcd01Message = { header, patientMrn: null, location: null, eui64: header.eui64, observations: [], readings: [], problems };
+  const out: Pcd01Message = {
+    header,
+    patientMrn: null,
+    location: null,
+    eui64: header.eui64,
+    observations: [],
+    readings: [],
+    retractions: [],
+    problems,
+  };
   if (problems.some((p) => p.ack === 'AR')) return out;
   const enc = msg.encoding;
   let obr: Segment | undefined;
@@ -89,6 +107,7 @@ export function parsePcd01(text: string, maps: Mappings, opts: HeaderOptions): P
   out.eui64 = obxEui ?? header.eui64;
   if (out.observations.length === 0) problems.push({ ack: 'AE', code: '100', segment: 'OBX', sequence: 1, field: 0, text: 'no OBX row' });
   out.readings = readingsOf(out.observations, opts.timeZone);
+  out.retractions = retractionsOf(out.observations, opts.timeZone);
   return out;
 }
 
@@ -118,9 +137,11 @@ function observation(
     fieldValue: null,
     priority: null,
   };
-  const problem = (code: Hl7Problem['code'], field: number, text: string, comp?: number) =>
+  const problem: ProblemAt = (code, field, text, comp) =>
     problems.push({ ack: 'AE', code, segment: 'OBX', sequence: seg.sequence, field, component: comp, text });
   const status = STATUSES[o.status as keyof typeof STATUSES] as Observation['kind'] | undefined;
+  // A withdrawn value (D, W) often comes without a value: its code and time say which one.
+  if (status === 'retracted') return retracted(o, maps, tz, problem);
   if (status === 'hierarchy' || (!o.valueType && !o.value)) return { ...o, kind: 'hierarchy' };
   if (!o.status) problem('101', 11, 'the observation status is missing');
   else if (!status) problem('103', 11, `status ${o.status} is not one Vigil takes (R, F, C, X, D, W)`);
@@ -140,10 +161,46 @@ function observation(
     problem('103', 6, `unit "${o.unit || '(none)'}" is not a unit of ${mapped.field} (${mapped.unit})`);
     return o;
   }
+  if (!hasTime(o, tz, problem)) return o;
+  return { ...o, kind: 'vital', field: mapped.field, fieldValue: convert(Number(o.value), unit, mapped.field), priority: mapped.priority };
+}
+
+type ProblemAt = (code: Hl7Problem['code'], field: number, text: string, comp?: number) => void;
+
+/** Whether the row has a measurement time Vigil can read (else the problem is named). */
+function hasTime(o: Observation, tz: string, problem: ProblemAt): boolean {
   if (!o.measuredAt) problem('101', 14, 'no measurement time (OBX-14, nor OBR-7)');
   else if (!parseHl7Time(o.measuredAt, tz)) problem('102', 14, `"${o.measuredAt}" is not an HL7 time`);
-  if (status === 'retracted') return { ...o, kind: 'retracted', field: mapped.field };
-  return { ...o, kind: 'vital', field: mapped.field, fieldValue: convert(Number(o.value), unit, mapped.field), priority: mapped.priority };
+  else return true;
+  return false;
+}
+
+/**
+ * A row the device withdrew (OBX-11 D: deleted, W: sent wrong): its value does not matter (often
+ * empty); a mapped code with its measurement time names the value to withdraw. Unmapped: kept raw.
+ */
+function retracted(o: Observation, maps: Mappings, tz: string, problem: ProblemAt): Observation {
+  if (!o.system) {
+    problem('101', 3, `${o.code || o.refid}: the coding system is missing`, 3);
+    return o;
+  }
+  const mapped = mapCode(maps, o.code, o.refid, o.system);
+  if (!mapped?.field || !hasTime(o, tz, problem)) return o;
+  return { ...o, kind: 'retracted', field: mapped.field };
+}
+
+/** The withdrawn rows grouped by measurement time: the fields to withdraw from what was stored for that time. */
+function retractionsOf(observations: Observation[], tz: string): Retraction[] {
+  const byTime = new Map<number, Retraction>();
+  for (const o of observations) {
+    const time = o.kind === 'retracted' && o.measuredAt ? parseHl7Time(o.measuredAt, tz) : null;
+    if (!time || !o.field) continue;
+    const r = byTime.get(time.at.getTime()) ?? { measuredAt: time.at, fields: [], obx: [] };
+    byTime.set(time.at.getTime(), r);
+    if (!r.fields.includes(o.field)) r.fields.push(o.field);
+    r.obx.push(o.sequence);
+  }
+  return [...byTime.values()].sort((a, b) => a.measuredAt.getTime() - b.measuredAt.getTime());
 }
 
 /** The vital rows grouped by measurement time into readings; two codes for one field at one time: the lower priority wins. */

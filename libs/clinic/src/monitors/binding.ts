@@ -44,7 +44,7 @@ export type Placement = { sessionId: string } | { unbound: UnboundReason };
 export async function placeReading(
   m: EntityManager,
   monitor: BoundMonitor | null,
-  reading: DeviceReading,
+  reading: Pick<DeviceReading, 'measuredAt'>,
   patientMrn: string | null,
 ): Promise<Placement> {
   if (!monitor) return { unbound: 'unknown-device' };

@@ -11,6 +11,9 @@ export interface GatewayRow {
   /** The gateway has a zone of its own (not its clinic's, nor a default). */
   ownTimeZone: boolean;
   processingIds: string[];
+  /** Its clock (see ClockWatch): messages in a row stamped more than 5 minutes off, and whether its administrators were warned. */
+  clockDriftCount: number;
+  clockDriftWarned: boolean;
 }
 
 /** Records the sender (first time) or when it was last heard from; with the zone of its clinic, or of Vigil's only clinic, or UTC. */
@@ -20,8 +23,9 @@ export async function touchGateway(m: EntityManager, h: Pcd01Header, peer: strin
        INSERT INTO hl7_gateways (sending_application, sending_facility, first_seen_at, last_seen_at, last_peer)
        VALUES ($1, $2, $3, $3, $4)
        ON CONFLICT (sending_application, sending_facility) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, last_peer = EXCLUDED.last_peer
-       RETURNING id, clinic_id, time_zone, processing_ids)
+       RETURNING id, clinic_id, time_zone, processing_ids, clock_drift_count, clock_drift_warned_at)
      SELECT g.id, g.clinic_id AS "clinicId", g.processing_ids AS "processingIds", g.time_zone IS NOT NULL AS "ownTimeZone",
+            g.clock_drift_count AS "clockDriftCount", g.clock_drift_warned_at IS NOT NULL AS "clockDriftWarned",
             COALESCE(g.time_zone, c.time_zone, (SELECT CASE WHEN count(*) = 1 THEN max(time_zone) END FROM clinics), 'UTC') AS "timeZone"
        FROM g LEFT JOIN clinics c ON c.id = g.clinic_id`,
     [h.sendingApplication, h.sendingFacility, at, peer],

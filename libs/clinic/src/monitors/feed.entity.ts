@@ -45,6 +45,23 @@ export class Hl7Gateway {
 
   @Column({ name: 'last_peer', type: 'text', nullable: true })
   lastPeer!: string | null;
+
+  /**
+   * Its clock: consecutive messages whose MSH-7 was more than 5 minutes from their arrival, since
+   * when, the last difference seen (seconds, + when the gateway is ahead), and when its clinic's
+   * administrators were warned of this episode (null: not warned, or the clock is back in step).
+   */
+  @Column({ name: 'clock_drift_count', type: 'integer', default: 0 })
+  clockDriftCount!: number;
+
+  @Column({ name: 'clock_drift_since', type: 'timestamptz', precision: 3, nullable: true })
+  clockDriftSince!: Date | null;
+
+  @Column({ name: 'clock_drift_sec', type: 'integer', nullable: true })
+  clockDriftSec!: number | null;
+
+  @Column({ name: 'clock_drift_warned_at', type: 'timestamptz', precision: 3, nullable: true })
+  clockDriftWarnedAt!: Date | null;
 }
 
 export const MESSAGE_OUTCOMES = ['accepted', 'duplicate', 'refused', 'rejected', 'unreadable'] as const;
@@ -64,6 +81,8 @@ export type MessageOutcome = (typeof MESSAGE_OUTCOMES)[number];
 })
 @Index('ix_hl7_messages_clinic', ['clinicId', 'receivedAt'])
 @Index('ix_hl7_messages_received', ['receivedAt'])
+// The retention sweep deletes originals only once no resend points at them; the key is checked per row deleted.
+@Index('ix_hl7_messages_duplicate_of', ['duplicateOf'], { where: '"duplicate_of" IS NOT NULL' })
 export class FeedMessage {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_hl7_messages' })
   id!: string;
@@ -137,14 +156,17 @@ export type UnboundStatus = (typeof UNBOUND_STATUSES)[number];
 @Entity({ name: 'unbound_readings' })
 @Check('ck_unbound_readings_reason', `"reason" IN ('unknown-device', 'no-session', 'session-ended', 'patient-mismatch')`)
 @Check('ck_unbound_readings_status', `"status" IN ('open', 'attached', 'discarded')`)
+// Resolved by a nurse; or discarded by nobody: every value withdrawn by the device itself (OBX-11 D, W).
 @Check(
   'ck_unbound_readings_resolved',
-  `("status" = 'open') = ("resolved_at" IS NULL) AND ("resolved_at" IS NULL) = ("resolved_by" IS NULL)`,
+  `("status" = 'open') = ("resolved_at" IS NULL) AND ("status" = 'discarded' OR ("resolved_at" IS NULL) = ("resolved_by" IS NULL))`,
 )
 @Check('ck_unbound_readings_attached', `"status" <> 'attached' OR ("session_id" IS NOT NULL AND "reading_id" IS NOT NULL)`)
 @Check('ck_unbound_readings_discarded', `"status" <> 'discarded' OR "resolve_reason" IS NOT NULL`)
 @Index('ux_unbound_readings_device', ['deviceId', 'measuredAt'], { unique: true })
 @Index('ix_unbound_readings_clinic', ['clinicId', 'status', 'measuredAt'])
+// The retention sweep keeps the messages unbound readings came from.
+@Index('ix_unbound_readings_message', ['messageId'])
 export class UnboundReading {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_unbound_readings' })
   id!: string;
@@ -224,7 +246,7 @@ export class UnboundReading {
   @JoinColumn({ name: 'reading_id', foreignKeyConstraintName: 'fk_unbound_readings_reading' })
   reading?: Relation<VitalReading>;
 
-  /** Who attached or discarded it, when, and (discarded) why. */
+  /** Who attached or discarded it (null: discarded because the device withdrew every value), when, and (discarded) why. */
   @Column({ name: 'resolved_by', type: 'uuid', nullable: true })
   resolvedBy!: string | null;
 

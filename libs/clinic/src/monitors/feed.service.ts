@@ -14,8 +14,10 @@ import {
   type Mappings,
   type Pcd01Message,
 } from '../hl7/index.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
 import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
+import { ClockWatch } from './clock-drift.js';
 import { mappingsFor } from './device-maps.js';
 import {
   clinicTimeZone,
@@ -31,6 +33,7 @@ import {
 } from './feed-log.js';
 import { claimClash, decode, entryOf, rawObservations, zoneNote, type LoggedFrame, type Received } from './feed-message.js';
 import { ReadingsRefused, refusalProblems, storeFailure } from './feed-problems.js';
+import { FeedRetractions } from './feed-retractions.js';
 
 /** What the listener writes back: the ACK (null when the frame had no readable MSH: nothing to answer). */
 export interface FeedAnswer {
@@ -57,6 +60,9 @@ export class Hl7FeedService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ingest: VitalsIngestService,
+    private readonly settings: ClinicSettingsService,
+    private readonly retractions: FeedRetractions,
+    private readonly clockWatch: ClockWatch,
   ) {}
 
   /**
@@ -95,6 +101,7 @@ export class Hl7FeedService {
     }
     const maps = await mappingsFor(this.dataSource.manager, gateway.id);
     const msg = await this.parse(rx, gateway, maps);
+    await this.clockWatch.observe(gateway, msg.header.messageTime?.at ?? null, rx.at, () => this.clinicOf(msg, gateway));
     const rejected = msg.problems.filter((p) => p.ack === 'AR');
     if (rejected.length) return this.answerWithoutStoring(rx, gateway, 'AR', rejected, msg);
     if (msg.problems.length) return this.answerWithoutStoring(rx, gateway, 'AE', msg.problems, msg);
@@ -119,7 +126,13 @@ export class Hl7FeedService {
     return zone && zone !== opts.timeZone ? parsePcd01(rx.text, maps, { ...opts, timeZone: zone })! : msg;
   }
 
-  /** One transaction: the log row (claiming the control id), the readings per session, the unbound ones, the ACK. */
+  /** The clinic a message is about: its monitor's, else its gateway's (or Vigil's only one). */
+  private async clinicOf(msg: Pcd01Message, gateway: GatewayRow): Promise<string | null> {
+    const monitor = await monitorOf(this.dataSource.manager, msg, gateway.clinicId);
+    return monitor?.clinicId ?? (await fallbackClinic(this.dataSource.manager, gateway));
+  }
+
+  /** One transaction: the log row (claiming the control id), the readings per session, the unbound ones, withdrawals, the ACK. */
   private async store(m: EntityManager, rx: Received, gateway: GatewayRow, msg: Pcd01Message): Promise<FeedAnswer> {
     const messageId = await logMessage(m, {
       ...entryOf(rx, gateway, null),
@@ -139,7 +152,9 @@ export class Hl7FeedService {
       if ('unbound' in place) unbound.push({ reading, reason: place.unbound });
       else bySession.set(place.sessionId, [...(bySession.get(place.sessionId) ?? []), reading]);
     }
-    const sessions = await this.chart(monitor, bySession, deviceId, { gatewayId: gateway.id, controlId: rx.header.controlId, messageId });
+    const feed = { gatewayId: gateway.id, controlId: rx.header.controlId, messageId };
+    const lateAfterMin = bySession.size ? (await this.settings.forClinic(monitor!.clinicId, m)).lateReadingPageAfterMin : 0;
+    const sessions = await this.chart(monitor, bySession, deviceId, feed, { receivedAt: rx.at, lateAfterMin });
     const kept = await keepUnbound(m, unbound, {
       clinicId,
       messageId,
@@ -161,27 +176,51 @@ export class Hl7FeedService {
           changes: { messageId, deviceId, kept, reasons: [...new Set(unbound.map((u) => u.reason))] },
         },
       ]);
-    const detail = { monitorId: monitor?.id ?? null, deviceId, sessions, unbound: kept, raw: rawObservations(msg), ...zoneNote(msg) };
+    const retracted = await this.retractions.apply(m, { msg, monitor, deviceId, clinicId, feed });
+    const detail = {
+      monitorId: monitor?.id ?? null,
+      deviceId,
+      sessions,
+      unbound: kept,
+      raw: rawObservations(msg),
+      ...(retracted.length && { retracted }),
+      ...zoneNote(msg),
+    };
     const ack = this.ack(rx, 'AA', []);
     await completeLog(m, messageId, ack, clinicId, detail);
     return { ack, code: 'AA', outcome: 'accepted' };
   }
 
-  /** Each session's readings through the vitals ingest, in the message's transaction; what each stored. */
+  /**
+   * Each session's readings through the vitals ingest, in the message's transaction; what each stored.
+   * A reading that arrives more than the clinic's lateReadingPageAfterMin after it was measured is
+   * stored and judged as `late`: it raises no alert.
+   */
   private async chart(
     monitor: BoundMonitor | null,
     bySession: Map<string, DeviceReading[]>,
     deviceId: string,
     feed: Record<string, unknown>,
-  ): Promise<Array<{ sessionId: string; stored: number; duplicates: number; alerts: string[] }>> {
+    when: { receivedAt: Date; lateAfterMin: number },
+  ): Promise<Array<{ sessionId: string; stored: number; duplicates: number; late: number; alerts: string[] }>> {
     const out = [];
+    const late = (r: DeviceReading) => when.receivedAt.getTime() - r.measuredAt.getTime() > when.lateAfterMin * 60_000;
     for (const [sessionId, readings] of bySession) {
       const recorder: MonitorFeed = { clinicId: monitor!.clinicId, userId: null, feed: { ...feed, monitorId: monitor!.id } };
-      const input = readings.map((r) => ({ measuredAt: r.measuredAt, source: 'device' as const, deviceId, ...r.values }));
+      const input = readings.map((r) => ({
+        measuredAt: r.measuredAt,
+        source: 'device' as const,
+        deviceId,
+        ...r.values,
+        late: late(r),
+        timeOffsetAssumed: r.assumedZone,
+      }));
       try {
         const result = await this.ingest.record(recorder, sessionId, input, true);
         const duplicates = result.readings.filter((r) => r.duplicate).length;
-        out.push({ sessionId, stored: result.readings.length - duplicates, duplicates, alerts: result.alerts.map((a) => a.id) });
+        const lateOnes = result.readings.filter((r) => r.late && !r.duplicate).length;
+        const alerts = result.alerts.map((a) => a.id);
+        out.push({ sessionId, stored: result.readings.length - duplicates, duplicates, late: lateOnes, alerts });
       } catch (err) {
         if (err instanceof DomainError && err.status === 400) throw new ReadingsRefused(refusalProblems(err, readings));
         throw err;

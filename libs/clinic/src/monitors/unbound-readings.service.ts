@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
 import type { AlertView } from '../alerts/index.js';
 import { Session } from '../sessions/index.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import { VitalsIngestService, type ReadingView } from '../vitals/index.js';
 import { UnboundReading } from './feed.entity.js';
 
@@ -55,6 +56,7 @@ export class UnboundReadingsService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ingest: VitalsIngestService,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   /** The clinic's unbound readings, newest measurement first (`status`: open by default). */
@@ -79,7 +81,8 @@ export class UnboundReadingsService {
 
   /**
    * The reading charted into `sessionId` as the device reading it is (same device, time and values),
-   * through the vitals ingest: judged, alarmed and audited as any reading, recorded by the nurse.
+   * through the vitals ingest: judged, alarmed and audited as any reading, recorded by the nurse; one
+   * measured longer ago than the clinic's lateReadingPageAfterMin is charted `late` and raises no alert.
    */
   async attach(
     actor: Actor,
@@ -90,10 +93,13 @@ export class UnboundReadingsService {
       const u = await this.open(tx.manager, actor, id);
       if (!(await tx.manager.existsBy(Session, { id: sessionId, clinicId: actor.clinicId })))
         throw DomainError.validation([{ field: 'sessionId', message: 'no session of your clinic has this id' }]);
+      // Attached later than the clinic's lateReadingPageAfterMin after it was measured, it is charted and judged, and pages nobody.
+      const { lateReadingPageAfterMin } = await this.settings.forClinic(actor.clinicId, tx.manager);
+      const late = this.clock.now().getTime() - u.measuredAt.getTime() > lateReadingPageAfterMin * 60_000;
       const { readings, alerts } = await this.ingest.record(
         actor,
         sessionId,
-        [{ measuredAt: u.measuredAt, source: 'device', deviceId: u.deviceId, ...u.values }],
+        [{ measuredAt: u.measuredAt, source: 'device', deviceId: u.deviceId, ...u.values, late, timeOffsetAssumed: u.zoneAssumed }],
         false,
       );
       Object.assign(u, {

@@ -35,6 +35,8 @@ export interface EscalationSettings {
 @Index('ux_clinic_settings_clinic', ['clinicId'], { unique: true, where: '"clinic_id" IS NOT NULL' })
 @Index('ux_clinic_settings_default', { synchronize: false })
 @Check('ck_clinic_settings_delivered_dose_tolerance', `"delivered_dose_tolerance_pct" BETWEEN 1 AND 10`)
+@Check('ck_clinic_settings_late_reading', `"late_reading_page_after_min" BETWEEN 1 AND 120`)
+@Check('ck_clinic_settings_hl7_log_retention', `"hl7_log_retention_days" BETWEEN 1 AND 3650`)
 export class ClinicSettings {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_clinic_settings' })
   id!: string;
@@ -104,6 +106,22 @@ export class ClinicSettings {
    */
   @Column({ name: 'delivered_dose_tolerance_pct', type: 'integer', default: 5 })
   deliveredDoseTolerancePct!: number;
+
+  /**
+   * A monitor's reading that arrives more than this many minutes after it was measured is stored,
+   * judged and shown, and raises no alert (CLINIC: 10): by then the monitor has measured again, and
+   * a page about the patient's state a quarter of an hour ago would send someone to a stale number.
+   */
+  @Column({ name: 'late_reading_page_after_min', type: 'integer', default: 10 })
+  lateReadingPageAfterMin!: number;
+
+  /**
+   * Days the monitor feed's raw message log (hl7_messages) is kept (CLINIC: 30). The log is for
+   * diagnosing a feed and carries patient identifiers (PID); the readings and the audit trail are
+   * the record and are kept. A message an unbound reading came from stays as long as that reading.
+   */
+  @Column({ name: 'hl7_log_retention_days', type: 'integer', default: 30 })
+  hl7LogRetentionDays!: number;
 
   @Column({ type: 'jsonb' })
   sources!: Record<string, string>;

@@ -17,6 +17,8 @@ const EDITABLE = [
   'followUpOverdueEscalationHours',
   'outcomeBaselineWindowMin',
   'deliveredDoseTolerancePct',
+  'lateReadingPageAfterMin',
+  'hl7LogRetentionDays',
 ] as const;
 type Editable = (typeof EDITABLE)[number];
 export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };
@@ -47,8 +49,8 @@ export class ClinicSettingsService {
   ) {}
 
   /**
-   * Administrators: alert escalation times, chair turnover, opening hours, the follow-up timings and
-   * the delivered-dose tolerance (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
+   * Administrators: alert escalation times, chair turnover, opening hours, the follow-up timings,
+   * the delivered-dose tolerance and the monitor feed's late-reading and log-retention limits (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
    */
   async edit(actor: Actor, changes: ClinicSettingsChanges, reason: string): Promise<ClinicSettings> {
     return this.transactions.run(async (tx) => {

@@ -41,6 +41,8 @@ export interface JudgedReading {
   needsRun: boolean;
   /** The reading this one corrects (same device and time, other values), if any. */
   supersedes: string | null;
+  /** Raises no alert: it arrived late, or is a device's own correction that must not alarm. */
+  quiet: boolean;
 }
 
 export interface Judgement {
@@ -120,7 +122,8 @@ export function judgeReadings(
       // Only a device's warnings wait for a run of readings: its history is read when one needs it.
       const needsRun = r.source === 'device' && t.deviceWarningConsecutive > 1 && breaches.some((b) => b.level !== 'critical');
       if (needsRun && !historyBefore.has(s.id)) historyBefore.set(s.id, r.measuredAt);
-      judged.push({ sub: i, context: st, row, breaches, needsRun, supersedes: existing?.id ?? null });
+      const quiet = r.late === true || r.raisesAlerts === false;
+      judged.push({ sub: i, context: st, row, breaches, needsRun, supersedes: existing?.id ?? null, quiet });
       if (!s.lastReadingAt || r.measuredAt > s.lastReadingAt) s.lastReadingAt = r.measuredAt;
       st.changed = true;
       st.requestId = sub.context?.requestId ?? null;
@@ -139,12 +142,14 @@ export function judgeReadings(
 export function alertsToRaise(judged: JudgedReading[], history: Map<string, EarlierDeviceReading[]>, subs: Submission[]): AlertToRaise[] {
   const groupDevice = new Map<string, EarlierDeviceReading[]>();
   const out: AlertToRaise[] = [];
-  for (const { sub, context, row, breaches, needsRun } of judged) {
+  for (const { sub, context, row, breaches, needsRun, quiet } of judged) {
     const { s, t } = context;
     const own = groupDevice.get(s.id) ?? [];
     groupDevice.set(s.id, own);
     const sameDevice = needsRun ? [...(history.get(s.id) ?? []), ...own].filter((e) => e.deviceId === row.deviceId) : [];
     if (row.source === 'device') own.push({ deviceId: row.deviceId, measuredAt: row.measuredAt, breached: breaches.map((b) => b.measure) });
+    // A late reading (or a device's own correction) is judged and shown, and pages nobody.
+    if (quiet) continue;
     for (const a of alertsOfReading(breachesThatAlert(breaches, row.source, row.measuredAt, sameDevice, t), row))
       out.push({
         sub,
@@ -191,5 +196,7 @@ function newRow(
     supersededAt: null,
     supersededBy: null,
     supersededByReadingId: null,
+    late: r.late ?? false,
+    timeOffsetAssumed: r.timeOffsetAssumed ?? false,
   };
 }

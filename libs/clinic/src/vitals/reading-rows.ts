@@ -8,10 +8,10 @@ export async function insertReadings(m: EntityManager, rows: VitalReading[]): Pr
   const inserted: unknown[] = await m.query(
     `INSERT INTO vital_readings (id, clinic_id, session_id, measured_at, source, device_id, phase, systolic, diastolic, heart_rate, spo2,
                                  respiratory_rate, temperature_c, moaas, breach_level, breaches, recorded_by,
-                                 superseded_at, superseded_by, superseded_by_reading_id)
+                                 superseded_at, superseded_by, superseded_by_reading_id, late, time_offset_assumed)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::timestamptz[], $5::text[], $6::text[], $7::text[], $8::smallint[],
                           $9::smallint[], $10::smallint[], $11::smallint[], $12::smallint[], $13::numeric[], $14::smallint[], $15::text[],
-                          $16::jsonb[], $17::uuid[], $18::timestamptz[], $19::uuid[], $20::uuid[])
+                          $16::jsonb[], $17::uuid[], $18::timestamptz[], $19::uuid[], $20::uuid[], $21::boolean[], $22::boolean[])
      ON CONFLICT DO NOTHING RETURNING id`,
     [
       col('id'),
@@ -34,6 +34,8 @@ export async function insertReadings(m: EntityManager, rows: VitalReading[]): Pr
       col('supersededAt'),
       col('supersededBy'),
       col('supersededByReadingId'),
+      col('late'),
+      col('timeOffsetAssumed'),
     ],
   );
   // The sessions are locked, so nothing else stores their readings meanwhile; if something did,

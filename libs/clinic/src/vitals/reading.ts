@@ -20,6 +20,12 @@ export type Recorder = Actor | MonitorFeed;
 export interface NewReading extends RawReading {
   source: ReadingSource;
   deviceId?: string | null;
+  /** A device reading that arrived later than the clinic's lateReadingPageAfterMin: judged, stored, shown; raises no alert. */
+  late?: boolean;
+  /** Its time came without an offset and was read in the sender's configured zone. */
+  timeOffsetAssumed?: boolean;
+  /** false: judged and stored, raises no alert (a device's own correction, e.g. a value it withdrew). */
+  raisesAlerts?: boolean;
 }
 
 export interface ReadingView {
@@ -41,6 +47,10 @@ export interface ReadingView {
   baseline: boolean;
   /** true when a device resent a reading already stored: nothing new was written. */
   duplicate: boolean;
+  /** Arrived later than the clinic's lateReadingPageAfterMin after it was measured: judged and shown, it paged nobody. */
+  late: boolean;
+  /** Its time came without an offset and was read in its sender's configured zone. */
+  timeOffsetAssumed: boolean;
   /** null: charted by a bedside monitor's feed, no user behind it. */
   recordedBy: string | null;
 }
@@ -65,6 +75,8 @@ export function readingView(r: VitalReading, baselineReadingId: string | null, d
     breaches: r.breaches,
     baseline: baselineReadingId === r.id,
     duplicate,
+    late: r.late,
+    timeOffsetAssumed: r.timeOffsetAssumed,
     recordedBy: r.recordedBy,
   };
 }

@@ -89,6 +89,17 @@ export class VitalReading {
   @Column({ type: 'jsonb', default: () => "'[]'" })
   breaches!: Breach[];
 
+  /**
+   * A device reading that arrived more than the clinic's lateReadingPageAfterMin after it was
+   * measured: judged and shown like any other, it raised no alert (no stale page).
+   */
+  @Column({ type: 'boolean', default: false })
+  late!: boolean;
+
+  /** Its measurement time came without an offset and was read in its sender's configured zone. */
+  @Column({ name: 'time_offset_assumed', type: 'boolean', default: false })
+  timeOffsetAssumed!: boolean;
+
   /** Who charted it; null for a reading a bedside monitor's feed charted on its own. */
   @Column({ name: 'recorded_by', type: 'uuid', nullable: true })
   recordedBy!: string | null;

@@ -53,6 +53,9 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.LedgerDiscrepancyOverdue)
   async discrepancyOverdue(): Promise<void> {}
+
+  @JobHandler(JobName.SweepHl7Log)
+  async sweepHl7Log(): Promise<void> {}
 }
 
 @Injectable()
