@@ -89,8 +89,22 @@ export class MovableClock extends Clock {
     return new MovableClock(next - now);
   }
 
+  /**
+   * A clock on which time moves only when the test moves it (and by a millisecond each time it is
+   * read, so no two events share an instant): for arithmetic over elapsed time, such as a dose
+   * delivered at a rate, that real seconds of a slow machine would otherwise change.
+   */
+  static still(): MovableClock {
+    const clock = new MovableClock();
+    clock.stillAt = Date.now();
+    return clock;
+  }
+
+  private stillAt: number | null = null;
+
   override now(): Date {
-    return new Date(Date.now() + this.offsetMs);
+    if (this.stillAt === null) return new Date(Date.now() + this.offsetMs);
+    return new Date(++this.stillAt + this.offsetMs);
   }
 
   advanceDays(days: number): void {
