@@ -14,6 +14,7 @@ import {
   type Mappings,
   type Pcd01Message,
 } from '../hl7/index.js';
+import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
 import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
 import { mappingsFor } from './device-maps.js';
@@ -149,6 +150,8 @@ export class Hl7FeedService {
       patientMrn: msg.patientMrn,
       at: rx.at,
     });
+    // The wall boards list unbound readings for a nurse to attach: they hear of new ones at the commit.
+    if (kept > 0 && clinicId) await floorChanged(m, clinicId);
     if (kept > 0 && clinicId)
       await this.audit.recordMany(m, [
         {

@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
 import type { AlertView } from '../alerts/index.js';
 import { Session } from '../sessions/index.js';
+import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type ReadingView } from '../vitals/index.js';
 import { UnboundReading } from './feed.entity.js';
 
@@ -125,6 +126,8 @@ export class UnboundReadingsService {
         resourceId: id,
         changes: { reason: u.resolveReason, unboundBecause: u.reason },
       });
+      // Attaching tells the boards through the readings it stores; discarding, here.
+      await floorChanged(tx.manager, actor.clinicId);
       return unboundView(u);
     });
   }
