@@ -2,6 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import './board.css';
 import './tile.css';
 import './forms.css';
+import './unbound.css';
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { $, setText } from './dom.js';
