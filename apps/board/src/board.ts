@@ -33,6 +33,8 @@ export class Board implements Frame {
   private readonly tiles = new Map<string, TileView>();
   private readonly stream: BoardStream;
   private reading = false;
+  /** Signed out: what a read still under way brings is dropped, never drawn on the sign-in form. */
+  private stopped = false;
   private readAgain = false;
   private timers: number[] = [];
   private lastRead = 0;
@@ -82,6 +84,7 @@ export class Board implements Frame {
   };
 
   stop(): void {
+    this.stopped = true;
     this.stream.stop();
     window.clearTimeout(this.timers[0]);
     window.clearInterval(this.timers[1]);
@@ -95,6 +98,7 @@ export class Board implements Frame {
 
   /** Reads the floor; a read asked for while one is under way is made once it ends. */
   async read(): Promise<void> {
+    if (this.stopped) return;
     if (this.reading) {
       this.readAgain = true;
       return;
@@ -108,6 +112,7 @@ export class Board implements Frame {
         this.lastRead = Date.now();
         const sent = Date.now();
         const [board, unbound] = await Promise.all([this.api.call<WallBoard>('GET', '/board'), this.unboundSource.read()]);
+        if (this.stopped) return;
         this.offset = Date.parse(board.now) - (sent + Date.now()) / 2;
         this.render(board);
         if (unbound) this.renderUnbound(unbound.groups, unbound.truncated);

@@ -18,6 +18,8 @@ const signOutButton = $(document, '#sign-out') as HTMLButtonElement;
 function showSignIn(message: string): void {
   board?.stop();
   board = null;
+  // A form or a session's detail left open is closed with the board.
+  for (const d of document.querySelectorAll('dialog')) d.close();
   signOutButton.hidden = true;
   setText($(document, '#me'), '');
   setText($(document, '#sign-in-error'), message);
