@@ -154,6 +154,7 @@ export async function startBoardFloor(opts: {
       await floor.t.app.listen(port, '127.0.0.1');
     },
     async close() {
+      await Promise.all(viewers.map((v) => v.context.close()));
       await browser.close();
       await floor.t.close();
     },
