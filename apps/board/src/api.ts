@@ -89,7 +89,7 @@ export class Api {
       }
       if (res.status === 401 || res.status === 400) {
         this.forget();
-        this.onSignedOut('Your sign-in has ended; please sign in again.');
+        this.onSignedOut(ENDED);
       }
       return false;
     } catch {
@@ -97,7 +97,16 @@ export class Api {
     }
   }
 
-  async signOut(): Promise<void> {
+  /** Signing out here: the login ends (its refresh token stops working) and the sign-in form shows. */
+  signOut(): Promise<void> {
+    return this.end('');
+  }
+
+  /**
+   * The sign-in is over (`why` says so on the sign-in form): the tokens forgotten, the login ended
+   * if it still lives (best effort: it may be over already, or the network gone).
+   */
+  async end(why: string): Promise<void> {
     const refreshToken = sessionStorage.getItem(REFRESH_KEY);
     this.forget();
     if (refreshToken)
@@ -106,7 +115,7 @@ export class Api {
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ refreshToken }),
       }).catch(() => undefined);
-    this.onSignedOut('');
+    this.onSignedOut(why);
   }
 
   /** A call with the access token; an expired one is refreshed and the call made again once. */
@@ -132,10 +141,8 @@ export class Api {
     this.access = tokens.accessToken;
     this.user = tokens.user;
     sessionStorage.setItem(REFRESH_KEY, tokens.refreshToken);
-    // Refreshed a minute before it expires, so calls rarely meet an expired token.
     window.clearTimeout(this.timer);
-    const wait = Date.parse(tokens.accessTokenExpiresAt) - Date.now() - 60_000;
-    this.timer = window.setTimeout(() => void this.refresh(), Math.max(5_000, wait));
+    this.timer = window.setTimeout(() => void this.refresh(), refreshAfterMs(tokens));
   }
 
   private forget(): void {
@@ -144,6 +151,28 @@ export class Api {
     this.user = null;
     sessionStorage.removeItem(REFRESH_KEY);
   }
+}
+
+/** Why the sign-in form shows when the login ended without this page signing out. */
+export const ENDED = 'Your sign-in has ended (signed out elsewhere, or the password changed); please sign in again.';
+
+/**
+ * When to refresh an access token: a minute before it expires (a quarter of its life for tokens
+ * shorter than four minutes), counted from its own iat and exp, so a device whose clock is wrong
+ * refreshes on time all the same.
+ */
+export function refreshAfterMs(tokens: { accessToken: string; accessTokenExpiresAt: string }): number {
+  let lifeMs = Date.parse(tokens.accessTokenExpiresAt) - Date.now();
+  try {
+    const claims = JSON.parse(atob(tokens.accessToken.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as {
+      iat?: number;
+      exp?: number;
+    };
+    if (typeof claims.iat === 'number' && typeof claims.exp === 'number') lifeMs = (claims.exp - claims.iat) * 1000;
+  } catch {
+    // not a JWT we can read: its stated expiry
+  }
+  return Math.max(5_000, lifeMs - Math.min(60_000, lifeMs / 4));
 }
 
 export async function errorOf(res: Response): Promise<ApiError> {

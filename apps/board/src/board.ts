@@ -1,11 +1,13 @@
-import { ApiError, type Api } from './api.js';
+import { ApiError, ENDED, type Api } from './api.js';
 import { openDetail } from './detail.js';
 import { $, setAttr, setText } from './dom.js';
 import { clockText, dayText, zoneName } from './format.js';
-import { recordVitals, resolveAlert } from './forms.js';
+import { attachUnbound, discardUnbound, recordVitals, resolveAlert } from './forms.js';
 import { BoardStream, type ConnectionState } from './stream.js';
 import { TileView, type TileAction } from './tile.js';
 import type { Frame, WallAlert, WallBoard } from './types.js';
+import type { UnboundGroup } from './unbound.js';
+import { UnboundPanel, UnboundSource, type UnboundAction } from './unbound-panel.js';
 
 /** A message at the top of the page for a few seconds (never a blocking dialog on a wall screen). */
 function notify(text: string): void {
@@ -31,21 +33,27 @@ export class Board implements Frame {
   private readonly tiles = new Map<string, TileView>();
   private readonly stream: BoardStream;
   private reading = false;
+  /** Signed out: what a read still under way brings is dropped, never drawn on the sign-in form. */
+  private stopped = false;
   private readAgain = false;
   private timers: number[] = [];
   private lastRead = 0;
+  private readonly unbound: UnboundPanel;
+  private readonly unboundSource: UnboundSource;
 
   constructor(
     private readonly api: Api,
     private readonly root: HTMLElement,
     private readonly onRefused: (message: string) => void,
   ) {
+    this.unbound = new UnboundPanel($(document, '#unbound'), (a) => this.actOnUnbound(a));
+    this.unboundSource = new UnboundSource(api);
     this.stream = new BoardStream(api, {
       open: () => void this.read(),
       alert: (type, data) => this.alertEvent(type, data),
       changed: () => void this.read(),
       state: (state, since) => this.connection(state, since),
-      signedOut: () => void this.api.signOut(),
+      signedOut: () => void this.api.end(ENDED),
     });
   }
 
@@ -64,19 +72,33 @@ export class Board implements Frame {
     };
     second();
     this.timers[1] = window.setInterval(() => void this.read(), RESYNC_MS);
+    window.addEventListener('resize', this.resized);
   }
 
+  /** A turned tablet or a resized window: the charts are drawn again to their tiles' new width. */
+  private readonly resized = (): void => {
+    window.clearTimeout(this.timers[2]);
+    this.timers[2] = window.setTimeout(() => {
+      for (const view of this.tiles.values()) view.drawChart();
+    }, 100);
+  };
+
   stop(): void {
+    this.stopped = true;
     this.stream.stop();
     window.clearTimeout(this.timers[0]);
     window.clearInterval(this.timers[1]);
+    window.clearTimeout(this.timers[2]);
+    window.removeEventListener('resize', this.resized);
     for (const tile of this.tiles.values()) tile.destroy();
     this.tiles.clear();
     this.root.hidden = true;
+    this.unbound.render([], false, this.timeZone);
   }
 
   /** Reads the floor; a read asked for while one is under way is made once it ends. */
   async read(): Promise<void> {
+    if (this.stopped) return;
     if (this.reading) {
       this.readAgain = true;
       return;
@@ -89,9 +111,11 @@ export class Board implements Frame {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         this.lastRead = Date.now();
         const sent = Date.now();
-        const board = await this.api.call<WallBoard>('GET', '/board');
+        const [board, unbound] = await Promise.all([this.api.call<WallBoard>('GET', '/board'), this.unboundSource.read()]);
+        if (this.stopped) return;
         this.offset = Date.parse(board.now) - (sent + Date.now()) / 2;
         this.render(board);
+        if (unbound) this.renderUnbound(unbound.groups, unbound.truncated);
       } while (this.readAgain);
     } catch (err) {
       if (err instanceof ApiError && err.status === 403) this.onRefused('The board is for nurses and anesthesiologists.');
@@ -129,6 +153,21 @@ export class Board implements Frame {
     for (const view of this.tiles.values()) view.drawChart();
     $(document, '#empty').hidden = board.sessions.length > 0;
     this.tick();
+  }
+
+  /** The unbound readings' strip, and on each tile whose chair they come from, a badge saying how many. */
+  private renderUnbound(groups: UnboundGroup[], truncated: boolean): void {
+    this.unbound.render(groups, truncated, this.timeZone);
+    for (const view of this.tiles.values()) {
+      const chair = view.el.dataset['chair'];
+      view.setUnbound(groups.filter((g) => g.chair !== null && g.chair === chair).reduce((n, g) => n + g.readings.length, 0));
+    }
+  }
+
+  private actOnUnbound(a: UnboundAction): void {
+    const done = () => void this.read();
+    if (a.kind === 'attach') attachUnbound(this.api, a.group, this.data?.sessions ?? [], done);
+    else discardUnbound(this.api, a.group, done);
   }
 
   private tick(): void {

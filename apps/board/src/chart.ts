@@ -48,7 +48,7 @@ export function trendChart(host: HTMLElement, timeZone: string, size: { width: n
     axes: [
       { ...AXIS, values: axisTime, size: 28, font: '12px system-ui' },
       { ...AXIS, scale: 'mmHg', size: 36, font: '12px system-ui' },
-      { ...AXIS, scale: '%', side: 1, size: 34, font: '12px system-ui', grid: { show: false } },
+      { ...AXIS, scale: '%', side: 1, size: 42, font: '12px system-ui', grid: { show: false } },
     ],
     series: [
       { value: (_u, t) => (t === null ? '–' : clockText(new Date(t * 1000), timeZone)) },

@@ -1,5 +1,7 @@
 import { ApiError, type Api } from './api.js';
 import { h } from './dom.js';
+import type { WallTile } from './types.js';
+import { REASON_TEXT, valuesText, type UnboundGroup } from './unbound.js';
 
 /**
  * The forms a tile opens in a modal dialog (keyboard: Tab moves, Esc closes): a manual reading and
@@ -23,7 +25,7 @@ function dialog(title: string, form: HTMLFormElement): HTMLDialogElement {
   return d;
 }
 
-function field(name: string, label: string, input: HTMLInputElement | HTMLTextAreaElement): HTMLElement {
+function field(name: string, label: string, input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement): HTMLElement {
   input.id = `f-${name}`;
   input.name = name;
   input.setAttribute('aria-describedby', `e-${name}`);
@@ -49,6 +51,7 @@ function buttons(submit: string): HTMLElement {
 /** Shows the API's refusal on the form: each named field's message next to it, the rest at the end. */
 function showError(form: HTMLFormElement, err: unknown): void {
   for (const el of form.querySelectorAll('[data-error-for]')) el.textContent = '';
+  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
   const general = form.querySelector('[data-error-for=form]')!;
   if (!(err instanceof ApiError)) {
     general.textContent = 'Vigil could not be reached; try again.';
@@ -58,11 +61,14 @@ function showError(form: HTMLFormElement, err: unknown): void {
   for (const d of err.details) {
     const name = d.field?.replace(/^readings\[\d+\]\./, '');
     const slot = name ? form.querySelector(`[data-error-for="${CSS.escape(name)}"]`) : null;
-    if (slot) slot.textContent = slot.textContent ? `${slot.textContent}; ${d.message}` : d.message;
-    else rest.push(d.field ? `${d.field}: ${d.message}` : d.message);
+    if (slot) {
+      slot.textContent = slot.textContent ? `${slot.textContent}; ${d.message}` : d.message;
+      form.querySelector(`[name="${CSS.escape(name!)}"]`)?.setAttribute('aria-invalid', 'true');
+    } else rest.push(d.field ? `${d.field}: ${d.message}` : d.message);
   }
   general.textContent = rest.length ? rest.join('; ') : err.details.length ? '' : err.message;
-  form.querySelector<HTMLElement>('[aria-invalid=true], .field input')?.focus();
+  // The keyboard goes to the first field refused, else the first field.
+  form.querySelector<HTMLElement>('[aria-invalid=true], .field :is(input, textarea, select)')?.focus();
 }
 
 function wire(d: HTMLDialogElement, form: HTMLFormElement, send: () => Promise<void>): void {
@@ -112,6 +118,76 @@ export function resolveAlert(api: Api, alertId: string, text: string): void {
   wire(d, form, async () => {
     const note = (form.elements.namedItem('note') as HTMLTextAreaElement).value;
     await api.call('POST', `/alerts/${alertId}/resolve`, { note });
+  });
+  form.querySelector('textarea')?.focus();
+}
+
+/** What an unbound group is, above its form: "Chair 7 · no patient checked in at this chair · 3 readings · latest SpO2 85". */
+function unboundSummary(g: UnboundGroup): HTMLElement {
+  const n = g.readings.length;
+  return h(
+    'p',
+    { class: 'what' },
+    `${g.where} · ${REASON_TEXT[g.reason]} · ${n === 1 ? '1 reading' : `${n} readings`} · latest ${valuesText(g.readings[0].values)}`,
+  );
+}
+
+/** Each reading of the group in turn, oldest first; one another board handled meanwhile (409) is passed over. */
+async function eachReading(g: UnboundGroup, send: (id: string) => Promise<unknown>): Promise<void> {
+  for (const u of [...g.readings].reverse()) {
+    try {
+      await send(u.id);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 409 && err.code === 'UNBOUND_READING_RESOLVED')) throw err;
+    }
+  }
+}
+
+/**
+ * Attaching a monitor's unbound readings to a session on the floor: the session in the monitor's
+ * chair is chosen already when there is one; each reading is then charted as the API charts a
+ * device reading (judged, alarmed).
+ */
+export function attachUnbound(api: Api, g: UnboundGroup, sessions: WallTile[], done: () => void): void {
+  const select = h(
+    'select',
+    { required: true },
+    h('option', { value: '' }, 'Choose the patient’s session…'),
+    ...sessions.map((s) =>
+      h(
+        'option',
+        { value: s.sessionId, selected: s.chairLabel !== null && s.chairLabel === g.chair },
+        `${s.chairLabel ?? 'No chair'} · ${s.patient.initials} · ${s.patient.age} y · ${s.protocol.name}`,
+      ),
+    ),
+  );
+  const form = h('form', { class: 'attach-form', novalidate: true });
+  form.append(unboundSummary(g), field('sessionId', 'Session', select), buttons('Attach'));
+  const d = dialog(`Attach monitor readings · ${g.where}`, form);
+  wire(d, form, async () => {
+    if (!select.value)
+      throw new ApiError(400, 'VALIDATION_FAILED', 'Choose a session', [
+        { field: 'sessionId', message: 'choose the session the readings belong to' },
+      ]);
+    await eachReading(g, (id) => api.call('POST', `/unbound-readings/${id}/attach`, { sessionId: select.value }));
+    done();
+  });
+  select.focus();
+}
+
+/** Discarding them takes a reason (a test before the patient sat down, another patient's…). */
+export function discardUnbound(api: Api, g: UnboundGroup, done: () => void): void {
+  const form = h('form', { class: 'discard-form', novalidate: true });
+  form.append(
+    unboundSummary(g),
+    field('reason', 'Why they are not charted', h('textarea', { rows: 3, required: true })),
+    buttons('Discard'),
+  );
+  const d = dialog(`Discard monitor readings · ${g.where}`, form);
+  wire(d, form, async () => {
+    const reason = (form.elements.namedItem('reason') as HTMLTextAreaElement).value;
+    await eachReading(g, (id) => api.call('POST', `/unbound-readings/${id}/discard`, { reason }));
+    done();
   });
   form.querySelector('textarea')?.focus();
 }

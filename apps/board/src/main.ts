@@ -2,6 +2,7 @@ import 'uplot/dist/uPlot.min.css';
 import './board.css';
 import './tile.css';
 import './forms.css';
+import './unbound.css';
 import { Api, ApiError } from './api.js';
 import { Board } from './board.js';
 import { $, setText } from './dom.js';
@@ -17,6 +18,8 @@ const signOutButton = $(document, '#sign-out') as HTMLButtonElement;
 function showSignIn(message: string): void {
   board?.stop();
   board = null;
+  // A form or a session's detail left open is closed with the board.
+  for (const d of document.querySelectorAll('dialog')) d.close();
   signOutButton.hidden = true;
   setText($(document, '#me'), '');
   setText($(document, '#sign-in-error'), message);

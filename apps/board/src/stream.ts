@@ -75,12 +75,42 @@ export class BoardStream {
 
   start(): void {
     this.stopped = false;
+    window.addEventListener('offline', this.wentOffline);
+    window.addEventListener('online', this.cameOnline);
     void this.run();
   }
 
   stop(): void {
     this.stopped = true;
+    window.removeEventListener('offline', this.wentOffline);
+    window.removeEventListener('online', this.cameOnline);
     this.controller?.abort();
+    this.wake();
+  }
+
+  /** The device lost its network: say so at once (a stream may sit silent for a while before failing). */
+  private readonly wentOffline = (): void => {
+    this.failingSince ??= Date.now();
+    this.setState('offline');
+    this.controller?.abort();
+  };
+
+  /** The network is back: try again now rather than after the back-off. */
+  private readonly cameOnline = (): void => {
+    this.setState('reconnecting');
+    this.wake();
+  };
+
+  private wake: () => void = () => {};
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = window.setTimeout(resolve, ms);
+      this.wake = () => {
+        window.clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   private async run(): Promise<void> {
@@ -95,7 +125,7 @@ export class BoardStream {
       }
       this.failingSince ??= Date.now();
       this.setState(Date.now() - this.failingSince > OFFLINE_AFTER_MS || !navigator.onLine ? 'offline' : 'reconnecting');
-      await new Promise((r) => setTimeout(r, delay * (0.8 + Math.random() * 0.4)));
+      await this.pause(delay * (0.8 + Math.random() * 0.4));
       delay = Math.min(10_000, delay * 2);
       if (outcome === 'was-live') delay = 1000;
     }

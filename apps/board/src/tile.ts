@@ -33,7 +33,7 @@ export class TileView {
     this.tile = tile;
     this.el = h(
       'article',
-      { class: 'tile', 'data-session-id': tile.sessionId, 'aria-label': `chair ${tile.chairLabel ?? 'unassigned'}` },
+      { class: 'tile', 'data-session-id': tile.sessionId },
       h(
         'header',
         { class: 'tile-head' },
@@ -41,13 +41,15 @@ export class TileView {
         h('span', { class: 'who', 'data-testid': 'patient' }),
         h('span', { class: 'phase', 'data-testid': 'phase' }),
       ),
-      h('div', { class: 'sub' }, h('span', { class: 'protocol', 'data-testid': 'protocol' }), h('span', { class: 'doctor' })),
+      h('div', { class: 'sub' }, h('span', { class: 'protocol', 'data-testid': 'protocol' })),
       h(
         'div',
         { class: 'times' },
         h('span', { 'data-testid': 'timer' }),
         h('span', { 'data-testid': 'countdown' }),
         h('span', { class: 'badge overdue', 'data-testid': 'overdue', hidden: true }),
+        h('span', { class: 'badge stale', 'data-testid': 'stale', hidden: true }),
+        h('span', { class: 'badge unbound', 'data-testid': 'unbound-badge', hidden: true }),
       ),
       h('div', { class: 'alarms', 'data-testid': 'alarm', role: 'status', 'aria-live': 'assertive' }),
       h(
@@ -69,6 +71,7 @@ export class TileView {
       h(
         'footer',
         { class: 'tile-actions' },
+        h('span', { class: 'doctor' }),
         h('button', { type: 'button', 'data-action': 'vitals' }, 'Record vitals'),
         h('button', { type: 'button', 'data-action': 'detail' }, 'Details'),
       ),
@@ -90,11 +93,16 @@ export class TileView {
   update(tile: WallTile, windowMin: number): void {
     this.tile = tile;
     this.chartWindowMin = windowMin;
+    const chair = tile.chairLabel ?? 'No chair';
     setAttr(this.el, 'data-chair', tile.chairLabel ?? '');
-    setAttr(this.el, 'aria-label', `chair ${tile.chairLabel ?? 'unassigned'}`);
+    setAttr(this.el, 'aria-label', `${chair}: ${tile.patient.initials}, ${tile.patient.age} years, ${tile.protocol.name}`);
+    setAttr($(this.el, '.chair'), 'aria-label', `${chair}: open the session`);
+    setAttr($(this.el, '[data-action=vitals]'), 'aria-label', `Record vitals, ${chair}`);
+    setAttr($(this.el, '[data-action=detail]'), 'aria-label', `Details, ${chair}`);
     setText($(this.el, '.chair'), tile.chairLabel ?? 'No chair');
     setText($(this.el, '.who'), `${tile.patient.initials} · ${tile.patient.age} y`);
     setText($(this.el, '.protocol'), tile.protocol.name);
+    setAttr($(this.el, '.protocol'), 'title', tile.protocol.name);
     setText($(this.el, '.doctor'), tile.anesthesiologist ? `Anesth. ${tile.anesthesiologist}` : '');
     this.renderAlerts();
     this.tick();
@@ -116,11 +124,13 @@ export class TileView {
     setText($(this.el, '.phase'), phaseText(t.status, t.observation.eligibleAt, now));
     setAttr($(this.el, '.phase'), 'data-status', t.status);
     const started = t.dosingStartedAt ? Date.parse(t.dosingStartedAt) : null;
-    setText($(this.el, '[data-testid=timer]'), started === null ? 'not dosed yet' : `dose start +${duration(now - started)}`);
+    // Esketamine (Spravato label): the clock and the observation run from the first device.
+    const from = t.protocol.key.startsWith('esketamine') ? 'first device' : 'dose start';
+    setText($(this.el, '[data-testid=timer]'), started === null ? 'not dosed yet' : `${from} +${duration(now - started)}`);
     const eligible = t.observation.eligibleAt ? Date.parse(t.observation.eligibleAt) : null;
     const countdown =
       eligible === null
-        ? `observation ${t.observation.minimumMin} min after ${t.protocol.key.startsWith('esketamine') ? 'first device' : 'dosing'}`
+        ? `observation ${t.observation.minimumMin} min after ${from === 'first device' ? 'the first device' : 'dosing'}`
         : eligible > now
           ? `discharge eligible in ${duration(eligible - now)}`
           : `discharge eligible since ${clockText(new Date(eligible), this.frame.timeZone, false)}`;
@@ -134,14 +144,20 @@ export class TileView {
     const bp = v.systolic && v.diastolic ? { value: `${v.systolic.value}/${v.diastolic.value}`, at: v.systolic.measuredAt } : null;
     const one = (x: LatestValue | null) => (x ? { value: String(x.value), at: x.measuredAt } : null);
     const values = { bp, hr: one(v.heartRate), spo2: one(v.spo2), rr: one(v.respiratoryRate) };
+    const staleOnes: string[] = [];
     for (const n of NUMERICS) {
       const cell = $(this.el, `[data-measure=${n.key}]`);
       const x = values[n.key];
       setText($(cell, '.value'), x?.value ?? '–');
       const stale = x !== null && isStale(x.at, v.staleAfterMin, now);
-      setText($(cell, '.age'), x ? `${stale ? 'stale · ' : ''}${ageText(now - Date.parse(x.at))}` : 'none');
+      if (stale) staleOnes.push(n.label);
+      setText($(cell, '.age'), x ? ageText(now - Date.parse(x.at)) : 'none');
       setAttr(cell, 'data-stale', stale ? 'true' : null);
     }
+    // Greyed is not enough for everyone: the tile says in words which values are stale.
+    const badge = $(this.el, '[data-testid=stale]');
+    badge.hidden = staleOnes.length === 0;
+    setText(badge, `stale: ${staleOnes.join(', ')} (over ${v.staleAfterMin} min)`);
   }
 
   private renderOverdue(now: number): void {
@@ -151,7 +167,15 @@ export class TileView {
     const late = due !== null && now > due + v.overdueAfterMin * 60_000;
     const badge = $(this.el, '[data-testid=overdue]');
     badge.hidden = !(alert || late);
-    setText(badge, due !== null && now > due ? `⏱ vitals overdue ${ageText(now - due)}` : '⏱ vitals overdue');
+    setAttr(this.el, 'data-overdue', alert || late ? 'true' : null);
+    setText(badge, due !== null && now > due ? `◷ vitals overdue · due ${ageText(now - due)} ago` : '◷ vitals overdue');
+  }
+
+  /** How many monitor readings from this chair no session took (0: no badge). */
+  setUnbound(count: number): void {
+    const badge = $(this.el, '[data-testid=unbound-badge]');
+    badge.hidden = count === 0;
+    setText(badge, count === 1 ? '◇ 1 monitor reading not charted' : `◇ ${count} monitor readings not charted`);
   }
 
   private renderAlerts(): void {
@@ -161,6 +185,11 @@ export class TileView {
     const unacknowledged = t.alerts.some((a) => a.status === 'open' && a.level === 'critical');
     setAttr(this.el, 'data-flash', unacknowledged ? 'true' : null);
     const host = $(this.el, '.alarms');
+    const chair = t.chairLabel ?? 'No chair';
+    const about = (a: WallAlert) => `${a.level} alert, ${chair}: ${alertText(a.message)}`;
+    // A redraw must not take the keyboard's place away: the focused button is focused again.
+    const focused = host.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+    const refocus = focused && { id: focused.dataset['alertId'], action: focused.dataset['action'] };
     host.replaceChildren(
       ...t.alerts.map((a) =>
         h(
@@ -170,10 +199,18 @@ export class TileView {
           h('span', { class: 'text' }, alertText(a.message)),
           h('span', { class: 'ack', 'data-testid': 'ack' }, this.ackText(a)),
           a.status === 'open' && this.may('acknowledge', a.level)
-            ? h('button', { type: 'button', 'data-action': 'acknowledge', 'data-alert-id': a.id }, 'Acknowledge')
+            ? h(
+                'button',
+                { type: 'button', 'data-action': 'acknowledge', 'data-alert-id': a.id, 'aria-label': `Acknowledge, ${about(a)}` },
+                'Acknowledge',
+              )
             : null,
           this.may('resolve', a.level)
-            ? h('button', { type: 'button', 'data-action': 'resolve', 'data-alert-id': a.id }, 'Resolve…')
+            ? h(
+                'button',
+                { type: 'button', 'data-action': 'resolve', 'data-alert-id': a.id, 'aria-label': `Resolve, ${about(a)}` },
+                'Resolve…',
+              )
             : null,
           a.status === 'open' && !this.may('acknowledge', a.level) ? h('span', { class: 'hint' }, 'needs an anesthesiologist') : null,
         ),
@@ -188,6 +225,11 @@ export class TileView {
           h('span', {}, 'latest reading out of range'),
         ),
       );
+    if (refocus) {
+      const same = (action?: string) =>
+        host.querySelector<HTMLElement>(`button[data-alert-id="${refocus.id ?? ''}"]${action ? `[data-action="${action}"]` : ''}`);
+      (same(refocus.action) ?? same() ?? $(this.el, '.chair')).focus();
+    }
   }
 
   private ackText(a: WallAlert): string {

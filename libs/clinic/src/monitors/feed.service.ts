@@ -15,6 +15,7 @@ import {
   type Pcd01Message,
 } from '../hl7/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
+import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
 import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
 import { ClockWatch } from './clock-drift.js';
@@ -164,6 +165,8 @@ export class Hl7FeedService {
       patientMrn: msg.patientMrn,
       at: rx.at,
     });
+    // The wall boards list unbound readings for a nurse to attach: they hear of new ones at the commit.
+    if (kept > 0 && clinicId) await floorChanged(m, clinicId);
     if (kept > 0 && clinicId)
       await this.audit.recordMany(m, [
         {

@@ -4,6 +4,7 @@ import { AuditService, Clock, DomainError, ErrorCode, keysetPage, TransactionRun
 import type { AlertView } from '../alerts/index.js';
 import { Session } from '../sessions/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
+import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type ReadingView } from '../vitals/index.js';
 import { UnboundReading } from './feed.entity.js';
 
@@ -131,6 +132,8 @@ export class UnboundReadingsService {
         resourceId: id,
         changes: { reason: u.resolveReason, unboundBecause: u.reason },
       });
+      // Attaching tells the boards through the readings it stores; discarding, here.
+      await floorChanged(tx.manager, actor.clinicId);
       return unboundView(u);
     });
   }

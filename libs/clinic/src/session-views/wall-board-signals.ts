@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { Tx } from '#platform';
 import { OnClinicEvent, type ClinicEventPayload } from '../events/index.js';
 
@@ -16,14 +17,18 @@ export const WALL_BOARD_CHANNEL = 'vigil_wall_board';
 export class WallBoardSignals {
   @OnClinicEvent('ReadingsRecorded')
   async readingsRecorded(e: ClinicEventPayload<'ReadingsRecorded'>, tx: Tx): Promise<void> {
-    for (const clinicId of new Set(e.sessions.map((s) => s.clinicId))) await notify(tx, clinicId);
+    for (const clinicId of new Set(e.sessions.map((s) => s.clinicId))) await floorChanged(tx.manager, clinicId);
   }
 
   @OnClinicEvent('SessionStatusChanged')
   async sessionMoved(e: ClinicEventPayload<'SessionStatusChanged'>, tx: Tx): Promise<void> {
-    await notify(tx, e.clinicId);
+    await floorChanged(tx.manager, e.clinicId);
   }
 }
 
-const notify = (tx: Tx, clinicId: string) =>
-  tx.manager.query('SELECT pg_notify($1, $2)', [WALL_BOARD_CHANNEL, JSON.stringify({ clinicId })]);
+/**
+ * Tells the clinic's boards their floor changed, at the commit of `m`'s transaction: for changes
+ * no clinical event carries (monitor readings kept unbound, or discarded).
+ */
+export const floorChanged = (m: EntityManager, clinicId: string): Promise<unknown> =>
+  m.query('SELECT pg_notify($1, $2)', [WALL_BOARD_CHANNEL, JSON.stringify({ clinicId })]);
