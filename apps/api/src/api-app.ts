@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { DataSource } from 'typeorm';
 import {
   AuthService,
+  ErrorCode,
   JobQueue,
   requestContext,
   trustProxy,
@@ -109,6 +110,8 @@ function fastifyAdapter(config: VigilConfig): FastifyAdapter {
     serverFactory: hardenedServer(config),
     bodyLimit: BODY_LIMIT,
     clientErrorHandler,
+    // While it closes, Vigil answers a request on a connection still open itself (below), in its own error shape.
+    return503OnClosing: false,
     // What the router refuses before any hook or filter runs (a path segment over 100 characters, a malformed
     // percent-encoding) is answered in api.md's error shape with its request id too, not Fastify's own.
     frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
@@ -124,12 +127,25 @@ function fastifyAdapter(config: VigilConfig): FastifyAdapter {
 /** The request context of each request, its X-Request-Id, its duration in the metrics and (when asked) its log line. */
 function addRequestHooks(fastify: FastifyInstance, metrics: Metrics, config: VigilConfig): void {
   const log = new Logger('HTTP');
+  let closing = false;
+  fastify.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   fastify.addHook('onRequest', (request, reply, done) => {
     const claimed = claimedRequestId(request.headers['x-request-id']);
     request.vigil = { requestId: String(request.id), ip: request.ip, interactive: true, ...(claimed && { claimedRequestId: claimed }) };
     request.startedAt = process.hrtime.bigint();
     void reply.header('X-Request-Id', String(request.id));
-    done();
+    if (!closing) return done();
+    const body = {
+      statusCode: 503,
+      code: ErrorCode.ShuttingDown,
+      message: 'This server is stopping; send the request again',
+      details: [],
+      requestId: String(request.id),
+    };
+    void reply.status(503).headers({ 'Retry-After': '1', Connection: 'close' }).send(body);
   });
   // The body is parsed between onRequest and preHandler; enter the context where the handler runs.
   fastify.addHook('preHandler', (request, _reply, done) => {

@@ -47,7 +47,7 @@ const REFUSALS: Record<string, { name: string; description: string }> = {
     name: 'RuleUnmet',
     description: 'a clinical or business rule refuses it; details lists every unmet rule, the code is the first',
   },
-  '503': { name: 'Unavailable', description: 'DATABASE_UNAVAILABLE: try again shortly (Retry-After)' },
+  '503': { name: 'Unavailable', description: 'DATABASE_UNAVAILABLE or SHUTTING_DOWN: try again shortly (Retry-After)' },
   default: { name: 'Error', description: 'any other error, in the same shape (413, 415, 429, 431, 500)' },
 };
 

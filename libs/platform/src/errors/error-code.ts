@@ -18,6 +18,7 @@ export enum ErrorCode {
   PayloadTooLarge = 'PAYLOAD_TOO_LARGE',
   RuleUnmet = 'RULE_UNMET',
   DatabaseUnavailable = 'DATABASE_UNAVAILABLE',
+  ShuttingDown = 'SHUTTING_DOWN',
   InternalError = 'INTERNAL_ERROR',
   // Codes the domains raise at the top level of an answer (each named where it is raised).
   IdempotencyKeyReused = 'IDEMPOTENCY_KEY_REUSED',
