@@ -35,6 +35,10 @@ export enum JobName {
   LedgerLossDeadline = 'ledger-loss-deadline',
   /** A controlled-substance discrepancy still open when due: tell the anesthesiologists and administrators. */
   LedgerDiscrepancyOverdue = 'ledger-discrepancy-overdue',
+  /** A FHIR Bulk Data export: write its NDJSON files, resuming from its last committed page. */
+  FhirExport = 'fhir-export',
+  /** A finished FHIR export's retention is over: delete its files and its row. */
+  FhirExportExpire = 'fhir-export-expire',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -57,6 +61,8 @@ export interface JobPayloads {
   [JobName.AppointmentReminder]: PendingWorkJob;
   [JobName.LedgerLossDeadline]: PendingWorkJob;
   [JobName.LedgerDiscrepancyOverdue]: PendingWorkJob;
+  [JobName.FhirExport]: PendingWorkJob;
+  [JobName.FhirExportExpire]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
@@ -73,6 +79,8 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.AppointmentReminder]: QueueName.FollowUps,
   [JobName.LedgerLossDeadline]: QueueName.FollowUps,
   [JobName.LedgerDiscrepancyOverdue]: QueueName.FollowUps,
+  [JobName.FhirExport]: QueueName.Maintenance,
+  [JobName.FhirExportExpire]: QueueName.Maintenance,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
@@ -88,7 +96,9 @@ export type PendingWorkKind =
   | JobName.DeliverNotification
   | JobName.AppointmentReminder
   | JobName.LedgerLossDeadline
-  | JobName.LedgerDiscrepancyOverdue;
+  | JobName.LedgerDiscrepancyOverdue
+  | JobName.FhirExport
+  | JobName.FhirExportExpire;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
   JobName.ExpireRefreshToken,
   JobName.VitalsOverdue,
@@ -102,6 +112,8 @@ export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>
   JobName.AppointmentReminder,
   JobName.LedgerLossDeadline,
   JobName.LedgerDiscrepancyOverdue,
+  JobName.FhirExport,
+  JobName.FhirExportExpire,
 ]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */
