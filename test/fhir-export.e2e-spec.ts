@@ -215,4 +215,27 @@ withRedis('FHIR Bulk Data $export', () => {
     const [row] = await t.runtime.dataSource.query<Array<{ status: string }>>('SELECT status FROM fhir_exports WHERE id = $1', [id]);
     expect(row.status).toBe('cancelled');
   }, 60_000);
+
+  it('when its retention is over, the sweep on the durable queue deletes the files and the row; the status URL is then 404', async () => {
+    const manifest = (await medplum(a.token.admin).bulkExport('', 'Practitioner', undefined, {
+      pollStatusOnAccepted: true,
+      pollStatusPeriod: 200,
+    })) as Json;
+    const id = /\$export-file\/([0-9a-f-]{36})\//.exec((manifest.output as Json[])[0].url as string)![1];
+    expect(existsSync(join(dir, a.clinic.id, id))).toBe(true);
+    const [{ hours }] = await t.runtime.dataSource.query<[{ hours: number }]>(
+      `SELECT round(extract(epoch FROM w.due_at - e.finished_at) / 3600)::int AS hours
+         FROM pending_work w JOIN fhir_exports e ON e.id = w.subject_id WHERE w.kind = 'fhir-export-expire' AND w.subject_id = $1`,
+      [id],
+    );
+    expect(hours).toBe(24); // FHIR_EXPORT_RETENTION_HOURS' default
+    // A day passes: the row comes due (the sweeper, each second here, adds its job).
+    await t.runtime.dataSource.query(`UPDATE pending_work SET due_at = now() WHERE kind = 'fhir-export-expire' AND subject_id = $1`, [id]);
+    await until(
+      'the export expired',
+      async () => !(await t.runtime.dataSource.query<unknown[]>('SELECT 1 FROM fhir_exports WHERE id = $1', [id])).length,
+    );
+    expect(existsSync(join(dir, a.clinic.id, id))).toBe(false);
+    expect((await fetch(`${origin}${FHIR}/$export-status/${id}`, { headers: bearer(a.token.admin) })).status).toBe(404);
+  }, 60_000);
 });
