@@ -159,6 +159,18 @@ withRedis('FHIR Bulk Data $export', () => {
     expect(lines.every((r) => Date.parse(r.meta.lastUpdated as string) > since.getTime())).toBe(true);
   }, 60_000);
 
+  it('the CapabilityStatement lists $export at system level and on Patient, by the Bulk Data IG definitions', async () => {
+    const cs = JSON.parse((await t.http.get(`${FHIR}/metadata`).expect(200)).text) as Json;
+    expect(cs.rest[0].operation).toEqual([
+      expect.objectContaining({ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export' }),
+    ]);
+    const patient = (cs.rest[0].resource as Json[]).find((r) => r.type === 'Patient')!;
+    expect(patient.operation).toEqual([
+      { name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' },
+    ]);
+    expect(fhirErrors(cs as never)).toEqual([]);
+  });
+
   it('kick-off refusals: Prefer respond-async required, unknown _type, _since without offset, other formats; nurses may not export', async () => {
     const kick = (query: string, headers: Record<string, string> = { Prefer: 'respond-async' }, token = a.token.admin) =>
       t.http.get(`${FHIR}/$export${query}`).set(bearer(token)).set(headers);

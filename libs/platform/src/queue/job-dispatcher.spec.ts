@@ -53,6 +53,12 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.LedgerDiscrepancyOverdue)
   async discrepancyOverdue(): Promise<void> {}
+
+  @JobHandler(JobName.FhirExport)
+  async fhirExport(): Promise<void> {}
+
+  @JobHandler(JobName.FhirExportExpire)
+  async fhirExportExpire(): Promise<void> {}
 }
 
 @Injectable()
