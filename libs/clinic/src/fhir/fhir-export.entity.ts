@@ -59,7 +59,7 @@ export class FhirExport {
   @Column({ type: 'text', default: 'accepted' })
   status!: ExportStatus;
 
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` })
+  @Column({ type: 'jsonb', default: () => "'{}'" })
   progress!: Record<string, TypeProgress>;
 
   @Column({ type: 'text', nullable: true })
