@@ -37,6 +37,7 @@ import { ControlledSubstanceLosses1796601672690 } from './1796601672690-Controll
 import { UnboundReadingResolution1796601866140 } from './1796601866140-UnboundReadingResolution.js';
 import { PatientMrnAnyCase1796602159252 } from './1796602159252-PatientMrnAnyCase.js';
 import { Hl7FeedTimeAndRetention1796607444190 } from './1796607444190-Hl7FeedTimeAndRetention.js';
+import { FhirExports1796609468589 } from './1796609468589-FhirExports.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -77,4 +78,5 @@ export const MIGRATIONS = [
   UnboundReadingResolution1796601866140,
   PatientMrnAnyCase1796602159252,
   Hl7FeedTimeAndRetention1796607444190,
+  FhirExports1796609468589,
 ];

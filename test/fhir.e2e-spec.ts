@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import { MedplumClient } from '@medplum/core';
 import { Client } from 'fhir-kit-client';
 import { mrnSystem, VitalReading } from '../libs/clinic/src/index.js';
 import { AuditEvent } from '../libs/platform/src/index.js';
@@ -254,5 +255,34 @@ describe('FHIR R4 API', () => {
     const error = (await client.read({ resourceType: 'Patient', id: otherPatientId }).catch((e: unknown) => e)) as Json;
     expect(error.response.status).toBe(404);
     expect(error.response.data).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
+  });
+  it('MedplumClient pages the respiratory rates with _count=50 to the end, each once, while 10 more arrive; another clinic’s patient is 404', async () => {
+    const medplum = new MedplumClient({
+      baseUrl: baseUrl.replace(/fhir\/R4$/, ''),
+      fhirUrlPath: 'fhir/R4',
+      fetch: (url, init) => fetch(url, init),
+    });
+    medplum.setAccessToken(a.token.nurse);
+    const query = new URLSearchParams([
+      ['patient', patientId],
+      ['code', 'http://loinc.org|9279-1'],
+      ['date', 'ge2026-11-29T14:00:00-05:00'],
+      ['_count', '50'],
+    ]);
+    const seen: string[] = [];
+    let pages = 0;
+    let first = 0;
+    for await (const page of medplum.searchResourcePages('Observation', query)) {
+      pages += 1;
+      if (pages === 1) first = (page.bundle.total as number) ?? 0;
+      seen.push(...page.map((r) => r.id as string));
+      if (pages === 2) await insertReadings(400, 10);
+    }
+    expect(first).toBeGreaterThanOrEqual(250);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(first + 10);
+    expect(pages).toBe(Math.ceil((first + 10) / 50));
+    const error = (await medplum.readResource('Patient', otherPatientId).catch((e: unknown) => e)) as Json;
+    expect(error.outcome).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'not-found' }] });
   });
 });

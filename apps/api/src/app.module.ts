@@ -12,6 +12,7 @@ import { WallBoardController } from './board/wall-board.controller.js';
 import { ClinicProfileController } from './clinic/clinic-profile.controller.js';
 import { ConsentFormsController, PatientConsentsController } from './consent/consent.controller.js';
 import { FhirController } from './fhir/fhir.controller.js';
+import { FhirExportController } from './fhir/fhir-export.controller.js';
 import { FhirMethodsController } from './fhir/fhir-methods.controller.js';
 import { FhirRecordsController } from './fhir/fhir-records.controller.js';
 import { FollowUpsController } from './follow-ups/follow-ups.controller.js';
@@ -80,6 +81,7 @@ export class AppModule {
         LedgerLossesController,
         FhirController,
         FhirRecordsController,
+        FhirExportController,
         FhirMethodsController,
       ],
       providers: [

@@ -12,6 +12,9 @@ import { ClinicEventBus } from './events/clinic-event-bus.js';
 import { FhirObservationsService } from './fhir/fhir-observations.service.js';
 import { FhirPatientsService } from './fhir/fhir-patients.service.js';
 import { FhirTablesService } from './fhir/fhir-tables.service.js';
+import { FhirExportPages } from './fhir/export-pages.js';
+import { FhirExportRunner } from './fhir/fhir-export.runner.js';
+import { FhirExportsService } from './fhir/fhir-exports.service.js';
 import { FollowUpsService } from './follow-ups/follow-ups.service.js';
 import { AdverseEventsService } from './observation/adverse-events.service.js';
 import { DischargeService } from './observation/discharge.service.js';
@@ -134,6 +137,9 @@ const SERVICES = [
   FhirPatientsService,
   FhirObservationsService,
   FhirTablesService,
+  FhirExportPages,
+  FhirExportsService,
+  FhirExportRunner,
   ChairRetirementGuard,
   // Last: the board hears of a change once every other reaction to it is made.
   WallBoardSignals,

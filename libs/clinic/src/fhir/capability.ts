@@ -17,12 +17,23 @@ const SUPPORTED_PROFILES: Partial<Record<keyof typeof SEARCH_PARAMS, string[]>> 
 };
 
 /**
- * Operations the server offers (`rest.operation`): none yet. Bulk Data `$export` is to be listed
- * here, with its routes beside the read-only controllers, when it is built.
+ * Operations the server offers (`rest.operation`): Bulk Data `$export`, at system level (the
+ * clinic's data) and on Patient (the Patient compartment), by the Bulk Data IG's definitions.
  */
-export const OPERATIONS: Array<{ name: string; definition: string }> = [];
+export const OPERATIONS: Array<{ name: string; definition: string; documentation?: string }> = [
+  {
+    name: 'export',
+    definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export',
+    documentation: "The caller's clinic's data as NDJSON files (Prefer: respond-async; _type, _since, _outputFormat).",
+  },
+];
 
-/** What Vigil's FHIR API implements, and nothing more: read and search of the types in SEARCH_PARAMS. */
+/** The type-level operations: `Patient/$export`. */
+const TYPE_OPERATIONS: Partial<Record<keyof typeof SEARCH_PARAMS, Array<{ name: string; definition: string }>>> = {
+  Patient: [{ name: 'export', definition: 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/patient-export' }],
+};
+
+/** What Vigil's FHIR API implements, and nothing more: read and search of the types in SEARCH_PARAMS, and $export. */
 export function capabilityStatement(opts: { baseUrl: string; date: string; version: string }): FhirResource {
   return {
     resourceType: 'CapabilityStatement',
@@ -31,7 +42,7 @@ export function capabilityStatement(opts: { baseUrl: string; date: string; versi
     publisher: 'Vigil',
     kind: 'instance',
     software: { name: 'Vigil', version: opts.version },
-    implementation: { description: 'Vigil FHIR R4 API (read-only)', url: opts.baseUrl },
+    implementation: { description: 'Vigil FHIR R4 API (read-only, with Bulk Data export)', url: opts.baseUrl },
     fhirVersion: '4.0.1',
     format: ['application/fhir+json', 'json'],
     rest: [
@@ -47,6 +58,9 @@ export function capabilityStatement(opts: { baseUrl: string; date: string; versi
           interaction: [{ code: 'read' }, { code: 'search-type' }],
           ...(INCLUDES[type as keyof typeof SEARCH_PARAMS] ? { searchInclude: INCLUDES[type as keyof typeof SEARCH_PARAMS] } : {}),
           searchParam: params.map((p) => ({ name: p.name, type: p.type, documentation: p.documentation })),
+          ...(TYPE_OPERATIONS[type as keyof typeof SEARCH_PARAMS]
+            ? { operation: TYPE_OPERATIONS[type as keyof typeof SEARCH_PARAMS] }
+            : {}),
         })),
         ...(OPERATIONS.length ? { operation: OPERATIONS } : {}),
       },

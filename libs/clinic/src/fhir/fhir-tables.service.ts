@@ -71,6 +71,39 @@ export class FhirTablesService {
     };
   }
 
+  /**
+   * One page of a bulk export: the clinic's resources of `type` after the cursor, last updated after
+   * `since`, in the keyset order of the searches (no count, no patient filter).
+   */
+  async exportPage(
+    clinicId: string,
+    type: TableType,
+    since: Date | null,
+    cursor: string | null,
+    limit: number,
+  ): Promise<{ resources: FhirResource[]; next: string | null }> {
+    const spec = TABLES[type];
+    const params: unknown[] = [clinicId];
+    const arg: Arg = (v) => `$${params.push(v)}`;
+    const where = [this.scope(spec)];
+    if (since) where.push(`${spec.updated} > ${arg(since)}`);
+    const after = decodeFhirCursor(cursor ?? undefined);
+    if (after) where.push(`(${spec.sort}, ${spec.id}) > (${arg(after.at)}::timestamptz, ${arg(after.id)}::uuid)`);
+    const rows = await this.dataSource.query<Record<string, unknown>[]>(
+      `SELECT page_keys."_at", sub.* FROM (SELECT ${spec.sort} AS "_at", ${spec.id} AS "_id" FROM ${spec.from}
+        WHERE ${where.join(' AND ')} ORDER BY ${spec.sort}, ${spec.id} LIMIT ${arg(limit)}) page_keys
+        JOIN LATERAL (${this.selectFrom(spec, arg)} WHERE ${spec.id} = page_keys."_id") sub ON TRUE
+        ORDER BY page_keys."_at", page_keys."_id"`,
+      params,
+    );
+    const last = rows[rows.length - 1];
+    const now = this.clock.now();
+    return {
+      resources: rows.map((row) => spec.map(row, now)),
+      next: rows.length === limit && last ? encodeFhirCursor({ at: last['_at'] as Date, id: String(last['id']) }) : null,
+    };
+  }
+
   private selectFrom(spec: TableSpec, arg: Arg): string {
     const select = spec.select.includes(':now') ? spec.select.replace(':now', `${arg(this.clock.now())}::timestamptz`) : spec.select;
     return `SELECT ${select} FROM ${spec.from}`;

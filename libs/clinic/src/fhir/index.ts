@@ -18,6 +18,20 @@ export { FhirObservationsService } from './fhir-observations.service.js';
 export { FhirPatientsService } from './fhir-patients.service.js';
 export { FhirTablesService } from './fhir-tables.service.js';
 export { TABLE_TYPES, type TableType } from './resource-tables.js';
+export { EXPORT_STATUSES, FhirExport, type ExportStatus, type TypeProgress } from './fhir-export.entity.js';
+export {
+  EXPORT_TYPES,
+  OUTPUT_FORMATS,
+  PATIENT_TYPES,
+  parametersOf,
+  parseExportRequest,
+  requireRespondAsync,
+  type ExportRequest,
+  type ExportType,
+} from './export-request.js';
+export { exportRoot, NDJSON, outputsOf } from './export-files.js';
+export { FhirExportsService, EXPORTS_IN_FLIGHT_MAX } from './fhir-exports.service.js';
+export { EXPORT_ATTEMPTS } from './fhir-export.runner.js';
 export {
   COUNT_DEFAULT,
   COUNT_MAX,

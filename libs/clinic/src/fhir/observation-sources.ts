@@ -31,6 +31,8 @@ export interface ObservationFilter {
   kinds: Map<ObservationKind, KindMatch>;
   from?: Date;
   to?: Date;
+  /** Bulk export's `_since`: last updated (meta.lastUpdated) after it. */
+  since?: Date;
   after?: { at: string; id: string; k: number };
   descending: boolean;
 }
@@ -51,6 +53,8 @@ interface Branch {
   ord: string;
   at: string;
   patient: string;
+  /** What meta.lastUpdated shows. */
+  updated: string;
 }
 
 const READING_KINDS = OBSERVATION_KIND_NAMES.filter((k) => OBSERVATION_KINDS[k].source === 'reading');
@@ -73,6 +77,7 @@ const BRANCHES: Record<ObservationSource, Branch> = {
     ord: 'k.ord',
     at: 'v.measured_at',
     patient: 's.patient_id',
+    updated: 'v.recorded_at',
   },
   weight: {
     from: 'patient_weights w',
@@ -82,6 +87,7 @@ const BRANCHES: Record<ObservationSource, Branch> = {
     ord: '1',
     at: 'w.measured_at',
     patient: 'w.patient_id',
+    updated: 'w.created_at',
   },
   assessment: {
     from: 'assessments a',
@@ -91,6 +97,7 @@ const BRANCHES: Record<ObservationSource, Branch> = {
     ord: '1',
     at: 'a.administered_at',
     patient: 'a.patient_id',
+    updated: 'a.recorded_at',
   },
   check: {
     from: 'observation_checks c JOIN sessions s ON s.id = c.session_id',
@@ -100,6 +107,7 @@ const BRANCHES: Record<ObservationSource, Branch> = {
     ord: '1',
     at: 'c.checked_at',
     patient: 's.patient_id',
+    updated: 'c.checked_at',
   },
 };
 
@@ -128,6 +136,7 @@ function branchSql(src: ObservationSource, f: ObservationFilter, arg: Arg): stri
   }
   if (f.from) where.push(`${b.at} >= ${arg(f.from)}`);
   if (f.to) where.push(`${b.at} < ${arg(f.to)}`);
+  if (f.since) where.push(`${b.updated} > ${arg(f.since)}`);
   const keys = `SELECT '${src}' AS src, ${b.id} AS id, ${b.kind} AS kind, ${b.ord} AS ord, ${b.at} AS at FROM ${b.from}`;
   return `${keys} WHERE ${where.join(' AND ')}`;
 }
@@ -137,13 +146,16 @@ export async function observationKeys(
   db: DataSource,
   f: ObservationFilter,
   limit: number,
+  opts: { total: boolean } = { total: true },
 ): Promise<{ total: number; keys: ObservationKey[] }> {
   const params: unknown[] = [f.clinicId];
   const arg: Arg = (v) => `$${params.push(v)}`;
   const branches = (Object.keys(BRANCHES) as ObservationSource[]).map((src) => branchSql(src, f, arg)).filter((s) => s !== null);
   if (!branches.length) return { total: 0, keys: [] };
   const union = branches.join(' UNION ALL ');
-  const [{ total }] = await db.query<[{ total: number }]>(`SELECT count(*)::int AS total FROM (${union}) o`, params);
+  const [{ total }] = opts.total
+    ? await db.query<[{ total: number }]>(`SELECT count(*)::int AS total FROM (${union}) o`, params)
+    : [{ total: -1 }];
   const dir = f.descending ? 'DESC' : 'ASC';
   const keyset = f.after
     ? ` WHERE (o.at, o.id, o.ord) ${f.descending ? '<' : '>'} (${arg(f.after.at)}::timestamptz, ${arg(f.after.id)}::uuid, ${arg(f.after.k)}::int)`

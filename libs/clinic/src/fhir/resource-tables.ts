@@ -24,6 +24,8 @@ export interface TableSpec {
   id: string;
   /** The time results are in order of (with the id): the keyset of the `next` links. */
   sort: string;
+  /** What the resource's meta.lastUpdated shows (bulk export's `_since`). */
+  updated: string;
   patient?: string;
   /** `date=`: an instant, or a period (start, and an end that may be open). */
   date?: { start: string; end?: string };
@@ -54,6 +56,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 's.clinic_id',
     id: 's.id',
     sort: 's.created_at',
+    updated: 's.updated_at',
     patient: 's.patient_id',
     date: { start: 's.checked_in_at', end: 's.ended_at' },
     map: (row) => toEncounter(as<EncounterRow>(row)),
@@ -73,6 +76,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'd.clinic_id',
     id: 'd.id',
     sort: 'd.administered_at',
+    updated: 'd.recorded_at',
     patient: 'd.patient_id',
     date: { start: 'd.administered_at' },
     map: (row) => toMedicationAdministration(as<DoseRow>(row)),
@@ -88,6 +92,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'c.clinic_id',
     id: 'c.id',
     sort: 'c.signed_at',
+    updated: 'COALESCE(c.withdrawn_at, c.created_at)',
     patient: 'c.patient_id',
     date: { start: 'c.signed_at' },
     map: (row, now) => {
@@ -103,6 +108,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'a.clinic_id',
     id: 'a.id',
     sort: 'a.starts_at',
+    updated: 'a.updated_at',
     patient: 'a.patient_id',
     date: { start: 'a.starts_at' },
     map: (row) => toAppointment(as<AppointmentRow>(row)),
@@ -115,6 +121,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'a.clinic_id',
     id: 'a.id',
     sort: 'a.opened_at',
+    updated: 'COALESCE(a.acknowledged_at, a.opened_at)',
     patient: 'a.patient_id',
     map: (row) => toFlag(as<FlagRow>(row)),
   },
@@ -125,6 +132,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'm.clinic_id',
     id: 'm.id',
     sort: 'm.created_at',
+    updated: 'm.updated_at',
     map: (row) => toDevice(as<DeviceRow>(row)),
   },
   Location: {
@@ -133,6 +141,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'c.clinic_id',
     id: 'c.id',
     sort: 'c.created_at',
+    updated: 'c.created_at',
     map: (row) => toLocation(as<LocationRow>(row)),
   },
   Practitioner: {
@@ -141,6 +150,7 @@ export const TABLES: Record<TableType, TableSpec> = {
     clinic: 'u.clinic_id',
     id: 'u.id',
     sort: 'u.created_at',
+    updated: 'u.updated_at',
     map: (row) => toPractitioner(as<PractitionerRow>(row)),
   },
 };

@@ -2,6 +2,7 @@ import { PLATFORM_ENTITIES } from '#platform';
 import { Alert, AlertEvent, AlertReading } from '../alerts/index.js';
 import { Assessment } from '../assessments/index.js';
 import { ConsentForm, PatientConsent } from '../consent/index.js';
+import { FhirExport } from '../fhir/index.js';
 import { FollowUp } from '../follow-ups/index.js';
 import { DeviceCodeMap, DeviceUnitMap, Hl7Gateway, FeedMessage, Monitor, UnboundReading } from '../monitors/index.js';
 import {
@@ -58,6 +59,7 @@ export const ENTITIES = [
   Chair,
   TreatmentSeries,
   Appointment,
+  FhirExport,
   ClinicClosure,
   DeviceCodeMap,
   DeviceUnitMap,

@@ -94,6 +94,27 @@ export class VigilConfig {
   @MinLength(1)
   VIGIL_DATA_DIR = '.vigil';
 
+  /**
+   * Folder for FHIR Bulk Data export files (NDJSON). Empty: `fhir-exports` under VIGIL_DATA_DIR.
+   * The API serves the files the worker writes: with separate processes it must be one folder both see.
+   */
+  @IsString()
+  FHIR_EXPORT_DIR = '';
+
+  /** Hours a finished FHIR export's files and its status stay before a sweep deletes them. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(720)
+  FHIR_EXPORT_RETENTION_HOURS = 24;
+
+  /** Resources a FHIR export reads per page (keyset paging: memory stays flat whatever the clinic's size). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(5000)
+  FHIR_EXPORT_PAGE_SIZE = 1000;
+
   /** Run the queue processors and sweepers inside the API process. */
   @Transform(toBool)
   @IsBoolean()

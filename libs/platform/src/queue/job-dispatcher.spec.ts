@@ -56,6 +56,12 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.SweepHl7Log)
   async sweepHl7Log(): Promise<void> {}
+
+  @JobHandler(JobName.FhirExport)
+  async fhirExport(): Promise<void> {}
+
+  @JobHandler(JobName.FhirExportExpire)
+  async fhirExportExpire(): Promise<void> {}
 }
 
 @Injectable()

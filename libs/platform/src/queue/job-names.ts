@@ -37,6 +37,10 @@ export enum JobName {
   LedgerDiscrepancyOverdue = 'ledger-discrepancy-overdue',
   /** The monitor feed's raw message log: rows past their clinic's retention are deleted; each run schedules the next. */
   SweepHl7Log = 'sweep-hl7-log',
+  /** A FHIR Bulk Data export: write its NDJSON files, resuming from its last committed page. */
+  FhirExport = 'fhir-export',
+  /** A finished FHIR export's retention is over: delete its files and its row. */
+  FhirExportExpire = 'fhir-export-expire',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -60,6 +64,8 @@ export interface JobPayloads {
   [JobName.LedgerLossDeadline]: PendingWorkJob;
   [JobName.LedgerDiscrepancyOverdue]: PendingWorkJob;
   [JobName.SweepHl7Log]: PendingWorkJob;
+  [JobName.FhirExport]: PendingWorkJob;
+  [JobName.FhirExportExpire]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
@@ -77,6 +83,8 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.LedgerLossDeadline]: QueueName.FollowUps,
   [JobName.LedgerDiscrepancyOverdue]: QueueName.FollowUps,
   [JobName.SweepHl7Log]: QueueName.Maintenance,
+  [JobName.FhirExport]: QueueName.Maintenance,
+  [JobName.FhirExportExpire]: QueueName.Maintenance,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
@@ -93,7 +101,9 @@ export type PendingWorkKind =
   | JobName.AppointmentReminder
   | JobName.LedgerLossDeadline
   | JobName.LedgerDiscrepancyOverdue
-  | JobName.SweepHl7Log;
+  | JobName.SweepHl7Log
+  | JobName.FhirExport
+  | JobName.FhirExportExpire;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
   JobName.ExpireRefreshToken,
   JobName.VitalsOverdue,
@@ -108,6 +118,8 @@ export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>
   JobName.LedgerLossDeadline,
   JobName.LedgerDiscrepancyOverdue,
   JobName.SweepHl7Log,
+  JobName.FhirExport,
+  JobName.FhirExportExpire,
 ]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */
