@@ -92,7 +92,9 @@ withRedis('follow-ups on a durable queue', () => {
   }, 120_000); // two worker start-ups from source and 1,000 rows: slow when the machine is busy
 
   it('a follow-up rescheduled or cancelled before its time never fires at its old time', async () => {
-    await schedule(2, () => 1500, 'moved');
+    // Due in 6 s: time enough for the two requests below on a busy machine; then waited past.
+    const scheduledAt = Date.now();
+    await schedule(2, () => 6000, 'moved');
     const [moved, cancelled] = await t.runtime.dataSource.query<{ id: string }[]>(
       `SELECT id FROM follow_ups WHERE title LIKE 'moved %' ORDER BY title`,
     );
@@ -102,7 +104,8 @@ withRedis('follow-ups on a durable queue', () => {
       .send({ dueAt: new Date(Date.now() + 3_600_000).toISOString() })
       .expect(200);
     await t.http.post(`/api/v1/follow-ups/${cancelled.id}/cancel`).set(bearer(s.token.admin)).send({ reason: 'not needed' }).expect(200);
-    await new Promise((r) => setTimeout(r, 3500));
+    expect(Date.now() - scheduledAt).toBeLessThan(6000); // both changes came before the old due time
+    await new Promise((r) => setTimeout(r, Math.max(0, scheduledAt + 8000 - Date.now())));
     const rows = await t.runtime.dataSource.query<{ status: string }[]>(
       `SELECT status FROM follow_ups WHERE title LIKE 'moved %' ORDER BY title`,
     );
