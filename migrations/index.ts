@@ -36,6 +36,7 @@ import { Hl7Feed1796599773863 } from './1796599773863-Hl7Feed.js';
 import { ControlledSubstanceLosses1796601672690 } from './1796601672690-ControlledSubstanceLosses.js';
 import { UnboundReadingResolution1796601866140 } from './1796601866140-UnboundReadingResolution.js';
 import { PatientMrnAnyCase1796602159252 } from './1796602159252-PatientMrnAnyCase.js';
+import { ControlledSubstanceDisposals1796607565644 } from './1796607565644-ControlledSubstanceDisposals.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
   Init1795294705754,
@@ -75,4 +76,5 @@ export const MIGRATIONS = [
   ControlledSubstanceLosses1796601672690,
   UnboundReadingResolution1796601866140,
   PatientMrnAnyCase1796602159252,
+  ControlledSubstanceDisposals1796607565644,
 ];

@@ -37,6 +37,7 @@ import {
   CS_LOSS,
   CS_LOSS_FILING,
   CS_REPORTS,
+  CS_DISPOSAL,
 } from './support/api-contract.js';
 
 /*
@@ -149,6 +150,7 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     CS_LOSS,
     CS_LOSS_FILING,
     CS_REPORTS,
+    CS_DISPOSAL,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));
   it('and no other', () => expect([...ROLES_TABLE.keys()].sort()).toEqual([...ACTIONS].sort()));

@@ -92,6 +92,7 @@ export const CS_CUSTODY = 'controlled substances: resolve discrepancies, quarant
 export const CS_LOSS = 'controlled substances: report a theft or loss';
 export const CS_LOSS_FILING = "controlled substances: record a loss's notice and Form 106";
 export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
+export const CS_DISPOSAL = 'controlled substances: destroy stock, transfer to a reverse distributor';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -244,6 +245,10 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/ledger/losses/{id}': CS_LOSS,
   'POST /api/v1/ledger/losses/{id}/notice': CS_LOSS_FILING,
   'POST /api/v1/ledger/losses/{id}/form-106': CS_LOSS_FILING,
+  'POST /api/v1/ledger/destructions': CS_DISPOSAL,
+  'POST /api/v1/ledger/transfers': CS_DISPOSAL,
+  'GET /api/v1/ledger/disposals': CS_DISPOSAL,
+  'GET /api/v1/ledger/disposals/{id}': CS_DISPOSAL,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

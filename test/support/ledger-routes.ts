@@ -1,5 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
-import { bearer, type Staff } from './factories.js';
+import { bearer, PASSWORD, type Staff } from './factories.js';
 import {
   dayFrom,
   holidayDay,
@@ -28,7 +28,7 @@ export async function ledgerFixtures(
 ): Promise<{ byCollection: Record<string, string>; byParam: Record<string, string> }> {
   const reg = await registration(http, staff);
   const vial = await product(http, staff, { mgPerMl: 50 });
-  const [container] = await receive(http, staff, reg.id, vial, 2);
+  const [container, spare] = await receive(http, staff, reg.id, vial, 2);
   const receipt = await ok<{ id: string }>(
     http
       .post(`${api}/receipts`)
@@ -48,8 +48,17 @@ export async function ledgerFixtures(
     201,
     'holiday',
   );
+  const disposal = await ok<{ id: string }>(
+    http
+      .post(`${api}/destructions`)
+      .set(bearer(staff.token.anesthesiologist))
+      .send(destructionBody([spare], staff)),
+    201,
+    'destruction',
+  );
   return {
     byCollection: {
+      disposals: disposal.id,
       registrations: reg.id,
       receipts: receipt.id,
       containers: container,
@@ -58,9 +67,37 @@ export async function ledgerFixtures(
       holidays: holiday.id,
     },
     // Vigil's products are every clinic's: the product a receipt names is no record of ours.
-    byParam: { ledgerProductId: vial.id, ledgerWitnessId: staff.anesthesiologist.id },
+    byParam: {
+      ledgerProductId: vial.id,
+      ledgerWitnessId: staff.anesthesiologist.id,
+      ledgerNurseId: staff.nurse.id,
+      ledgerAdminId: staff.admin.id,
+    },
   };
 }
+
+/** Two employees of the clinic other than its anesthesiologist (who disposes of stock) sign. */
+const disposalWitnesses = (staff: Pick<Staff, 'nurse' | 'admin'>) => [
+  { userId: staff.nurse.id, password: PASSWORD },
+  { userId: staff.admin.id, password: PASSWORD },
+];
+
+export const destructionBody = (containerIds: string[], staff: Pick<Staff, 'nurse' | 'admin'>) => ({
+  containerIds,
+  reason: 'expired',
+  method: 'denaturing kit',
+  location: 'medication room',
+  witnesses: disposalWitnesses(staff),
+});
+
+export const transferBody = (containerIds: string[], staff: Pick<Staff, 'nurse' | 'admin'>) => ({
+  containerIds,
+  reason: 'recalled lot',
+  distributorName: 'Return Solutions Inc.',
+  distributorAddress: '55 Commerce Way, Albany NY',
+  distributorDeaNumber: 'RB1234563',
+  witnesses: disposalWitnesses(staff),
+});
 
 type Fx = { byCollection: Record<string, string>; byParam: Record<string, string> };
 
@@ -115,7 +152,19 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
   },
   'POST /api/v1/ledger/losses/{id}/form-106': { body: () => ({ filedAt: new Date().toISOString(), confirmationNumber: 'DEA-106-0001' }) },
   'POST /api/v1/ledger/holidays': { body: () => ({ date: holidayDay(), name: 'Labor Day' }) },
+  'POST /api/v1/ledger/destructions': {
+    bodyRefs: true,
+    body: (fx) => destructionBody([fx.byCollection['containers']], witnessesOf(fx)),
+  },
+  'POST /api/v1/ledger/transfers': {
+    bodyRefs: true,
+    body: (fx) => transferBody([fx.byCollection['containers']], witnessesOf(fx)),
+  },
 };
+
+/** The fixtures' nurse and administrator, as the disposal bodies name them. */
+const witnessesOf = (fx: Fx) =>
+  ({ nurse: { id: fx.byParam['ledgerNurseId'] }, admin: { id: fx.byParam['ledgerAdminId'] } }) as Pick<Staff, 'nurse' | 'admin'>;
 
 /** What the fuzzing's kit offers the ledger targets: the app and clinic A's staff. */
 interface FuzzKit {
@@ -149,8 +198,11 @@ async function receiptAwaitingCount(k: FuzzKit): Promise<Rec> {
 async function freshVial(k: FuzzKit): Promise<Rec> {
   const [reg, vial] = await Promise.all([registrationOf(k), product(k.t.http, k.a, { mgPerMl: 50 })]);
   const [containerId] = await receive(k.t.http, k.a, reg.id, vial);
-  return { containerId, witness: k.a.anesthesiologist.id };
+  return { containerId, witness: k.a.anesthesiologist.id, nurse: k.a.nurse.id, admin: k.a.admin.id };
 }
+
+/** A record's nurse and administrator, who sign a disposal. */
+const witnessesOf2 = (r: Rec) => ({ nurse: { id: r.nurse }, admin: { id: r.admin } }) as Pick<Staff, 'nurse' | 'admin'>;
 
 async function freshLoss(k: FuzzKit, notified = false): Promise<Rec> {
   const reg = await registrationOf(k);
@@ -265,6 +317,18 @@ export const LEDGER_TARGETS: Record<
     body: () => ({ filedAt: new Date().toISOString(), confirmationNumber: 'DEA-106-0001' }),
   },
   'POST /api/v1/ledger/holidays': { body: () => ({ date: holidayDay(), name: 'Labor Day' }) },
+  'POST /api/v1/ledger/destructions': {
+    securityRefusals: true,
+    usedUp: true,
+    record: freshVial,
+    body: (r) => destructionBody([r.containerId], witnessesOf2(r)),
+  },
+  'POST /api/v1/ledger/transfers': {
+    securityRefusals: true,
+    usedUp: true,
+    record: freshVial,
+    body: (r) => transferBody([r.containerId], witnessesOf2(r)),
+  },
   'DELETE /api/v1/ledger/holidays/{id}': {
     usedUp: true,
     record: async (k) => ({

@@ -21,6 +21,7 @@ import { MonitorsController } from './monitors/monitors.controller.js';
 import { UnboundReadingsController } from './monitors/unbound-readings.controller.js';
 import { FeedLogController } from './monitors/feed-log.controller.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
+import { LedgerDisposalsController } from './ledger/disposals.controller.js';
 import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
 import { LedgerStockController } from './ledger/stock.controller.js';
@@ -74,6 +75,7 @@ export class AppModule {
         LedgerStockController,
         LedgerCustodyController,
         LedgerLossesController,
+        LedgerDisposalsController,
         FhirController,
       ],
       providers: [

@@ -54,6 +54,7 @@ import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 import { LedgerAdministration } from './ledger/administration.js';
 import { LedgerCustodyService } from './ledger/custody.service.js';
+import { LedgerDisposalsService } from './ledger/disposals.service.js';
 import { LedgerHolidaysService } from './ledger/holidays.service.js';
 import { LedgerAlerts } from './ledger/ledger-alerts.js';
 import { LedgerLossesService } from './ledger/losses.service.js';
@@ -120,6 +121,7 @@ const SERVICES = [
   LedgerLossesService,
   LedgerHolidaysService,
   LedgerAlerts,
+  LedgerDisposalsService,
   FhirPatientsService,
   FhirObservationsService,
   ChairRetirementGuard,

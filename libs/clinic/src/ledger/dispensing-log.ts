@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clinic, localParts, zonedTimeToUtc } from '#platform';
+import { finishedForm, SUBSTANCE_NAMES, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
 
 /**
@@ -54,8 +55,6 @@ export const DISPENSING_COLUMNS: ReadonlyArray<[keyof DispensingRow, string]> = 
   ['sessionId', 'Session'],
 ];
 
-const SUBSTANCE = { ketamine: 'Ketamine hydrochloride (DEA 7285, CIII)', esketamine: 'Esketamine (Spravato; DEA 7285, CIII)' };
-
 type Raw = Record<string, string | number | boolean | Date | null>;
 
 /** The rows of the clinic's draws from `from` to `to` (the clinic's local dates, both included), oldest first. */
@@ -89,14 +88,21 @@ export async function dispensingRows(m: EntityManager, clinicId: string, from: s
 
 function row(r: Raw, timeZone: string): DispensingRow {
   const at = localParts(r['occurred_at'] as Date, timeZone);
-  const device = r['unit'] === 'device';
+  const presented = {
+    substance: String(r['substance']),
+    unit: String(r['unit']),
+    mgPerUnit: Number(r['mg_per_unit']),
+    strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
+    unitsPerContainer: Number(r['units']),
+    containerKind: String(r['container_kind']),
+  };
   const drawn = Number(r['drawn']);
   const reconciled = r['given'] !== null;
   return {
     date: `${at.date} ${at.time}`,
-    substance: SUBSTANCE[r['substance'] as keyof typeof SUBSTANCE],
-    finishedForm: device ? `nasal spray, ${Number(r['mg_per_unit'])} mg per device` : `injection, ${Number(r['strength'])} mg/mL`,
-    unitsPerContainer: device ? `${Number(r['units'])} devices per kit` : `${Number(r['units'])} mL per ${String(r['container_kind'])}`,
+    substance: SUBSTANCE_NAMES[presented.substance],
+    finishedForm: finishedForm(presented),
+    unitsPerContainer: unitsPerContainer(presented),
     ndc: String(r['ndc']),
     lot: String(r['lot']),
     container: `${String(r['lot'])}/${Number(r['seq'])}`,

@@ -22,3 +22,6 @@ export { LedgerLossesService, type LossInput } from './losses.service.js';
 export type { Form106Worksheet, LossView } from './loss-view.js';
 export { LedgerHolidaysService, type HolidayView } from './holidays.service.js';
 export { LedgerAlerts } from './ledger-alerts.js';
+export { CsDisposal } from './disposal.entity.js';
+export { LedgerDisposalsService, type DestructionInput, type TransferInput } from './disposals.service.js';
+export type { DisposalItem, DisposalView } from './disposal-view.js';

@@ -30,3 +30,7 @@ export type LossKind = (typeof LOSS_KINDS)[number];
 
 export const LOSS_STATUSES = ['open', 'notified', 'filed'] as const;
 export type LossStatus = (typeof LOSS_STATUSES)[number];
+
+/** How stock leaves the registrant other than by administration: destroyed on site (DEA Form 41), or handed to a reverse distributor. */
+export const DISPOSAL_KINDS = ['destruction', 'transfer'] as const;
+export type DisposalKind = (typeof DISPOSAL_KINDS)[number];

@@ -15,7 +15,7 @@ import {
 import { balanceProblem, containerProblems } from './container-rules.js';
 import { CsEvent } from './cs-event.entity.js';
 import { openDiscrepancy } from './discrepancies.js';
-import { appendEvent, clinicDate, containerLabel, lockContainer } from './ledger-book.js';
+import { appendEvent, chartedAt, clinicDate, containerLabel, lockContainer } from './ledger-book.js';
 import { qty } from './quantities.js';
 import { CsProduct, CsRegistration } from './registry.entity.js';
 import type { CsContainer } from './stock.entity.js';
@@ -23,8 +23,6 @@ import { eventView, type LedgerEventView } from './views.js';
 
 /** Who may witness a waste or a count: clinical staff present at the cabinet. */
 const WITNESSES = ['nurse', 'anesthesiologist'] as const;
-/** How far back a waste or count may be charted. */
-const LATE_ENTRY_MAX_MIN = 60;
 
 interface Witnessed {
   containerId: string;
@@ -81,7 +79,7 @@ export class LedgerWasteCountService {
   async waste(actor: Actor, input: WasteInput): Promise<LedgerEventView> {
     const witness = await this.witnesses.verify(actor, input.witness, WITNESSES, 'controlled-substance waste');
     const now = this.clock.now();
-    const at = this.when(input.occurredAt, now);
+    const at = chartedAt(input.occurredAt, now);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const { c, product } = await this.container(m, actor, input);
@@ -120,7 +118,7 @@ export class LedgerWasteCountService {
   async count(actor: Actor, input: CountInput): Promise<CountResult> {
     const witness = await this.witnesses.verify(actor, input.witness, WITNESSES, 'controlled-substance count');
     const now = this.clock.now();
-    const at = this.when(input.occurredAt, now);
+    const at = chartedAt(input.occurredAt, now);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const { c, product } = await this.container(m, actor, input);
@@ -228,13 +226,5 @@ export class LedgerWasteCountService {
     const short = problems.length ? null : balanceProblem({ label, balance: c.balance, unit: p.unit }, base.quantity);
     if (problems.length || short) throw DomainError.firstRuleUnmet(`Nothing can be wasted from ${label}`, short ? [short] : problems);
     return appendEvent(m, c, p, { ...base, quantityMg: qty(base.quantity * p.mgPerUnit), delta: -base.quantity, reason });
-  }
-
-  private when(occurredAt: Date | undefined, now: Date): Date {
-    const at = occurredAt ?? now;
-    if (at.getTime() > now.getTime() + 1000) throw DomainError.validation([{ field: 'occurredAt', message: 'in the future' }]);
-    if (at.getTime() < now.getTime() - LATE_ENTRY_MAX_MIN * 60_000)
-      throw DomainError.validation([{ field: 'occurredAt', message: `more than ${LATE_ENTRY_MAX_MIN} minutes ago` }]);
-    return at;
   }
 }

@@ -7,6 +7,7 @@ import { DeviceCodeMap, DeviceUnitMap, Hl7Gateway, FeedMessage, Monitor, Unbound
 import {
   CsContainer,
   CsDiscrepancy,
+  CsDisposal,
   CsEvent,
   CsHoliday,
   CsLossDeadline,
@@ -74,4 +75,5 @@ export const ENTITIES = [
   CsHoliday,
   CsLossReport,
   CsLossDeadline,
+  CsDisposal,
 ];
