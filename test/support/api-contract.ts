@@ -93,6 +93,7 @@ export const CS_LOSS = 'controlled substances: report a theft or loss';
 export const CS_LOSS_FILING = "controlled substances: record a loss's notice and Form 106";
 export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
 export const CS_DISPOSAL = 'controlled substances: destroy stock, transfer to a reverse distributor';
+export const CS_INVENTORY = 'controlled substances: take an inventory';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -249,6 +250,10 @@ export const TABLE_ROUTES: Record<string, string> = {
   'POST /api/v1/ledger/transfers': CS_DISPOSAL,
   'GET /api/v1/ledger/disposals': CS_DISPOSAL,
   'GET /api/v1/ledger/disposals/{id}': CS_DISPOSAL,
+  'POST /api/v1/ledger/inventories': CS_INVENTORY,
+  // Past inventories show the ledger's balances: not for nurses, whose counts are blind.
+  'GET /api/v1/ledger/inventories': CS_REPORTS,
+  'GET /api/v1/ledger/inventories/{id}': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -56,9 +56,11 @@ export async function ledgerFixtures(
     201,
     'destruction',
   );
+  const inventory = await initialInventory(http, staff);
   return {
     byCollection: {
       disposals: disposal.id,
+      inventories: inventory.id,
       registrations: reg.id,
       receipts: receipt.id,
       containers: container,
@@ -98,6 +100,32 @@ export const transferBody = (containerIds: string[], staff: Pick<Staff, 'nurse' 
   distributorDeaNumber: 'RB1234563',
   witnesses: disposalWitnesses(staff),
 });
+
+/** A registration of its own with one vial in stock: the body of its initial inventory (the nurse takes it, the anesthesiologist witnesses). */
+async function registrationWithVial(http: TestAgent, staff: Staff): Promise<{ registrationId: string; containerId: string }> {
+  const reg = await registration(http, staff, { deaNumber: randomDeaNumber() });
+  const [containerId] = await receive(http, staff, reg.id, await product(http, staff, { mgPerMl: 50 }));
+  return { registrationId: reg.id, containerId };
+}
+
+export const inventoryBody = (r: { registrationId: string; containerId: string }, witnessId: string) => ({
+  registrationId: r.registrationId,
+  kind: 'initial',
+  timeOfDay: 'close',
+  lines: [{ containerId: r.containerId, unit: 'mL', quantity: 10 }],
+  ...witnessedBy(witnessId),
+});
+
+async function initialInventory(http: TestAgent, staff: Staff): Promise<{ id: string }> {
+  return ok(
+    http
+      .post(`${api}/inventories`)
+      .set(bearer(staff.token.nurse))
+      .send(inventoryBody(await registrationWithVial(http, staff), staff.anesthesiologist.id)),
+    201,
+    'initial inventory',
+  );
+}
 
 type Fx = { byCollection: Record<string, string>; byParam: Record<string, string> };
 
@@ -152,6 +180,14 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
   },
   'POST /api/v1/ledger/losses/{id}/form-106': { body: () => ({ filedAt: new Date().toISOString(), confirmationNumber: 'DEA-106-0001' }) },
   'POST /api/v1/ledger/holidays': { body: () => ({ date: holidayDay(), name: 'Labor Day' }) },
+  'POST /api/v1/ledger/inventories': {
+    bodyRefs: true,
+    body: (fx) =>
+      inventoryBody(
+        { registrationId: fx.byCollection['registrations'], containerId: fx.byCollection['containers'] },
+        fx.byParam['ledgerWitnessId'],
+      ),
+  },
   'POST /api/v1/ledger/destructions': {
     bodyRefs: true,
     body: (fx) => destructionBody([fx.byCollection['containers']], witnessesOf(fx)),
@@ -317,6 +353,13 @@ export const LEDGER_TARGETS: Record<
     body: () => ({ filedAt: new Date().toISOString(), confirmationNumber: 'DEA-106-0001' }),
   },
   'POST /api/v1/ledger/holidays': { body: () => ({ date: holidayDay(), name: 'Labor Day' }) },
+  // An initial inventory is taken once: each call needs a registration of its own.
+  'POST /api/v1/ledger/inventories': {
+    securityRefusals: true,
+    usedUp: true,
+    record: async (k) => ({ ...(await registrationWithVial(k.t.http, k.a)), witness: k.a.anesthesiologist.id }),
+    body: (r) => inventoryBody({ registrationId: r.registrationId, containerId: r.containerId }, r.witness),
+  },
   'POST /api/v1/ledger/destructions': {
     securityRefusals: true,
     usedUp: true,

@@ -22,6 +22,7 @@ import { UnboundReadingsController } from './monitors/unbound-readings.controlle
 import { FeedLogController } from './monitors/feed-log.controller.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
 import { LedgerDisposalsController } from './ledger/disposals.controller.js';
+import { LedgerInventoriesController } from './ledger/inventories.controller.js';
 import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
 import { LedgerStockController } from './ledger/stock.controller.js';
@@ -76,6 +77,7 @@ export class AppModule {
         LedgerCustodyController,
         LedgerLossesController,
         LedgerDisposalsController,
+        LedgerInventoriesController,
         FhirController,
       ],
       providers: [

@@ -55,6 +55,7 @@ import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 import { LedgerAdministration } from './ledger/administration.js';
 import { LedgerCustodyService } from './ledger/custody.service.js';
 import { LedgerDisposalsService } from './ledger/disposals.service.js';
+import { LedgerInventoriesService } from './ledger/inventories.service.js';
 import { LedgerHolidaysService } from './ledger/holidays.service.js';
 import { LedgerAlerts } from './ledger/ledger-alerts.js';
 import { LedgerLossesService } from './ledger/losses.service.js';
@@ -122,6 +123,7 @@ const SERVICES = [
   LedgerHolidaysService,
   LedgerAlerts,
   LedgerDisposalsService,
+  LedgerInventoriesService,
   FhirPatientsService,
   FhirObservationsService,
   ChairRetirementGuard,

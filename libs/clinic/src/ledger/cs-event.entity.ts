@@ -3,6 +3,7 @@ import { numeric, User } from '#platform';
 import { Patient } from '../patients/index.js';
 import { Session } from '../sessions/index.js';
 import { CsDisposal } from './disposal.entity.js';
+import { CsInventory } from './inventory.entity.js';
 import { CsRegistration } from './registry.entity.js';
 import { CsContainer, CsReceipt } from './stock.entity.js';
 
@@ -51,6 +52,8 @@ export type CsEventKind = (typeof CS_EVENT_KINDS)[number];
 @Check('ck_cs_events_witness', `"witness_user_id" IS NULL OR "witness_user_id" <> "actor_user_id"`)
 @Check('ck_cs_events_witnessed', `"kind" NOT IN ('waste', 'count', 'destroy', 'transfer') OR "witness_user_id" IS NOT NULL`)
 @Check('ck_cs_events_disposal', `("kind" IN ('destroy', 'transfer')) = ("disposal_id" IS NOT NULL)`)
+@Check('ck_cs_events_inventory', `"inventory_id" IS NULL OR "kind" = 'count'`)
+@Index('ix_cs_events_inventory', ['inventoryId'], { where: '"inventory_id" IS NOT NULL' })
 @Check('ck_cs_events_administer', `"kind" NOT IN ('administer', 'reconcile') OR ("session_id" IS NOT NULL AND "patient_id" IS NOT NULL)`)
 @Check('ck_cs_events_correction', `"kind" <> 'correction' OR "corrects_event_id" IS NOT NULL`)
 export class CsEvent {
@@ -151,6 +154,14 @@ export class CsEvent {
   @ManyToOne(() => CsDisposal, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'disposal_id', foreignKeyConstraintName: 'fk_cs_events_disposal' })
   disposal?: Relation<CsDisposal>;
+
+  /** The inventory this count is a line of. */
+  @Column({ name: 'inventory_id', type: 'uuid', nullable: true })
+  inventoryId!: string | null;
+
+  @ManyToOne(() => CsInventory, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'inventory_id', foreignKeyConstraintName: 'fk_cs_events_inventory' })
+  inventory?: Relation<CsInventory>;
 
   @Column({ type: 'text', nullable: true })
   reason!: string | null;

@@ -25,3 +25,7 @@ export { LedgerAlerts } from './ledger-alerts.js';
 export { CsDisposal } from './disposal.entity.js';
 export { LedgerDisposalsService, type DestructionInput, type TransferInput } from './disposals.service.js';
 export type { DisposalItem, DisposalView } from './disposal-view.js';
+export { CsInventory, CsReminder } from './inventory.entity.js';
+export { LedgerInventoriesService, type InventoryInput, type InventoryLineInput } from './inventories.service.js';
+export type { InventoryLine, InventoryProductLine, InventoryView } from './inventory-view.js';
+export { addMonths, inventoryMilestones, registrationMilestones, RENEWAL_LEAD_DAYS } from './reminders.js';

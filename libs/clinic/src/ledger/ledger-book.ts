@@ -20,6 +20,7 @@ export interface NewEvent {
   receiptId?: string | null;
   correctsEventId?: string | null;
   disposalId?: string | null;
+  inventoryId?: string | null;
   reason?: string | null;
   data?: Record<string, unknown> | null;
 }
@@ -86,6 +87,7 @@ export async function appendEvent(m: EntityManager, c: CsContainer, product: CsP
       receiptId: e.receiptId ?? null,
       correctsEventId: e.correctsEventId ?? null,
       disposalId: e.disposalId ?? null,
+      inventoryId: e.inventoryId ?? null,
       reason: e.reason ?? null,
       data: e.data ?? null,
       requestId: requestContext.requestId() ?? null,

@@ -12,11 +12,13 @@ import {
   type Tx,
   type WitnessSignature,
 } from '#platform';
+import { ClinicSettingsService } from '../settings/index.js';
 import { balanceProblem, containerProblems } from './container-rules.js';
 import { CsEvent } from './cs-event.entity.js';
 import { openDiscrepancy } from './discrepancies.js';
 import { appendEvent, chartedAt, clinicDate, containerLabel, lockContainer } from './ledger-book.js';
 import { qty } from './quantities.js';
+import { countMethod, varianceTolerated } from './tolerance.js';
 import { CsProduct, CsRegistration } from './registry.entity.js';
 import type { CsContainer } from './stock.entity.js';
 import { eventView, type LedgerEventView } from './views.js';
@@ -69,6 +71,7 @@ export class LedgerWasteCountService {
     private readonly clock: Clock,
     private readonly witnesses: WitnessVerifier,
     private readonly pendingWork: PendingWorkService,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   /**
@@ -114,7 +117,10 @@ export class LedgerWasteCountService {
     });
   }
 
-  /** A blind count: what was counted, then what the ledger expected; a variance opens a discrepancy. */
+  /**
+   * A blind count: what was counted, then what the ledger expected. A variance opens a discrepancy,
+   * unless it is an estimated measure of an opened vial within the clinic's tolerance (default 0).
+   */
   async count(actor: Actor, input: CountInput): Promise<CountResult> {
     const witness = await this.witnesses.verify(actor, input.witness, WITNESSES, 'controlled-substance count');
     const now = this.clock.now();
@@ -126,6 +132,8 @@ export class LedgerWasteCountService {
         throw DomainError.firstRuleUnmet('Nothing to count', [rule('CS_CONTAINER_CLOSED', `${containerLabel(c)} was ${c.status}`)]);
       const expected = c.balance;
       const variance = qty(input.counted - expected);
+      const method = countMethod(c.openedAt === null, product.unit);
+      const { csEstimateToleranceMl } = await this.settings.forClinic(actor.clinicId, m);
       const event = await appendEvent(m, c, product, {
         kind: 'count',
         occurredAt: at,
@@ -134,9 +142,11 @@ export class LedgerWasteCountService {
         quantity: input.counted,
         quantityMg: qty(input.counted * product.mgPerUnit),
         delta: 0,
-        data: { expected, variance },
+        data: { expected, variance, method },
       });
-      const discrepancy = variance === 0 ? null : await this.variance(tx, actor, c, product, event, expected, input.counted, now);
+      const discrepancy = varianceTolerated(method, product.unit, variance, csEstimateToleranceMl)
+        ? null
+        : await this.variance(tx, actor, c, product, event, expected, input.counted, now);
       await this.audit.record(tx, {
         action: 'ledger.count',
         resourceType: 'cs_container',
@@ -156,18 +166,22 @@ export class LedgerWasteCountService {
   }
 
   private async variance(tx: Tx, actor: Actor, c: CsContainer, p: CsProduct, e: CsEvent, expected: number, found: number, at: Date) {
-    const d = await openDiscrepancy(tx, this.pendingWork, {
-      clinicId: c.clinicId,
-      registrationId: c.registrationId,
-      kind: 'count-variance',
-      containerId: c.id,
-      eventId: e.id,
-      expected,
-      found,
-      unit: p.unit,
-      openedBy: actor.userId,
-      at,
-    });
+    const d = await openDiscrepancy(
+      tx,
+      { pendingWork: this.pendingWork, settings: this.settings },
+      {
+        clinicId: c.clinicId,
+        registrationId: c.registrationId,
+        kind: 'count-variance',
+        containerId: c.id,
+        eventId: e.id,
+        expected,
+        found,
+        unit: p.unit,
+        openedBy: actor.userId,
+        at,
+      },
+    );
     return d.id;
   }
 

@@ -9,12 +9,14 @@ import {
   CsDiscrepancy,
   CsDisposal,
   CsEvent,
+  CsInventory,
   CsHoliday,
   CsLossDeadline,
   CsLossReport,
   CsProduct,
   CsReceipt,
   CsRegistration,
+  CsReminder,
 } from '../ledger/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
@@ -76,4 +78,6 @@ export const ENTITIES = [
   CsLossReport,
   CsLossDeadline,
   CsDisposal,
+  CsInventory,
+  CsReminder,
 ];

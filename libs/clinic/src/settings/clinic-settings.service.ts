@@ -17,6 +17,9 @@ const EDITABLE = [
   'followUpOverdueEscalationHours',
   'outcomeBaselineWindowMin',
   'deliveredDoseTolerancePct',
+  'csDiscrepancyResolveHours',
+  'csEstimateToleranceMl',
+  'csRecordRetentionYears',
 ] as const;
 type Editable = (typeof EDITABLE)[number];
 export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };
@@ -48,7 +51,8 @@ export class ClinicSettingsService {
 
   /**
    * Administrators: alert escalation times, chair turnover, opening hours, the follow-up timings and
-   * the delivered-dose tolerance (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
+   * the delivered-dose tolerance and the controlled-substance ledger's discrepancy window, estimate
+   * tolerance and record retention (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
    */
   async edit(actor: Actor, changes: ClinicSettingsChanges, reason: string): Promise<ClinicSettings> {
     return this.transactions.run(async (tx) => {

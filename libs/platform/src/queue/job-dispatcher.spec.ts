@@ -53,6 +53,9 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.LedgerDiscrepancyOverdue)
   async discrepancyOverdue(): Promise<void> {}
+
+  @JobHandler(JobName.LedgerReminder)
+  async ledgerReminder(): Promise<void> {}
 }
 
 @Injectable()

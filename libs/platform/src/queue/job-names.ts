@@ -35,6 +35,8 @@ export enum JobName {
   LedgerLossDeadline = 'ledger-loss-deadline',
   /** A controlled-substance discrepancy still open when due: tell the anesthesiologists and administrators. */
   LedgerDiscrepancyOverdue = 'ledger-discrepancy-overdue',
+  /** A controlled-substance duty with a date: the biennial inventory, a DEA registration's renewal or lapse. */
+  LedgerReminder = 'ledger-reminder',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -57,6 +59,7 @@ export interface JobPayloads {
   [JobName.AppointmentReminder]: PendingWorkJob;
   [JobName.LedgerLossDeadline]: PendingWorkJob;
   [JobName.LedgerDiscrepancyOverdue]: PendingWorkJob;
+  [JobName.LedgerReminder]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
@@ -73,6 +76,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.AppointmentReminder]: QueueName.FollowUps,
   [JobName.LedgerLossDeadline]: QueueName.FollowUps,
   [JobName.LedgerDiscrepancyOverdue]: QueueName.FollowUps,
+  [JobName.LedgerReminder]: QueueName.FollowUps,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
@@ -88,7 +92,8 @@ export type PendingWorkKind =
   | JobName.DeliverNotification
   | JobName.AppointmentReminder
   | JobName.LedgerLossDeadline
-  | JobName.LedgerDiscrepancyOverdue;
+  | JobName.LedgerDiscrepancyOverdue
+  | JobName.LedgerReminder;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
   JobName.ExpireRefreshToken,
   JobName.VitalsOverdue,
@@ -102,6 +107,7 @@ export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>
   JobName.AppointmentReminder,
   JobName.LedgerLossDeadline,
   JobName.LedgerDiscrepancyOverdue,
+  JobName.LedgerReminder,
 ]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */
