@@ -104,7 +104,7 @@ function reminderMessage(r: CsReminder, g: CsRegistration): { subject: string; b
     case 'registration-renewal':
       return {
         subject: `Vigil: DEA registration ${g.deaNumber} expires on ${r.dueOn}`,
-        body: `DEA registration ${g.deaNumber} (${g.registrantName}) is valid through ${r.dueOn}. The DEA accepts its renewal from ${RENEWAL_LEAD_DAYS} days before: renew it, then record the new expiry in Vigil.`,
+        body: `DEA registration ${g.deaNumber} (${g.registrantName}) is valid through ${r.dueOn}. File its renewal before then (the DEA mails its notice about 65 days before; this reminder comes ${RENEWAL_LEAD_DAYS}), then record the new expiry in Vigil.`,
       };
     case 'registration-lapsed':
       return {

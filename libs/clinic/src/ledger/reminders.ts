@@ -19,10 +19,11 @@ export interface Milestone {
 }
 
 /**
- * How long before its expiry a registration is reminded (CLINIC): the DEA opens online renewal and
- * sends its own renewal notice about 60 days before a registration expires, so the reminder comes
- * when renewing first becomes possible, with two months left for a renewal held up (a state licence
- * to renew first, a change of address to register).
+ * How long before its expiry a registration is reminded (CLINIC: 60). The DEA mails its one renewal
+ * notice about 65 days before a registration expires (21 CFR 1301.13(e)(3)); Vigil's reminder follows
+ * a few days later, so a notice lost in the post is caught with two months left. The renewal must be
+ * filed before the expiry: one filed in time lets the registrant keep working until the DEA acts on
+ * it, while nothing may be handled under a registration that has expired.
  */
 export const RENEWAL_LEAD_DAYS = 60;
 
