@@ -254,6 +254,18 @@ export const TABLE_ROUTES: Record<string, string> = {
   // Past inventories show the ledger's balances: not for nurses, whose counts are blind.
   'GET /api/v1/ledger/inventories': CS_REPORTS,
   'GET /api/v1/ledger/inventories/{id}': CS_REPORTS,
+  'GET /api/v1/ledger/reports/receipts': CS_REPORTS,
+  'GET /api/v1/ledger/reports/receipts/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/discrepancies': CS_REPORTS,
+  'GET /api/v1/ledger/reports/discrepancies/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/losses': CS_REPORTS,
+  'GET /api/v1/ledger/reports/losses/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/disposals': CS_REPORTS,
+  'GET /api/v1/ledger/reports/disposals/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/inventories': CS_REPORTS,
+  'GET /api/v1/ledger/reports/inventories/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/on-hand': CS_REPORTS,
+  'GET /api/v1/ledger/reports/on-hand/csv': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -23,6 +23,7 @@ import { FeedLogController } from './monitors/feed-log.controller.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
 import { LedgerDisposalsController } from './ledger/disposals.controller.js';
 import { LedgerInventoriesController } from './ledger/inventories.controller.js';
+import { LedgerReportsController } from './ledger/reports.controller.js';
 import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
 import { LedgerStockController } from './ledger/stock.controller.js';
@@ -78,6 +79,7 @@ export class AppModule {
         LedgerLossesController,
         LedgerDisposalsController,
         LedgerInventoriesController,
+        LedgerReportsController,
         FhirController,
       ],
       providers: [

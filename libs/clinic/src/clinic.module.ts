@@ -56,6 +56,7 @@ import { LedgerAdministration } from './ledger/administration.js';
 import { LedgerCustodyService } from './ledger/custody.service.js';
 import { LedgerDisposalsService } from './ledger/disposals.service.js';
 import { LedgerInventoriesService } from './ledger/inventories.service.js';
+import { LedgerInspectionService } from './ledger/inspection.service.js';
 import { LedgerHolidaysService } from './ledger/holidays.service.js';
 import { LedgerAlerts } from './ledger/ledger-alerts.js';
 import { LedgerLossesService } from './ledger/losses.service.js';
@@ -124,6 +125,7 @@ const SERVICES = [
   LedgerAlerts,
   LedgerDisposalsService,
   LedgerInventoriesService,
+  LedgerInspectionService,
   FhirPatientsService,
   FhirObservationsService,
   ChairRetirementGuard,

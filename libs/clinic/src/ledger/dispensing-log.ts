@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clinic, localParts, zonedTimeToUtc } from '#platform';
 import { finishedForm, SUBSTANCE_NAMES, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
+import { toCsv, type Columns } from './report-csv.js';
 
 /**
  * The dispensing log a DEA inspector asks for: one row per dose drawn from a container, with every
@@ -34,7 +34,7 @@ export interface DispensingRow {
 }
 
 /** The CSV's columns, in order, with their headers. */
-export const DISPENSING_COLUMNS: ReadonlyArray<[keyof DispensingRow, string]> = [
+export const DISPENSING_COLUMNS: Columns<DispensingRow> = [
   ['date', 'Date'],
   ['substance', 'Substance'],
   ['finishedForm', 'Finished form'],
@@ -122,16 +122,5 @@ function row(r: Raw, timeZone: string): DispensingRow {
 
 const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-/** RFC 4180 CSV (CRLF, quoted where needed), and its SHA-256 for the audit trail. */
-export function dispensingCsv(rows: DispensingRow[]): { csv: string; sha256: string } {
-  const cell = (v: string | number | boolean) => {
-    const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [
-    DISPENSING_COLUMNS.map(([, h]) => cell(h)).join(','),
-    ...rows.map((r) => DISPENSING_COLUMNS.map(([k]) => cell(r[k])).join(',')),
-  ];
-  const csv = `${lines.join('\r\n')}\r\n`;
-  return { csv, sha256: createHash('sha256').update(csv).digest('hex') };
-}
+/** The log as RFC 4180 CSV, and its SHA-256 for the audit trail. */
+export const dispensingCsv = (rows: DispensingRow[]): { csv: string; sha256: string } => toCsv(DISPENSING_COLUMNS, rows);

@@ -29,3 +29,14 @@ export { CsInventory, CsReminder } from './inventory.entity.js';
 export { LedgerInventoriesService, type InventoryInput, type InventoryLineInput } from './inventories.service.js';
 export type { InventoryLine, InventoryProductLine, InventoryView } from './inventory-view.js';
 export { addMonths, inventoryMilestones, registrationMilestones, RENEWAL_LEAD_DAYS } from './reminders.js';
+export {
+  LedgerInspectionService,
+  RANGE_REPORTS,
+  type OnHandInspection,
+  type RangeReport,
+  type RangeReportName,
+  type ReportHeading,
+} from './inspection.service.js';
+export type { DiscrepancyRow, LossRow, ReceiptRow } from './inspection-rows.js';
+export type { DisposalRow, InventoryRow, OnHandRow } from './inspection-stock-rows.js';
+export { toCsv, sha256Of, type Columns } from './report-csv.js';
