@@ -266,6 +266,8 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/ledger/reports/inventories/csv': CS_REPORTS,
   'GET /api/v1/ledger/reports/on-hand': CS_REPORTS,
   'GET /api/v1/ledger/reports/on-hand/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/on-hand/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/dispensing/pdf': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -143,6 +143,7 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
   'PATCH /api/v1/ledger/registrations/{id}': { body: () => ({ version: 1, address: '2 Main St' }) },
   'GET /api/v1/ledger/reports/dispensing': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'GET /api/v1/ledger/reports/dispensing/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/dispensing/pdf': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'GET /api/v1/ledger/reports/receipts': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'GET /api/v1/ledger/reports/receipts/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'GET /api/v1/ledger/reports/discrepancies': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },

@@ -57,6 +57,7 @@ import { LedgerCustodyService } from './ledger/custody.service.js';
 import { LedgerDisposalsService } from './ledger/disposals.service.js';
 import { LedgerInventoriesService } from './ledger/inventories.service.js';
 import { LedgerInspectionService } from './ledger/inspection.service.js';
+import { LedgerPrintService } from './ledger/print.service.js';
 import { LedgerHolidaysService } from './ledger/holidays.service.js';
 import { LedgerAlerts } from './ledger/ledger-alerts.js';
 import { LedgerLossesService } from './ledger/losses.service.js';
@@ -126,6 +127,7 @@ const SERVICES = [
   LedgerDisposalsService,
   LedgerInventoriesService,
   LedgerInspectionService,
+  LedgerPrintService,
   FhirPatientsService,
   FhirObservationsService,
   ChairRetirementGuard,

@@ -40,3 +40,4 @@ export {
 export type { DiscrepancyRow, LossRow, ReceiptRow } from './inspection-rows.js';
 export type { DisposalRow, InventoryRow, OnHandRow } from './inspection-stock-rows.js';
 export { toCsv, sha256Of, type Columns } from './report-csv.js';
+export { LedgerPrintService, type Printed } from './print.service.js';

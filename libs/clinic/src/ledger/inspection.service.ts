@@ -71,6 +71,14 @@ export type RowOf<N extends RangeReportName> = {
   inventories: InventoryRow;
 }[N];
 
+/** The clinic's day the stock is counted to and the moment it ends (now, for today); 400 naming `asOf` for a day to come. */
+export function onHandMoment(now: Date, asOf: string | undefined, timeZone: string): { asOf: string; at: Date } {
+  const today = localDate(now, timeZone);
+  if (asOf && asOf > today) throw DomainError.validation([{ field: 'asOf', message: `after today (${today})` }]);
+  const day = asOf ?? today;
+  return { asOf: day, at: day === today ? now : zonedTimeToUtc(addDays(day, 1), '00:00', timeZone) };
+}
+
 /**
  * The reports a DEA inspector asks for, beside the dispensing log: receipts, discrepancies, losses,
  * destructions and transfers, and inventories between two of the clinic's dates, and the stock on
@@ -122,10 +130,7 @@ export class LedgerInspectionService {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
-      const today = localDate(now, clinic.timeZone);
-      if (f.asOf && f.asOf > today) throw DomainError.validation([{ field: 'asOf', message: `after today (${today})` }]);
-      const asOf = f.asOf ?? today;
-      const at = asOf === today ? now : zonedTimeToUtc(addDays(asOf, 1), '00:00', clinic.timeZone);
+      const { asOf, at } = onHandMoment(now, f.asOf, clinic.timeZone);
       const rows = await onHandRows(m, actor.clinicId, at, asOf, f.registrationId);
       const { csv, sha256 } = toCsv(ON_HAND_COLUMNS, rows);
       const sum = (substance: string, pick: (r: OnHandRow) => number) =>
