@@ -39,7 +39,7 @@ describe('controlled substances: inventories', () => {
     q<{ id: string; kind: string; basis: string; due_on: string; due_at: Date; work: string }>(
       `SELECT r.id, r.kind, to_char(r.basis, 'YYYY-MM-DD') AS basis, to_char(r.due_on, 'YYYY-MM-DD') AS due_on, r.due_at, w.status AS work
          FROM cs_reminders r JOIN pending_work w ON w.subject_id = r.id AND w.kind = 'ledger-reminder'
-        WHERE r.registration_id = $1 ORDER BY r.created_at, r.due_at`,
+        WHERE r.registration_id = $1 AND r.kind LIKE 'inventory-%' ORDER BY r.created_at, r.due_at`,
       [registrationId],
     );
   async function fire(subjectId: string): Promise<void> {
