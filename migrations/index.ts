@@ -37,6 +37,9 @@ import { ControlledSubstanceLosses1796601672690 } from './1796601672690-Controll
 import { UnboundReadingResolution1796601866140 } from './1796601866140-UnboundReadingResolution.js';
 import { PatientMrnAnyCase1796602159252 } from './1796602159252-PatientMrnAnyCase.js';
 import { Hl7FeedTimeAndRetention1796607444190 } from './1796607444190-Hl7FeedTimeAndRetention.js';
+import { ControlledSubstanceDisposals1796607565644 } from './1796607565644-ControlledSubstanceDisposals.js';
+import { ControlledSubstanceSettings1796608635991 } from './1796608635991-ControlledSubstanceSettings.js';
+import { ControlledSubstanceInventories1796608635992 } from './1796608635992-ControlledSubstanceInventories.js';
 import { FhirExports1796609468589 } from './1796609468589-FhirExports.js';
 /** Every migration, in order. `npm run migration:generate -- Name` writes a new file; read it, then add it here. Data migrations (Seed…) come after the schema they fill. */
 export const MIGRATIONS = [
@@ -78,5 +81,8 @@ export const MIGRATIONS = [
   UnboundReadingResolution1796601866140,
   PatientMrnAnyCase1796602159252,
   Hl7FeedTimeAndRetention1796607444190,
+  ControlledSubstanceDisposals1796607565644,
+  ControlledSubstanceSettings1796608635991,
+  ControlledSubstanceInventories1796608635992,
   FhirExports1796609468589,
 ];

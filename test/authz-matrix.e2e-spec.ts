@@ -219,7 +219,8 @@ describe('authorization matrix: every route × every caller, against api.md', ()
     return {
       status: res.status,
       body: (res.body ?? {}) as Record<string, unknown>,
-      text: res.text,
+      // A binary answer (a PDF) arrives as a Buffer: its text is read for the leak check all the same.
+      text: res.text ?? (Buffer.isBuffer(res.body) ? res.body.toString('latin1') : ''),
       requestId: res.headers['x-request-id'],
     };
   }

@@ -160,6 +160,34 @@ describe('controlled substances: a clinic day, and the reports an inspector read
       sha256,
       rows: expect.arrayContaining([expect.objectContaining({ sessionId: spray, quantityAdministered: 2 })]),
     });
+
+    // Printed: the same log and the stock on hand as PDFs, each audited with its own SHA-256 beside the CSV's.
+    const pdf = (path: string, query: object = {}) =>
+      t.http.get(`${api}/ledger/reports/${path}`).query(query).set(bearer(a.token.admin)).responseType('blob').expect(200);
+    const log = await pdf('dispensing/pdf', range);
+    const onHandPdf = await pdf('on-hand/pdf');
+    for (const [printed, name, csvSha] of [
+      [log, 'dispensing', sha256],
+      [onHandPdf, 'on-hand', null],
+    ] as const) {
+      const bytes = printed.body as Buffer;
+      expect(printed.headers['content-type']).toBe('application/pdf');
+      expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+      const printedSha = createHash('sha256').update(bytes).digest('hex');
+      expect(printed.headers['x-content-sha256']).toBe(printedSha);
+      const [logged] = await t.runtime.dataSource.query(
+        `SELECT changes FROM audit_events WHERE action = $1 AND clinic_id = $2 AND changes->>'format' = 'pdf' ORDER BY occurred_at DESC LIMIT 1`,
+        [`ledger.report.${name}`, a.clinic.id],
+      );
+      expect(logged.changes).toMatchObject({ sha256: printedSha, csvSha256: csvSha ?? expect.any(String) });
+      const text = bytes.toString('latin1');
+      expect(text).toContain('Records are kept 2 years');
+      expect(text).toContain('DEA registration AB1234563');
+    }
+    const logText = (log.body as Buffer).toString('latin1');
+    expect(logText).toContain(`SHA-256 of the same report as CSV: ${sha256}`);
+    expect(logText).toContain('3 administrations. Given: ketamine 48.1 mg; esketamine 2 devices \\(56 mg\\).');
+    expect((onHandPdf.body as Buffer).toString('latin1')).toContain('Totals: ketamine 930 mg; esketamine 1 device.');
   });
 
   it('a range whose end is before its start is refused, naming `to`', async () => {

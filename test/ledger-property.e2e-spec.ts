@@ -3,6 +3,8 @@ import fc from 'fast-check';
 import {
   ClinicEventBus,
   LedgerCustodyService,
+  LedgerDisposalsService,
+  LedgerLossesService,
   LedgerReceiptsService,
   LedgerRegistryService,
   LedgerReportsService,
@@ -14,8 +16,9 @@ import { bearer, clinicWithStaff, createPatient, PASSWORD, type Staff } from './
 import { dayFrom, product, randomDeaNumber, SUPPLIER_DEA, type Product } from './support/ledger.js';
 
 /*
- * For any sequence of receipts, draws for a session, spills, blind counts and resolutions (with or
- * without a correction), run against the real services and database: every accepted operation moves
+ * For any sequence of receipts, draws for a session, spills, blind counts, resolutions (with or
+ * without a correction), losses, destructions and transfers to a reverse distributor, run against
+ * the real services and database: every accepted operation moves
  * the container's balance exactly as a plain model of the ledger says, every refused one is refused
  * with the code the model predicts and moves nothing, no balance is ever below zero, each container's
  * balance is the sum of its events, and the on-hand report equals the model, to the mL and the device.
@@ -26,7 +29,9 @@ type Op =
   | { kind: 'administer'; container: number; dose: number }
   | { kind: 'waste'; container: number; quantity: number }
   | { kind: 'count'; container: number; offset: number }
-  | { kind: 'resolve'; discrepancy: number; correct: boolean };
+  | { kind: 'resolve'; discrepancy: number; correct: boolean }
+  | { kind: 'loss'; container: number; quantity: number }
+  | { kind: 'dispose'; container: number; transfer: boolean };
 
 const RECEIPT = fc.record({ kind: fc.constant('receipt' as const), product: fc.nat(2), containers: fc.integer({ min: 1, max: 3 }) });
 const OPS: fc.Arbitrary<Op> = fc.oneof(
@@ -41,6 +46,11 @@ const OPS: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({ kind: fc.constant('count' as const), container: fc.nat(20), offset: fc.constantFrom(0, 0, -1, 0.5, -0.001) }),
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('resolve' as const), discrepancy: fc.nat(10), correct: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('loss' as const), container: fc.nat(20), quantity: fc.constantFrom(0.5, 1, 3, 12) }),
+  },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('dispose' as const), container: fc.nat(20), transfer: fc.boolean() }) },
 );
 /** A sequence begins with a receipt (there is nothing to do before one). */
 const SEQUENCES = fc.tuple(RECEIPT, fc.array(OPS, { minLength: 1, maxLength: 20 })).map(([first, rest]): Op[] => [first, ...rest]);
@@ -55,6 +65,8 @@ interface ModelContainer {
   mgPerUnit: number;
   substance: 'ketamine' | 'esketamine';
   balance: number;
+  /** destroyed or transferred: closed out */
+  closed: boolean;
 }
 
 interface ModelDiscrepancy {
@@ -111,6 +123,12 @@ describe('controlled-substance ledger: any sequence of operations keeps the book
     const reports = t.app.get(LedgerReportsService);
     const wasteCount = t.app.get(LedgerWasteCountService);
     const custody = t.app.get(LedgerCustodyService);
+    const disposals = t.app.get(LedgerDisposalsService);
+    const losses = t.app.get(LedgerLossesService);
+    const employees = [
+      { userId: a.nurse.id, password: PASSWORD },
+      { userId: a.admin.id, password: PASSWORD },
+    ];
     const bus = t.app.get(ClinicEventBus);
     const transactions = t.app.get(TransactionRunner);
     const witness = { userId: a.anesthesiologist.id, password: PASSWORD };
@@ -158,6 +176,7 @@ describe('controlled-substance ledger: any sequence of operations keeps the book
                 mgPerUnit: p.unit === 'mL' ? p.strengthMgPerMl! : 28,
                 substance: p.unit === 'mL' ? 'ketamine' : 'esketamine',
                 balance: p.unitsPerContainer,
+                closed: false,
               });
             continue;
           }
@@ -180,6 +199,13 @@ describe('controlled-substance ledger: any sequence of operations keeps the book
           const c = pick(op.container);
           if (op.kind === 'count') {
             const counted = Math.max(0, q3(c.balance + op.offset));
+            if (c.closed) {
+              const got = await outcome(() =>
+                as(nurse, () => wasteCount.count(nurse, { containerId: c.id, unit: c.unit, counted, witness })),
+              );
+              expect({ op, got }).toEqual({ op, got: 'CS_CONTAINER_CLOSED' });
+              continue;
+            }
             const result = await as(nurse, () => wasteCount.count(nurse, { containerId: c.id, unit: c.unit, counted, witness }));
             expect({ expected: result.expected, variance: result.variance }).toEqual({
               expected: c.balance,
@@ -189,9 +215,59 @@ describe('controlled-substance ledger: any sequence of operations keeps the book
               discrepancies.push({ id: result.discrepancyId, container: c, delta: q3(counted - c.balance), open: true });
             continue;
           }
+          if (op.kind === 'loss') {
+            const quantity = c.unit === 'device' ? Math.ceil(op.quantity) : op.quantity;
+            const got = await outcome(() =>
+              as(doc, () =>
+                losses.report(doc, {
+                  kind: 'loss',
+                  discoveredAt: new Date(),
+                  narrative: 'found short by the property test',
+                  containerId: c.id,
+                  quantity,
+                  unit: c.unit,
+                }),
+              ),
+            );
+            expect({ op, got }).toEqual({ op, got: quantity > c.balance + 1e-9 ? 'CS_BALANCE_NEGATIVE' : null });
+            if (got === null) c.balance = q3(c.balance - quantity);
+            continue;
+          }
+          if (op.kind === 'dispose') {
+            const disputed = discrepancies.some((d) => d.open && d.container === c);
+            const expected = c.closed
+              ? 'CS_CONTAINER_CLOSED'
+              : c.balance <= 0
+                ? 'CS_CONTAINER_EMPTY'
+                : disputed
+                  ? 'CS_DISCREPANCY_OPEN'
+                  : null;
+            const base = { containerIds: [c.id], reason: 'expired', witnesses: employees };
+            const got = await outcome(() =>
+              as(doc, () =>
+                op.transfer
+                  ? disposals.transfer(doc, {
+                      ...base,
+                      distributorName: 'Returns Inc.',
+                      distributorAddress: '5 Dock Rd',
+                      distributorDeaNumber: SUPPLIER_DEA,
+                    })
+                  : disposals.destroy(doc, { ...base, method: 'denaturing kit', location: 'medication room' }),
+              ),
+            );
+            expect({ op, got }).toEqual({ op, got: expected });
+            if (got === null) Object.assign(c, { balance: 0, closed: true });
+            continue;
+          }
           const quantity =
             op.kind === 'waste' ? (c.unit === 'device' ? Math.ceil(op.quantity) : op.quantity) : DOSES[c.unit][op.dose] / c.mgPerUnit;
-          const expected = c.balance <= 0 ? 'CS_CONTAINER_EMPTY' : quantity > c.balance + 1e-9 ? 'CS_BALANCE_NEGATIVE' : null;
+          const expected = c.closed
+            ? 'CS_CONTAINER_CLOSED'
+            : c.balance <= 0
+              ? 'CS_CONTAINER_EMPTY'
+              : quantity > c.balance + 1e-9
+                ? 'CS_BALANCE_NEGATIVE'
+                : null;
           const got = await outcome(() =>
             op.kind === 'waste'
               ? as(nurse, () => wasteCount.waste(nurse, { containerId: c.id, unit: c.unit, quantity, reason: 'spilled', witness }))

@@ -108,6 +108,16 @@ describe('controlled-substance ledger: what the database itself guarantees', () 
     await expect(event({ kind: 'count', delta: 0, witness_user_id: ids.other })).resolves.toHaveLength(1);
   });
 
+  it('refuses a destruction or transfer event that names no disposal or no witness', async () => {
+    await expect(event({ kind: 'destroy', delta: -20, balance_after: 0, witness_user_id: ids.other })).rejects.toMatchObject({
+      constraint: 'ck_cs_events_disposal',
+    });
+    // Neither a witness nor a disposal: refused by either rule.
+    await expect(event({ kind: 'transfer', delta: -20, balance_after: 0 })).rejects.toMatchObject({
+      constraint: expect.stringMatching(/^ck_cs_events_(witnessed|disposal)$/),
+    });
+  });
+
   it('refuses an administration that names no session and patient', async () => {
     await expect(event({ kind: 'administer', delta: -1, balance_after: 19 })).rejects.toMatchObject({
       constraint: 'ck_cs_events_administer',

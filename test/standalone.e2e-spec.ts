@@ -38,6 +38,8 @@ import {
   CS_LOSS,
   CS_LOSS_FILING,
   CS_REPORTS,
+  CS_DISPOSAL,
+  CS_INVENTORY,
 } from './support/api-contract.js';
 
 /*
@@ -151,6 +153,8 @@ describe('docs/api.md holds every row of the roles table the tests check', () =>
     CS_LOSS,
     CS_LOSS_FILING,
     CS_REPORTS,
+    CS_DISPOSAL,
+    CS_INVENTORY,
   ];
   it.each(ACTIONS)('%s', (action) => expect(ROLES_TABLE.has(action)).toBe(true));
   it('and no other', () => expect([...ROLES_TABLE.keys()].sort()).toEqual([...ACTIONS].sort()));
@@ -352,6 +356,9 @@ describe('docs/clinical-rules.md states the figures Vigil ships', () => {
         'deliveredDoseTolerancePct',
         'lateReadingPageAfterMin',
         'hl7LogRetentionDays',
+        'csDiscrepancyResolveHours',
+        'csEstimateToleranceMl',
+        'csRecordRetentionYears',
       ].map((p): [string, () => string] => [p, () => columnDefault(p)]),
     ];
 

@@ -93,6 +93,8 @@ export const CS_CUSTODY = 'controlled substances: resolve discrepancies, quarant
 export const CS_LOSS = 'controlled substances: report a theft or loss';
 export const CS_LOSS_FILING = "controlled substances: record a loss's notice and Form 106";
 export const CS_REPORTS = 'controlled substances: on-hand report, ledger';
+export const CS_DISPOSAL = 'controlled substances: destroy stock, transfer to a reverse distributor';
+export const CS_INVENTORY = 'controlled substances: take an inventory';
 
 // ---------------------------------------------------------------------------------------------
 // The roles decision of every route
@@ -253,6 +255,28 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/ledger/losses/{id}': CS_LOSS,
   'POST /api/v1/ledger/losses/{id}/notice': CS_LOSS_FILING,
   'POST /api/v1/ledger/losses/{id}/form-106': CS_LOSS_FILING,
+  'POST /api/v1/ledger/destructions': CS_DISPOSAL,
+  'POST /api/v1/ledger/transfers': CS_DISPOSAL,
+  'GET /api/v1/ledger/disposals': CS_DISPOSAL,
+  'GET /api/v1/ledger/disposals/{id}': CS_DISPOSAL,
+  'POST /api/v1/ledger/inventories': CS_INVENTORY,
+  // Past inventories show the ledger's balances: not for nurses, whose counts are blind.
+  'GET /api/v1/ledger/inventories': CS_REPORTS,
+  'GET /api/v1/ledger/inventories/{id}': CS_REPORTS,
+  'GET /api/v1/ledger/reports/receipts': CS_REPORTS,
+  'GET /api/v1/ledger/reports/receipts/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/discrepancies': CS_REPORTS,
+  'GET /api/v1/ledger/reports/discrepancies/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/losses': CS_REPORTS,
+  'GET /api/v1/ledger/reports/losses/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/disposals': CS_REPORTS,
+  'GET /api/v1/ledger/reports/disposals/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/inventories': CS_REPORTS,
+  'GET /api/v1/ledger/reports/inventories/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/on-hand': CS_REPORTS,
+  'GET /api/v1/ledger/reports/on-hand/csv': CS_REPORTS,
+  'GET /api/v1/ledger/reports/on-hand/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/dispensing/pdf': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -1,5 +1,5 @@
 import type TestAgent from 'supertest/lib/agent.js';
-import { bearer, type Staff } from './factories.js';
+import { bearer, PASSWORD, type Staff } from './factories.js';
 import {
   dayFrom,
   holidayDay,
@@ -28,7 +28,7 @@ export async function ledgerFixtures(
 ): Promise<{ byCollection: Record<string, string>; byParam: Record<string, string> }> {
   const reg = await registration(http, staff);
   const vial = await product(http, staff, { mgPerMl: 50 });
-  const [container] = await receive(http, staff, reg.id, vial, 2);
+  const [container, spare] = await receive(http, staff, reg.id, vial, 2);
   const receipt = await ok<{ id: string }>(
     http
       .post(`${api}/receipts`)
@@ -48,8 +48,19 @@ export async function ledgerFixtures(
     201,
     'holiday',
   );
+  const disposal = await ok<{ id: string }>(
+    http
+      .post(`${api}/destructions`)
+      .set(bearer(staff.token.anesthesiologist))
+      .send(destructionBody([spare], staff)),
+    201,
+    'destruction',
+  );
+  const inventory = await initialInventory(http, staff);
   return {
     byCollection: {
+      disposals: disposal.id,
+      inventories: inventory.id,
       registrations: reg.id,
       receipts: receipt.id,
       containers: container,
@@ -58,8 +69,62 @@ export async function ledgerFixtures(
       holidays: holiday.id,
     },
     // Vigil's products are every clinic's: the product a receipt names is no record of ours.
-    byParam: { ledgerProductId: vial.id, ledgerWitnessId: staff.anesthesiologist.id },
+    byParam: {
+      ledgerProductId: vial.id,
+      ledgerWitnessId: staff.anesthesiologist.id,
+      ledgerNurseId: staff.nurse.id,
+      ledgerAdminId: staff.admin.id,
+    },
   };
+}
+
+/** Two employees of the clinic other than its anesthesiologist (who disposes of stock) sign. */
+const disposalWitnesses = (staff: Pick<Staff, 'nurse' | 'admin'>) => [
+  { userId: staff.nurse.id, password: PASSWORD },
+  { userId: staff.admin.id, password: PASSWORD },
+];
+
+export const destructionBody = (containerIds: string[], staff: Pick<Staff, 'nurse' | 'admin'>) => ({
+  containerIds,
+  reason: 'expired',
+  method: 'denaturing kit',
+  location: 'medication room',
+  witnesses: disposalWitnesses(staff),
+});
+
+export const transferBody = (containerIds: string[], staff: Pick<Staff, 'nurse' | 'admin'>) => ({
+  containerIds,
+  reason: 'recalled lot',
+  distributorName: 'Return Solutions Inc.',
+  distributorAddress: '55 Commerce Way, Albany NY',
+  distributorDeaNumber: 'RB1234563',
+  witnesses: disposalWitnesses(staff),
+});
+
+/** A registration of its own with one vial in stock: the body of its initial inventory (the nurse takes it, the anesthesiologist witnesses). */
+async function registrationWithVial(http: TestAgent, staff: Staff): Promise<{ registrationId: string; containerId: string }> {
+  const reg = await registration(http, staff, { deaNumber: randomDeaNumber() });
+  const [containerId] = await receive(http, staff, reg.id, await product(http, staff, { mgPerMl: 50 }));
+  return { registrationId: reg.id, containerId };
+}
+
+export const inventoryBody = (r: { registrationId: string; containerId: string }, witnessId: string) => ({
+  registrationId: r.registrationId,
+  kind: 'initial',
+  timeOfDay: 'close',
+  lines: [{ containerId: r.containerId, unit: 'mL', quantity: 10 }],
+  ...witnessedBy(witnessId),
+});
+
+async function initialInventory(http: TestAgent, staff: Staff): Promise<{ id: string }> {
+  return ok(
+    http
+      .post(`${api}/inventories`)
+      .set(bearer(staff.token.nurse))
+      .send(inventoryBody(await registrationWithVial(http, staff), staff.anesthesiologist.id)),
+    201,
+    'initial inventory',
+  );
 }
 
 type Fx = { byCollection: Record<string, string>; byParam: Record<string, string> };
@@ -78,6 +143,17 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
   'PATCH /api/v1/ledger/registrations/{id}': { body: () => ({ version: 1, address: '2 Main St' }) },
   'GET /api/v1/ledger/reports/dispensing': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'GET /api/v1/ledger/reports/dispensing/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/dispensing/pdf': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/receipts': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/receipts/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/discrepancies': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/discrepancies/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/losses': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/losses/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/disposals': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/disposals/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/inventories': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
+  'GET /api/v1/ledger/reports/inventories/csv': { query: () => ({ from: dayFrom(-30), to: dayFrom(1) }) },
   'POST /api/v1/ledger/products': {
     body: () => ({
       name: 'Ketamine 50 mg/mL 5 mL',
@@ -115,7 +191,27 @@ export const LEDGER_CALLS: Record<string, { body?: (fx: Fx) => object; bodyRefs?
   },
   'POST /api/v1/ledger/losses/{id}/form-106': { body: () => ({ filedAt: new Date().toISOString(), confirmationNumber: 'DEA-106-0001' }) },
   'POST /api/v1/ledger/holidays': { body: () => ({ date: holidayDay(), name: 'Labor Day' }) },
+  'POST /api/v1/ledger/inventories': {
+    bodyRefs: true,
+    body: (fx) =>
+      inventoryBody(
+        { registrationId: fx.byCollection['registrations'], containerId: fx.byCollection['containers'] },
+        fx.byParam['ledgerWitnessId'],
+      ),
+  },
+  'POST /api/v1/ledger/destructions': {
+    bodyRefs: true,
+    body: (fx) => destructionBody([fx.byCollection['containers']], witnessesOf(fx)),
+  },
+  'POST /api/v1/ledger/transfers': {
+    bodyRefs: true,
+    body: (fx) => transferBody([fx.byCollection['containers']], witnessesOf(fx)),
+  },
 };
+
+/** The fixtures' nurse and administrator, as the disposal bodies name them. */
+const witnessesOf = (fx: Fx) =>
+  ({ nurse: { id: fx.byParam['ledgerNurseId'] }, admin: { id: fx.byParam['ledgerAdminId'] } }) as Pick<Staff, 'nurse' | 'admin'>;
 
 /** What the fuzzing's kit offers the ledger targets: the app and clinic A's staff. */
 interface FuzzKit {
@@ -149,8 +245,11 @@ async function receiptAwaitingCount(k: FuzzKit): Promise<Rec> {
 async function freshVial(k: FuzzKit): Promise<Rec> {
   const [reg, vial] = await Promise.all([registrationOf(k), product(k.t.http, k.a, { mgPerMl: 50 })]);
   const [containerId] = await receive(k.t.http, k.a, reg.id, vial);
-  return { containerId, witness: k.a.anesthesiologist.id };
+  return { containerId, witness: k.a.anesthesiologist.id, nurse: k.a.nurse.id, admin: k.a.admin.id };
 }
+
+/** A record's nurse and administrator, who sign a disposal. */
+const witnessesOf2 = (r: Rec) => ({ nurse: { id: r.nurse }, admin: { id: r.admin } }) as Pick<Staff, 'nurse' | 'admin'>;
 
 async function freshLoss(k: FuzzKit, notified = false): Promise<Rec> {
   const reg = await registrationOf(k);
@@ -265,6 +364,25 @@ export const LEDGER_TARGETS: Record<
     body: () => ({ filedAt: new Date().toISOString(), confirmationNumber: 'DEA-106-0001' }),
   },
   'POST /api/v1/ledger/holidays': { body: () => ({ date: holidayDay(), name: 'Labor Day' }) },
+  // An initial inventory is taken once: each call needs a registration of its own.
+  'POST /api/v1/ledger/inventories': {
+    securityRefusals: true,
+    usedUp: true,
+    record: async (k) => ({ ...(await registrationWithVial(k.t.http, k.a)), witness: k.a.anesthesiologist.id }),
+    body: (r) => inventoryBody({ registrationId: r.registrationId, containerId: r.containerId }, r.witness),
+  },
+  'POST /api/v1/ledger/destructions': {
+    securityRefusals: true,
+    usedUp: true,
+    record: freshVial,
+    body: (r) => destructionBody([r.containerId], witnessesOf2(r)),
+  },
+  'POST /api/v1/ledger/transfers': {
+    securityRefusals: true,
+    usedUp: true,
+    record: freshVial,
+    body: (r) => transferBody([r.containerId], witnessesOf2(r)),
+  },
   'DELETE /api/v1/ledger/holidays/{id}': {
     usedUp: true,
     record: async (k) => ({

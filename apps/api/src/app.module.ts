@@ -25,6 +25,9 @@ import { UnboundReadingsController } from './monitors/unbound-readings.controlle
 import { FeedLogController } from './monitors/feed-log.controller.js';
 import { GatewaysController } from './monitors/gateways.controller.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
+import { LedgerDisposalsController } from './ledger/disposals.controller.js';
+import { LedgerInventoriesController } from './ledger/inventories.controller.js';
+import { LedgerReportsController } from './ledger/reports.controller.js';
 import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
 import { LedgerStockController } from './ledger/stock.controller.js';
@@ -79,6 +82,9 @@ export class AppModule {
         LedgerStockController,
         LedgerCustodyController,
         LedgerLossesController,
+        LedgerDisposalsController,
+        LedgerInventoriesController,
+        LedgerReportsController,
         FhirController,
         FhirRecordsController,
         FhirExportController,

@@ -63,6 +63,10 @@ import { ThresholdChecks } from './thresholds/threshold-checks.js';
 import { AlertEscalationService } from './alerts/alert-escalation.service.js';
 import { LedgerAdministration } from './ledger/administration.js';
 import { LedgerCustodyService } from './ledger/custody.service.js';
+import { LedgerDisposalsService } from './ledger/disposals.service.js';
+import { LedgerInventoriesService } from './ledger/inventories.service.js';
+import { LedgerInspectionService } from './ledger/inspection.service.js';
+import { LedgerPrintService } from './ledger/print.service.js';
 import { LedgerHolidaysService } from './ledger/holidays.service.js';
 import { LedgerAlerts } from './ledger/ledger-alerts.js';
 import { LedgerLossesService } from './ledger/losses.service.js';
@@ -134,6 +138,10 @@ const SERVICES = [
   LedgerLossesService,
   LedgerHolidaysService,
   LedgerAlerts,
+  LedgerDisposalsService,
+  LedgerInventoriesService,
+  LedgerInspectionService,
+  LedgerPrintService,
   FhirPatientsService,
   FhirObservationsService,
   FhirTablesService,

@@ -6,6 +6,7 @@ import {
   ArrayMinSize,
   IsArray,
   IsInt,
+  IsNumber,
   IsObject,
   IsString,
   Max,
@@ -17,7 +18,7 @@ import {
 import { ClinicSettingsService, type ClinicSettings } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
-import { OptionalNotNull } from '../http/dto.js';
+import { MaxDecimals, OptionalNotNull } from '../http/dto.js';
 
 export class EscalationDto {
   @ApiProperty({
@@ -162,6 +163,39 @@ export class EditClinicSettingsDto {
   @Min(1)
   @Max(3650)
   hl7LogRetentionDays?: number;
+  @ApiPropertyOptional({
+    description:
+      'hours within which a controlled-substance discrepancy is resolved before it escalates (default 24, CLINIC; at most 24: an unexplained one may be a loss to report by the next business day)',
+    minimum: 1,
+    maximum: 24,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(1)
+  @Max(24)
+  csDiscrepancyResolveHours?: number;
+  @ApiPropertyOptional({
+    description:
+      'mL an estimated measure of an opened vial may differ from the ledger without opening a discrepancy (default 0, CLINIC; sealed containers and devices are always exact)',
+    minimum: 0,
+    maximum: 0.5,
+  })
+  @OptionalNotNull()
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @MaxDecimals(2)
+  @Min(0)
+  @Max(0.5)
+  csEstimateToleranceMl?: number;
+  @ApiPropertyOptional({
+    description: 'years controlled-substance records are kept (default 2, 21 CFR 1304.04(a); some states ask more, New York 5)',
+    minimum: 2,
+    maximum: 10,
+  })
+  @OptionalNotNull()
+  @IsInt()
+  @Min(2)
+  @Max(10)
+  csRecordRetentionYears?: number;
 
   @ApiProperty() @IsString() @MinLength(3) @MaxLength(2000) reason!: string;
 }
@@ -187,6 +221,10 @@ export class ClinicSettingsDto {
   lateReadingPageAfterMin!: number;
   @ApiProperty({ description: 'days the monitor feed’s raw message log is kept (30)' })
   hl7LogRetentionDays!: number;
+  @ApiProperty({ description: 'hours to resolve a controlled-substance discrepancy (24)' }) csDiscrepancyResolveHours!: number;
+  @ApiProperty({ description: 'mL an estimated measure of an opened vial may differ without a discrepancy (0)' })
+  csEstimateToleranceMl!: number;
+  @ApiProperty({ description: 'years controlled-substance records are kept (REG: 2)' }) csRecordRetentionYears!: number;
   @ApiProperty({ type: 'object', additionalProperties: true, description: 'the clinic threshold layer (edited at /thresholds)' })
   thresholds!: object;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) sources!: Record<string, string>;
@@ -208,6 +246,9 @@ const view = (s: ClinicSettings): ClinicSettingsDto => ({
   deliveredDoseTolerancePct: s.deliveredDoseTolerancePct,
   lateReadingPageAfterMin: s.lateReadingPageAfterMin,
   hl7LogRetentionDays: s.hl7LogRetentionDays,
+  csDiscrepancyResolveHours: s.csDiscrepancyResolveHours,
+  csEstimateToleranceMl: s.csEstimateToleranceMl,
+  csRecordRetentionYears: s.csRecordRetentionYears,
   thresholds: s.thresholds,
   sources: s.sources,
   clinicEdited: s.clinicId !== null,

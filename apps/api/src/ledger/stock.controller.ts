@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { LedgerReceiptsService, LedgerReportsService } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
+import { csvAnswer } from './reports.controller.js';
 import { IdParam, PageQuery } from '../http/dto.js';
 import {
   ContainerPageDto,
@@ -86,8 +87,8 @@ export class LedgerStockController {
     description: 'every dose drawn from a container in the dates, with the columns of 21 CFR 1304.22(c)',
   })
   async dispensing(@CurrentActor() actor: Actor, @Query() q: DispensingQuery): Promise<DispensingReportDto> {
-    const { from, to, rows, sha256 } = await this.reports.dispensing(actor, q.from, q.to);
-    return { from, to, rows, sha256 };
+    const { from, to, retentionYears, rows, sha256 } = await this.reports.dispensing(actor, q.from, q.to);
+    return { from, to, retentionYears, rows, sha256 };
   }
 
   @Get('reports/dispensing/csv')
@@ -96,16 +97,13 @@ export class LedgerStockController {
   @ApiProduces('text/csv')
   @ApiOkResponse({
     schema: { type: 'string' },
-    description: 'the dispensing log as CSV (its SHA-256 in X-Content-SHA256 and the audit trail)',
+    description: 'the dispensing log as CSV (its SHA-256 in X-Content-SHA256 and the audit trail; X-Record-Retention-Years)',
   })
   async dispensingCsv(
     @CurrentActor() actor: Actor,
     @Query() q: DispensingQuery,
     @Res({ passthrough: true }) res: FastifyReply,
   ): Promise<string> {
-    const report = await this.reports.dispensing(actor, q.from, q.to);
-    void res.header('content-disposition', `attachment; filename="dispensing-${q.from}-${q.to}.csv"`);
-    void res.header('x-content-sha256', report.sha256);
-    return report.csv;
+    return csvAnswer(res, `dispensing-${q.from}-${q.to}`, await this.reports.dispensing(actor, q.from, q.to));
   }
 }

@@ -219,6 +219,8 @@ export class DispensingRowDto {
 export class DispensingReportDto {
   @ApiProperty({ format: 'date' }) from!: string;
   @ApiProperty({ format: 'date' }) to!: string;
+  @ApiProperty({ description: 'how many years the clinic keeps these records (csRecordRetentionYears; 21 CFR 1304.04(a): at least 2)' })
+  retentionYears!: number;
   @ApiProperty({ type: [DispensingRowDto], description: 'oldest first (a report: not paged)' }) rows!: DispensingRowDto[];
   @ApiProperty({ description: 'SHA-256 of the same report as CSV, recorded in the audit trail' }) sha256!: string;
 }

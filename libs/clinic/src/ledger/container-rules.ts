@@ -52,3 +52,22 @@ export function balanceProblem(c: Pick<ContainerState, 'label' | 'balance' | 'un
       })
     : null;
 }
+
+/**
+ * Every reason a container cannot be destroyed or handed to a reverse distributor: it is already
+ * closed out, holds nothing, or a count found it unlike its balance and that is not yet resolved
+ * (the record of what was disposed of must state what was really there).
+ */
+export function disposalProblems(c: Pick<ContainerState, 'label' | 'status' | 'balance'>, openDiscrepancyId: string | null): RuleProblem[] {
+  if (c.status === 'destroyed' || c.status === 'transferred')
+    return [rule('CS_CONTAINER_CLOSED', `${c.label} was ${c.status} already`, { status: c.status })];
+  const problems: RuleProblem[] = [];
+  if (c.balance <= 0) problems.push(rule('CS_CONTAINER_EMPTY', `${c.label} is empty: there is nothing to dispose of`));
+  if (openDiscrepancyId)
+    problems.push(
+      rule('CS_DISCREPANCY_OPEN', `${c.label} has a discrepancy to resolve first: its balance is in question`, {
+        discrepancyId: openDiscrepancyId,
+      }),
+    );
+  return problems;
+}

@@ -2,6 +2,8 @@ import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, 
 import { numeric, User } from '#platform';
 import { Patient } from '../patients/index.js';
 import { Session } from '../sessions/index.js';
+import { CsDisposal } from './disposal.entity.js';
+import { CsInventory } from './inventory.entity.js';
 import { CsRegistration } from './registry.entity.js';
 import { CsContainer, CsReceipt } from './stock.entity.js';
 
@@ -10,7 +12,8 @@ import { CsContainer, CsReceipt } from './stock.entity.js';
  * - `receipt` (+ the container's contents), `administer` (− the dose drawn for a session),
  *   `waste` (− when spilled or broken from the container; 0 for the part of a drawn dose not given,
  *   which left the container with the draw), `correction` (± a discrepancy's resolution, pointing at
- *   the event it corrects), `loss` (− what a theft or loss took);
+ *   the event it corrects), `loss` (− what a theft or loss took), `destroy` and `transfer` (− all that
+ *   was left, destroyed on site or handed to a reverse distributor: the container is closed out);
  * - 0: `reconcile` (the dose given, at the end of dosing), `count` (a blind count and its variance),
  *   `quarantine`, `release`.
  */
@@ -24,6 +27,8 @@ export const CS_EVENT_KINDS = [
   'release',
   'correction',
   'loss',
+  'destroy',
+  'transfer',
 ] as const;
 export type CsEventKind = (typeof CS_EVENT_KINDS)[number];
 
@@ -39,13 +44,16 @@ export type CsEventKind = (typeof CS_EVENT_KINDS)[number];
 @Index('ix_cs_events_session', ['sessionId'])
 @Check(
   'ck_cs_events_kind',
-  `"kind" IN ('receipt', 'administer', 'reconcile', 'waste', 'count', 'quarantine', 'release', 'correction', 'loss')`,
+  `"kind" IN ('receipt', 'administer', 'reconcile', 'waste', 'count', 'quarantine', 'release', 'correction', 'loss', 'destroy', 'transfer')`,
 )
 @Check('ck_cs_events_quantity', `"quantity" >= 0`)
 @Check('ck_cs_events_balance', `"balance_after" >= 0`)
 @Check('ck_cs_events_container_balance', `("container_id" IS NULL) = ("balance_after" IS NULL)`)
 @Check('ck_cs_events_witness', `"witness_user_id" IS NULL OR "witness_user_id" <> "actor_user_id"`)
-@Check('ck_cs_events_witnessed', `"kind" NOT IN ('waste', 'count') OR "witness_user_id" IS NOT NULL`)
+@Check('ck_cs_events_witnessed', `"kind" NOT IN ('waste', 'count', 'destroy', 'transfer') OR "witness_user_id" IS NOT NULL`)
+@Check('ck_cs_events_disposal', `("kind" IN ('destroy', 'transfer')) = ("disposal_id" IS NOT NULL)`)
+@Check('ck_cs_events_inventory', `"inventory_id" IS NULL OR "kind" = 'count'`)
+@Index('ix_cs_events_inventory', ['inventoryId'], { where: '"inventory_id" IS NOT NULL' })
 @Check('ck_cs_events_administer', `"kind" NOT IN ('administer', 'reconcile') OR ("session_id" IS NOT NULL AND "patient_id" IS NOT NULL)`)
 @Check('ck_cs_events_correction', `"kind" <> 'correction' OR "corrects_event_id" IS NOT NULL`)
 export class CsEvent {
@@ -138,6 +146,22 @@ export class CsEvent {
   @ManyToOne(() => CsEvent, { onDelete: 'RESTRICT' })
   @JoinColumn({ name: 'corrects_event_id', foreignKeyConstraintName: 'fk_cs_events_corrects' })
   corrects?: Relation<CsEvent>;
+
+  /** The destruction or transfer that closed the container out (its second witness is there). */
+  @Column({ name: 'disposal_id', type: 'uuid', nullable: true })
+  disposalId!: string | null;
+
+  @ManyToOne(() => CsDisposal, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'disposal_id', foreignKeyConstraintName: 'fk_cs_events_disposal' })
+  disposal?: Relation<CsDisposal>;
+
+  /** The inventory this count is a line of. */
+  @Column({ name: 'inventory_id', type: 'uuid', nullable: true })
+  inventoryId!: string | null;
+
+  @ManyToOne(() => CsInventory, { onDelete: 'RESTRICT' })
+  @JoinColumn({ name: 'inventory_id', foreignKeyConstraintName: 'fk_cs_events_inventory' })
+  inventory?: Relation<CsInventory>;
 
   @Column({ type: 'text', nullable: true })
   reason!: string | null;

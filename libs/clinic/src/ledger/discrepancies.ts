@@ -1,12 +1,17 @@
 import { JobName, type PendingWorkService, type Tx } from '#platform';
+import type { ClinicSettingsService } from '../settings/index.js';
 import { CsDiscrepancy, type DiscrepancyKind } from './discrepancy.entity.js';
 
 /**
- * How long a discrepancy may stay open (CLINIC default): within the day it is found, as cabinet
- * practice resolves count discrepancies before the shift ends; one still open after 24 hours is a
- * candidate for the loss-or-theft report, whose written notice is due the next business day.
+ * How long a discrepancy may stay open is the clinic's `csDiscrepancyResolveHours` (CLINIC: 24, at
+ * most 24): within the day it is found, as cabinet practice resolves count discrepancies before the
+ * shift ends; one still open then is a candidate for the loss-or-theft report, whose written notice
+ * is due by the end of the next business day.
  */
-export const RESOLVE_WITHIN_HOURS = 24;
+export interface DiscrepancyDeps {
+  pendingWork: PendingWorkService;
+  settings: ClinicSettingsService;
+}
 
 export interface NewDiscrepancy {
   clinicId: string;
@@ -23,12 +28,14 @@ export interface NewDiscrepancy {
 }
 
 /**
- * Opens a discrepancy in the caller's transaction, due for resolution RESOLVE_WITHIN_HOURS from `at`;
- * one still open then is escalated (a pending-work row, so a lost queue loses no escalation).
+ * Opens a discrepancy in the caller's transaction, due for resolution the clinic's
+ * `csDiscrepancyResolveHours` from `at` (the window as it stands when the discrepancy is found); one
+ * still open then is escalated (a pending-work row, so a lost queue loses no escalation).
  */
-export async function openDiscrepancy(tx: Tx, pendingWork: PendingWorkService, d: NewDiscrepancy): Promise<CsDiscrepancy> {
+export async function openDiscrepancy(tx: Tx, deps: DiscrepancyDeps, d: NewDiscrepancy): Promise<CsDiscrepancy> {
   const { at, ...fields } = d;
   const m = tx.manager;
+  const { csDiscrepancyResolveHours } = await deps.settings.forClinic(d.clinicId, m);
   const saved = await m.save(
     m.create(CsDiscrepancy, {
       ...fields,
@@ -37,10 +44,10 @@ export async function openDiscrepancy(tx: Tx, pendingWork: PendingWorkService, d
       eventId: d.eventId ?? null,
       status: 'open',
       openedAt: at,
-      dueAt: new Date(at.getTime() + RESOLVE_WITHIN_HOURS * 3_600_000),
+      dueAt: new Date(at.getTime() + csDiscrepancyResolveHours * 3_600_000),
     }),
   );
-  await pendingWork.schedule(tx, {
+  await deps.pendingWork.schedule(tx, {
     kind: JobName.LedgerDiscrepancyOverdue,
     subjectId: saved.id,
     dueAt: saved.dueAt,

@@ -1,7 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { Clinic, localParts, zonedTimeToUtc } from '#platform';
+import { finishedForm, SUBSTANCE_NAMES, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
+import { toCsv, type Columns } from './report-csv.js';
 
 /**
  * The dispensing log a DEA inspector asks for: one row per dose drawn from a container, with every
@@ -33,7 +34,7 @@ export interface DispensingRow {
 }
 
 /** The CSV's columns, in order, with their headers. */
-export const DISPENSING_COLUMNS: ReadonlyArray<[keyof DispensingRow, string]> = [
+export const DISPENSING_COLUMNS: Columns<DispensingRow> = [
   ['date', 'Date'],
   ['substance', 'Substance'],
   ['finishedForm', 'Finished form'],
@@ -53,8 +54,6 @@ export const DISPENSING_COLUMNS: ReadonlyArray<[keyof DispensingRow, string]> = 
   ['wasteWitnesses', 'Waste witnessed by'],
   ['sessionId', 'Session'],
 ];
-
-const SUBSTANCE = { ketamine: 'Ketamine hydrochloride (DEA 7285, CIII)', esketamine: 'Esketamine (Spravato; DEA 7285, CIII)' };
 
 type Raw = Record<string, string | number | boolean | Date | null>;
 
@@ -89,14 +88,21 @@ export async function dispensingRows(m: EntityManager, clinicId: string, from: s
 
 function row(r: Raw, timeZone: string): DispensingRow {
   const at = localParts(r['occurred_at'] as Date, timeZone);
-  const device = r['unit'] === 'device';
+  const presented = {
+    substance: String(r['substance']),
+    unit: String(r['unit']),
+    mgPerUnit: Number(r['mg_per_unit']),
+    strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
+    unitsPerContainer: Number(r['units']),
+    containerKind: String(r['container_kind']),
+  };
   const drawn = Number(r['drawn']);
   const reconciled = r['given'] !== null;
   return {
     date: `${at.date} ${at.time}`,
-    substance: SUBSTANCE[r['substance'] as keyof typeof SUBSTANCE],
-    finishedForm: device ? `nasal spray, ${Number(r['mg_per_unit'])} mg per device` : `injection, ${Number(r['strength'])} mg/mL`,
-    unitsPerContainer: device ? `${Number(r['units'])} devices per kit` : `${Number(r['units'])} mL per ${String(r['container_kind'])}`,
+    substance: SUBSTANCE_NAMES[presented.substance],
+    finishedForm: finishedForm(presented),
+    unitsPerContainer: unitsPerContainer(presented),
     ndc: String(r['ndc']),
     lot: String(r['lot']),
     container: `${String(r['lot'])}/${Number(r['seq'])}`,
@@ -116,16 +122,5 @@ function row(r: Raw, timeZone: string): DispensingRow {
 
 const nextDay = (date: string): string => new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
-/** RFC 4180 CSV (CRLF, quoted where needed), and its SHA-256 for the audit trail. */
-export function dispensingCsv(rows: DispensingRow[]): { csv: string; sha256: string } {
-  const cell = (v: string | number | boolean) => {
-    const s = typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v);
-    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-  };
-  const lines = [
-    DISPENSING_COLUMNS.map(([, h]) => cell(h)).join(','),
-    ...rows.map((r) => DISPENSING_COLUMNS.map(([k]) => cell(r[k])).join(',')),
-  ];
-  const csv = `${lines.join('\r\n')}\r\n`;
-  return { csv, sha256: createHash('sha256').update(csv).digest('hex') };
-}
+/** The log as RFC 4180 CSV, and its SHA-256 for the audit trail. */
+export const dispensingCsv = (rows: DispensingRow[]): { csv: string; sha256: string } => toCsv(DISPENSING_COLUMNS, rows);

@@ -22,3 +22,22 @@ export { LedgerLossesService, type LossInput } from './losses.service.js';
 export type { Form106Worksheet, LossView } from './loss-view.js';
 export { LedgerHolidaysService, type HolidayView } from './holidays.service.js';
 export { LedgerAlerts } from './ledger-alerts.js';
+export { CsDisposal } from './disposal.entity.js';
+export { LedgerDisposalsService, type DestructionInput, type TransferInput } from './disposals.service.js';
+export type { DisposalItem, DisposalView } from './disposal-view.js';
+export { CsInventory, CsReminder } from './inventory.entity.js';
+export { LedgerInventoriesService, type InventoryInput, type InventoryLineInput } from './inventories.service.js';
+export type { InventoryLine, InventoryProductLine, InventoryView } from './inventory-view.js';
+export { addMonths, inventoryMilestones, registrationMilestones, RENEWAL_LEAD_DAYS } from './reminders.js';
+export {
+  LedgerInspectionService,
+  RANGE_REPORTS,
+  type OnHandInspection,
+  type RangeReport,
+  type RangeReportName,
+  type ReportHeading,
+} from './inspection.service.js';
+export type { DiscrepancyRow, LossRow, ReceiptRow } from './inspection-rows.js';
+export type { DisposalRow, InventoryRow, OnHandRow } from './inspection-stock-rows.js';
+export { toCsv, sha256Of, type Columns } from './report-csv.js';
+export { LedgerPrintService, type Printed } from './print.service.js';

@@ -19,8 +19,22 @@ export interface NewEvent {
   sessionId?: string | null;
   receiptId?: string | null;
   correctsEventId?: string | null;
+  disposalId?: string | null;
+  inventoryId?: string | null;
   reason?: string | null;
   data?: Record<string, unknown> | null;
+}
+
+/** How far back a witnessed act (waste, count, destruction, inventory) may be charted. */
+export const LATE_ENTRY_MAX_MIN = 60;
+
+/** When a witnessed act happened: now, or up to LATE_ENTRY_MAX_MIN ago (400 naming `occurredAt` otherwise). */
+export function chartedAt(occurredAt: Date | undefined, now: Date): Date {
+  const at = occurredAt ?? now;
+  if (at.getTime() > now.getTime() + 1000) throw DomainError.validation([{ field: 'occurredAt', message: 'in the future' }]);
+  if (at.getTime() < now.getTime() - LATE_ENTRY_MAX_MIN * 60_000)
+    throw DomainError.validation([{ field: 'occurredAt', message: `more than ${LATE_ENTRY_MAX_MIN} minutes ago` }]);
+  return at;
 }
 
 /** The human label of a container: its lot and its number within the receipt. */
@@ -72,6 +86,8 @@ export async function appendEvent(m: EntityManager, c: CsContainer, product: CsP
       sessionId: e.sessionId ?? null,
       receiptId: e.receiptId ?? null,
       correctsEventId: e.correctsEventId ?? null,
+      disposalId: e.disposalId ?? null,
+      inventoryId: e.inventoryId ?? null,
       reason: e.reason ?? null,
       data: e.data ?? null,
       requestId: requestContext.requestId() ?? null,

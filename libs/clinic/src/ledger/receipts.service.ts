@@ -13,6 +13,7 @@ import {
   type Page,
   type RuleProblem,
 } from '#platform';
+import { ClinicSettingsService } from '../settings/index.js';
 import { deaNumberProblem } from './dea-number.js';
 import { openDiscrepancy } from './discrepancies.js';
 import { appendEvent, clinicDate, containerLabel } from './ledger-book.js';
@@ -61,6 +62,7 @@ export class LedgerReceiptsService {
     private readonly clock: Clock,
     private readonly registry: LedgerRegistryService,
     private readonly pendingWork: PendingWorkService,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   async enter(actor: Actor, input: ReceiptInput): Promise<ReceiptView> {
@@ -129,17 +131,21 @@ export class LedgerReceiptsService {
       const discrepancy =
         input.containersCounted === receipt.containersInvoiced
           ? null
-          : await openDiscrepancy(tx, this.pendingWork, {
-              clinicId: actor.clinicId,
-              registrationId: receipt.registrationId,
-              kind: 'receipt-count',
-              receiptId: receipt.id,
-              expected: receipt.containersInvoiced,
-              found: input.containersCounted,
-              unit: 'container',
-              openedBy: actor.userId,
-              at: now,
-            });
+          : await openDiscrepancy(
+              tx,
+              { pendingWork: this.pendingWork, settings: this.settings },
+              {
+                clinicId: actor.clinicId,
+                registrationId: receipt.registrationId,
+                kind: 'receipt-count',
+                receiptId: receipt.id,
+                expected: receipt.containersInvoiced,
+                found: input.containersCounted,
+                unit: 'container',
+                openedBy: actor.userId,
+                at: now,
+              },
+            );
       await this.audit.record(tx, {
         action: 'ledger.receipt.count',
         resourceType: 'cs_receipt',

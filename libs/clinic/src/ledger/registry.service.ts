@@ -1,8 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { Brackets, DataSource, QueryFailedError, type EntityManager } from 'typeorm';
-import { AuditService, DomainError, ErrorCode, findInClinicOr404, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
+import {
+  AuditService,
+  Clinic,
+  DomainError,
+  ErrorCode,
+  findInClinicOr404,
+  keysetPage,
+  PendingWorkService,
+  TransactionRunner,
+  type Actor,
+  type Page,
+  type Tx,
+} from '#platform';
 import { deaNumberProblem } from './dea-number.js';
 import { ndc11, NDC_SHAPES } from './ndc.js';
+import { scheduleReminders } from './reminder-schedule.js';
+import { registrationMilestones } from './reminders.js';
 import { CsProduct, CsRegistration, type DeaSchedule } from './registry.entity.js';
 import { productView, registrationView, type ProductView, type RegistrationView } from './views.js';
 
@@ -35,13 +49,17 @@ const duplicate = (err: unknown, field: string, message: string): never => {
   throw err;
 };
 
-/** The clinic's DEA registrations (administrators) and the products it handles (Vigil's and its own). */
+/**
+ * The clinic's DEA registrations (administrators) and the products it handles (Vigil's and its own).
+ * A registration's expiry schedules its renewal reminder and its lapse alert (pending-work rows).
+ */
 @Injectable()
 export class LedgerRegistryService {
   constructor(
     private readonly dataSource: DataSource,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly pendingWork: PendingWorkService,
   ) {}
 
   async register(actor: Actor, input: RegistrationInput): Promise<RegistrationView> {
@@ -60,6 +78,7 @@ export class LedgerRegistryService {
       await tx.manager
         .insert(CsRegistration, row)
         .catch((err) => duplicate(err, 'deaNumber', 'This DEA number is already registered here'));
+      await this.remindOfExpiry(tx, row);
       await this.audit.record(tx, {
         action: 'ledger.registration.create',
         resourceType: 'cs_registration',
@@ -91,6 +110,7 @@ export class LedgerRegistryService {
         stateLicenseNumber: fields.stateLicenseNumber === undefined ? row.stateLicenseNumber : fields.stateLicenseNumber?.trim() || null,
       });
       await tx.manager.save(row).catch((err) => duplicate(err, 'deaNumber', 'This DEA number is already registered here'));
+      if (row.expiresOn !== before.expiresOn) await this.remindOfExpiry(tx, row);
       const after = registrationView(row);
       await this.audit.record(tx, {
         action: 'ledger.registration.update',
@@ -100,6 +120,17 @@ export class LedgerRegistryService {
       });
       return after;
     });
+  }
+
+  /** The renewal reminder (RENEWAL_LEAD_DAYS before the expiry) and the lapse alert, replacing those of an earlier expiry. */
+  private async remindOfExpiry(tx: Tx, r: CsRegistration): Promise<void> {
+    const clinic = await tx.manager.findOneByOrFail(Clinic, { id: r.clinicId });
+    await scheduleReminders(
+      tx,
+      this.pendingWork,
+      { clinicId: r.clinicId, registrationId: r.id, basis: r.expiresOn },
+      registrationMilestones(r.expiresOn, clinic.timeZone),
+    );
   }
 
   async registrations(actor: Actor, page: { limit: number; cursor?: string }): Promise<Page<RegistrationView>> {

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, In } from 'typeorm';
 import { AuditService, Clock, DomainError, keysetPage, TransactionRunner, type Actor, type Page } from '#platform';
 import { CsEvent, type CsEventKind } from './cs-event.entity.js';
+import { ClinicSettingsService } from '../settings/index.js';
 import { dispensingCsv, dispensingRows, type DispensingRow } from './dispensing-log.js';
+import { onHandRows } from './inspection-stock-rows.js';
 import { clinicDate } from './ledger-book.js';
 import { qty } from './quantities.js';
 import { CsProduct } from './registry.entity.js';
@@ -38,6 +40,8 @@ export interface OnHandReport {
 export interface DispensingReport {
   from: string;
   to: string;
+  /** The clinic's `csRecordRetentionYears`. */
+  retentionYears: number;
   rows: DispensingRow[];
   csv: string;
   sha256: string;
@@ -68,6 +72,7 @@ export class LedgerReportsService {
     private readonly clock: Clock,
     private readonly transactions: TransactionRunner,
     private readonly audit: AuditService,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   /**
@@ -86,7 +91,8 @@ export class LedgerReportsService {
         resourceId: actor.clinicId,
         changes: { from, to, rows: rows.length, sha256 },
       });
-      return { from, to, rows, csv, sha256 };
+      const { csRecordRetentionYears } = await this.settings.forClinic(actor.clinicId, tx.manager);
+      return { from, to, retentionYears: csRecordRetentionYears, rows, csv, sha256 };
     });
   }
 
@@ -98,40 +104,23 @@ export class LedgerReportsService {
   async onHand(actor: Actor, registrationId?: string): Promise<OnHandReport> {
     const now = this.clock.now();
     const today = await clinicDate(this.dataSource.manager, actor.clinicId, now);
-    const rows = await this.dataSource.query<Array<Record<string, string | number>>>(
-      `WITH held AS (
-         SELECT e.container_id, sum(e.delta) AS quantity FROM cs_events e
-          WHERE e.clinic_id = $1 AND e.container_id IS NOT NULL AND ($2::uuid IS NULL OR e.registration_id = $2)
-          GROUP BY e.container_id)
-       SELECT p.id AS product_id, p.name, p.substance, p.unit, p.mg_per_unit::text AS mg_per_unit, c.ndc, c.lot,
-              to_char(c.expires_on, 'YYYY-MM-DD') AS expires_on, count(*)::int AS containers,
-              count(*) FILTER (WHERE c.status = 'sealed')::int AS sealed, count(*) FILTER (WHERE c.status = 'open')::int AS open,
-              count(*) FILTER (WHERE c.status = 'quarantined')::int AS quarantined, sum(h.quantity)::text AS quantity
-         FROM held h JOIN cs_containers c ON c.id = h.container_id JOIN cs_products p ON p.id = c.product_id
-        WHERE h.quantity > 0
-        GROUP BY p.id, p.name, p.substance, p.unit, p.mg_per_unit, c.ndc, c.lot, c.expires_on
-        ORDER BY p.name, c.expires_on, c.lot, c.ndc`,
-      [actor.clinicId, registrationId ?? null],
-    );
-    const lines = rows.map((r): OnHandLine => {
-      const quantity = qty(Number(r['quantity']));
-      return {
-        productId: String(r['product_id']),
-        productName: String(r['name']),
-        substance: r['substance'] as OnHandLine['substance'],
-        ndc: String(r['ndc']),
-        lot: String(r['lot']),
-        expiresOn: String(r['expires_on']),
-        expired: String(r['expires_on']) < today,
-        unit: r['unit'] as OnHandLine['unit'],
-        containers: Number(r['containers']),
-        sealed: Number(r['sealed']),
-        open: Number(r['open']),
-        quarantined: Number(r['quarantined']),
-        quantity,
-        quantityMg: qty(quantity * Number(r['mg_per_unit'])),
-      };
-    });
+    const rows = await onHandRows(this.dataSource.manager, actor.clinicId, now, today, registrationId);
+    const lines = rows.map((r): OnHandLine => ({
+      productId: r.productId,
+      productName: r.product,
+      substance: r.substance,
+      ndc: r.ndc,
+      lot: r.lot,
+      expiresOn: r.expiresOn,
+      expired: r.expired,
+      unit: r.unit,
+      containers: r.containers,
+      sealed: r.sealed,
+      open: r.opened,
+      quarantined: r.quarantined,
+      quantity: r.quantity,
+      quantityMg: r.mg,
+    }));
     const sum = (substance: string, pick: (l: OnHandLine) => number) =>
       qty(lines.filter((l) => l.substance === substance).reduce((s, l) => s + pick(l), 0));
     return {

@@ -30,3 +30,23 @@ export type LossKind = (typeof LOSS_KINDS)[number];
 
 export const LOSS_STATUSES = ['open', 'notified', 'filed'] as const;
 export type LossStatus = (typeof LOSS_STATUSES)[number];
+
+/** How stock leaves the registrant other than by administration: destroyed on site (DEA Form 41), or handed to a reverse distributor. */
+export const DISPOSAL_KINDS = ['destruction', 'transfer'] as const;
+export type DisposalKind = (typeof DISPOSAL_KINDS)[number];
+
+/** 21 CFR 1304.11: the initial inventory, one at least every two years after it, and any other the clinic takes. */
+export const INVENTORY_KINDS = ['initial', 'biennial', 'ad-hoc'] as const;
+export type InventoryKind = (typeof INVENTORY_KINDS)[number];
+
+/** 1304.11(a): an inventory says whether it was taken at the opening or the close of business. */
+export const INVENTORY_TIMES = ['opening', 'close'] as const;
+export type InventoryTime = (typeof INVENTORY_TIMES)[number];
+
+/** How a container was inventoried: counted exactly (sealed, or devices), or an estimated measure of an opened vial (1304.11(e)(3)). */
+export const INVENTORY_METHODS = ['counted', 'estimated'] as const;
+export type InventoryMethod = (typeof INVENTORY_METHODS)[number];
+
+/** What the ledger reminds the clinic of, by a row the durable queue fires. */
+export const REMINDER_KINDS = ['inventory-due', 'inventory-overdue', 'registration-renewal', 'registration-lapsed'] as const;
+export type ReminderKind = (typeof REMINDER_KINDS)[number];

@@ -12,19 +12,19 @@ import {
   type Tx,
   type WitnessSignature,
 } from '#platform';
+import { ClinicSettingsService } from '../settings/index.js';
 import { balanceProblem, containerProblems } from './container-rules.js';
 import { CsEvent } from './cs-event.entity.js';
 import { openDiscrepancy } from './discrepancies.js';
-import { appendEvent, clinicDate, containerLabel, lockContainer } from './ledger-book.js';
+import { appendEvent, chartedAt, clinicDate, containerLabel, lockContainer } from './ledger-book.js';
 import { qty } from './quantities.js';
+import { countMethod, varianceTolerated } from './tolerance.js';
 import { CsProduct, CsRegistration } from './registry.entity.js';
 import type { CsContainer } from './stock.entity.js';
 import { eventView, type LedgerEventView } from './views.js';
 
 /** Who may witness a waste or a count: clinical staff present at the cabinet. */
 const WITNESSES = ['nurse', 'anesthesiologist'] as const;
-/** How far back a waste or count may be charted. */
-const LATE_ENTRY_MAX_MIN = 60;
 
 interface Witnessed {
   containerId: string;
@@ -71,6 +71,7 @@ export class LedgerWasteCountService {
     private readonly clock: Clock,
     private readonly witnesses: WitnessVerifier,
     private readonly pendingWork: PendingWorkService,
+    private readonly settings: ClinicSettingsService,
   ) {}
 
   /**
@@ -81,7 +82,7 @@ export class LedgerWasteCountService {
   async waste(actor: Actor, input: WasteInput): Promise<LedgerEventView> {
     const witness = await this.witnesses.verify(actor, input.witness, WITNESSES, 'controlled-substance waste');
     const now = this.clock.now();
-    const at = this.when(input.occurredAt, now);
+    const at = chartedAt(input.occurredAt, now);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const { c, product } = await this.container(m, actor, input);
@@ -116,11 +117,14 @@ export class LedgerWasteCountService {
     });
   }
 
-  /** A blind count: what was counted, then what the ledger expected; a variance opens a discrepancy. */
+  /**
+   * A blind count: what was counted, then what the ledger expected. A variance opens a discrepancy,
+   * unless it is an estimated measure of an opened vial within the clinic's tolerance (default 0).
+   */
   async count(actor: Actor, input: CountInput): Promise<CountResult> {
     const witness = await this.witnesses.verify(actor, input.witness, WITNESSES, 'controlled-substance count');
     const now = this.clock.now();
-    const at = this.when(input.occurredAt, now);
+    const at = chartedAt(input.occurredAt, now);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const { c, product } = await this.container(m, actor, input);
@@ -128,6 +132,8 @@ export class LedgerWasteCountService {
         throw DomainError.firstRuleUnmet('Nothing to count', [rule('CS_CONTAINER_CLOSED', `${containerLabel(c)} was ${c.status}`)]);
       const expected = c.balance;
       const variance = qty(input.counted - expected);
+      const method = countMethod(c.openedAt === null, product.unit);
+      const { csEstimateToleranceMl } = await this.settings.forClinic(actor.clinicId, m);
       const event = await appendEvent(m, c, product, {
         kind: 'count',
         occurredAt: at,
@@ -136,9 +142,11 @@ export class LedgerWasteCountService {
         quantity: input.counted,
         quantityMg: qty(input.counted * product.mgPerUnit),
         delta: 0,
-        data: { expected, variance },
+        data: { expected, variance, method },
       });
-      const discrepancy = variance === 0 ? null : await this.variance(tx, actor, c, product, event, expected, input.counted, now);
+      const discrepancy = varianceTolerated(method, product.unit, variance, csEstimateToleranceMl)
+        ? null
+        : await this.variance(tx, actor, c, product, event, expected, input.counted, now);
       await this.audit.record(tx, {
         action: 'ledger.count',
         resourceType: 'cs_container',
@@ -158,18 +166,22 @@ export class LedgerWasteCountService {
   }
 
   private async variance(tx: Tx, actor: Actor, c: CsContainer, p: CsProduct, e: CsEvent, expected: number, found: number, at: Date) {
-    const d = await openDiscrepancy(tx, this.pendingWork, {
-      clinicId: c.clinicId,
-      registrationId: c.registrationId,
-      kind: 'count-variance',
-      containerId: c.id,
-      eventId: e.id,
-      expected,
-      found,
-      unit: p.unit,
-      openedBy: actor.userId,
-      at,
-    });
+    const d = await openDiscrepancy(
+      tx,
+      { pendingWork: this.pendingWork, settings: this.settings },
+      {
+        clinicId: c.clinicId,
+        registrationId: c.registrationId,
+        kind: 'count-variance',
+        containerId: c.id,
+        eventId: e.id,
+        expected,
+        found,
+        unit: p.unit,
+        openedBy: actor.userId,
+        at,
+      },
+    );
     return d.id;
   }
 
@@ -228,13 +240,5 @@ export class LedgerWasteCountService {
     const short = problems.length ? null : balanceProblem({ label, balance: c.balance, unit: p.unit }, base.quantity);
     if (problems.length || short) throw DomainError.firstRuleUnmet(`Nothing can be wasted from ${label}`, short ? [short] : problems);
     return appendEvent(m, c, p, { ...base, quantityMg: qty(base.quantity * p.mgPerUnit), delta: -base.quantity, reason });
-  }
-
-  private when(occurredAt: Date | undefined, now: Date): Date {
-    const at = occurredAt ?? now;
-    if (at.getTime() > now.getTime() + 1000) throw DomainError.validation([{ field: 'occurredAt', message: 'in the future' }]);
-    if (at.getTime() < now.getTime() - LATE_ENTRY_MAX_MIN * 60_000)
-      throw DomainError.validation([{ field: 'occurredAt', message: `more than ${LATE_ENTRY_MAX_MIN} minutes ago` }]);
-    return at;
   }
 }

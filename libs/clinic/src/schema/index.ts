@@ -8,13 +8,16 @@ import { DeviceCodeMap, DeviceUnitMap, Hl7Gateway, FeedMessage, Monitor, Unbound
 import {
   CsContainer,
   CsDiscrepancy,
+  CsDisposal,
   CsEvent,
+  CsInventory,
   CsHoliday,
   CsLossDeadline,
   CsLossReport,
   CsProduct,
   CsReceipt,
   CsRegistration,
+  CsReminder,
 } from '../ledger/index.js';
 import { AdverseEvent, Discharge, ObservationCheck, VitalsAttestation } from '../observation/index.js';
 import { Patient, CautionAcknowledgement, PatientAllergy, PatientMedication, ScreeningAnswer, PatientWeight } from '../patients/index.js';
@@ -76,4 +79,7 @@ export const ENTITIES = [
   CsHoliday,
   CsLossReport,
   CsLossDeadline,
+  CsDisposal,
+  CsInventory,
+  CsReminder,
 ];

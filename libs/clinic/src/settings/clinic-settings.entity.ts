@@ -11,7 +11,7 @@ import {
   VersionColumn,
   type Relation,
 } from 'typeorm';
-import { Clinic, User } from '#platform';
+import { Clinic, numeric, User } from '#platform';
 import type { ThresholdSet } from '../protocols/index.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
@@ -37,6 +37,9 @@ export interface EscalationSettings {
 @Check('ck_clinic_settings_delivered_dose_tolerance', `"delivered_dose_tolerance_pct" BETWEEN 1 AND 10`)
 @Check('ck_clinic_settings_late_reading', `"late_reading_page_after_min" BETWEEN 1 AND 120`)
 @Check('ck_clinic_settings_hl7_log_retention', `"hl7_log_retention_days" BETWEEN 1 AND 3650`)
+@Check('ck_clinic_settings_cs_discrepancy_hours', `"cs_discrepancy_resolve_hours" BETWEEN 1 AND 24`)
+@Check('ck_clinic_settings_cs_estimate_tolerance', `"cs_estimate_tolerance_ml" BETWEEN 0 AND 0.5`)
+@Check('ck_clinic_settings_cs_retention', `"cs_record_retention_years" BETWEEN 2 AND 10`)
 export class ClinicSettings {
   @PrimaryGeneratedColumn('uuid', { primaryKeyConstraintName: 'pk_clinic_settings' })
   id!: string;
@@ -122,6 +125,26 @@ export class ClinicSettings {
    */
   @Column({ name: 'hl7_log_retention_days', type: 'integer', default: 30 })
   hl7LogRetentionDays!: number;
+
+  /**
+   * A controlled-substance discrepancy is resolved within this many hours of being found, else it is
+   * escalated (CLINIC: 24; at most 24: one left unexplained may be a loss whose written notice to the
+   * DEA is due by the end of the next business day, 21 CFR 1301.76(b)).
+   */
+  @Column({ name: 'cs_discrepancy_resolve_hours', type: 'integer', default: 24 })
+  csDiscrepancyResolveHours!: number;
+
+  /**
+   * The difference, in mL, an estimated measure of an opened vial may show from the ledger without
+   * opening a discrepancy (CLINIC: 0, every difference is looked into; at most 0.5). Sealed containers
+   * and esketamine devices are counted exactly, always.
+   */
+  @Column({ name: 'cs_estimate_tolerance_ml', type: 'numeric', precision: 4, scale: 2, default: 0, transformer: numeric })
+  csEstimateToleranceMl!: number;
+
+  /** Controlled-substance records are kept at least this many years (REG: 2, 21 CFR 1304.04(a); some states more, New York 5). */
+  @Column({ name: 'cs_record_retention_years', type: 'integer', default: 2 })
+  csRecordRetentionYears!: number;
 
   @Column({ type: 'jsonb' })
   sources!: Record<string, string>;

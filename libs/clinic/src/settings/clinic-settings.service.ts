@@ -19,6 +19,9 @@ const EDITABLE = [
   'deliveredDoseTolerancePct',
   'lateReadingPageAfterMin',
   'hl7LogRetentionDays',
+  'csDiscrepancyResolveHours',
+  'csEstimateToleranceMl',
+  'csRecordRetentionYears',
 ] as const;
 type Editable = (typeof EDITABLE)[number];
 export type ClinicSettingsChanges = { [K in Exclude<Editable, 'openingHours'>]?: ClinicSettings[K] } & { openingHours?: unknown };
@@ -50,7 +53,9 @@ export class ClinicSettingsService {
 
   /**
    * Administrators: alert escalation times, chair turnover, opening hours, the follow-up timings,
-   * the delivered-dose tolerance and the monitor feed's late-reading and log-retention limits (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
+   * the delivered-dose tolerance, the monitor feed's late-reading and log-retention limits and the
+   * controlled-substance ledger's discrepancy window, estimate tolerance and record retention
+   * (thresholds are the anesthesiologists', at /thresholds). Audited with before, after and reason.
    */
   async edit(actor: Actor, changes: ClinicSettingsChanges, reason: string): Promise<ClinicSettings> {
     return this.transactions.run(async (tx) => {

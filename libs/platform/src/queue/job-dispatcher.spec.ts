@@ -62,6 +62,9 @@ class ClinicalHandlers {
 
   @JobHandler(JobName.FhirExportExpire)
   async fhirExportExpire(): Promise<void> {}
+
+  @JobHandler(JobName.LedgerReminder)
+  async ledgerReminder(): Promise<void> {}
 }
 
 @Injectable()

@@ -41,6 +41,8 @@ export enum JobName {
   FhirExport = 'fhir-export',
   /** A finished FHIR export's retention is over: delete its files and its row. */
   FhirExportExpire = 'fhir-export-expire',
+  /** A controlled-substance duty with a date: the biennial inventory, a DEA registration's renewal or lapse. */
+  LedgerReminder = 'ledger-reminder',
 }
 
 /** Payload of a job that triggers a pending-work row: ids only, the row is the record. */
@@ -66,6 +68,7 @@ export interface JobPayloads {
   [JobName.SweepHl7Log]: PendingWorkJob;
   [JobName.FhirExport]: PendingWorkJob;
   [JobName.FhirExportExpire]: PendingWorkJob;
+  [JobName.LedgerReminder]: PendingWorkJob;
 }
 
 export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
@@ -85,6 +88,7 @@ export const JOB_QUEUE: { readonly [N in JobName]: QueueName } = {
   [JobName.SweepHl7Log]: QueueName.Maintenance,
   [JobName.FhirExport]: QueueName.Maintenance,
   [JobName.FhirExportExpire]: QueueName.Maintenance,
+  [JobName.LedgerReminder]: QueueName.FollowUps,
 };
 
 /** Job names that carry out a `pending_work` row; each has the payload PendingWorkJob. */
@@ -103,7 +107,8 @@ export type PendingWorkKind =
   | JobName.LedgerDiscrepancyOverdue
   | JobName.SweepHl7Log
   | JobName.FhirExport
-  | JobName.FhirExportExpire;
+  | JobName.FhirExportExpire
+  | JobName.LedgerReminder;
 export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>([
   JobName.ExpireRefreshToken,
   JobName.VitalsOverdue,
@@ -120,6 +125,7 @@ export const PENDING_WORK_KINDS: ReadonlySet<JobName> = new Set<PendingWorkKind>
   JobName.SweepHl7Log,
   JobName.FhirExport,
   JobName.FhirExportExpire,
+  JobName.LedgerReminder,
 ]);
 
 /** Attempts one job makes (with exponential backoff) before it is kept as failed. */
