@@ -172,6 +172,31 @@ describe('controlled substances: the inspector’s reports', () => {
     expect(backwards.body.details).toEqual([expect.objectContaining({ field: 'to' })]);
   });
 
+  it.each([
+    ['receipts', 'RECEIPTS', () => day1, ['Cardinal Health', 'INV-SHORT', '3 records.']],
+    ['discrepancies', 'DISCREPANCIES', () => day2, ['count-variance', '1 record.']],
+    ['losses', 'THEFT OR LOSS', () => day2, ['theft', '1 record.']],
+    ['disposals', 'DESTRUCTIONS AND TRANSFERS', () => day2, ['denaturing kit', '1 record.']],
+    ['inventories', 'INVENTORIES', () => day1, ['initial', '5 records.']],
+  ])('%s prints as a PDF with the rows of its CSV, audited with its own SHA-256 beside the CSV’s', async (name, title, day, contains) => {
+    const range = `from=${day()}&to=${day()}`;
+    const printed = await get(`/reports/${name}/pdf?${range}`).responseType('blob').expect(200);
+    const bytes = printed.body as Buffer;
+    expect(printed.headers['content-type']).toBe('application/pdf');
+    expect(bytes.subarray(0, 8).toString('latin1')).toBe('%PDF-1.4');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    expect(printed.headers['x-content-sha256']).toBe(sha);
+    const csvSha = (await get(`/reports/${name}/csv?${range}`).expect(200)).headers['x-content-sha256'];
+    const [logged] = await q<{ changes: Record<string, unknown> }>(
+      `SELECT changes FROM audit_events WHERE action = $1 AND clinic_id = $2 AND changes->>'format' = 'pdf' ORDER BY occurred_at DESC LIMIT 1`,
+      [`ledger.report.${name}`, a.clinic.id],
+    );
+    expect(logged.changes).toMatchObject({ sha256: sha, csvSha256: csvSha, from: day(), to: day() });
+    const text = bytes.toString('latin1');
+    for (const words of [title, `SHA-256 of the same report as CSV: ${csvSha}`, 'DEA registration AB1234563', ...contains])
+      expect(text).toContain(words);
+  });
+
   it('on hand at the end of a day is the ledger’s events up to it; today it is the live on-hand report', async () => {
     const atDay1 = (await get(`/reports/on-hand?asOf=${day1}`).expect(200)).body;
     const line = (rows: Array<{ lot: string }>, lot: string) => rows.find((r) => r.lot === lot);

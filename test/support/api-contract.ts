@@ -277,6 +277,11 @@ export const TABLE_ROUTES: Record<string, string> = {
   'GET /api/v1/ledger/reports/on-hand/csv': CS_REPORTS,
   'GET /api/v1/ledger/reports/on-hand/pdf': CS_REPORTS,
   'GET /api/v1/ledger/reports/dispensing/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/receipts/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/discrepancies/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/losses/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/disposals/pdf': CS_REPORTS,
+  'GET /api/v1/ledger/reports/inventories/pdf': CS_REPORTS,
 };
 
 /** Routes the table does not name, each with its rule and where that rule comes from. */

@@ -27,6 +27,7 @@ import { GatewaysController } from './monitors/gateways.controller.js';
 import { LedgerCustodyController } from './ledger/custody.controller.js';
 import { LedgerDisposalsController } from './ledger/disposals.controller.js';
 import { LedgerInventoriesController } from './ledger/inventories.controller.js';
+import { LedgerReportsPrintController } from './ledger/reports-print.controller.js';
 import { LedgerReportsController } from './ledger/reports.controller.js';
 import { LedgerLossesController } from './ledger/losses.controller.js';
 import { LedgerRegistryController } from './ledger/registry.controller.js';
@@ -85,6 +86,7 @@ export class AppModule {
         LedgerDisposalsController,
         LedgerInventoriesController,
         LedgerReportsController,
+        LedgerReportsPrintController,
         FhirController,
         FhirRecordsController,
         FhirExportController,

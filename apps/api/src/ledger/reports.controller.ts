@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { LedgerInspectionService, LedgerPrintService, type Printed, type RangeReportName } from '#clinic';
+import { LedgerInspectionService, type RangeReportName } from '#clinic';
 import { Roles, type Actor } from '#platform';
 import { CurrentActor } from '../http/current-actor.decorator.js';
 import {
@@ -25,20 +25,6 @@ export function csvAnswer(res: FastifyReply, filename: string, report: Csv): str
   return report.csv;
 }
 
-/** The PDF as a download, its own SHA-256 and the clinic's record retention in headers. */
-function pdfAnswer(res: FastifyReply, printed: Printed): Buffer {
-  void res.header('content-disposition', `attachment; filename="${printed.filename}.pdf"`);
-  void res.header('x-content-sha256', printed.sha256);
-  void res.header('x-record-retention-years', String(printed.retentionYears));
-  return printed.pdf;
-}
-
-const PDF = {
-  schema: { type: 'string', format: 'binary' },
-  description:
-    'a printable PDF (US Letter, landscape): its SHA-256 in X-Content-SHA256 and the audit trail, beside that of the same report as CSV',
-};
-
 const CSV = {
   schema: { type: 'string' },
   description: 'as CSV (its SHA-256 in X-Content-SHA256 and the audit trail; X-Record-Retention-Years)',
@@ -49,10 +35,7 @@ const CSV = {
 @ApiBearerAuth()
 @Controller('ledger/reports')
 export class LedgerReportsController {
-  constructor(
-    private readonly inspection: LedgerInspectionService,
-    private readonly print: LedgerPrintService,
-  ) {}
+  constructor(private readonly inspection: LedgerInspectionService) {}
 
   private async json(actor: Actor, name: RangeReportName, q: DispensingQuery) {
     const { csv: _csv, ...report } = await this.inspection.report(actor, name, q.from, q.to);
@@ -177,31 +160,5 @@ export class LedgerReportsController {
   ): Promise<string> {
     const report = await this.inspection.onHand(actor, q);
     return csvAnswer(res, `on-hand-${report.asOf}`, report);
-  }
-
-  @Get('dispensing/pdf')
-  @Roles('anesthesiologist', 'admin')
-  @Header('content-type', 'application/pdf')
-  @ApiProduces('application/pdf')
-  @ApiOkResponse(PDF)
-  async dispensingPdf(
-    @CurrentActor() actor: Actor,
-    @Query() q: DispensingQuery,
-    @Res({ passthrough: true }) res: FastifyReply,
-  ): Promise<Buffer> {
-    return pdfAnswer(res, await this.print.dispensing(actor, q.from, q.to));
-  }
-
-  @Get('on-hand/pdf')
-  @Roles('anesthesiologist', 'admin')
-  @Header('content-type', 'application/pdf')
-  @ApiProduces('application/pdf')
-  @ApiOkResponse(PDF)
-  async onHandPdf(
-    @CurrentActor() actor: Actor,
-    @Query() q: OnHandReportQuery,
-    @Res({ passthrough: true }) res: FastifyReply,
-  ): Promise<Buffer> {
-    return pdfAnswer(res, await this.print.onHand(actor, q));
   }
 }

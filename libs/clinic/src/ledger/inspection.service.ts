@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService, Clinic, Clock, DomainError, localDate, TransactionRunner, zonedTimeToUtc, type Actor, type Tx } from '#platform';
 import { ClinicSettingsService } from '../settings/index.js';
 import {
@@ -71,6 +72,28 @@ export type RowOf<N extends RangeReportName> = {
   inventories: InventoryRow;
 }[N];
 
+/** A range report's rows between two of the clinic's dates (whole days in its zone), with its CSV and the CSV's SHA-256. */
+export async function rangeRows<N extends RangeReportName>(
+  m: EntityManager,
+  clinic: Clinic,
+  name: N,
+  from: string,
+  to: string,
+): Promise<{ rows: RowOf<N>[]; columns: Columns<RowOf<N>>; csv: string; sha256: string }> {
+  const range: Range = {
+    clinicId: clinic.id,
+    from,
+    to,
+    start: zonedTimeToUtc(from, '00:00', clinic.timeZone),
+    end: zonedTimeToUtc(addDays(to, 1), '00:00', clinic.timeZone),
+    timeZone: clinic.timeZone,
+  };
+  const spec = RANGE_REPORTS[name] as unknown as { columns: Columns<RowOf<N>>; rows: (m: EntityManager, g: Range) => Promise<RowOf<N>[]> };
+  const rows = await spec.rows(m, range);
+  const { csv, sha256 } = toCsv(spec.columns as Columns<Record<string, Cell>>, rows as unknown as Record<string, Cell>[]);
+  return { rows, columns: spec.columns, csv, sha256 };
+}
+
 /** The clinic's day the stock is counted to and the moment it ends (now, for today); 400 naming `asOf` for a day to come. */
 export function onHandMoment(now: Date, asOf: string | undefined, timeZone: string): { asOf: string; at: Date } {
   const today = localDate(now, timeZone);
@@ -99,20 +122,7 @@ export class LedgerInspectionService {
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
       const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
-      const range: Range = {
-        clinicId: actor.clinicId,
-        from,
-        to,
-        start: zonedTimeToUtc(from, '00:00', clinic.timeZone),
-        end: zonedTimeToUtc(addDays(to, 1), '00:00', clinic.timeZone),
-        timeZone: clinic.timeZone,
-      };
-      const spec = RANGE_REPORTS[name] as unknown as {
-        columns: Columns<RowOf<N>>;
-        rows: (m: typeof tx.manager, g: Range) => Promise<RowOf<N>[]>;
-      };
-      const rows = await spec.rows(m, range);
-      const { csv, sha256 } = toCsv(spec.columns as Columns<Record<string, Cell>>, rows as unknown as Record<string, Cell>[]);
+      const { rows, csv, sha256 } = await rangeRows(m, clinic, name, from, to);
       const heading = await this.heading(tx, clinic);
       await this.audit.record(tx, {
         action: `ledger.report.${name}`,

@@ -3,12 +3,12 @@ import type { EntityManager } from 'typeorm';
 import { AuditService, Clinic, Clock, DomainError, localParts, TransactionRunner, type Actor, type Tx } from '#platform';
 import { ClinicSettingsService } from '../settings/index.js';
 import { dispensingCsv, dispensingRows, type DispensingRow } from './dispensing-log.js';
-import { onHandMoment } from './inspection.service.js';
+import { onHandMoment, rangeRows, type RangeReportName } from './inspection.service.js';
 import { ON_HAND_COLUMNS, onHandRows, type OnHandRow } from './inspection-stock-rows.js';
-import { renderPdf, type PdfColumn } from './pdf-table.js';
+import { CHARS_PER_LINE, renderPdf, type PdfColumn } from './pdf-table.js';
 import { qty } from './quantities.js';
 import { CsRegistration } from './registry.entity.js';
-import { sha256Of, toCsv } from './report-csv.js';
+import { sha256Of, toCsv, type Cell, type Columns } from './report-csv.js';
 
 export interface Printed {
   pdf: Buffer;
@@ -50,9 +50,56 @@ const ON_HAND: PdfColumn<OnHandRow>[] = [
   { header: 'mg', width: 10, align: 'right', value: (r) => String(r.mg) },
 ];
 
+const RANGE_TITLES: Record<RangeReportName, string> = {
+  receipts: 'RECEIPTS - controlled substances received, with supplier and blind count (21 CFR 1304.22(c))',
+  discrepancies: 'DISCREPANCIES - counts unlike the ledger, and how each was resolved',
+  losses: 'THEFT OR LOSS - discoveries, notices to the DEA and Form 106 (21 CFR 1301.76(b))',
+  disposals: 'DESTRUCTIONS AND TRANSFERS - on-site destructions (DEA Form 41) and returns to reverse distributors',
+  inventories: 'INVENTORIES - initial, biennial and ad hoc, counted and witnessed (21 CFR 1304.11)',
+};
+
+/** One printed line of a record: two of its fields side by side. */
+export interface FieldPair {
+  field1: string;
+  value1: string;
+  field2: string;
+  value2: string;
+}
+
+const FIELD = 24;
+const VALUE = Math.floor((CHARS_PER_LINE - 2 * FIELD - 6) / 2);
+const PAIR_COLUMNS: PdfColumn<FieldPair>[] = [
+  { header: 'Field', width: FIELD, value: (p) => p.field1 },
+  { header: 'Value', width: VALUE, value: (p) => p.value1 },
+  { header: 'Field', width: FIELD, value: (p) => p.field2 },
+  { header: 'Value', width: VALUE, value: (p) => p.value2 },
+];
+
 /**
- * Printable PDFs of the dispensing log and of the stock on hand, for an inspector's desk: the same
- * rows as the JSON and CSV, headed by the clinic, its DEA registrations, the period, when it was
+ * A report with more columns than a landscape page reads well, printed record by record: each
+ * record's heading line, then its fields (every column of its CSV, in the CSV's order) two a line.
+ */
+export function recordLines<R extends { [K in keyof R]: Cell }>(
+  columns: Columns<R>,
+  rows: R[],
+): { columns: PdfColumn<FieldPair>[]; rows: FieldPair[] } {
+  const text = (v: Cell) => (v === null ? '-' : String(v));
+  const lines: FieldPair[] = [];
+  rows.forEach((r, n) => {
+    lines.push({ field1: `RECORD ${n + 1} OF ${rows.length}`, value1: '', field2: '', value2: '' });
+    for (let i = 0; i < columns.length; i += 2) {
+      const [k1, h1] = columns[i];
+      const second = columns[i + 1];
+      lines.push({ field1: h1, value1: text(r[k1]), field2: second?.[1] ?? '', value2: second ? text(r[second[0]]) : '' });
+    }
+  });
+  return { columns: PAIR_COLUMNS, rows: lines };
+}
+
+/**
+ * Printable PDFs of the dispensing log, the stock on hand and the other reports an inspector asks
+ * for (receipts, discrepancies, losses, destructions and transfers, inventories): the same rows as
+ * the JSON and CSV, headed by the clinic, its DEA registrations, the period, when it was
  * produced, how long the records are kept and the SHA-256 of the same report as CSV. Each PDF handed
  * out is audited with its own SHA-256.
  */
@@ -133,6 +180,28 @@ export class LedgerPrintService {
       );
       const changes = { asOf, registrationId: f.registrationId ?? null, rows: rows.length, csvSha256: csv.sha256 };
       return this.record(tx, actor, 'on-hand', changes, pdf, head.retentionYears, `on-hand-${asOf}`);
+    });
+  }
+
+  /** One of the range reports between two of the clinic's dates, with every column of its CSV. */
+  async range(actor: Actor, name: RangeReportName, from: string, to: string): Promise<Printed> {
+    if (to < from) throw DomainError.validation([{ field: 'to', message: `before from (${from})` }]);
+    return this.transactions.run(async (tx) => {
+      const m = tx.manager;
+      const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
+      const { rows, columns, sha256: csvSha256 } = await rangeRows(m, clinic, name, from, to);
+      const head = await this.heading(m, actor.clinicId, `Period ${from} to ${to}`, csvSha256);
+      const pdf = renderPdf(
+        {
+          title: RANGE_TITLES[name],
+          heading: head.lines,
+          ...recordLines(columns as Columns<Record<string, Cell>>, rows as unknown as Array<Record<string, Cell>>),
+          closing: [`${rows.length} ${rows.length === 1 ? 'record' : 'records'}.`],
+          footer: `${head.clinic} - ${name} ${from} to ${to}`,
+        },
+        { title: `${name[0].toUpperCase()}${name.slice(1)} ${from} to ${to}`, createdAt: this.clock.now() },
+      );
+      return this.record(tx, actor, name, { from, to, rows: rows.length, csvSha256 }, pdf, head.retentionYears, `${name}-${from}-${to}`);
     });
   }
 
