@@ -289,11 +289,15 @@ async function storedDeviceReadings(
 ): Promise<Map<string, VitalReading>> {
   const keyed = readings.filter((r) => r.deviceId);
   if (keyed.length === 0) return new Map();
+  // One index probe per key (LATERAL, kept from being flattened by OFFSET 0): as a plain join the
+  // planner may hash it against every stored reading (bench/RESULTS.md: 500-reading batches stalled on it).
   const found: Array<{ id: string }> = await m.query(
-    `SELECT v.id FROM vital_readings v
-       JOIN unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(session_id, device_id, measured_at)
-         ON v.session_id = k.session_id AND v.device_id = k.device_id AND v.measured_at = k.measured_at
-      WHERE v.superseded_at IS NULL`,
+    `SELECT v.id FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(session_id, device_id, measured_at)
+       CROSS JOIN LATERAL (
+         SELECT r.id FROM vital_readings r
+          WHERE r.session_id = k.session_id AND r.device_id = k.device_id AND r.measured_at = k.measured_at AND r.superseded_at IS NULL
+         OFFSET 0
+       ) v`,
     [keyed.map((r) => r.sessionId), keyed.map((r) => r.deviceId), keyed.map((r) => r.measuredAt)],
   );
   if (found.length === 0) return new Map();
