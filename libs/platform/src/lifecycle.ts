@@ -1,5 +1,6 @@
 import type { Logger } from '@nestjs/common';
-import { ConfigError, loadConfig, type VigilConfig } from './config/vigil-config.js';
+import { ConfigError, loadConfig } from './config/load-config.js';
+import type { VigilConfig } from './config/vigil-config.js';
 
 /** The validated configuration, or a message naming every bad variable and exit code 78 (EX_CONFIG). */
 export function loadConfigOrExit(program: string): VigilConfig {

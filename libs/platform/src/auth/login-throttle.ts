@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { addressLoginLimit, type VigilConfig } from '../config/vigil-config.js';
+import { addressLoginLimit } from '../config/load-config.js';
+import type { VigilConfig } from '../config/vigil-config.js';
 import type { Tx } from '../database/transaction.js';
 import { DomainError } from '../errors/domain-error.js';
 import { ErrorCode } from '../errors/error-code.js';

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, VigilConfig, loadConfig, trustProxy } from './vigil-config.js';
+import { ConfigError, loadConfig, trustProxy } from './load-config.js';
+import { VigilConfig } from './vigil-config.js';
 
 describe('configuration', () => {
   it('starts with no variables at all: embedded database, PostgreSQL queues, port 3000', () => {
