@@ -68,34 +68,7 @@ export async function disposalView(m: EntityManager, d: CsDisposal): Promise<Dis
       WHERE e.disposal_id = $1 ORDER BY c.lot, c.seq`,
     [d.id],
   );
-  const items = rows.map((r): DisposalItem => {
-    const presented = {
-      substance: String(r['substance']),
-      unit: String(r['product_unit']),
-      mgPerUnit: Number(r['mg_per_unit']),
-      strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
-      unitsPerContainer: Number(r['units']),
-      containerKind: String(r['container_kind']),
-    };
-    const quantity = Number(r['quantity']);
-    const full = r['full'] === true;
-    return {
-      containerId: String(r['container_id']),
-      container: `${String(r['lot'])}/${Number(r['seq'])}`,
-      eventId: String(r['event_id']),
-      productName: String(r['name']),
-      ndc: String(r['ndc']),
-      deaCode: Number(r['dea_code']),
-      lot: String(r['lot']),
-      finishedForm: finishedForm(presented),
-      unitsPerContainer: unitsPerContainer(presented),
-      fullPackages: full ? 1 : 0,
-      partialQuantity: full ? 0 : quantity,
-      quantity,
-      unit: r['unit'] as DisposalItem['unit'],
-      mg: Number(r['mg']),
-    };
-  });
+  const items = rows.map(disposalItem);
   const sum = (unit: string, pick: (i: DisposalItem) => number) =>
     qty(items.filter((i) => i.unit === unit).reduce((s, i) => s + pick(i), 0));
   return {
@@ -117,5 +90,35 @@ export async function disposalView(m: EntityManager, d: CsDisposal): Promise<Dis
     items,
     totals: { ketamineMg: sum('mL', (i) => i.mg), esketamineDevices: sum('device', (i) => i.quantity) },
     createdAt: d.createdAt.toISOString(),
+  };
+}
+
+/** One container of a disposal, from its destroy or transfer event. */
+function disposalItem(r: Raw): DisposalItem {
+  const presented = {
+    substance: String(r['substance']),
+    unit: String(r['product_unit']),
+    mgPerUnit: Number(r['mg_per_unit']),
+    strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
+    unitsPerContainer: Number(r['units']),
+    containerKind: String(r['container_kind']),
+  };
+  const quantity = Number(r['quantity']);
+  const full = r['full'] === true;
+  return {
+    containerId: String(r['container_id']),
+    container: `${String(r['lot'])}/${Number(r['seq'])}`,
+    eventId: String(r['event_id']),
+    productName: String(r['name']),
+    ndc: String(r['ndc']),
+    deaCode: Number(r['dea_code']),
+    lot: String(r['lot']),
+    finishedForm: finishedForm(presented),
+    unitsPerContainer: unitsPerContainer(presented),
+    fullPackages: full ? 1 : 0,
+    partialQuantity: full ? 0 : quantity,
+    quantity,
+    unit: r['unit'] as DisposalItem['unit'],
+    mg: Number(r['mg']),
   };
 }

@@ -79,12 +79,7 @@ export class LedgerInventoriesService {
     const at = chartedAt(input.occurredAt, now);
     return this.transactions.run(async (tx) => {
       const m = tx.manager;
-      const registration = await m.findOne(CsRegistration, {
-        where: { id: input.registrationId, clinicId: actor.clinicId },
-        lock: { mode: 'pessimistic_write' },
-      });
-      if (!registration)
-        throw DomainError.validation([{ field: 'registrationId', message: 'no DEA registration of your clinic has this id' }]);
+      const registration = await lockedRegistration(m, actor.clinicId, input.registrationId);
       await this.kindProblems(m, registration.id, input.kind);
       const containers = await this.lockLines(m, actor, registration.id, input.lines);
       const clinic = await m.findOneByOrFail(Clinic, { id: actor.clinicId });
@@ -257,4 +252,11 @@ export class LedgerInventoriesService {
         );
     return { containerId: c.id, method, found, expected, variance, discrepancyId: discrepancy?.id ?? null };
   }
+}
+
+/** The clinic's registration the inventory is taken under, locked so two inventories of it queue; 400 naming `registrationId` otherwise. */
+async function lockedRegistration(m: EntityManager, clinicId: string, id: string): Promise<CsRegistration> {
+  const registration = await m.findOne(CsRegistration, { where: { id, clinicId }, lock: { mode: 'pessimistic_write' } });
+  if (!registration) throw DomainError.validation([{ field: 'registrationId', message: 'no DEA registration of your clinic has this id' }]);
+  return registration;
 }

@@ -79,36 +79,7 @@ export async function inventoryView(m: EntityManager, inv: CsInventory): Promise
       WHERE e.inventory_id = $1 ORDER BY p.name, c.expires_on, c.lot, c.seq`,
     [inv.id],
   );
-  const lines = rows.map((r): InventoryLine => {
-    const presented = {
-      substance: String(r['substance']),
-      unit: String(r['unit']),
-      mgPerUnit: Number(r['mg_per_unit']),
-      strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
-      unitsPerContainer: Number(r['units']),
-      containerKind: String(r['container_kind']),
-    };
-    return {
-      containerId: String(r['container_id']),
-      container: `${String(r['lot'])}/${Number(r['seq'])}`,
-      eventId: String(r['event_id']),
-      productId: String(r['product_id']),
-      productName: String(r['name']),
-      ndc: String(r['ndc']),
-      lot: String(r['lot']),
-      expiresOn: String(r['expires_on']),
-      finishedForm: finishedForm(presented),
-      unitsPerContainer: unitsPerContainer(presented),
-      sealed: r['sealed'] === true,
-      method: r['method'] as InventoryMethod,
-      quantity: Number(r['quantity']),
-      unit: r['unit'] as InventoryLine['unit'],
-      mg: Number(r['mg']),
-      expected: Number(r['expected']),
-      variance: Number(r['variance']),
-      discrepancyId: (r['discrepancy_id'] as string | null) ?? null,
-    };
-  });
+  const lines = rows.map(inventoryLine);
   return {
     id: inv.id,
     registrationId: inv.registrationId,
@@ -124,6 +95,38 @@ export async function inventoryView(m: EntityManager, inv: CsInventory): Promise
     discrepancies: lines.filter((l) => l.discrepancyId).length,
     nextBiennialDueOn: inv.kind === 'ad-hoc' ? null : addMonths(inv.takenOn, INVENTORY_DUE_MONTHS),
     createdAt: inv.createdAt.toISOString(),
+  };
+}
+
+/** One container's line of an inventory, from its inventory event. */
+function inventoryLine(r: Raw): InventoryLine {
+  const presented = {
+    substance: String(r['substance']),
+    unit: String(r['unit']),
+    mgPerUnit: Number(r['mg_per_unit']),
+    strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
+    unitsPerContainer: Number(r['units']),
+    containerKind: String(r['container_kind']),
+  };
+  return {
+    containerId: String(r['container_id']),
+    container: `${String(r['lot'])}/${Number(r['seq'])}`,
+    eventId: String(r['event_id']),
+    productId: String(r['product_id']),
+    productName: String(r['name']),
+    ndc: String(r['ndc']),
+    lot: String(r['lot']),
+    expiresOn: String(r['expires_on']),
+    finishedForm: finishedForm(presented),
+    unitsPerContainer: unitsPerContainer(presented),
+    sealed: r['sealed'] === true,
+    method: r['method'] as InventoryMethod,
+    quantity: Number(r['quantity']),
+    unit: r['unit'] as InventoryLine['unit'],
+    mg: Number(r['mg']),
+    expected: Number(r['expected']),
+    variance: Number(r['variance']),
+    discrepancyId: (r['discrepancy_id'] as string | null) ?? null,
   };
 }
 

@@ -98,13 +98,8 @@ export function judgeReadings(
         continue;
       }
       const phase: ReadingPhase = phaseOf(s, r.measuredAt);
-      const base: ReadingValues | null = st.baseline
-        ? { ...st.baseline, moaas: st.baseline.moaas ?? st.preDoseMoaas }
-        : st.preDoseMoaas != null
-          ? { moaas: st.preDoseMoaas }
-          : null;
       // Before dosing only the absolute levels apply (no rise from a baseline being taken, no sedation drop).
-      const breaches = evaluateReading(r, phase === 'pre-dose' ? null : base, t);
+      const breaches = evaluateReading(r, phase === 'pre-dose' ? null : judgingBase(st), t);
       const row = newRow(sub.actor, s, r, phase, breaches, opts);
       // Other values for the same device and time: a correction; the stored reading is kept, superseded by this one.
       if (existing) {
@@ -132,6 +127,12 @@ export function judgeReadings(
     results.set(i, { views, created });
   }
   return { judged, results, historyBefore, superseded };
+}
+
+/** What a session's readings are judged against: its baseline, with the pre-dose MOAA/S when the baseline has none. */
+function judgingBase(st: SessionContext): ReadingValues | null {
+  if (st.baseline) return { ...st.baseline, moaas: st.baseline.moaas ?? st.preDoseMoaas };
+  return st.preDoseMoaas != null ? { moaas: st.preDoseMoaas } : null;
 }
 
 /**
