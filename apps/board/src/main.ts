@@ -15,9 +15,13 @@ const signInSection = $(document, '#sign-in');
 const form = $(document, '#sign-in-form') as HTMLFormElement;
 const signOutButton = $(document, '#sign-out') as HTMLButtonElement;
 
-function showSignIn(message: string): void {
+function stopBoard(): void {
   board?.stop();
   board = null;
+}
+
+function showSignIn(message: string): void {
+  stopBoard();
   // A form or a session's detail left open is closed with the board.
   for (const d of document.querySelectorAll('dialog')) d.close();
   signOutButton.hidden = true;
@@ -34,6 +38,7 @@ function showBoard(): void {
   const user = api.user!;
   setText($(document, '#me'), `${user.name} · ${user.role}`);
   board = new Board(api, $(document, '#board'), (message) => {
+    stopBoard();
     void api.signOut().then(() => showSignIn(message));
   });
   board.start();
@@ -69,6 +74,10 @@ form.addEventListener('submit', (e) => {
   );
 });
 
-signOutButton.addEventListener('click', () => void api.signOut());
+// The board stops before the login ends, so none of its reads goes out with a token just revoked.
+signOutButton.addEventListener('click', () => {
+  stopBoard();
+  void api.signOut();
+});
 
 void api.resume().then((resumed) => (resumed ? showBoard() : showSignIn('')));
