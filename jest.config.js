@@ -11,6 +11,9 @@ const swc = {
   module: { type: 'es6' },
 };
 
+const browserFiles = '/test/board-page-[^/]*\\.e2e-spec\\.ts$';
+const phaseIgnores = { suite: [browserFiles], browser: [`^(?!.*${browserFiles})`] };
+
 export default {
   rootDir: '.',
   testEnvironment: 'node',
@@ -28,6 +31,8 @@ export default {
     ...(Number(process.versions.node.split('.')[0]) >= 24 ? {} : { '^content-disposition$': 'content-disposition-cjs' }),
   },
   testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/test/**/*.e2e-spec.ts'],
+  // npm test (test/run/suite.mjs) runs the browser files in a phase of their own, after the rest.
+  testPathIgnorePatterns: ['/node_modules/', ...(phaseIgnores[process.env.VIGIL_TEST_PHASE] ?? [])],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   // Every answer the in-process API sends is checked against openapi.json (test/support/answer-watcher.ts).
   setupFilesAfterEnv: ['<rootDir>/test/support/response-contract.setup.ts'],

@@ -80,7 +80,8 @@ const clinicClock = (at: Date) =>
       await admin('/monitors', { name: `Monitor ${name}`, chairId: monitor[key].chairId, eui64: monitor[key].eui }).expect(201);
     }
     // The patient in chair 7 was checked in on a typed label, not the registered chair: its monitor's readings find no session.
-    chair7 = await seat(f.t.http, f.s, 'Chair 7', 'dosing', { firstName: 'Ingrid', lastName: 'Halvorsen', dateOfBirth: '1972-03-19' });
+    // Its baseline is 5 min old, so the monitor's readings below (65 s and 5 s ago) are the newest it has.
+    chair7 = await seat(f.t.http, f.s, 'Chair 7', 'dosing', { firstName: 'Ingrid', lastName: 'Halvorsen', dateOfBirth: '1972-03-19' }, 5);
     await seat(f.t.http, f.s, 'Chair 2', 'observation', { firstName: 'Beatriz', lastName: 'Quintana', dateOfBirth: '1990-07-30' });
     [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
     await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);

@@ -70,7 +70,8 @@ export async function openPage(
   const consoleErrors: string[] = [];
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('console', (m) => {
-    if (m.type() === 'error') consoleErrors.push(m.text());
+    // The resource's address too: "status of 404" alone does not say which read failed.
+    if (m.type() === 'error') consoleErrors.push(`${m.text()} at ${new URL(m.location().url || 'about:blank').pathname}`);
   });
   return { context, page, errors, consoleErrors };
 }

@@ -84,6 +84,8 @@ export class AlertsController {
     const events = openEventStream(request, reply);
     events.onClose(() => slot.release());
     await this.stream.attach(slot, after, events);
+    // Headers only once subscribed: a client that has its 200 misses nothing raised after it.
+    if (!slot.released) events.open();
   }
 
   @Post(':id/acknowledge')

@@ -27,6 +27,11 @@ function eventText(e: StoredEvent): string {
 
 /** A Server-Sent Events answer being written. */
 export interface EventStream {
+  /**
+   * Sends the headers and a first comment: call once the client is subscribed, so that a 200 means
+   * nothing raised after it is missed. The first event written or `end` sends them too.
+   */
+  open(): void;
   /** Writes raw SSE text; nothing once the client is gone or the stream ended. */
   write(chunk: string): void;
   /** Writes stored events, each with its id, name and JSON data. */
@@ -38,24 +43,32 @@ export interface EventStream {
 }
 
 /**
- * Takes the answer over from Fastify and opens it as `text/event-stream`: the headers, a first
- * comment so the client knows it is connected, and a heartbeat until the stream closes.
+ * Takes the answer over from Fastify as `text/event-stream`. Nothing is sent until `open` (or a
+ * first write): then the headers, a comment so the client knows it is connected, and a heartbeat
+ * until the stream closes.
  */
 export function openEventStream(request: FastifyRequest, reply: FastifyReply): EventStream {
   reply.hijack();
   const raw = reply.raw;
-  raw.writeHead(200, {
-    'Content-Type': 'text/event-stream; charset=utf-8',
-    'Cache-Control': 'no-cache, no-transform',
-    Connection: 'keep-alive',
-    'X-Accel-Buffering': 'no',
-    'X-Request-Id': String(request.id),
-  });
-  const write = (chunk: string) => {
-    if (!raw.destroyed && !raw.writableEnded) raw.write(chunk);
+  const gone = () => raw.destroyed || raw.writableEnded;
+  let heartbeat: NodeJS.Timeout | undefined;
+  const open = () => {
+    if (heartbeat || gone()) return;
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no',
+      'X-Request-Id': String(request.id),
+    });
+    raw.write(': connected\n\n');
+    heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
   };
-  write(': connected\n\n');
-  const heartbeat = setInterval(() => write(': ping\n\n'), HEARTBEAT_MS);
+  const write = (chunk: string) => {
+    if (gone()) return;
+    open();
+    raw.write(chunk);
+  };
   const closers: Array<() => void> = [];
   let closed = false;
   const close = () => {
@@ -66,10 +79,12 @@ export function openEventStream(request: FastifyRequest, reply: FastifyReply): E
   };
   raw.on('close', close);
   return {
+    open,
     write,
     // One write for all the events of a call: a stream's cost is its system calls.
     send: (events) => write(events.map(eventText).join('')),
     end: (reason) => {
+      open();
       close();
       if (!raw.writableEnded) raw.end(`event: end\ndata: ${JSON.stringify({ reason })}\n\n`);
     },
