@@ -21,7 +21,7 @@ import {
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
 import { buildFixtures, CALLS, fixtureGet, pathOf, PROTOCOL, type Call, type Fixtures } from './support/route-fixtures.js';
-import { startBody } from './support/sessions.js';
+import { startFrom } from './support/sessions.js';
 
 /*
  * The authorization matrix: every route of openapi.json under /api/v1, called by every role, without
@@ -68,7 +68,10 @@ const VARIANTS: Variant[] = [
     action: ANESTHESIOLOGIST_ORDERS,
     call: {
       params: (fx) => ({ id: fx.highBaselineSessionId }),
-      body: () => ({ ...startBody, overrides: [{ code: 'BASELINE_BP_HIGH', reason: 'anxious on arrival; repeat 10 min' }] }),
+      body: (fx) => ({
+        ...startFrom(fx.doseContainerId),
+        overrides: [{ code: 'BASELINE_BP_HIGH', reason: 'anxious on arrival; repeat 10 min' }],
+      }),
       bodyForAll: true,
     },
   },

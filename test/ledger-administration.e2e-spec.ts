@@ -195,10 +195,17 @@ describe('controlled substances: administration from a container', () => {
     expect(sums).toEqual({ total: 2.5, lowest: 2.5, draws: 5 });
   }, 120_000);
 
-  it('a start naming no container still records its typed lot, as before', async () => {
+  // A clinic with no DEA registration in Vigil keeps typing lots (the dose-delivery and session tests start that way).
+  it('in a clinic that keeps its controlled substances in Vigil, a start with only a typed lot is refused naming containerId, and nothing is written', async () => {
     const id = await ivReady();
-    await start(id, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L-77' }).expect(200);
+    const typed = await start(id, { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'L-77' });
+    expect(typed.status).toBe(400);
+    expect(typed.body.details).toEqual([
+      expect.objectContaining({ field: 'containerId', message: expect.stringContaining('name the container') }),
+    ]);
     expect(await eventsOf(id)).toEqual([]);
+    expect((await q(`SELECT status FROM sessions WHERE id = $1`, [id]))[0]).toMatchObject({ status: 'ready' });
+    expect(await q(`SELECT id FROM dose_administrations WHERE session_id = $1`, [id])).toEqual([]);
     const missing = await ivReady();
     const res = await start(missing, { doseMgPerKg: 0.5, concentrationMgPerMl: 1 });
     expect(res.status).toBe(400);

@@ -280,6 +280,7 @@ describe('controlled-substance ledger: any sequence of operations keeps the book
                       sessionId: session.id,
                       patientId: session.patientId,
                       containerId: c.id,
+                      typedLot: null,
                       substance: c.substance,
                       doseMg: DOSES[c.unit][op.dose],
                     }),

@@ -29,8 +29,9 @@ import {
   unboundReading,
   type Fixtures,
 } from './support/route-fixtures.js';
-import { sessionAt, vitals, type FixtureStatus } from './support/sessions.js';
+import { ADDRESS, doseVials } from './support/ledger.js';
 import { LEDGER_TARGETS } from './support/ledger-routes.js';
+import { sessionAt, startFrom, vitals, type FixtureStatus } from './support/sessions.js';
 
 /*
  * Every write operation of openapi.json, fuzzed from its own schemas (issue 7): bodies the
@@ -87,21 +88,28 @@ class Kit {
   private slotDays = 60;
   private seriesDays = 200;
   private chair?: string;
+  /** A vial of A's not drawn from yet: A has a DEA registration, so every start names the vial it draws from. */
+  readonly vial: () => Promise<string>;
 
   constructor(
     readonly t: TestApp,
     readonly a: Staff,
     readonly c: Staff,
     readonly fx: Fixtures,
-  ) {}
+  ) {
+    this.vial = doseVials(t.http, a, fx.byCollection['registrations']);
+  }
 
   private post<T = { id: string }>(path: string, token: string, body: object, status = 201): Promise<T> {
     return fixturePost<T>(this.t.http, path, token, body, status);
   }
 
-  /** A patient of A with an active off-label ketamine consent (on the fixtures' form). */
+  /**
+   * A patient of A with an active off-label ketamine consent (on the fixtures' form), and the address
+   * a dose drawn from a vial is recorded with.
+   */
   async patient(): Promise<string> {
-    const { id } = await createPatient(this.t.http, this.a.token.nurse);
+    const { id } = await createPatient(this.t.http, this.a.token.nurse, { address: ADDRESS });
     await this.post(`/patients/${id}/consents`, this.a.token.nurse, {
       formId: this.fx.formId,
       signedAt: now(),
@@ -111,8 +119,10 @@ class Kit {
     return id;
   }
 
+  /** A session of A taken to `status`; once started, it drew its dose from a vial of its own. */
   async session(status: FixtureStatus): Promise<Record_> {
-    return { id: await sessionAt(this.t.http, this.a, status, { patientId: await this.patient() }) };
+    const containerId = ['scheduled', 'checked_in', 'ready'].includes(status) ? undefined : await this.vial();
+    return { id: await sessionAt(this.t.http, this.a, status, { patientId: await this.patient(), containerId }) };
   }
 
   /** A weekday at 10:00 in A's zone, a different day each call (two months on, clear of the fixtures). */
@@ -333,7 +343,12 @@ const TARGETS: Record<string, Target> = {
   },
   'POST /api/v1/sessions/{id}/check-in': { usedUp: true, record: at('scheduled'), body: () => ({ chairLabel: 'Chair 1' }) },
   'POST /api/v1/sessions/{id}/pre-checks': { usedUp: true, record: at('checked_in') },
-  'POST /api/v1/sessions/{id}/start': { usedUp: true, record: at('ready') },
+  // A ready session and a vial of its own: each start that succeeds draws 35 mg from it.
+  'POST /api/v1/sessions/{id}/start': {
+    usedUp: true,
+    record: async (k) => ({ ...(await k.session('ready')), containerId: await k.vial() }),
+    body: (r) => startFrom(r.containerId),
+  },
   'POST /api/v1/sessions/{id}/pause': { usedUp: true, record: at('dosing') },
   'POST /api/v1/sessions/{id}/resume': { usedUp: true, record: at('paused'), body: () => ({}) },
   'POST /api/v1/sessions/{id}/rate': { record: at('dosing') },

@@ -21,14 +21,18 @@ const api = '/api/v1/ledger';
  * matrix), a valid body per route, and the fuzzing targets of its write routes.
  */
 
-/** The ledger records every ledger route can be called on (for the authorization matrix and the fuzzing). */
+/**
+ * The ledger records every ledger route can be called on (for the authorization matrix and the
+ * fuzzing), and a vial the clinic's sessions draw their doses from: with its registration, a start
+ * must name one.
+ */
 export async function ledgerFixtures(
   http: TestAgent,
   staff: Staff,
-): Promise<{ byCollection: Record<string, string>; byParam: Record<string, string> }> {
+): Promise<{ byCollection: Record<string, string>; byParam: Record<string, string>; doseContainerId: string }> {
   const reg = await registration(http, staff);
   const vial = await product(http, staff, { mgPerMl: 50 });
-  const [container, spare] = await receive(http, staff, reg.id, vial, 2);
+  const [container, spare, doses] = await receive(http, staff, reg.id, vial, 3);
   const receipt = await ok<{ id: string }>(
     http
       .post(`${api}/receipts`)
@@ -75,6 +79,7 @@ export async function ledgerFixtures(
       ledgerNurseId: staff.nurse.id,
       ledgerAdminId: staff.admin.id,
     },
+    doseContainerId: doses,
   };
 }
 

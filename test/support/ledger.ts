@@ -97,6 +97,19 @@ export async function receive(
   return counted.containers.map((c) => c.id);
 }
 
+/**
+ * Vials for sessions to draw their doses from (a clinic with a DEA registration must name one at the
+ * start): 50 mg/mL, 10 mL, received `batch` at a time under the registration. Each call hands out a
+ * vial no earlier call did, so no session finds its vial drawn dry by another.
+ */
+export function doseVials(http: TestAgent, staff: Staff, registrationId: string, batch = 10): () => Promise<string> {
+  let stock: string[] = [];
+  return async () => {
+    if (!stock.length) stock = await receive(http, staff, registrationId, await product(http, staff, { mgPerMl: 50 }), batch);
+    return stock.pop()!;
+  };
+}
+
 export interface OnHand {
   lines: Array<{ productId: string; lot: string; quantity: number; quantityMg: number; containers: number; sealed: number; open: number }>;
   totals: { ketamineMg: number; esketamineDevices: number };

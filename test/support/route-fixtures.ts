@@ -4,8 +4,9 @@ import type { DataSource } from 'typeorm';
 import { localParts, zonedTimeToUtc } from '../../libs/platform/src/index.js';
 import { API } from './api-contract.js';
 import { bearer, createPatient, type Staff } from './factories.js';
-import { consentForm, consentedPatient, readySession, startBody, vitals } from './sessions.js';
+import { ADDRESS } from './ledger.js';
 import { LEDGER_CALLS, ledgerFixtures } from './ledger-routes.js';
+import { consentForm, consentedPatient, readySession, startFrom, vitals } from './sessions.js';
 
 /*
  * The records every route of the API can be called on (a patient, a consent, a chair, an
@@ -29,6 +30,8 @@ export interface Fixtures {
   startsAt: string;
   day: string;
   highBaselineSessionId: string;
+  /** the vial the sessions' starts draw from (the clinic has a DEA registration: a start must name one) */
+  doseContainerId: string;
   /** in dosing, with the two alerts and the emergency below */
   alertSessionId: string;
   criticalAlertId: string;
@@ -85,7 +88,7 @@ export const CALLS: Record<string, Call> = {
   'POST /api/v1/sessions/{id}/pre-checks': {
     body: () => ({ transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' }),
   },
-  'POST /api/v1/sessions/{id}/start': { body: () => startBody },
+  'POST /api/v1/sessions/{id}/start': { body: (fx) => startFrom(fx.doseContainerId) },
   'POST /api/v1/sessions/{id}/pause': { body: () => ({ reason: 'patient asked' }) },
   'POST /api/v1/sessions/{id}/rate': { body: () => ({ rateMlPerH: 40, reason: 'nausea' }) },
   'POST /api/v1/sessions/{id}/abort': { body: () => ({ reason: 'patient asked' }) },
@@ -249,6 +252,8 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
   const doc = a.token.anesthesiologist;
   const { day, startsAt } = nextTuesday(a.clinic.timeZone);
 
+  // The ledger first: with the clinic's DEA registration, its sessions draw their doses from a vial.
+  const ledger = await ledgerFixtures(http, a);
   // One after the other: consent forms of a kind are numbered per clinic.
   const patientId = await consentedPatient(http, a);
   const formId = await consentForm(http, a);
@@ -259,9 +264,11 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
     role: 'nurse',
     password: 'a long enough password',
   });
-  const sessionId = await readySession(http, a);
-  const highBaselineSessionId = await readySession(http, a, { baseline: { systolic: 150, diastolic: 95 } });
-  const alertSessionId = await readySession(http, a);
+  // A dose from a vial is recorded with the patient's address (1304.22(c)).
+  const dosable = () => consentedPatient(http, a, { address: ADDRESS });
+  const sessionId = await readySession(http, a, { patientId: await dosable() });
+  const highBaselineSessionId = await readySession(http, a, { patientId: await dosable(), baseline: { systolic: 150, diastolic: 95 } });
+  const alertSessionId = await readySession(http, a, { patientId: await dosable() });
   const consents = (await get<{ items: Array<{ id: string }> }>(`/patients/${patientId}/consents`, nurse)).items;
   const appointment = await post('/appointments', a.token.admin, { patientId, chairId: chair.id, protocol: PROTOCOL, startsAt });
   // PHQ-9 item 9 above 0: a suicide-risk review task for the anesthesiologists (a clinical task).
@@ -272,7 +279,7 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
   });
 
   // A session in dosing with a critical (blood pressure 185/100) and a warning (heart rate 115) alert, and an emergency.
-  await post(`/sessions/${alertSessionId}/start`, nurse, startBody, 200);
+  await post(`/sessions/${alertSessionId}/start`, nurse, startFrom(ledger.doseContainerId), 200);
   const spike = await post<{ alerts: Array<{ id: string; level: string }> }>(
     `/sessions/${alertSessionId}/vitals`,
     nurse,
@@ -318,7 +325,6 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
   const adminTaskId = await schedulingTask();
   const closure = await post('/closures', a.token.admin, { date: closureDay(), reason: 'public holiday' });
   const monitor = await post('/monitors', a.token.admin, { name: 'Chair 1 monitor', chairId: chair.id, eui64: randomEui64() });
-  const ledger = await ledgerFixtures(http, a);
   const gatewayId = await hl7Gateway(ds, a.clinic.id);
 
   const fx: Fixtures = {
@@ -353,6 +359,7 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
     startsAt,
     day,
     highBaselineSessionId,
+    doseContainerId: ledger.doseContainerId,
     alertSessionId,
     criticalAlertId: alertOf('critical'),
     emergencyAlertId: emergency.id,
@@ -370,6 +377,7 @@ export async function buildFixtures(http: TestAgent, a: Staff, ds: DataSource): 
     consents[0].id,
     assessment.id,
     highBaselineSessionId,
+    fx.doseContainerId,
     alertSessionId,
     fx.criticalAlertId,
     fx.emergencyAlertId,

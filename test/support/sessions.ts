@@ -1,5 +1,6 @@
 import type TestAgent from 'supertest/lib/agent.js';
 import { bearer, createPatient, type Staff } from './factories.js';
+import { ADDRESS } from './ledger.js';
 
 const api = '/api/v1';
 
@@ -56,15 +57,17 @@ export type FixtureStatus = (typeof FIXTURE_STATUSES)[number];
 
 /**
  * A session taken to `status` by the nurse: created, checked in, pre-checked with a normal
- * baseline (ready), started at 0.5 mg/kg (dosing), paused, or ended early into observation.
+ * baseline (ready), started at 0.5 mg/kg (dosing), paused, or ended early into observation. The
+ * start types its lot, or with `containerId` draws the dose from that vial (as a clinic with a DEA
+ * registration must); the patient made for it then has an address, part of the ledger's record.
  */
 export async function sessionAt(
   http: TestAgent,
   staff: Staff,
   status: FixtureStatus,
-  opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown>; chairId?: string } = {},
+  opts: { patientId?: string; protocol?: string; baseline?: Record<string, unknown>; chairId?: string; containerId?: string } = {},
 ): Promise<string> {
-  const patientId = opts.patientId ?? (await consentedPatient(http, staff));
+  const patientId = opts.patientId ?? (await consentedPatient(http, staff, opts.containerId ? { address: ADDRESS } : {}));
   const nurse = bearer(staff.token.nurse);
   const s = await ok<{ id: string }>(
     http
@@ -88,7 +91,7 @@ export async function sessionAt(
   );
   await step('vitals', vitals(opts.baseline), 'baseline', 201);
   if (stopsBefore('dosing')) return s.id;
-  await step('start', startBody, 'start');
+  await step('start', opts.containerId ? startFrom(opts.containerId) : startBody, 'start');
   if (status === 'paused') await step('pause', { reason: 'patient asked' }, 'pause');
   if (status === 'observation') await step('end-dosing', { reason: 'nausea; stopped early' }, 'end-dosing');
   return s.id;
@@ -104,6 +107,9 @@ export function readySession(
 }
 
 export const startBody = { doseMgPerKg: 0.5, concentrationMgPerMl: 1, lotNumber: 'LOT-2026-11' };
+
+/** The same start (35 mg for 70 kg) drawn from a vial of the ledger: 0.7 mL of a 50 mg/mL vial. */
+export const startFrom = (containerId: string) => ({ doseMgPerKg: 0.5, concentrationMgPerMl: 1, containerId });
 
 /**
  * A whole IV session (0.5 mg/kg over 40 min) from creation to discharge after 30 minutes of

@@ -148,7 +148,8 @@ export class StartSessionDto extends TransitionDto {
   concentrationMgPerMl?: number;
 
   @ApiPropertyOptional({
-    description: 'lot of the drug given, for the controlled-substance log; required unless containerId names the container',
+    description:
+      'lot of the drug given, for the controlled-substance log; required unless containerId names the container (which a clinic with a DEA registration in Vigil must)',
   })
   @ValidateIf((o: StartSessionDto) => o.containerId === undefined || o.lotNumber !== undefined)
   @IsString()
@@ -158,7 +159,8 @@ export class StartSessionDto extends TransitionDto {
 
   @ApiPropertyOptional({
     format: 'uuid',
-    description: 'the controlled-substance container (vial or kit) the dose is drawn from: the ledger records the draw and its lot',
+    description:
+      'the controlled-substance container (vial or kit) the dose is drawn from: the ledger records the draw and its lot; required once the clinic has a DEA registration in Vigil (a typed lot alone is then a 400)',
   })
   @OptionalNotNull()
   @IsUUID()

@@ -33,15 +33,18 @@ export interface ClinicEventMap {
     reply: void;
   };
   /**
-   * A session's dose is being drawn from a named controlled-substance container (vial or kit), in the
-   * start's transaction: the ledger records the draw and answers the container's lot, or refuses the
-   * start (an expired, quarantined or empty container, not enough left in it, another substance).
+   * A session's dose is being drawn, in the start's transaction. From a named controlled-substance
+   * container (vial or kit): the ledger records the draw and answers the container's lot, or refuses
+   * the start (an expired, quarantined or empty container, not enough left in it, another substance).
+   * With only a typed lot (`containerId` null): the ledger answers that lot, or refuses the start when
+   * the clinic keeps its controlled substances in Vigil (a dose must then come from a container).
    */
   ControlledDoseDrawn: {
     payload: EventBase & {
       sessionId: string;
       patientId: string;
-      containerId: string;
+      containerId: string | null;
+      typedLot: string | null;
       substance: 'ketamine' | 'esketamine';
       doseMg: number;
     };

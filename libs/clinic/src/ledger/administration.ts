@@ -29,6 +29,7 @@ export class LedgerAdministration {
   @OnClinicEvent('ControlledDoseDrawn')
   async draw(e: ClinicEventPayload<'ControlledDoseDrawn'>, tx: Tx): Promise<{ lot: string }> {
     const m = tx.manager;
+    if (e.containerId === null) return { lot: await typedLotAllowed(m, e.clinicId, e.typedLot!) };
     const c = await lockContainer(m, e.clinicId, e.containerId).catch((err: unknown) => {
       if (err instanceof DomainError && err.status === 404)
         throw DomainError.validation([{ field: 'containerId', message: 'no container of your clinic has this id' }]);
@@ -149,4 +150,20 @@ export class LedgerAdministration {
       changes: { eventId: event.id, sessionId: e.sessionId, drawn: draw.quantity, given, leftover, unit: product.unit },
     });
   }
+}
+
+/**
+ * A typed lot with no container is a dose the ledger cannot account for: refused (400 naming
+ * `containerId`) once the clinic has a DEA registration in Vigil, so every dose of a clinic that keeps
+ * its controlled substances here is drawn from a container; a clinic that keeps them elsewhere types lots.
+ */
+async function typedLotAllowed(m: EntityManager, clinicId: string, lot: string): Promise<string> {
+  if (await m.existsBy(CsRegistration, { clinicId }))
+    throw DomainError.validation([
+      {
+        field: 'containerId',
+        message: 'this clinic keeps its controlled substances in Vigil: name the container (vial or kit) the dose is drawn from',
+      },
+    ]);
+  return lot;
 }

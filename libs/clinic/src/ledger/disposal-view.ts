@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { Clinic, localDate, User } from '#platform';
 import type { CsDisposal } from './disposal.entity.js';
-import { finishedForm, unitsPerContainer } from './presentation.js';
+import { finishedForm, presented, PRODUCT_SQL, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
 import { CsRegistration } from './registry.entity.js';
 import type { DisposalKind } from './vocabulary.js';
@@ -61,9 +61,8 @@ export async function disposalView(m: EntityManager, d: CsDisposal): Promise<Dis
     m.findOneByOrFail(User, { id: d.witness2UserId }),
   ]);
   const rows = await m.query<Raw[]>(
-    `SELECT e.id AS event_id, e.quantity::text AS quantity, e.quantity_mg::text AS mg, e.unit, (e.data->>'fullPackage')::boolean AS full,
-            c.id AS container_id, c.lot, c.seq, c.ndc, p.name, p.substance, p.dea_code, p.unit AS product_unit,
-            p.mg_per_unit::text AS mg_per_unit, p.strength_mg_per_ml::text AS strength, p.units_per_container::text AS units, p.container_kind
+    `SELECT e.id AS event_id, e.quantity::text AS quantity, e.quantity_mg::text AS mg, e.unit AS quantity_unit,
+            (e.data->>'fullPackage')::boolean AS full, c.id AS container_id, c.lot, c.seq, c.ndc, ${PRODUCT_SQL}, p.dea_code
        FROM cs_events e JOIN cs_containers c ON c.id = e.container_id JOIN cs_products p ON p.id = c.product_id
       WHERE e.disposal_id = $1 ORDER BY c.lot, c.seq`,
     [d.id],
@@ -95,30 +94,23 @@ export async function disposalView(m: EntityManager, d: CsDisposal): Promise<Dis
 
 /** One container of a disposal, from its destroy or transfer event. */
 function disposalItem(r: Raw): DisposalItem {
-  const presented = {
-    substance: String(r['substance']),
-    unit: String(r['product_unit']),
-    mgPerUnit: Number(r['mg_per_unit']),
-    strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
-    unitsPerContainer: Number(r['units']),
-    containerKind: String(r['container_kind']),
-  };
+  const p = presented(r);
   const quantity = Number(r['quantity']);
   const full = r['full'] === true;
   return {
     containerId: String(r['container_id']),
     container: `${String(r['lot'])}/${Number(r['seq'])}`,
     eventId: String(r['event_id']),
-    productName: String(r['name']),
+    productName: p.productName,
     ndc: String(r['ndc']),
     deaCode: Number(r['dea_code']),
     lot: String(r['lot']),
-    finishedForm: finishedForm(presented),
-    unitsPerContainer: unitsPerContainer(presented),
+    finishedForm: finishedForm(p),
+    unitsPerContainer: unitsPerContainer(p),
     fullPackages: full ? 1 : 0,
     partialQuantity: full ? 0 : quantity,
     quantity,
-    unit: r['unit'] as DisposalItem['unit'],
+    unit: r['quantity_unit'] as DisposalItem['unit'],
     mg: Number(r['mg']),
   };
 }

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { localParts } from '#platform';
-import { finishedForm, unitsPerContainer, type Presented } from './presentation.js';
+import { finishedForm, presented, PRODUCT_SQL, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
 import type { Columns } from './report-csv.js';
 
@@ -30,22 +30,6 @@ export const stamp = (at: Date | null, timeZone: string): string | null => {
 
 export const str = (v: Raw[string]): string | null => (v === null || v === undefined ? null : String(v));
 export const num = (v: Raw[string]): number | null => (v === null || v === undefined ? null : Number(v));
-
-/** The product columns every report shares, from `p.*` selected with the aliases of PRODUCT_SQL. */
-export const PRODUCT_SQL = `p.name AS product_name, p.substance, p.unit, p.mg_per_unit::text AS mg_per_unit,
-  p.strength_mg_per_ml::text AS strength, p.units_per_container::text AS units, p.container_kind`;
-
-export function presented(r: Raw): Presented & { productName: string } {
-  return {
-    productName: String(r['product_name']),
-    substance: String(r['substance']),
-    unit: String(r['unit']),
-    mgPerUnit: Number(r['mg_per_unit']),
-    strengthMgPerMl: num(r['strength']),
-    unitsPerContainer: Number(r['units']),
-    containerKind: String(r['container_kind']),
-  };
-}
 
 // ---------------------------------------------------------------------------------------------
 // Receipts (1304.22(c): containers received, the date, the supplier's name, address and DEA number)

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { PRODUCT_SQL, presented, type Range, type Raw, stamp, str } from './inspection-rows.js';
-import { finishedForm, unitsPerContainer } from './presentation.js';
+import { type Range, type Raw, stamp, str } from './inspection-rows.js';
+import { finishedForm, presented, PRODUCT_SQL, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
 import type { Columns } from './report-csv.js';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from 'typeorm';
 import { User } from '#platform';
 import type { CsInventory } from './inventory.entity.js';
-import { finishedForm, unitsPerContainer } from './presentation.js';
+import { finishedForm, presented, PRODUCT_SQL, unitsPerContainer } from './presentation.js';
 import { qty } from './quantities.js';
 import { addMonths, INVENTORY_DUE_MONTHS } from './reminders.js';
 import type { InventoryKind, InventoryMethod, InventoryTime } from './vocabulary.js';
@@ -72,8 +72,7 @@ export async function inventoryView(m: EntityManager, inv: CsInventory): Promise
     `SELECT e.id AS event_id, e.quantity::text AS quantity, e.quantity_mg::text AS mg, e.data->>'expected' AS expected,
             e.data->>'variance' AS variance, e.data->>'method' AS method, (e.data->>'sealed')::boolean AS sealed, d.id AS discrepancy_id,
             c.id AS container_id, c.lot, c.seq, c.ndc, to_char(c.expires_on, 'YYYY-MM-DD') AS expires_on,
-            p.id AS product_id, p.name, p.substance, p.unit, p.mg_per_unit::text AS mg_per_unit, p.strength_mg_per_ml::text AS strength,
-            p.units_per_container::text AS units, p.container_kind
+            p.id AS product_id, ${PRODUCT_SQL}
        FROM cs_events e JOIN cs_containers c ON c.id = e.container_id JOIN cs_products p ON p.id = c.product_id
        LEFT JOIN cs_discrepancies d ON d.event_id = e.id
       WHERE e.inventory_id = $1 ORDER BY p.name, c.expires_on, c.lot, c.seq`,
@@ -100,25 +99,18 @@ export async function inventoryView(m: EntityManager, inv: CsInventory): Promise
 
 /** One container's line of an inventory, from its inventory event. */
 function inventoryLine(r: Raw): InventoryLine {
-  const presented = {
-    substance: String(r['substance']),
-    unit: String(r['unit']),
-    mgPerUnit: Number(r['mg_per_unit']),
-    strengthMgPerMl: r['strength'] === null ? null : Number(r['strength']),
-    unitsPerContainer: Number(r['units']),
-    containerKind: String(r['container_kind']),
-  };
+  const p = presented(r);
   return {
     containerId: String(r['container_id']),
     container: `${String(r['lot'])}/${Number(r['seq'])}`,
     eventId: String(r['event_id']),
     productId: String(r['product_id']),
-    productName: String(r['name']),
+    productName: p.productName,
     ndc: String(r['ndc']),
     lot: String(r['lot']),
     expiresOn: String(r['expires_on']),
-    finishedForm: finishedForm(presented),
-    unitsPerContainer: unitsPerContainer(presented),
+    finishedForm: finishedForm(p),
+    unitsPerContainer: unitsPerContainer(p),
     sealed: r['sealed'] === true,
     method: r['method'] as InventoryMethod,
     quantity: Number(r['quantity']),

@@ -8,6 +8,27 @@ export interface Presented {
   containerKind: string;
 }
 
+/**
+ * A product's columns as a query selects them from `p` (cs_products), under the aliases `presented`
+ * reads them by: `product_name`, `substance`, `unit`, `mg_per_unit`, `strength`, `units`, `container_kind`.
+ */
+export const PRODUCT_SQL = `p.name AS product_name, p.substance, p.unit, p.mg_per_unit::text AS mg_per_unit,
+  p.strength_mg_per_ml::text AS strength, p.units_per_container::text AS units, p.container_kind`;
+
+/** The product of a row selected with PRODUCT_SQL, as a record states it, with its name. */
+export function presented(r: Record<string, unknown>): Presented & { productName: string } {
+  const strength = r['strength'];
+  return {
+    productName: String(r['product_name']),
+    substance: String(r['substance']),
+    unit: String(r['unit']),
+    mgPerUnit: Number(r['mg_per_unit']),
+    strengthMgPerMl: strength === null || strength === undefined ? null : Number(strength),
+    unitsPerContainer: Number(r['units']),
+    containerKind: String(r['container_kind']),
+  };
+}
+
 export const SUBSTANCE_NAMES: Record<string, string> = {
   ketamine: 'Ketamine hydrochloride (DEA 7285, CIII)',
   esketamine: 'Esketamine (Spravato; DEA 7285, CIII)',

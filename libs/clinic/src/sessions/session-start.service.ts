@@ -128,7 +128,8 @@ export class SessionStartService {
 
   /**
    * The lot given: typed, or, when the dose is drawn from a named container, the container's, once the
-   * controlled-substance ledger has recorded the draw in this transaction (ControlledDoseDrawn).
+   * controlled-substance ledger has recorded the draw in this transaction (ControlledDoseDrawn). A
+   * clinic that keeps its controlled substances in Vigil must name the container.
    */
   private async lotDrawn(
     tx: Tx,
@@ -139,18 +140,17 @@ export class SessionStartService {
     doseMg: number,
     input: StartInput,
   ) {
-    const typed = input.lotNumber?.trim();
-    if (!input.containerId) {
-      if (!typed) throw DomainError.validation([{ field: 'lotNumber', message: 'the lot given, or the containerId it is drawn from' }]);
-      return typed;
-    }
+    const typed = input.lotNumber?.trim() || null;
+    if (!input.containerId && !typed)
+      throw DomainError.validation([{ field: 'lotNumber', message: 'the lot given, or the containerId it is drawn from' }]);
     const payload = {
       clinicId: s.clinicId,
       actor,
       at,
       sessionId: s.id,
       patientId: s.patientId,
-      containerId: input.containerId,
+      containerId: input.containerId ?? null,
+      typedLot: typed,
       substance,
       doseMg,
     };
