@@ -30,7 +30,7 @@ import {
   type Fixtures,
 } from './support/route-fixtures.js';
 import { ADDRESS, doseVials } from './support/ledger.js';
-import { LEDGER_TARGETS } from './support/ledger-routes.js';
+import { LEDGER_TARGETS } from './support/ledger-fuzz-targets.js';
 import { sessionAt, startFrom, vitals, type FixtureStatus } from './support/sessions.js';
 
 /*
