@@ -220,4 +220,26 @@ describe('monitor gateways: their own mappings, and the message log’s retentio
     expect(next).toHaveLength(1);
     expect(next[0].due_at.getTime() - Date.now()).toBeGreaterThan(55 * 60_000);
   });
+  it('a gateway’s row says when it was last heard from, to the second: the other messages of that second read it without writing it', async () => {
+    const seen = async () =>
+      (
+        await q<{ last_seen_at: Date; last_peer: string }>(
+          `SELECT last_seen_at, last_peer FROM hl7_gateways WHERE sending_application = $1 AND sending_facility = 'VIGIL_MAIN_GW'`,
+          [`GW_PCD^${eui}^EUI-64`],
+        )
+      )[0];
+    const eui = randomEui64();
+    const message = () => oru({ controlId: `C-${randomUUID()}`, at: hl7Time(0), eui64: eui, rows: [[HR, '70', BPM, hl7Time(0)]] });
+    expect((await send(message())).MSA[1]).toBe('AA');
+    const first = await seen();
+    expect((await send(message())).MSA[1]).toBe('AA');
+    // Within the second of the recorded time, nothing moves (a slower machine may have let it pass).
+    if (Date.now() - first.last_seen_at.getTime() < 1000) expect(await seen()).toEqual(first);
+    await new Promise((r) => setTimeout(r, 1100));
+    const before = Date.now();
+    expect((await send(message())).MSA[1]).toBe('AA');
+    const later = await seen();
+    expect(later.last_seen_at.getTime()).toBeGreaterThanOrEqual(before);
+    expect(later.last_peer).toMatch(/^127\.0\.0\.1:\d+$/);
+  });
 });

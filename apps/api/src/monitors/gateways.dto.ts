@@ -17,8 +17,13 @@ export class GatewayDto {
   timeZone!: string | null;
   @ApiProperty({ type: [String], description: 'MSH-11 processing ids taken from it' }) processingIds!: string[];
   @ApiProperty({ format: 'date-time' }) firstSeenAt!: string;
-  @ApiProperty({ format: 'date-time' }) lastSeenAt!: string;
-  @ApiProperty({ ...nullable('string'), description: 'the TCP peer of its last message, address:port' }) lastPeer!: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'when it was last heard from, to the second (the first message of each second is recorded)',
+  })
+  lastSeenAt!: string;
+  @ApiProperty({ ...nullable('string'), description: 'the TCP peer (address:port) of the message recorded in lastSeenAt' })
+  lastPeer!: string | null;
   @ApiProperty({ description: 'its latest messages in a row stamped (MSH-7) more than 5 minutes off their arrival; 0: in step' })
   clockDriftMessages!: number;
   @ApiProperty({ ...nullable('string', 'date-time'), description: 'when the drift began' }) clockDriftSince!: string | null;

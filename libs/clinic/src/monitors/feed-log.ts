@@ -16,19 +16,36 @@ export interface GatewayRow {
   clockDriftWarned: boolean;
 }
 
-/** Records the sender (first time) or when it was last heard from; with the zone of its clinic, or of Vigil's only clinic, or UTC. */
+/** A gateway's row says when it was last heard from to this many ms: writing it on every message would make all of its connections wait on one row. */
+const LAST_SEEN_RESOLUTION_MS = 1000;
+
+/**
+ * Records the sender (first time) or when it was last heard from (at most once a second); with the
+ * zone of its clinic, or of Vigil's only clinic, or UTC. A known gateway's row is read, not written,
+ * for the other messages of the same second: updates of one row wait on each other's commit.
+ */
 export async function touchGateway(m: EntityManager, h: Pcd01Header, peer: string, at: Date): Promise<GatewayRow> {
   const [row] = await m.query<Array<GatewayRow & { clinicId: string | null }>>(
-    `WITH g AS (
+    `WITH cur AS (
+       SELECT id, clinic_id, time_zone, processing_ids, clock_drift_count, clock_drift_warned_at, last_seen_at
+         FROM hl7_gateways WHERE sending_application = $1 AND sending_facility = $2),
+     seen AS (
+       UPDATE hl7_gateways SET last_seen_at = $3, last_peer = $4
+        WHERE id = (SELECT id FROM cur) AND last_seen_at < $3::timestamptz - make_interval(secs => $5::float8 / 1000)
+        RETURNING id),
+     ins AS (
        INSERT INTO hl7_gateways (sending_application, sending_facility, first_seen_at, last_seen_at, last_peer)
-       VALUES ($1, $2, $3, $3, $4)
+       SELECT $1, $2, $3, $3, $4 WHERE NOT EXISTS (SELECT 1 FROM cur)
        ON CONFLICT (sending_application, sending_facility) DO UPDATE SET last_seen_at = EXCLUDED.last_seen_at, last_peer = EXCLUDED.last_peer
-       RETURNING id, clinic_id, time_zone, processing_ids, clock_drift_count, clock_drift_warned_at)
+       RETURNING id, clinic_id, time_zone, processing_ids, clock_drift_count, clock_drift_warned_at),
+     g AS (
+       SELECT id, clinic_id, time_zone, processing_ids, clock_drift_count, clock_drift_warned_at FROM cur
+       UNION ALL SELECT * FROM ins)
      SELECT g.id, g.clinic_id AS "clinicId", g.processing_ids AS "processingIds", g.time_zone IS NOT NULL AS "ownTimeZone",
             g.clock_drift_count AS "clockDriftCount", g.clock_drift_warned_at IS NOT NULL AS "clockDriftWarned",
             COALESCE(g.time_zone, c.time_zone, (SELECT CASE WHEN count(*) = 1 THEN max(time_zone) END FROM clinics), 'UTC') AS "timeZone"
        FROM g LEFT JOIN clinics c ON c.id = g.clinic_id`,
-    [h.sendingApplication, h.sendingFacility, at, peer],
+    [h.sendingApplication, h.sendingFacility, at, peer, LAST_SEEN_RESOLUTION_MS],
   );
   return row;
 }
