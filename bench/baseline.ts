@@ -17,6 +17,8 @@ function row(stack: BenchStack, sessionId: string, userId: string): unknown[] {
 
 export interface RawRate {
   rowsPerSec: number;
+  /** Rows inserted in the run. */
+  rows: number;
   p99: number;
 }
 
@@ -40,7 +42,7 @@ export async function rawSingleInserts(stack: BenchStack, sessionIds: string[], 
   const elapsed = (Date.now() - t0) / 1000;
   await pool.end();
   await sleep(300);
-  return { rowsPerSec: done / elapsed, p99: percentile(latencies, 99) };
+  return { rowsPerSec: done / elapsed, rows: done, p99: percentile(latencies, 99) };
 }
 
 /** Multi-row INSERTs of `perInsert` rows, 50 in flight on a pool of 10, for `seconds`. */
@@ -76,5 +78,5 @@ export async function rawBatchInserts(
   const elapsed = (Date.now() - t0) / 1000;
   await pool.end();
   await sleep(300);
-  return { rowsPerSec: rows / elapsed, p99: percentile(latencies, 99) };
+  return { rowsPerSec: rows / elapsed, rows, p99: percentile(latencies, 99) };
 }

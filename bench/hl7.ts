@@ -10,6 +10,7 @@ import { connect } from 'node:net';
 import { frame, MllpFramer } from '../apps/api/src/hl7/mllp-framer.js';
 import { freePort } from '../libs/platform/src/index.js';
 import { rawSingleInserts, type RawRate } from './baseline.js';
+import { measuredCpu, perItemUs } from './cpu.js';
 import {
   activeSessions,
   medianOf,
@@ -72,6 +73,7 @@ function message(eui: string, breach: boolean): string {
 
 interface FeedRate {
   readingsPerSec: number;
+  readings: number;
   p50: number;
   p99: number;
   notAA: number;
@@ -105,7 +107,13 @@ async function feed(port: number, euis: string[], seconds: number, connections: 
   const t0 = Date.now();
   await Promise.all(Array.from({ length: connections }, (_, g) => gateway(g)));
   const elapsed = (Date.now() - t0) / 1000;
-  return { readingsPerSec: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), notAA };
+  return {
+    readingsPerSec: latencies.length / elapsed,
+    readings: latencies.length,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    notAA,
+  };
 }
 
 export async function hl7(): Promise<string> {
@@ -118,13 +126,21 @@ export async function hl7(): Promise<string> {
     const ids = (await stack.db.query<{ id: string }>(`SELECT id FROM sessions WHERE chair_id IS NOT NULL`)).rows.map((r) => r.id);
     await rawSingleInserts(stack, ids, nurse.userId, 2);
     await feed(port, euis, 3, CONNECTIONS[0]); // warm-up
-    const raw: RawRate[] = [];
-    for (let i = 0; i < RUNS; i++) raw.push(await rawSingleInserts(stack, ids, nurse.userId));
+    const raw: Array<RawRate & { machineUs: number }> = [];
+    for (let i = 0; i < RUNS; i++) {
+      const [run, cpu] = await measuredCpu(undefined, () => rawSingleInserts(stack, ids, nurse.userId));
+      raw.push({ ...run, machineUs: perItemUs(cpu.machineMs, run.rows) });
+    }
     const r = medianOf(raw);
-    const rows: Array<Array<string | number>> = [['raw `pg` INSERT, pool 10, 50 in flight', Math.round(r.rowsPerSec), 1, '', r.p99, 0]];
+    const rows: Array<Array<string | number>> = [
+      ['raw `pg` INSERT, pool 10, 50 in flight', Math.round(r.rowsPerSec), 1, '', r.p99, 0, r.machineUs, ''],
+    ];
     for (const connections of CONNECTIONS) {
-      const runs: FeedRate[] = [];
-      for (let i = 0; i < RUNS; i++) runs.push(await feed(port, euis, SECONDS, connections));
+      const runs: Array<FeedRate & { machineUs: number; apiUs: number }> = [];
+      for (let i = 0; i < RUNS; i++) {
+        const [run, cpu] = await measuredCpu(stack.api.pid, () => feed(port, euis, SECONDS, connections));
+        runs.push({ ...run, machineUs: perItemUs(cpu.machineMs, run.readings), apiUs: perItemUs(cpu.apiMs, run.readings) });
+      }
       const f = medianOf(runs);
       const ratio = Math.round((f.readingsPerSec / r.rowsPerSec) * 100) / 100;
       rows.push([
@@ -134,6 +150,8 @@ export async function hl7(): Promise<string> {
         f.p50,
         f.p99,
         f.notAA,
+        f.machineUs,
+        f.apiUs,
       ]);
     }
     const stored = await stack.db.query<{ n: string; alerts: string }>(
@@ -142,7 +160,7 @@ export async function hl7(): Promise<string> {
     return [
       `### 7. Monitor feed: HL7 v2 over MLLP, ACK after commit (${MONITORS} monitors, 10% breaching, measured and sent now)`,
       '',
-      table(['', 'readings/s', 'ratio to raw', 'ACK p50 ms', 'ACK p99 ms', 'not AA'], rows),
+      table(['', 'readings/s', 'ratio to raw', 'ACK p50 ms', 'ACK p99 ms', 'not AA', 'CPU µs a reading: machine', 'API process'], rows),
       '',
       `A gateway sends its next message once the previous one is answered, so n connections keep at most n messages in flight (raw: 50). ` +
         `${Number(stored.rows[0].n).toLocaleString('en')} readings stored from the feed in all, warm-up included; ${Number(stored.rows[0].alerts).toLocaleString('en')} of them joined to an alert.`,

@@ -5,6 +5,7 @@
  */
 import type autocannon from 'autocannon';
 import { rawBatchInserts, rawSingleInserts, type RawRate } from './baseline.js';
+import { measuredCpu, perItemUs } from './cpu.js';
 import {
   activeSessions,
   anotherApi,
@@ -57,17 +58,34 @@ export async function ingest(): Promise<string> {
     await rawSingleInserts(stack, ids, nurse.userId, 2);
     await load({ url: stack.url, connections: 50, duration: 3, headers, requests: ingestRequests(ids, 1) });
 
-    const rawSingle: RawRate[] = [];
-    const rawBatch: RawRate[] = [];
-    for (let i = 0; i < RUNS; i++) rawSingle.push(await rawSingleInserts(stack, ids, nurse.userId));
-    for (let i = 0; i < RUNS; i++) rawBatch.push(await rawBatchInserts(stack, ids, nurse.userId, BATCH));
+    // Each run with the CPU it took per reading: the machine's (API, PostgreSQL and load generator) and the API process's.
+    const costed = async <T extends object>(work: () => Promise<T>, items: (r: T) => number, pid?: number) => {
+      const [r, cpu] = await measuredCpu(pid, work);
+      return { ...r, machineUs: perItemUs(cpu.machineMs, items(r)), apiUs: perItemUs(cpu.apiMs, items(r)) };
+    };
+    const rawSingle: Array<RawRate & Cost> = [];
+    const rawBatch: Array<RawRate & Cost> = [];
+    for (let i = 0; i < RUNS; i++)
+      rawSingle.push(
+        await costed(
+          () => rawSingleInserts(stack, ids, nurse.userId),
+          (r) => r.rows,
+        ),
+      );
+    for (let i = 0; i < RUNS; i++)
+      rawBatch.push(
+        await costed(
+          () => rawBatchInserts(stack, ids, nurse.userId, BATCH),
+          (r) => r.rows,
+        ),
+      );
 
     const alertsBefore = await alertCount(stack);
-    const singles: Latency[] = [];
-    for (let i = 0; i < RUNS; i++) singles.push(await single());
+    const singles: Array<Latency & Cost> = [];
+    for (let i = 0; i < RUNS; i++) singles.push(await costed(single, (r) => r.requests, stack.api.pid));
     const alertsAfterSingle = await alertCount(stack);
-    const batches: Latency[] = [];
-    for (let i = 0; i < RUNS; i++) batches.push(await batch());
+    const batches: Array<Latency & Cost> = [];
+    for (let i = 0; i < RUNS; i++) batches.push(await costed(batch, (r) => r.requests * BATCH, stack.api.pid));
     const two = await twoProcesses(stack, ids, headers);
 
     const rs = medianOf(rawSingle);
@@ -79,10 +97,10 @@ export async function ingest(): Promise<string> {
       '### 1. Vitals ingest, one reading per POST (50 connections, 10% breaching)',
       '',
       table(
-        ['', 'readings/s', 'ratio to raw', 'p50 ms', 'p99 ms', 'errors'],
+        ['', 'readings/s', 'ratio to raw', 'p50 ms', 'p99 ms', 'errors', 'CPU µs a reading: machine', 'API process'],
         [
-          ['raw `pg` INSERT, pool 10, 50 in flight', Math.round(rs.rowsPerSec), 1, '', rs.p99, 0],
-          ['`POST /sessions/:id/vitals`', Math.round(s.rps), ratio(s.rps, rs.rowsPerSec), s.p50, s.p99, s.errors],
+          ['raw `pg` INSERT, pool 10, 50 in flight', Math.round(rs.rowsPerSec), 1, '', rs.p99, 0, rs.machineUs, ''],
+          ['`POST /sessions/:id/vitals`', Math.round(s.rps), ratio(s.rps, rs.rowsPerSec), s.p50, s.p99, s.errors, s.machineUs, s.apiUs],
           [
             'the same, two API processes (25 connections each)',
             Math.round(two.rps),
@@ -90,6 +108,8 @@ export async function ingest(): Promise<string> {
             two.p50,
             two.p99,
             two.errors,
+            '',
+            '',
           ],
         ],
       ),
@@ -99,14 +119,25 @@ export async function ingest(): Promise<string> {
       `### 2. Vitals batch ingest, 500 readings per POST (10 connections, ${3 * SECONDS} s per run)`,
       '',
       table(
-        ['', 'readings/s', 'ratio to raw', 'p50 ms', 'p99 ms', 'errors'],
+        ['', 'readings/s', 'ratio to raw', 'p50 ms', 'p99 ms', 'errors', 'CPU µs a reading: machine', 'API process'],
         [
-          ['raw `pg` 500-row INSERT, pool 10, 50 in flight', Math.round(rb.rowsPerSec), 1, '', rb.p99, 0],
-          ['`POST /sessions/:id/vitals/batch`', Math.round(b.rps * BATCH), ratio(b.rps * BATCH, rb.rowsPerSec), b.p50, b.p99, b.errors],
+          ['raw `pg` 500-row INSERT, pool 10, 50 in flight', Math.round(rb.rowsPerSec), 1, '', rb.p99, 0, rb.machineUs, ''],
+          [
+            '`POST /sessions/:id/vitals/batch`',
+            Math.round(b.rps * BATCH),
+            ratio(b.rps * BATCH, rb.rowsPerSec),
+            b.p50,
+            b.p99,
+            b.errors,
+            b.machineUs,
+            b.apiUs,
+          ],
         ],
       ),
       '',
       'Goal: ratio ≥ 0.50.',
+      '',
+      'CPU µs a reading: the busy time of the whole machine during the run (the API, PostgreSQL and the load generator share its cores) and of the API process alone, over the readings stored; with every core busy, readings/s cannot exceed cores × 1,000,000 ÷ the machine figure.',
     ].join('\n');
   } finally {
     await stack.close();
@@ -144,6 +175,12 @@ async function twoProcesses(stack: BenchStack, ids: string[], headers: Record<st
 }
 
 const ratio = (x: number, base: number) => Math.round((x / base) * 100) / 100;
+
+/** CPU µs per reading a run took: the whole machine's, the API process's. */
+interface Cost {
+  machineUs: number;
+  apiUs: number;
+}
 
 async function alertCount(stack: { db: import('pg').Pool }): Promise<number> {
   const { rows } = await stack.db.query<{ n: string }>(`SELECT count(*) n FROM alert_readings`);
