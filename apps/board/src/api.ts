@@ -20,6 +20,8 @@ export interface Problem {
   field?: string;
   code?: string;
   message: string;
+  /** A rule of the clinic an anesthesiologist may pass (a soft stop). */
+  overridable?: boolean;
 }
 
 /** An answer of the API in its error shape. */

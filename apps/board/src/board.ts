@@ -3,6 +3,7 @@ import { openDetail } from './detail.js';
 import { $, setAttr, setText } from './dom.js';
 import { clockText, dayText, zoneName } from './format.js';
 import { attachUnbound, discardUnbound, recordVitals, resolveAlert } from './forms.js';
+import { discharge, endDosing, startDosing } from './lifecycle-forms.js';
 import { BoardStream, type ConnectionState } from './stream.js';
 import { TileView, type TileAction } from './tile.js';
 import type { Frame, WallAlert, WallBoard } from './types.js';
@@ -208,9 +209,14 @@ export class Board implements Frame {
     setText(el, state === 'live' ? '● live' : state === 'reconnecting' ? `◐ reconnecting since ${at}` : `○ offline since ${at}`);
   }
 
-  /** What the signed-in role may do on an alert (api.md: nurses handle warnings, critical alerts need an anesthesiologist). */
-  private may(_action: 'acknowledge' | 'resolve', level: string): boolean {
+  /**
+   * What the signed-in role may do (docs/api.md Roles): on an alert, nurses handle warnings and
+   * critical alerts need an anesthesiologist; a session's start, end of dosing and discharge are
+   * both roles'.
+   */
+  private may(action: 'acknowledge' | 'resolve' | 'lifecycle', level?: string): boolean {
     const role = this.api.user?.role;
+    if (action === 'lifecycle') return role === 'nurse' || role === 'anesthesiologist';
     return role === 'anesthesiologist' || (role === 'nurse' && level === 'warning');
   }
 
@@ -220,6 +226,10 @@ export class Board implements Frame {
     const chair = tile.chairLabel ?? 'no chair';
     if (a.kind === 'detail') void openDetail(this.api, tile, this.timeZone, () => this.now());
     else if (a.kind === 'vitals') recordVitals(this.api, a.sessionId, chair);
+    else if (a.kind === 'start')
+      startDosing(this.api, tile, () => void this.read()).catch((err: Error) => notify(`The start form could not open: ${err.message}`));
+    else if (a.kind === 'end') endDosing(this.api, tile, this, () => void this.read());
+    else if (a.kind === 'discharge') discharge(this.api, tile, this, () => void this.read());
     else if (a.kind === 'resolve')
       resolveAlert(this.api, a.alertId, `${chair}: ${tile.alerts.find((x) => x.id === a.alertId)?.message ?? ''}`);
     else

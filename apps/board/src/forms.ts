@@ -1,12 +1,13 @@
 import { ApiError, type Api } from './api.js';
 import { h } from './dom.js';
+import { buttons, dialog, field, wire } from './form-kit.js';
 import type { WallTile } from './types.js';
 import { REASON_TEXT, valuesText, type UnboundGroup } from './unbound.js';
 
 /**
- * The forms a tile opens in a modal dialog (keyboard: Tab moves, Esc closes): a manual reading and
- * an alert's resolution note. They send what the API takes and show its answer: a refused field's
- * message next to that field, anything else above the buttons.
+ * The forms a tile opens for its readings and alerts (form-kit.ts: a modal dialog, the API's answer
+ * shown on the form): a manual reading, an alert's resolution note, and the unbound monitor
+ * readings attached or discarded.
  */
 
 const FIELDS = [
@@ -16,76 +17,6 @@ const FIELDS = [
   { name: 'spo2', label: 'SpO2 (%)' },
   { name: 'respiratoryRate', label: 'Respiratory rate (/min)' },
 ] as const;
-
-function dialog(title: string, form: HTMLFormElement): HTMLDialogElement {
-  const d = h('dialog', { class: 'form-dialog', 'aria-label': title }, h('h2', {}, title), form);
-  d.addEventListener('close', () => d.remove());
-  document.body.append(d);
-  d.showModal();
-  return d;
-}
-
-function field(name: string, label: string, input: HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement): HTMLElement {
-  input.id = `f-${name}`;
-  input.name = name;
-  input.setAttribute('aria-describedby', `e-${name}`);
-  return h(
-    'div',
-    { class: 'field' },
-    h('label', { for: `f-${name}` }, label),
-    input,
-    h('span', { class: 'error', id: `e-${name}`, 'data-error-for': name }),
-  );
-}
-
-function buttons(submit: string): HTMLElement {
-  return h(
-    'div',
-    { class: 'form-end' },
-    h('p', { class: 'error', 'data-error-for': 'form', role: 'alert' }),
-    h('button', { type: 'button', value: 'cancel', 'data-close': true }, 'Cancel'),
-    h('button', { type: 'submit', class: 'primary' }, submit),
-  );
-}
-
-/** Shows the API's refusal on the form: each named field's message next to it, the rest at the end. */
-function showError(form: HTMLFormElement, err: unknown): void {
-  for (const el of form.querySelectorAll('[data-error-for]')) el.textContent = '';
-  for (const el of form.querySelectorAll('[aria-invalid]')) el.removeAttribute('aria-invalid');
-  const general = form.querySelector('[data-error-for=form]')!;
-  if (!(err instanceof ApiError)) {
-    general.textContent = 'Vigil could not be reached; try again.';
-    return;
-  }
-  const rest: string[] = [];
-  for (const d of err.details) {
-    const name = d.field?.replace(/^readings\[\d+\]\./, '');
-    const slot = name ? form.querySelector(`[data-error-for="${CSS.escape(name)}"]`) : null;
-    if (slot) {
-      slot.textContent = slot.textContent ? `${slot.textContent}; ${d.message}` : d.message;
-      form.querySelector(`[name="${CSS.escape(name!)}"]`)?.setAttribute('aria-invalid', 'true');
-    } else rest.push(d.field ? `${d.field}: ${d.message}` : d.message);
-  }
-  general.textContent = rest.length ? rest.join('; ') : err.details.length ? '' : err.message;
-  // The keyboard goes to the first field refused, else the first field.
-  form.querySelector<HTMLElement>('[aria-invalid=true], .field :is(input, textarea, select)')?.focus();
-}
-
-function wire(d: HTMLDialogElement, form: HTMLFormElement, send: () => Promise<void>): void {
-  form.querySelector('[data-close]')?.addEventListener('click', () => d.close());
-  form.addEventListener('submit', (e) => {
-    e.preventDefault();
-    const submit = form.querySelector<HTMLButtonElement>('button[type=submit]')!;
-    submit.disabled = true;
-    send().then(
-      () => d.close(),
-      (err: unknown) => {
-        submit.disabled = false;
-        showError(form, err);
-      },
-    );
-  });
-}
 
 /** A manual reading, measured now; one Idempotency-Key per form, so a double press stores it once. */
 export function recordVitals(api: Api, sessionId: string, chair: string): void {

@@ -7,7 +7,19 @@ export type TileAction =
   | { kind: 'detail'; sessionId: string }
   | { kind: 'vitals'; sessionId: string }
   | { kind: 'acknowledge'; sessionId: string; alertId: string }
-  | { kind: 'resolve'; sessionId: string; alertId: string };
+  | { kind: 'resolve'; sessionId: string; alertId: string }
+  | { [K in LifecycleStep]: { kind: K; sessionId: string } }[LifecycleStep];
+
+/** The step of its life a session takes next at the chair (start, end of dosing, discharge), by its status. */
+export type LifecycleStep = 'start' | 'end' | 'discharge';
+const NEXT_STEP: Record<string, { kind: LifecycleStep; label: string }> = {
+  ready: { kind: 'start', label: 'Start dosing' },
+  dosing: { kind: 'end', label: 'End dosing' },
+  paused: { kind: 'end', label: 'End dosing' },
+  observation: { kind: 'discharge', label: 'Discharge' },
+  aborted: { kind: 'discharge', label: 'Discharge' },
+};
+const isStep = (action: string): action is LifecycleStep => action === 'start' || action === 'end' || action === 'discharge';
 
 const LEVEL_MARK = { critical: '▲▲ CRITICAL', warning: '◆ WARNING', none: '' } as const;
 const NUMERICS = [
@@ -27,7 +39,7 @@ export class TileView {
   constructor(
     tile: WallTile,
     private readonly frame: Frame,
-    private readonly may: (action: 'acknowledge' | 'resolve', level: string) => boolean,
+    private readonly may: (action: 'acknowledge' | 'resolve' | 'lifecycle', level?: string) => boolean,
     private readonly act: (action: TileAction) => void,
   ) {
     this.tile = tile;
@@ -72,6 +84,7 @@ export class TileView {
         'footer',
         { class: 'tile-actions' },
         h('span', { class: 'doctor' }),
+        h('button', { type: 'button', class: 'step', 'data-testid': 'step', hidden: true }),
         h('button', { type: 'button', 'data-action': 'vitals' }, 'Record vitals'),
         h('button', { type: 'button', 'data-action': 'detail' }, 'Details'),
       ),
@@ -86,7 +99,7 @@ export class TileView {
     const sessionId = this.tile.sessionId;
     const action = button.dataset['action'] ?? (button.classList.contains('chair') ? 'detail' : '');
     const alertId = button.dataset['alertId'];
-    if (action === 'detail' || action === 'vitals') this.act({ kind: action, sessionId });
+    if (action === 'detail' || action === 'vitals' || isStep(action)) this.act({ kind: action, sessionId });
     else if ((action === 'acknowledge' || action === 'resolve') && alertId) this.act({ kind: action, sessionId, alertId });
   }
 
@@ -104,9 +117,20 @@ export class TileView {
     setText($(this.el, '.protocol'), tile.protocol.name);
     setAttr($(this.el, '.protocol'), 'title', tile.protocol.name);
     setText($(this.el, '.doctor'), tile.anesthesiologist ? `Anesth. ${tile.anesthesiologist}` : '');
+    this.renderStep(chair);
     this.renderAlerts();
     this.tick();
     this.drawChart();
+  }
+
+  /** The button of the session's next step, for the roles the API lets take it (docs/api.md Roles); none once discharged. */
+  private renderStep(chair: string): void {
+    const step = this.may('lifecycle') ? NEXT_STEP[this.tile.status] : undefined;
+    const button = $(this.el, '[data-testid=step]');
+    button.hidden = !step;
+    setAttr(button, 'data-action', step?.kind ?? null);
+    setText(button, step ? `${step.label}…` : '');
+    setAttr(button, 'aria-label', step ? `${step.label}, ${chair}` : null);
   }
 
   /** An alert event applied before the floor is read again (its level and status; who acknowledged follows). */
