@@ -17,7 +17,6 @@ import {
 import { bearer, PASSWORD } from './support/factories.js';
 import { seat } from './support/floor.js';
 import { ADDRESS, product, receive, registration } from './support/ledger.js';
-import { vitals } from './support/sessions.js';
 
 const CLINIC_ZONE = 'America/Chicago';
 const BROWSER_ZONE = 'Europe/Lisbon';
@@ -35,8 +34,10 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
  * tile by keyboard (a missing lot refused beside its field, a stale baseline refused by the
  * pre-session gate in words, nothing stored either time), the tile turning "dosing" within 2 s on
  * the wall screen and an anesthesiologist's tablet; a clinic keeping its controlled substances in
- * Vigil draws the dose from a container it picks; dosing ends (early: a reason asked for) and the
- * patient is discharged once eligible (the API's clock moved), every dialog without an axe fault.
+ * Vigil draws the dose from a container it picks; dosing ends (early: a reason asked for); the
+ * nurse charts an observation check (a CADSS-6 total out of range refused beside its field) and,
+ * once the API's clock has moved past the minimum observation, vitals with the MOAA/S, then
+ * discharges: the whole path from the board, every dialog without an axe fault.
  */
 (chromiumAvailable() ? describe : describe.skip)('the wall board page in Chromium: a session’s life from its tile', () => {
   const clock = new MovableClock();
@@ -51,7 +52,9 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
       dosingStartedAt: string | null;
       dosingEndedAt: string | null;
       dose: { mgPerKg: number | null; concentrationMgPerMl: number | null };
+      timeline: Array<{ type: string; data: Record<string, unknown> }>;
     };
+  const checks = async (key: keyof typeof PATIENTS) => (await session(key)).timeline.filter((e) => e.type === 'observation-check');
   const minutes = (m: number) => clock.advanceDays(m / (24 * 60));
   /** Both screens show the tile in `status` within 2 s. */
   const bothShow = async (key: keyof typeof PATIENTS, status: string) => {
@@ -178,6 +181,40 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await tile(doctor, 'chair4').locator('button[data-action=discharge]', { hasText: 'Discharge…' }).waitFor({ timeout: 1000 });
   });
 
+  it('charts an observation check from the tile: a CADSS-6 total of 30 refused beside its field, nothing stored', async () => {
+    // Offered from dosing until discharge, to both roles; not before dosing.
+    for (const v of [nurse, doctor]) await tile(v, 'chair8').locator('button[data-action=observation]:visible').waitFor({ timeout: 1000 });
+    await expect(tile(nurse, 'chair6').locator('button[data-action=observation]:visible').count()).resolves.toBe(0);
+    const { page } = nurse;
+    await tile(nurse, 'chair4').getByRole('button', { name: 'Observation check, Chair 4' }).focus();
+    await page.keyboard.press('Enter');
+    const form = page.locator('dialog form.observation-form');
+    await form.locator('input[name=dissociation][value=resolved]:focus').waitFor({ timeout: 2000 });
+    // By keyboard: Space answers a question, Tab goes to the next.
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('30');
+    for (const question of ['nausea', 'oriented', 'gait']) {
+      await page.keyboard.press('Tab');
+      await form.locator(`input[name=${question}]:focus`).waitFor({ timeout: 1000 });
+      await page.keyboard.press('Space');
+    }
+    await form.locator('button[type=submit]').click();
+    await form.locator('[data-error-for=cadss6Total]:not(:empty)').waitFor({ timeout: 2000 });
+    await form.locator('input[name=cadss6Total][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
+    expect(await checks('chair4')).toEqual([]);
+    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    await shot(page, 'observation-check-refused.png');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Enter');
+    await form.waitFor({ state: 'detached', timeout: 2000 });
+    expect((await checks('chair4')).map((e) => e.data)).toEqual([
+      expect.objectContaining({ dissociation: 'resolved', cadss6Total: 2, nausea: 'none', oriented: true, gait: 'steady', note: null }),
+    ]);
+  });
+
   it('refuses a discharge before it is due in words, an unticked item beside its box; discharges once eligible', async () => {
     const { page } = nurse;
     const form = page.locator('dialog form.discharge-form');
@@ -208,12 +245,19 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached', timeout: 2000 });
 
-    // Half an hour on, a blood pressure and an observation check charted: eligible.
+    // Half an hour on, vitals with the MOAA/S from the tile (a score of 6 refused beside its field): eligible.
     minutes(31);
-    const nurseApi = (path: string, body: object) => f.t.http.post(`/api/v1${path}`).set(bearer(f.s.token.nurse)).send(body);
-    expect((await nurseApi(`/sessions/${id.chair4}/vitals`, vitals({ measuredAt: clock.now().toISOString() }))).status).toBe(201);
-    const check = { dissociation: 'resolved', nausea: 'none', oriented: true, gait: 'steady' };
-    expect((await nurseApi(`/sessions/${id.chair4}/observation-checks`, check)).status).toBe(201);
+    await tile(nurse, 'chair4').locator('button[data-action=vitals]').click();
+    const reading = page.locator('dialog form.vitals-form');
+    for (const [name, value] of Object.entries({ systolic: '122', diastolic: '78', heartRate: '72', spo2: '98', moaas: '6' }))
+      await reading.locator(`input[name=${name}]`).fill(value);
+    await reading.locator('button[type=submit]').click();
+    await reading.locator('input[name=moaas][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
+    await expect(reading.locator('[data-error-for=moaas]').textContent()).resolves.toMatch(/5/);
+    await page.keyboard.press('Backspace');
+    await page.keyboard.type('5');
+    await page.keyboard.press('Enter');
+    await reading.waitFor({ state: 'detached', timeout: 2000 });
     await tile(nurse, 'chair4').locator('[data-testid=phase]', { hasText: 'ready for discharge' }).waitFor({ timeout: 3000 });
     await open();
     await expect(form.locator('.what').textContent()).resolves.toMatch(/eligible since \d\d:\d\d$/);

@@ -4,6 +4,7 @@ import { $, setAttr, setText } from './dom.js';
 import { clockText, dayText, zoneName } from './format.js';
 import { attachUnbound, discardUnbound, recordVitals, resolveAlert } from './forms.js';
 import { discharge, endDosing, startDosing } from './lifecycle-forms.js';
+import { observationCheck } from './observation-form.js';
 import { BoardStream, type ConnectionState } from './stream.js';
 import { TileView, type TileAction } from './tile.js';
 import type { Frame, WallAlert, WallBoard } from './types.js';
@@ -211,8 +212,8 @@ export class Board implements Frame {
 
   /**
    * What the signed-in role may do (docs/api.md Roles): on an alert, nurses handle warnings and
-   * critical alerts need an anesthesiologist; a session's start, end of dosing and discharge are
-   * both roles'.
+   * critical alerts need an anesthesiologist; a session's start, end of dosing, observation checks
+   * and discharge are both roles'.
    */
   private may(action: 'acknowledge' | 'resolve' | 'lifecycle', level?: string): boolean {
     const role = this.api.user?.role;
@@ -225,7 +226,9 @@ export class Board implements Frame {
     if (!tile) return;
     const chair = tile.chairLabel ?? 'no chair';
     if (a.kind === 'detail') void openDetail(this.api, tile, this.timeZone, () => this.now());
-    else if (a.kind === 'vitals') recordVitals(this.api, a.sessionId, chair);
+    // The floor read again as the form opens: the server's clock it stamps the reading with is then this minute's.
+    else if (a.kind === 'vitals') recordVitals(this.api, a.sessionId, chair, () => this.now(), this.read());
+    else if (a.kind === 'observation') observationCheck(this.api, tile, () => void this.read());
     else if (a.kind === 'start')
       startDosing(this.api, tile, () => void this.read()).catch((err: Error) => notify(`The start form could not open: ${err.message}`));
     else if (a.kind === 'end') endDosing(this.api, tile, this, () => void this.read());

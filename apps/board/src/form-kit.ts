@@ -40,6 +40,27 @@ export function checkbox(name: string, label: string): HTMLElement {
   );
 }
 
+/**
+ * One answer of a few, as radio buttons in a group named by its legend (Tab enters the group, the
+ * arrows choose); none is chosen at first, so an answer left out is not sent.
+ */
+export function choices(name: string, legend: string, options: ReadonlyArray<readonly [string, string]>): HTMLElement {
+  return h(
+    'fieldset',
+    { class: 'choices', 'aria-describedby': `e-${name}` },
+    h('legend', {}, legend),
+    ...options.map(([value, label], i) =>
+      h('label', { class: 'choice' }, h('input', { type: 'radio', name, value, id: i === 0 ? `f-${name}` : null }), h('span', {}, label)),
+    ),
+    h('span', { class: 'error', id: `e-${name}`, 'data-error-for': name }),
+  );
+}
+
+/** The answer chosen in a group of radio buttons, or undefined when none is. */
+export function chosen(form: HTMLFormElement, name: string): string | undefined {
+  return form.querySelector<HTMLInputElement>(`input[name="${name}"]:checked`)?.value;
+}
+
 export function buttons(submit: string): HTMLElement {
   return h(
     'div',

@@ -16,10 +16,15 @@ const FIELDS = [
   { name: 'heartRate', label: 'Heart rate (/min)' },
   { name: 'spo2', label: 'SpO2 (%)' },
   { name: 'respiratoryRate', label: 'Respiratory rate (/min)' },
+  // Sedation (clinical rules §4: back to the pre-dose score before discharge): 5 responds readily to their name, 0 not to pain.
+  { name: 'moaas', label: 'MOAA/S (0–5)' },
 ] as const;
 
-/** A manual reading, measured now; one Idempotency-Key per form, so a double press stores it once. */
-export function recordVitals(api: Api, sessionId: string, chair: string): void {
+/**
+ * A manual reading, measured now by the server's clock (`now`, once `synced`: a tablet's own clock
+ * may be minutes off); one Idempotency-Key per form, so a double press stores it once.
+ */
+export function recordVitals(api: Api, sessionId: string, chair: string, now: () => number, synced: Promise<unknown>): void {
   const form = h('form', { class: 'vitals-form', novalidate: true });
   for (const f of FIELDS)
     form.append(field(f.name, f.label, h('input', { type: 'number', inputmode: 'numeric', step: '1', autocomplete: 'off' })));
@@ -27,7 +32,8 @@ export function recordVitals(api: Api, sessionId: string, chair: string): void {
   const d = dialog(`Record vitals · ${chair}`, form);
   const key = crypto.randomUUID();
   wire(d, form, async () => {
-    const body: Record<string, unknown> = { measuredAt: new Date().toISOString(), source: 'manual' };
+    await synced;
+    const body: Record<string, unknown> = { measuredAt: new Date(now()).toISOString(), source: 'manual' };
     for (const f of FIELDS) {
       const raw = (form.elements.namedItem(f.name) as HTMLInputElement).value.trim();
       if (raw !== '') body[f.name] = Number(raw);

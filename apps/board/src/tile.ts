@@ -1,11 +1,13 @@
 import { SERIES, trendChart, type TrendChart } from './chart.js';
 import { $, h, setAttr, setText } from './dom.js';
 import { ageText, alarmOf, alertText, clockText, duration, isStale, phaseText } from './format.js';
+import { CHECKED_STATUSES } from './observation-form.js';
 import type { Frame, LatestValue, WallAlert, WallTile } from './types.js';
 
 export type TileAction =
   | { kind: 'detail'; sessionId: string }
   | { kind: 'vitals'; sessionId: string }
+  | { kind: 'observation'; sessionId: string }
   | { kind: 'acknowledge'; sessionId: string; alertId: string }
   | { kind: 'resolve'; sessionId: string; alertId: string }
   | { [K in LifecycleStep]: { kind: K; sessionId: string } }[LifecycleStep];
@@ -85,6 +87,7 @@ export class TileView {
         { class: 'tile-actions' },
         h('span', { class: 'doctor' }),
         h('button', { type: 'button', class: 'step', 'data-testid': 'step', hidden: true }),
+        h('button', { type: 'button', 'data-action': 'observation', hidden: true }, 'Observation check…'),
         h('button', { type: 'button', 'data-action': 'vitals' }, 'Record vitals'),
         h('button', { type: 'button', 'data-action': 'detail' }, 'Details'),
       ),
@@ -99,7 +102,7 @@ export class TileView {
     const sessionId = this.tile.sessionId;
     const action = button.dataset['action'] ?? (button.classList.contains('chair') ? 'detail' : '');
     const alertId = button.dataset['alertId'];
-    if (action === 'detail' || action === 'vitals' || isStep(action)) this.act({ kind: action, sessionId });
+    if (action === 'detail' || action === 'vitals' || action === 'observation' || isStep(action)) this.act({ kind: action, sessionId });
     else if ((action === 'acknowledge' || action === 'resolve') && alertId) this.act({ kind: action, sessionId, alertId });
   }
 
@@ -131,6 +134,10 @@ export class TileView {
     setAttr(button, 'data-action', step?.kind ?? null);
     setText(button, step ? `${step.label}…` : '');
     setAttr(button, 'aria-label', step ? `${step.label}, ${chair}` : null);
+    // From the start of dosing until discharge: the nurse's observation checks (dissociation…).
+    const check = $(this.el, '[data-action=observation]');
+    check.hidden = !(this.may('lifecycle') && CHECKED_STATUSES.includes(this.tile.status));
+    setAttr(check, 'aria-label', `Observation check, ${chair}`);
   }
 
   /** An alert event applied before the floor is read again (its level and status; who acknowledged follows). */
