@@ -2,6 +2,7 @@ import { ApiError, type Api } from './api.js';
 import { h } from './dom.js';
 import { buttons, checkbox, dialog, field, numberIn, wire, type FieldOfCode } from './form-kit.js';
 import { clockText, duration } from './format.js';
+import { offerPasses, overridesIn } from './soft-stops.js';
 import type { Frame, WallTile } from './types.js';
 
 /**
@@ -105,7 +106,12 @@ export async function startDosing(api: Api, tile: WallTile, done: () => void): P
   );
   const d = dialog(`Start dosing · ${chairOf(tile)}`, form);
   wire(d, form, async () => {
-    await api.call('POST', `/sessions/${tile.sessionId}/start`, startBody(form, protocol, containers));
+    const overrides = overridesIn(form);
+    try {
+      await api.call('POST', `/sessions/${tile.sessionId}/start`, { ...startBody(form, protocol, containers), overrides });
+    } catch (err) {
+      throw offerPasses(api, form, err, overrides);
+    }
     done();
   });
   form.querySelector<HTMLElement>('.field :is(input, select)')?.focus();
