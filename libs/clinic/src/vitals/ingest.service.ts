@@ -17,7 +17,6 @@ import { alertView, AlertsService, type AlertView } from '../alerts/index.js';
 import { ClinicEventBus } from '../events/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sessions/index.js';
-import { ThresholdsService } from '../thresholds/index.js';
 import { alertsAnsweredBy } from './answered-alerts.js';
 import type { EarlierDeviceReading } from './evaluate.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
@@ -30,6 +29,7 @@ import {
   type SessionContext,
   type Submission,
 } from './judge.js';
+import { judgingContexts } from './judging-context.js';
 import { readingProblems } from './plausibility.js';
 import type { NewReading, ReadingView, Recorder } from './reading.js';
 import { insertReadings, markSuperseded } from './reading-rows.js';
@@ -62,7 +62,6 @@ export class VitalsIngestService {
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
     private readonly protocols: ProtocolsService,
-    private readonly thresholds: ThresholdsService,
     private readonly alerts: AlertsService,
     private readonly pendingWork: PendingWorkService,
     private readonly events: ClinicEventBus,
@@ -129,7 +128,7 @@ export class VitalsIngestService {
     return { accepted, sessions };
   }
 
-  /** What judging needs: per session its protocol, effective thresholds and baseline; the device readings already stored. */
+  /** What judging needs: per session its protocol, effective thresholds and baseline (one statement); the device readings already stored. */
   private async loadContext(
     m: EntityManager,
     subs: Submission[],
@@ -137,27 +136,9 @@ export class VitalsIngestService {
     locked: Map<string, Session>,
   ): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading> }> {
     const sessions = [...new Set(accepted.map((i) => subs[i].sessionId))].map((id) => locked.get(id)!);
-    const protocols = new Map<string, SessionContext['protocol']>();
-    for (const s of sessions) protocols.set(s.id, await this.protocols.version(s.clinicId, s.protocolVersionId, m));
-    const thresholds = await this.thresholds.effectiveFor(
-      m,
-      sessions.map((s) => ({ key: s.id, clinicId: s.clinicId, patientId: s.patientId, protocol: protocols.get(s.id)! })),
-    );
-    const baselineIds = sessions.flatMap((s) => (s.baselineReadingId ? [s.baselineReadingId] : []));
-    const baselines = new Map(baselineIds.length ? (await m.findBy(VitalReading, { id: In(baselineIds) })).map((r) => [r.id, r]) : []);
-    const contexts = new Map<string, SessionContext>();
-    for (const s of sessions) {
-      const baseline = (s.baselineReadingId && baselines.get(s.baselineReadingId)) || null;
-      contexts.set(s.id, {
-        s,
-        protocol: protocols.get(s.id)!,
-        t: thresholds.get(s.id)!,
-        baseline,
-        preDoseMoaas: baseline?.moaas ?? (await latestPreDoseMoaas(m, s.id)),
-        changed: false,
-        requestId: null,
-      });
-    }
+    const withProtocols: Array<{ s: Session; protocol: SessionContext['protocol'] }> = [];
+    for (const s of sessions) withProtocols.push({ s, protocol: await this.protocols.version(s.clinicId, s.protocolVersionId, m) });
+    const contexts = await judgingContexts(m, withProtocols);
     const stored = await storedDeviceReadings(
       m,
       accepted.flatMap((i) => subs[i].input.map((r) => ({ sessionId: subs[i].sessionId, ...r }))),
@@ -303,13 +284,4 @@ async function storedDeviceReadings(
   if (found.length === 0) return new Map();
   const rows = await m.findBy(VitalReading, { id: In(found.map((f) => f.id)) });
   return new Map(rows.map((r) => [deviceKey(r.sessionId, r.deviceId!, r.measuredAt), r]));
-}
-
-async function latestPreDoseMoaas(m: EntityManager, sessionId: string): Promise<number | null> {
-  const row = await m
-    .createQueryBuilder(VitalReading, 'v')
-    .where(`v.session_id = :sessionId AND v.phase = 'pre-dose' AND v.moaas IS NOT NULL`, { sessionId })
-    .orderBy('v.measured_at', 'DESC')
-    .getOne();
-  return row?.moaas ?? null;
 }

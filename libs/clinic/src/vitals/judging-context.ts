@@ -1,0 +1,82 @@
+import type { EntityManager } from 'typeorm';
+import { DomainError } from '#platform';
+import type { ProtocolVersion, ThresholdOverrides, ThresholdSet } from '../protocols/index.js';
+import type { Session } from '../sessions/index.js';
+import { effectiveThresholds } from '../thresholds/index.js';
+import type { SessionContext } from './judge.js';
+import { VitalReading } from './vital-reading.entity.js';
+
+interface ContextRow {
+  sessionId: string;
+  clinicThresholds: ThresholdSet | null;
+  patientThresholds: ThresholdOverrides | null;
+  preDoseMoaas: number | null;
+}
+
+/**
+ * What a group's locked sessions are judged on, in one statement for all of them: per session the
+ * clinic's thresholds (its own settings row, else Vigil's defaults), the patient's overrides, the
+ * baseline reading (unless superseded) and, when the baseline has no MOAA/S, the latest pre-dose one.
+ * The protocol versions come from ProtocolsService (cached: a version never changes).
+ */
+export async function judgingContexts(
+  m: EntityManager,
+  sessions: Array<{ s: Session; protocol: ProtocolVersion }>,
+): Promise<Map<string, SessionContext>> {
+  const rows = await m.query<ContextRow[]>(
+    `SELECT k.id AS "sessionId",
+            (SELECT c.thresholds FROM clinic_settings c WHERE c.clinic_id = k.clinic_id OR c.clinic_id IS NULL
+              ORDER BY c.clinic_id ASC NULLS LAST LIMIT 1) AS "clinicThresholds",
+            pt.thresholds AS "patientThresholds",
+            CASE WHEN r.moaas IS NOT NULL THEN r.moaas ELSE (
+              SELECT p.moaas FROM vital_readings p
+               WHERE p.session_id = k.id AND p.phase = 'pre-dose' AND p.moaas IS NOT NULL AND p.superseded_at IS NULL
+               ORDER BY p.measured_at DESC LIMIT 1) END AS "preDoseMoaas",
+            ${readingColumns(m, 'r')}
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS k(id, clinic_id, patient_id, baseline_id)
+       LEFT JOIN patient_thresholds pt ON pt.patient_id = k.patient_id
+       LEFT JOIN vital_readings r ON r.id = k.baseline_id AND r.superseded_at IS NULL`,
+    [
+      sessions.map(({ s }) => s.id),
+      sessions.map(({ s }) => s.clinicId),
+      sessions.map(({ s }) => s.patientId),
+      sessions.map(({ s }) => s.baselineReadingId),
+    ],
+  );
+  const byId = new Map(rows.map((row) => [row.sessionId, row]));
+  const contexts = new Map<string, SessionContext>();
+  for (const { s, protocol } of sessions) {
+    const row = byId.get(s.id)!;
+    if (!row.clinicThresholds) throw DomainError.notFound('Clinic settings');
+    contexts.set(s.id, {
+      s,
+      protocol,
+      t: effectiveThresholds({ thresholds: row.clinicThresholds }, protocol, row.patientThresholds),
+      baseline: readingOf(m, row),
+      preDoseMoaas: row.preDoseMoaas,
+      changed: false,
+      requestId: null,
+    });
+  }
+  return contexts;
+}
+
+/** A reading's columns as `r_<column>`, for `readingOf`. */
+export function readingColumns(m: EntityManager, alias: string): string {
+  return columnsOf(m)
+    .map((c) => `${alias}."${c.databaseName}" AS "r_${c.databaseName}"`)
+    .join(', ');
+}
+
+/** The reading selected with `readingColumns`, read back as TypeORM reads an entity (dates, the numeric temperature); null when absent. */
+export function readingOf(m: EntityManager, selected: object): VitalReading | null {
+  const row = selected as Record<string, unknown>;
+  if (row['r_id'] == null) return null;
+  const reading = m.dataSource.getMetadata(VitalReading).create() as VitalReading;
+  for (const c of columnsOf(m)) c.setEntityValue(reading, m.dataSource.driver.prepareHydratedValue(row[`r_${c.databaseName}`], c));
+  return reading;
+}
+
+function columnsOf(m: EntityManager) {
+  return m.dataSource.getMetadata(VitalReading).columns.filter((c) => !c.isVirtual);
+}
