@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, LessThan, type EntityManager } from 'typeorm';
+import { LessThan, type EntityManager } from 'typeorm';
 import {
   AuditService,
   Clock,
@@ -20,15 +20,7 @@ import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sess
 import { alertsAnsweredBy } from './answered-alerts.js';
 import type { EarlierDeviceReading } from './evaluate.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
-import {
-  alertsToRaise,
-  deviceKey,
-  judgeReadings,
-  type AlertToRaise,
-  type Judgement,
-  type SessionContext,
-  type Submission,
-} from './judge.js';
+import { alertsToRaise, judgeReadings, type AlertToRaise, type Judgement, type SessionContext, type Submission } from './judge.js';
 import { judgingContexts } from './judging-context.js';
 import { readingProblems } from './plausibility.js';
 import type { NewReading, ReadingView, Recorder } from './reading.js';
@@ -128,7 +120,7 @@ export class VitalsIngestService {
     return { accepted, sessions };
   }
 
-  /** What judging needs: per session its protocol, effective thresholds and baseline (one statement); the device readings already stored. */
+  /** What judging needs: per session its protocol, effective thresholds and baseline; the device readings already stored (one statement). */
   private async loadContext(
     m: EntityManager,
     subs: Submission[],
@@ -138,12 +130,11 @@ export class VitalsIngestService {
     const sessions = [...new Set(accepted.map((i) => subs[i].sessionId))].map((id) => locked.get(id)!);
     const withProtocols: Array<{ s: Session; protocol: SessionContext['protocol'] }> = [];
     for (const s of sessions) withProtocols.push({ s, protocol: await this.protocols.version(s.clinicId, s.protocolVersionId, m) });
-    const contexts = await judgingContexts(m, withProtocols);
-    const stored = await storedDeviceReadings(
+    return judgingContexts(
       m,
+      withProtocols,
       accepted.flatMap((i) => subs[i].input.map((r) => ({ sessionId: subs[i].sessionId, ...r }))),
     );
-    return { contexts, stored };
   }
 
   /** Per session whose device warning needs it: its 50 latest device readings stored before that reading. */
@@ -261,27 +252,4 @@ function refusalOf(s: Session, sub: Submission): DomainError | null {
     );
   const problems = sub.input.flatMap((r, i) => readingProblems(r, sub.now, s.checkedInAt, sub.batch ? `readings[${i}].` : ''));
   return problems.length ? DomainError.validation(problems) : null;
-}
-
-/** Current readings of these (session, device, measured at) already stored: a resend writes nothing, a correction supersedes them. */
-async function storedDeviceReadings(
-  m: EntityManager,
-  readings: Array<{ sessionId: string; deviceId?: string | null; measuredAt: Date }>,
-): Promise<Map<string, VitalReading>> {
-  const keyed = readings.filter((r) => r.deviceId);
-  if (keyed.length === 0) return new Map();
-  // One index probe per key (LATERAL, kept from being flattened by OFFSET 0): as a plain join the
-  // planner may hash it against every stored reading (bench/RESULTS.md: 500-reading batches stalled on it).
-  const found: Array<{ id: string }> = await m.query(
-    `SELECT v.id FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(session_id, device_id, measured_at)
-       CROSS JOIN LATERAL (
-         SELECT r.id FROM vital_readings r
-          WHERE r.session_id = k.session_id AND r.device_id = k.device_id AND r.measured_at = k.measured_at AND r.superseded_at IS NULL
-         OFFSET 0
-       ) v`,
-    [keyed.map((r) => r.sessionId), keyed.map((r) => r.deviceId), keyed.map((r) => r.measuredAt)],
-  );
-  if (found.length === 0) return new Map();
-  const rows = await m.findBy(VitalReading, { id: In(found.map((f) => f.id)) });
-  return new Map(rows.map((r) => [deviceKey(r.sessionId, r.deviceId!, r.measuredAt), r]));
 }

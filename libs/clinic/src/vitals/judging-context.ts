@@ -3,11 +3,19 @@ import { DomainError } from '#platform';
 import type { ProtocolVersion, ThresholdOverrides, ThresholdSet } from '../protocols/index.js';
 import type { Session } from '../sessions/index.js';
 import { effectiveThresholds } from '../thresholds/index.js';
-import type { SessionContext } from './judge.js';
+import { deviceKey, type SessionContext } from './judge.js';
 import { VitalReading } from './vital-reading.entity.js';
 
-interface ContextRow {
+/** A device reading of the group: already stored (same session, device and measurement time) it is a resend or a correction. */
+export interface ReadingKey {
   sessionId: string;
+  deviceId?: string | null;
+  measuredAt: Date;
+}
+
+interface ContextRow {
+  kind: 'session' | 'stored';
+  sessionId: string | null;
   clinicThresholds: ThresholdSet | null;
   patientThresholds: ThresholdOverrides | null;
   preDoseMoaas: number | null;
@@ -16,34 +24,18 @@ interface ContextRow {
 /**
  * What a group's locked sessions are judged on, in one statement for all of them: per session the
  * clinic's thresholds (its own settings row, else Vigil's defaults), the patient's overrides, the
- * baseline reading (unless superseded) and, when the baseline has no MOAA/S, the latest pre-dose one.
- * The protocol versions come from ProtocolsService (cached: a version never changes).
+ * baseline reading (unless superseded) and, when the baseline has no MOAA/S, the latest pre-dose one;
+ * and the current readings already stored under the group's device readings' keys (a resend writes
+ * nothing, a correction supersedes them). The protocol versions come from ProtocolsService (cached:
+ * a version never changes).
  */
 export async function judgingContexts(
   m: EntityManager,
   sessions: Array<{ s: Session; protocol: ProtocolVersion }>,
-): Promise<Map<string, SessionContext>> {
-  const rows = await m.query<ContextRow[]>(
-    `SELECT k.id AS "sessionId",
-            (SELECT c.thresholds FROM clinic_settings c WHERE c.clinic_id = k.clinic_id OR c.clinic_id IS NULL
-              ORDER BY c.clinic_id ASC NULLS LAST LIMIT 1) AS "clinicThresholds",
-            pt.thresholds AS "patientThresholds",
-            CASE WHEN r.moaas IS NOT NULL THEN r.moaas ELSE (
-              SELECT p.moaas FROM vital_readings p
-               WHERE p.session_id = k.id AND p.phase = 'pre-dose' AND p.moaas IS NOT NULL AND p.superseded_at IS NULL
-               ORDER BY p.measured_at DESC LIMIT 1) END AS "preDoseMoaas",
-            ${readingColumns(m, 'r')}
-       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS k(id, clinic_id, patient_id, baseline_id)
-       LEFT JOIN patient_thresholds pt ON pt.patient_id = k.patient_id
-       LEFT JOIN vital_readings r ON r.id = k.baseline_id AND r.superseded_at IS NULL`,
-    [
-      sessions.map(({ s }) => s.id),
-      sessions.map(({ s }) => s.clinicId),
-      sessions.map(({ s }) => s.patientId),
-      sessions.map(({ s }) => s.baselineReadingId),
-    ],
-  );
-  const byId = new Map(rows.map((row) => [row.sessionId, row]));
+  readings: ReadingKey[],
+): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading> }> {
+  const rows = await contextRows(m, sessions, readings);
+  const byId = new Map(rows.flatMap((row) => (row.kind === 'session' ? [[row.sessionId!, row] as const] : [])));
   const contexts = new Map<string, SessionContext>();
   for (const { s, protocol } of sessions) {
     const row = byId.get(s.id)!;
@@ -58,7 +50,49 @@ export async function judgingContexts(
       requestId: null,
     });
   }
-  return contexts;
+  const stored = new Map<string, VitalReading>();
+  for (const row of rows) {
+    const r = row.kind === 'stored' ? readingOf(m, row) : null;
+    if (r) stored.set(deviceKey(r.sessionId, r.deviceId!, r.measuredAt), r);
+  }
+  return { contexts, stored };
+}
+
+function contextRows(m: EntityManager, sessions: Array<{ s: Session }>, readings: ReadingKey[]): Promise<ContextRow[]> {
+  const keyed = readings.filter((r) => r.deviceId);
+  // The stored readings: one index probe per key (LATERAL, kept from being flattened by OFFSET 0): as a plain
+  // join the planner may hash it against every stored reading (bench/RESULTS.md: 500-reading batches stalled on it).
+  return m.query<ContextRow[]>(
+    `SELECT 'session' AS kind, k.id AS "sessionId",
+            (SELECT c.thresholds FROM clinic_settings c WHERE c.clinic_id = k.clinic_id OR c.clinic_id IS NULL
+              ORDER BY c.clinic_id ASC NULLS LAST LIMIT 1) AS "clinicThresholds",
+            pt.thresholds AS "patientThresholds",
+            CASE WHEN r.moaas IS NOT NULL THEN r.moaas ELSE (
+              SELECT p.moaas FROM vital_readings p
+               WHERE p.session_id = k.id AND p.phase = 'pre-dose' AND p.moaas IS NOT NULL AND p.superseded_at IS NULL
+               ORDER BY p.measured_at DESC LIMIT 1) END AS "preDoseMoaas",
+            ${readingColumns(m, 'r')}
+       FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS k(id, clinic_id, patient_id, baseline_id)
+       LEFT JOIN patient_thresholds pt ON pt.patient_id = k.patient_id
+       LEFT JOIN vital_readings r ON r.id = k.baseline_id AND r.superseded_at IS NULL
+     UNION ALL
+     SELECT 'stored', NULL, NULL, NULL, NULL, ${readingColumns(m, 'r')}
+       FROM unnest($5::uuid[], $6::text[], $7::timestamptz[]) AS k(session_id, device_id, measured_at)
+       CROSS JOIN LATERAL (
+         SELECT * FROM vital_readings v
+          WHERE v.session_id = k.session_id AND v.device_id = k.device_id AND v.measured_at = k.measured_at AND v.superseded_at IS NULL
+         OFFSET 0
+       ) r`,
+    [
+      sessions.map(({ s }) => s.id),
+      sessions.map(({ s }) => s.clinicId),
+      sessions.map(({ s }) => s.patientId),
+      sessions.map(({ s }) => s.baselineReadingId),
+      keyed.map((r) => r.sessionId),
+      keyed.map((r) => r.deviceId),
+      keyed.map((r) => r.measuredAt),
+    ],
+  );
 }
 
 /** A reading's columns as `r_<column>`, for `readingOf`. */
