@@ -14,10 +14,9 @@ import {
   type Mappings,
   type Pcd01Message,
 } from '../hl7/index.js';
-import { ClinicSettingsService } from '../settings/index.js';
 import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
-import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
+import { bindReadings, monitorOf, type BoundMonitor } from './binding.js';
 import { ClockWatch } from './clock-drift.js';
 import { mappingsFor } from './device-maps.js';
 import {
@@ -61,7 +60,6 @@ export class Hl7FeedService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ingest: VitalsIngestService,
-    private readonly settings: ClinicSettingsService,
     private readonly retractions: FeedRetractions,
     private readonly clockWatch: ClockWatch,
   ) {}
@@ -142,20 +140,20 @@ export class Hl7FeedService {
       outcome: 'accepted',
       detail: {},
     });
-    const monitor = await monitorOf(m, msg, gateway.clinicId);
+    const { monitor, places, lateAfterMin } = await bindReadings(m, msg, gateway.clinicId);
     await learnClinic(m, gateway, monitor);
     const clinicId = monitor?.clinicId ?? (await fallbackClinic(m, gateway));
     const deviceId = msg.eui64 ?? msg.location ?? rx.header.sendingApplication;
     const bySession = new Map<string, DeviceReading[]>();
     const unbound: Unbound[] = [];
-    for (const reading of msg.readings) {
-      const place = await placeReading(m, monitor, reading, msg.patientMrn);
+    msg.readings.forEach((reading, i) => {
+      const place = places[i];
       if ('unbound' in place) unbound.push({ reading, reason: place.unbound });
       else bySession.set(place.sessionId, [...(bySession.get(place.sessionId) ?? []), reading]);
-    }
+    });
     const feed = { gatewayId: gateway.id, controlId: rx.header.controlId, messageId };
-    const lateAfterMin = bySession.size ? (await this.settings.forClinic(monitor!.clinicId, m)).lateReadingPageAfterMin : 0;
-    const sessions = await this.chart(monitor, bySession, deviceId, feed, { receivedAt: rx.at, lateAfterMin });
+    if (bySession.size && lateAfterMin === null) throw DomainError.notFound('Clinic settings');
+    const sessions = await this.chart(monitor, bySession, deviceId, feed, { receivedAt: rx.at, lateAfterMin: lateAfterMin ?? 0 });
     const kept = await keepUnbound(m, unbound, {
       clinicId,
       messageId,
