@@ -17,7 +17,7 @@ import { alertView, AlertsService, type AlertView } from '../alerts/index.js';
 import { ClinicEventBus } from '../events/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sessions/index.js';
-import { alertsAnsweredBy } from './answered-alerts.js';
+import { alertKey, alertsAnsweredBy, alertsToClear } from './answered-alerts.js';
 import type { EarlierDeviceReading } from './evaluate.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
 import { alertsToRaise, judgeReadings, type AlertToRaise, type Judgement, type SessionContext, type Submission } from './judge.js';
@@ -89,15 +89,16 @@ export class VitalsIngestService {
     const outcomes: Array<Outcome<RecordResult>> = [];
     const { accepted, sessions } = await this.admit(tx.manager, subs, outcomes);
     if (accepted.length === 0) return outcomes;
-    const { contexts, stored } = await this.loadContext(tx.manager, subs, accepted, sessions);
+    const { contexts, stored, unresolved } = await this.loadContext(tx.manager, subs, accepted, sessions);
     const judgement = judgeReadings(subs, accepted, contexts, stored, { newId: randomUUID, recordedAt: new Date() });
     const toRaise = alertsToRaise(judgement.judged, await this.deviceHistory(tx.manager, judgement.historyBefore), subs);
     await this.persist(tx, judgement, contexts);
     const raised = await this.raiseAlerts(tx, subs, accepted, toRaise);
-    await this.alerts.clearAnswered(
-      tx,
-      judgement.judged.flatMap(({ row, context }) => alertsAnsweredBy(row, context.s.dosingStartedAt, context.protocol.vitals)),
+    for (const { alert } of toRaise) unresolved.add(alertKey(alert.session.id, alert.measure));
+    const answered = judgement.judged.flatMap(({ row, context }) =>
+      alertsAnsweredBy(row, context.s.dosingStartedAt, context.protocol.vitals),
     );
+    await this.alerts.clearAnswered(tx, alertsToClear(answered, unresolved));
     await this.scheduleOverdue(tx, contexts);
     await this.auditAndAnswer(tx, subs, accepted, judgement, raised, outcomes);
     return outcomes;
@@ -126,7 +127,7 @@ export class VitalsIngestService {
     subs: Submission[],
     accepted: number[],
     locked: Map<string, Session>,
-  ): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading> }> {
+  ): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading>; unresolved: Set<string> }> {
     const sessions = [...new Set(accepted.map((i) => subs[i].sessionId))].map((id) => locked.get(id)!);
     const withProtocols: Array<{ s: Session; protocol: SessionContext['protocol'] }> = [];
     for (const s of sessions) withProtocols.push({ s, protocol: await this.protocols.version(s.clinicId, s.protocolVersionId, m) });

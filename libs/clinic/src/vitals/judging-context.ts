@@ -3,6 +3,7 @@ import { DomainError } from '#platform';
 import type { ProtocolVersion, ThresholdOverrides, ThresholdSet } from '../protocols/index.js';
 import type { Session } from '../sessions/index.js';
 import { effectiveThresholds } from '../thresholds/index.js';
+import { alertKey } from './answered-alerts.js';
 import { deviceKey, type SessionContext } from './judge.js';
 import { VitalReading } from './vital-reading.entity.js';
 
@@ -19,6 +20,7 @@ interface ContextRow {
   clinicThresholds: ThresholdSet | null;
   patientThresholds: ThresholdOverrides | null;
   preDoseMoaas: number | null;
+  unresolvedAlerts: string[] | null;
 }
 
 /**
@@ -26,19 +28,21 @@ interface ContextRow {
  * clinic's thresholds (its own settings row, else Vigil's defaults), the patient's overrides, the
  * baseline reading (unless superseded) and, when the baseline has no MOAA/S, the latest pre-dose one;
  * and the current readings already stored under the group's device readings' keys (a resend writes
- * nothing, a correction supersedes them). The protocol versions come from ProtocolsService (cached:
- * a version never changes).
+ * nothing, a correction supersedes them); the sessions' unresolved alerts, as `alertKey`s. The
+ * protocol versions come from ProtocolsService (cached: a version never changes).
  */
 export async function judgingContexts(
   m: EntityManager,
   sessions: Array<{ s: Session; protocol: ProtocolVersion }>,
   readings: ReadingKey[],
-): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading> }> {
+): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading>; unresolved: Set<string> }> {
   const rows = await contextRows(m, sessions, readings);
   const byId = new Map(rows.flatMap((row) => (row.kind === 'session' ? [[row.sessionId!, row] as const] : [])));
   const contexts = new Map<string, SessionContext>();
+  const unresolved = new Set<string>();
   for (const { s, protocol } of sessions) {
     const row = byId.get(s.id)!;
+    for (const measure of row.unresolvedAlerts!) unresolved.add(alertKey(s.id, measure));
     if (!row.clinicThresholds) throw DomainError.notFound('Clinic settings');
     contexts.set(s.id, {
       s,
@@ -55,7 +59,7 @@ export async function judgingContexts(
     const r = row.kind === 'stored' ? readingOf(m, row) : null;
     if (r) stored.set(deviceKey(r.sessionId, r.deviceId!, r.measuredAt), r);
   }
-  return { contexts, stored };
+  return { contexts, stored, unresolved };
 }
 
 function contextRows(m: EntityManager, sessions: Array<{ s: Session }>, readings: ReadingKey[]): Promise<ContextRow[]> {
@@ -71,12 +75,13 @@ function contextRows(m: EntityManager, sessions: Array<{ s: Session }>, readings
               SELECT p.moaas FROM vital_readings p
                WHERE p.session_id = k.id AND p.phase = 'pre-dose' AND p.moaas IS NOT NULL AND p.superseded_at IS NULL
                ORDER BY p.measured_at DESC LIMIT 1) END AS "preDoseMoaas",
+            ARRAY(SELECT a.measure FROM alerts a WHERE a.session_id = k.id AND a.status <> 'resolved') AS "unresolvedAlerts",
             ${readingColumns(m, 'r')}
        FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::uuid[]) AS k(id, clinic_id, patient_id, baseline_id)
        LEFT JOIN patient_thresholds pt ON pt.patient_id = k.patient_id
        LEFT JOIN vital_readings r ON r.id = k.baseline_id AND r.superseded_at IS NULL
      UNION ALL
-     SELECT 'stored', NULL, NULL, NULL, NULL, ${readingColumns(m, 'r')}
+     SELECT 'stored', NULL, NULL, NULL, NULL, NULL, ${readingColumns(m, 'r')}
        FROM unnest($5::uuid[], $6::text[], $7::timestamptz[]) AS k(session_id, device_id, measured_at)
        CROSS JOIN LATERAL (
          SELECT * FROM vital_readings v
