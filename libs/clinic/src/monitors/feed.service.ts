@@ -18,7 +18,6 @@ import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
 import { bindReadings, monitorOf, type BoundMonitor } from './binding.js';
 import { ClockWatch } from './clock-drift.js';
-import { mappingsFor } from './device-maps.js';
 import {
   clinicTimeZone,
   completeLog,
@@ -26,9 +25,9 @@ import {
   keepUnbound,
   learnClinic,
   logMessage,
-  originalOf,
   touchGateway,
   type GatewayRow,
+  type OriginalMessage,
   type Unbound,
 } from './feed-log.js';
 import { claimClash, decode, entryOf, rawObservations, zoneNote, type LoggedFrame, type Received } from './feed-message.js';
@@ -93,12 +92,8 @@ export class Hl7FeedService {
   }
 
   private async handle(rx: Received): Promise<FeedAnswer> {
-    const gateway = await touchGateway(this.dataSource.manager, rx.header, rx.peer, rx.at);
-    if (rx.header.controlId) {
-      const original = await originalOf(this.dataSource.manager, gateway.id, rx.header.controlId);
-      if (original) return this.repeat(rx, gateway, original);
-    }
-    const maps = await mappingsFor(this.dataSource.manager, gateway.id);
+    const { gateway, original, maps } = await touchGateway(this.dataSource.manager, rx.header, rx.peer, rx.at);
+    if (original) return this.repeat(rx, gateway, original);
     const msg = await this.parse(rx, gateway, maps);
     await this.clockWatch.observe(gateway, msg.header.messageTime?.at ?? null, rx.at, () => this.clinicOf(msg, gateway));
     const rejected = msg.problems.filter((p) => p.ack === 'AR');
@@ -254,11 +249,7 @@ export class Hl7FeedService {
   }
 
   /** A resend: the first answer again (with an ACK of its own), nothing stored; logged as a duplicate. */
-  private async repeat(
-    rx: Received,
-    gateway: GatewayRow,
-    original: { id: string; ackCode: 'AA' | 'AE' | 'AR' | null; detail: Record<string, unknown>; clinicId: string | null },
-  ): Promise<FeedAnswer> {
+  private async repeat(rx: Received, gateway: GatewayRow, original: OriginalMessage): Promise<FeedAnswer> {
     const code = original.ackCode === 'AE' ? 'AE' : 'AA';
     const problems = (original.detail['problems'] as Hl7Problem[] | undefined) ?? [];
     const ack = this.ack(rx, code, problems);
