@@ -148,4 +148,19 @@ describe('vitals ingest under concurrency', () => {
     expect(sedated.body.alerts.map((x: { measure: string; level: string }) => [x.measure, x.level])).toEqual([['moaas', 'warning']]);
     expect(sedated.body.alerts[0].message).toBe('MOAA/S 4 dropped from the pre-dose 5');
   });
+  it('device warnings posted at once to two sessions: each waits for a run of its own device on its own session', async () => {
+    const [first, second] = [await sessionAt(t.http, a, 'dosing'), await sessionAt(t.http, a, 'dosing')];
+    const warning = (deviceId: string, secondsAhead: number) =>
+      vitals({ source: 'device', deviceId, systolic: 165, measuredAt: at(-secondsAhead) });
+    for (const [s, device] of [
+      [first, 'monitor-a'],
+      [second, 'monitor-b'],
+    ])
+      expect((await post(s, warning(device, 0)).expect(201)).body.alerts).toEqual([]);
+    // The first session's monitor warns again: a run. The second's warning comes from another monitor: none.
+    const [run, noRun] = await Promise.all([post(first, warning('monitor-a', 30)), post(second, warning('monitor-c', 30))]);
+    expect(run.body.alerts).toEqual([expect.objectContaining({ measure: 'blood-pressure', level: 'warning' })]);
+    expect(noRun.status).toBe(201);
+    expect(noRun.body.alerts).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { LessThan, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   AuditService,
   Clock,
@@ -18,14 +18,13 @@ import { ClinicEventBus } from '../events/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sessions/index.js';
 import { alertKey, alertsAnsweredBy, alertsToClear } from './answered-alerts.js';
-import type { EarlierDeviceReading } from './evaluate.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
 import { alertsToRaise, judgeReadings, type AlertToRaise, type Judgement, type SessionContext, type Submission } from './judge.js';
 import { judgingContexts } from './judging-context.js';
 import { readingProblems } from './plausibility.js';
 import type { NewReading, ReadingView, Recorder } from './reading.js';
-import { insertReadings, markSuperseded } from './reading-rows.js';
-import { VitalReading } from './vital-reading.entity.js';
+import { earlierDeviceReadings, insertReadings, markSuperseded } from './reading-rows.js';
+import type { VitalReading } from './vital-reading.entity.js';
 import { overdueWork, readingEveryMin } from './vitals-overdue.js';
 
 export interface RecordResult {
@@ -91,7 +90,7 @@ export class VitalsIngestService {
     if (accepted.length === 0) return outcomes;
     const { contexts, stored, unresolved } = await this.loadContext(tx.manager, subs, accepted, sessions);
     const judgement = judgeReadings(subs, accepted, contexts, stored, { newId: randomUUID, recordedAt: new Date() });
-    const toRaise = alertsToRaise(judgement.judged, await this.deviceHistory(tx.manager, judgement.historyBefore), subs);
+    const toRaise = alertsToRaise(judgement.judged, await earlierDeviceReadings(tx.manager, judgement.historyBefore), subs);
     await this.persist(tx, judgement, contexts);
     const raised = await this.raiseAlerts(tx, subs, accepted, toRaise);
     for (const { alert } of toRaise) unresolved.add(alertKey(alert.session.id, alert.measure));
@@ -136,23 +135,6 @@ export class VitalsIngestService {
       withProtocols,
       accepted.flatMap((i) => subs[i].input.map((r) => ({ sessionId: subs[i].sessionId, ...r }))),
     );
-  }
-
-  /** Per session whose device warning needs it: its 50 latest device readings stored before that reading. */
-  private async deviceHistory(m: EntityManager, before: Map<string, Date>): Promise<Map<string, EarlierDeviceReading[]>> {
-    const history = new Map<string, EarlierDeviceReading[]>();
-    for (const [sessionId, at] of before) {
-      const rows = await m.find(VitalReading, {
-        where: { sessionId, source: 'device', measuredAt: LessThan(at) },
-        order: { measuredAt: 'DESC' },
-        take: 50,
-      });
-      history.set(
-        sessionId,
-        rows.reverse().map((r) => ({ deviceId: r.deviceId, measuredAt: r.measuredAt, breached: r.breaches.map((b) => b.measure) })),
-      );
-    }
-    return history;
   }
 
   /** The new readings in one statement; the sessions they moved on follow (ReadingsRecorded: one statement too). */
