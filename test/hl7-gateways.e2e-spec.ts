@@ -108,7 +108,8 @@ describe('monitor gateways: their own mappings, and the message log’s retentio
     expect(codes.slice(2).every((c) => c.gatewayId === null)).toBe(true);
 
     // Mapped, but "mm Hg" is no unit Vigil knows: AE naming the unit, nothing stored.
-    const unknownUnit = await send(philips());
+    const refused = philips();
+    const unknownUnit = await send(refused);
     expect(unknownUnit.MSA[1]).toBe('AE');
     expect(unknownUnit.ERR.map((e) => `${e[2]} ${e[3].split('^')[0]}`)).toEqual(['OBX^2^6 103', 'OBX^3^6 103']);
     expect(await charted()).toHaveLength(1);
@@ -121,6 +122,10 @@ describe('monitor gateways: their own mappings, and the message log’s retentio
     expect(unit.body).toMatchObject({ gatewayId: gateway.id, unit: 'mm Hg', toUnit: 'mm[Hg]', factor: 1, addend: 0 });
     expect((await send(philips('131', '84'))).MSA[1]).toBe('AA');
     expect((await charted()).at(-1)).toEqual({ systolic: 131, diastolic: 84, heart_rate: 70 });
+    // The refused message resent (same control id) gets its first answer again, errors and all; nothing is stored.
+    const resent = await send(refused);
+    expect([resent.MSA[1], resent.ERR.map((e) => `${e[2]} ${e[3].split('^')[0]}`)]).toEqual(['AE', ['OBX^2^6 103', 'OBX^3^6 103']]);
+    expect(await charted()).toHaveLength(2);
 
     // Another gateway sending the same private code still has it unmapped.
     const other = randomEui64();

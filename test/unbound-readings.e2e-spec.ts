@@ -110,4 +110,32 @@ describe('unbound monitor readings: listed for nurses, attached to the right ses
     ]);
     await expectPagingRefusals(t.http, `${api}/unbound-readings`, a.token.nurse);
   });
+  it('a message from a monitor known by its bed location: a reading measured before the session in its chair checked in is kept unbound, the next one is charted', async () => {
+    const chairId = (await post('/chairs', a.token.admin, { name: `Chair ${randomUUID().slice(0, 6)}` }).expect(201)).body.id as string;
+    const location = `INFUSION^^BED-${randomUUID().slice(0, 8).toUpperCase()}^VIGIL_MAIN`;
+    const monitorId = (await post('/monitors', a.token.admin, { name: `Bed monitor ${location}`, chairId, location }).expect(201)).body.id;
+    const sessionId = await sessionAt(t.http, a, 'checked_in', { chairId });
+    // The EUI-64 the message names is no registered monitor's: the monitor is the one at its PV1-3 location.
+    const eui = randomEui64();
+    const [before, after] = [hl7Time(new Date(Date.now() - 60_000)), hl7Time(new Date(Date.now() + 2000))];
+    const message = oru({
+      controlId: `C-${randomUUID()}`,
+      at: after,
+      eui64: eui,
+      location,
+      rows: [
+        ['147842^MDC_ECG_HEART_RATE', '90', '264864^MDC_DIM_BEAT_PER_MIN', after],
+        ['147842^MDC_ECG_HEART_RATE', '80', '264864^MDC_DIM_BEAT_PER_MIN', before],
+      ],
+    });
+    expect((await exchange(port, framed(message), { expect: 1 })).acks[0].MSA[1]).toBe('AA');
+    const q = (sql: string) => t.runtime.dataSource.query(sql, [sessionId, eui]);
+    expect(await q(`SELECT heart_rate, device_id FROM vital_readings WHERE session_id = $1 AND device_id = $2`)).toEqual([
+      { heart_rate: 90, device_id: eui },
+    ]);
+    const unbound = await t.runtime.dataSource.query(`SELECT reason, monitor_id, "values" FROM unbound_readings WHERE device_id = $1`, [
+      eui,
+    ]);
+    expect(unbound).toEqual([{ reason: 'no-session', monitor_id: monitorId, values: { heartRate: 80 } }]);
+  });
 });

@@ -193,5 +193,33 @@ describe('a clinic day: thresholds, phases, blood-pressure alerts, corrected rea
       );
       expect(events).toEqual([{ type: 'resolved', cleared: res.body.reading.id }]);
     });
+
+    it('an acknowledged one too, on its own session only: readings posted at once to two sessions clear the one there is', async () => {
+      const staff = await clinicWithStaff(t.runtime.dataSource, t.http);
+      const [withAlert, without] = [await sessionAt(t.http, staff, 'dosing'), await sessionAt(t.http, staff, 'dosing')];
+      const [alert] = await t.runtime.dataSource.query<{ id: string }[]>(
+        `INSERT INTO alerts (clinic_id, session_id, patient_id, measure, level, status, message, opened_at, acknowledged_at, acknowledged_by)
+         SELECT clinic_id, id, patient_id, 'vitals-overdue', 'warning', 'acknowledged', 'No vitals since 10:00', now(), now(), $2
+           FROM sessions WHERE id = $1
+         RETURNING id`,
+        [withAlert, staff.nurse.id],
+      );
+      const post = (id: string) =>
+        t.http
+          .post(`${api}/sessions/${id}/vitals`)
+          .set(bearer(staff.token.nurse))
+          .send(vitals({ measuredAt: clock.now().toISOString() }));
+      const [res] = await Promise.all([post(withAlert), post(without)]);
+      expect(res.status).toBe(201);
+      const events = await t.runtime.dataSource.query<{ type: string; cleared: string }[]>(
+        `SELECT type, payload->>'clearedByReadingId' AS cleared FROM alert_events WHERE alert_id = $1`,
+        [alert.id],
+      );
+      expect(events).toEqual([{ type: 'resolved', cleared: res.body.reading.id }]);
+      const alerts = await t.runtime.dataSource.query(`SELECT session_id, status FROM alerts WHERE session_id = ANY($1)`, [
+        [withAlert, without],
+      ]);
+      expect(alerts).toEqual([{ session_id: withAlert, status: 'resolved' }]);
+    });
   });
 });

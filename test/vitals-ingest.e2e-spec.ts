@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from './support/app.js';
 import { bearer, clinicWithStaff, type Staff } from './support/factories.js';
-import { sessionAt, vitals } from './support/sessions.js';
+import { consentedPatient, sessionAt, startBody, vitals } from './support/sessions.js';
 
 const api = '/api/v1';
 
@@ -116,5 +116,51 @@ describe('vitals ingest under concurrency', () => {
     expect(new Set(res.map((r) => r.body.reading.id)).size).toBe(1);
     expect(await readings([s])).toBe(before + 1);
     expect(await audits(requestIds)).toBe(1);
+  });
+  it("readings of sessions posted at once are each judged on their own session: the patient's thresholds, the baseline, the pre-dose MOAA/S", async () => {
+    const patient = await consentedPatient(t.http, a);
+    await t.http
+      .put(`${api}/patients/${patient}/thresholds`)
+      .set(bearer(a.token.anesthesiologist))
+      .send({ thresholds: { systolic: { high: { warning: 170 } } }, reason: 'chronic hypertension, stable' })
+      .expect(200);
+    const ownThresholds = await sessionAt(t.http, a, 'dosing', { patientId: patient, baseline: { systolic: 135, diastolic: 80 } });
+    const clinicThresholds = await sessionAt(t.http, a, 'dosing', { baseline: { systolic: 110, diastolic: 78 } });
+    // A baseline without MOAA/S: the sedation drop is judged from the latest pre-dose MOAA/S charted after it.
+    const noBaselineMoaas = await sessionAt(t.http, a, 'ready', { baseline: { moaas: undefined } });
+    const onlyMoaas = { systolic: undefined, diastolic: undefined, heartRate: undefined, spo2: undefined };
+    await post(noBaselineMoaas, vitals({ ...onlyMoaas, moaas: 5 })).expect(201);
+    await t.http.post(`${api}/sessions/${noBaselineMoaas}/start`).set(bearer(a.token.nurse)).send(startBody).expect(200);
+
+    const [own, clinic, sedated] = await Promise.all([
+      post(ownThresholds, vitals({ systolic: 165, diastolic: 80 })),
+      post(clinicThresholds, vitals({ systolic: 155, diastolic: 80 })),
+      post(noBaselineMoaas, vitals({ moaas: 4 })),
+    ]);
+    // 165 is under this patient's 170 (and 30 above the baseline: under the rise of 40).
+    expect(own.status).toBe(201);
+    expect(own.body.alerts).toEqual([]);
+    // 155 is under the clinic's 160, and 45 above this session's baseline of 110.
+    expect(clinic.body.reading.breaches.map((b: { measure: string; rule: string }) => [b.measure, b.rule])).toEqual([['systolic', 'rise']]);
+    expect(clinic.body.alerts.map((x: { measure: string; level: string }) => [x.measure, x.level])).toEqual([
+      ['blood-pressure', 'warning'],
+    ]);
+    expect(sedated.body.alerts.map((x: { measure: string; level: string }) => [x.measure, x.level])).toEqual([['moaas', 'warning']]);
+    expect(sedated.body.alerts[0].message).toBe('MOAA/S 4 dropped from the pre-dose 5');
+  });
+  it('device warnings posted at once to two sessions: each waits for a run of its own device on its own session', async () => {
+    const [first, second] = [await sessionAt(t.http, a, 'dosing'), await sessionAt(t.http, a, 'dosing')];
+    const warning = (deviceId: string, secondsAhead: number) =>
+      vitals({ source: 'device', deviceId, systolic: 165, measuredAt: at(-secondsAhead) });
+    for (const [s, device] of [
+      [first, 'monitor-a'],
+      [second, 'monitor-b'],
+    ])
+      expect((await post(s, warning(device, 0)).expect(201)).body.alerts).toEqual([]);
+    // The first session's monitor warns again: a run. The second's warning comes from another monitor: none.
+    const [run, noRun] = await Promise.all([post(first, warning('monitor-a', 30)), post(second, warning('monitor-c', 30))]);
+    expect(run.body.alerts).toEqual([expect.objectContaining({ measure: 'blood-pressure', level: 'warning' })]);
+    expect(noRun.status).toBe(201);
+    expect(noRun.body.alerts).toEqual([]);
   });
 });

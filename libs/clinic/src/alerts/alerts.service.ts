@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import {
   AuditService,
   Clock,
@@ -16,15 +16,7 @@ import {
 } from '#platform';
 import type { Session } from '../sessions/index.js';
 import { ClinicSettingsService } from '../settings/index.js';
-import {
-  Alert,
-  AlertEvent,
-  AlertReading,
-  type AlertEventType,
-  type AlertLevel,
-  type AlertMeasure,
-  type AlertStatus,
-} from './alert.entity.js';
+import { Alert, AlertEvent, type AlertEventType, type AlertLevel, type AlertMeasure, type AlertStatus } from './alert.entity.js';
 
 /** Channel of the PostgreSQL NOTIFY that tells every API process an alert event was written. */
 export const ALERT_EVENTS_CHANNEL = 'vigil_alert_events';
@@ -107,33 +99,22 @@ export class AlertsService {
     readings: Array<{ id: string; message: string }>,
   ): Promise<{ alert: Alert; created: boolean }> {
     const m = tx.manager;
-    const inserted: { id: string }[] = await m.query(
-      `INSERT INTO alerts (clinic_id, session_id, patient_id, measure, level, status, message, opened_at, opened_by)
-       VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8)
-       ON CONFLICT (session_id, measure, level) WHERE status <> 'resolved' DO NOTHING
-       RETURNING id`,
-      [r.session.clinicId, r.session.id, r.session.patientId, r.measure, r.level, r.message, r.at, r.actorUserId ?? null],
-    );
-    const created = inserted.length === 1;
-    const alert = await m
-      .createQueryBuilder(Alert, 'a')
-      .setLock('pessimistic_write')
-      .where(`a.session_id = :sid AND a.measure = :measure AND a.level = :level AND a.status <> 'resolved'`, {
-        sid: r.session.id,
-        measure: r.measure,
-        level: r.level,
-      })
-      .getOneOrFail();
+    // Most breaches join the alert already open: it is looked for (and locked) first, and made only when there is none.
+    const found = await this.unresolved(m, r).getOne();
+    const created = !found && (await this.insertAlert(m, r));
+    const alert = found ?? (await this.unresolved(m, r).getOneOrFail());
     if (readings.length) {
       const last = readings[readings.length - 1];
-      await m.insert(
-        AlertReading,
-        readings.map((x) => ({ alertId: alert.id, readingId: x.id })),
-      );
       alert.readingCount += readings.length;
       alert.lastReadingId = last.id;
       if (!created || readings.length > 1) alert.message = last.message;
-      await m.update(Alert, { id: alert.id }, { readingCount: alert.readingCount, lastReadingId: last.id, message: alert.message }); // Acknowledged but not resolved: whoever took it on sees that it is still happening.
+      // The readings linked and the alert's count, last reading and message, in one statement.
+      await m.query(
+        `WITH linked AS (INSERT INTO alert_readings (alert_id, reading_id) SELECT $1::uuid, unnest($2::uuid[]))
+         UPDATE alerts SET reading_count = $3, last_reading_id = $4, message = $5 WHERE id = $1`,
+        [alert.id, readings.map((x) => x.id), alert.readingCount, last.id, alert.message],
+      );
+      // Acknowledged but not resolved: whoever took it on sees that it is still happening.
       if (!created && alert.status === 'acknowledged') await this.event(tx, alert, 'repeated');
     }
     if (created) {
@@ -156,6 +137,30 @@ export class AlertsService {
       }
     }
     return { alert, created };
+  }
+
+  /** The unresolved alert of this session, measure and level, locked until the commit. */
+  private unresolved(m: EntityManager, r: Pick<RaiseAlert, 'session' | 'measure' | 'level'>) {
+    return m
+      .createQueryBuilder(Alert, 'a')
+      .setLock('pessimistic_write')
+      .where(`a.session_id = :sid AND a.measure = :measure AND a.level = :level AND a.status <> 'resolved'`, {
+        sid: r.session.id,
+        measure: r.measure,
+        level: r.level,
+      });
+  }
+
+  /** A new open alert; false when one was made meanwhile (the unique key of an unresolved alert). */
+  private async insertAlert(m: EntityManager, r: Omit<RaiseAlert, 'readingId'>): Promise<boolean> {
+    const inserted: { id: string }[] = await m.query(
+      `INSERT INTO alerts (clinic_id, session_id, patient_id, measure, level, status, message, opened_at, opened_by)
+       VALUES ($1, $2, $3, $4, $5, 'open', $6, $7, $8)
+       ON CONFLICT (session_id, measure, level) WHERE status <> 'resolved' DO NOTHING
+       RETURNING id`,
+      [r.session.clinicId, r.session.id, r.session.patientId, r.measure, r.level, r.message, r.at, r.actorUserId ?? null],
+    );
+    return inserted.length === 1;
   }
 
   /**

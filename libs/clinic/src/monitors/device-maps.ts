@@ -1,21 +1,13 @@
-import type { EntityManager } from 'typeorm';
-import type { Mappings } from '../hl7/index.js';
-import type { DeviceCodeMap, DeviceUnitMap } from './device-maps.entity.js';
-
-/** The code and unit mappings a gateway's messages are read with: its own rows first, then Vigil's defaults. */
-export async function mappingsFor(m: EntityManager, gatewayId: string | null): Promise<Mappings> {
-  // One after the other: inside a transaction both run on its one connection.
-  const codes = await m.query<Array<Pick<DeviceCodeMap, 'code' | 'refid' | 'system' | 'field' | 'unit' | 'priority'>>>(
-    `SELECT code, refid, system, field, unit, priority FROM device_code_maps
-        WHERE gateway_id IS NULL OR gateway_id = $1 ORDER BY gateway_id IS NULL, priority, code`,
-    [gatewayId],
-  );
-  const units = await m.query<Array<Pick<DeviceUnitMap, 'unit' | 'factor' | 'addend'> & { to_unit: string }>>(
-    `SELECT unit, to_unit, factor, addend FROM device_unit_maps WHERE gateway_id IS NULL OR gateway_id = $1 ORDER BY gateway_id IS NULL, unit`,
-    [gatewayId],
-  );
-  return {
-    codes,
-    units: units.map((u) => ({ unit: u.unit, ucum: u.to_unit, scale: Number(u.factor), offset: Number(u.addend) })),
-  };
+/**
+ * The code and unit mappings a gateway's messages are read with, as two columns (`codes`, `units`)
+ * of a select list: its own rows first, then Vigil's defaults. `gatewayId` is the SQL expression
+ * naming the gateway (a parameter, or a column of the statement they are read in).
+ */
+export function mappingColumns(gatewayId: string): string {
+  return `(SELECT COALESCE(json_agg(json_build_object('code', code, 'refid', refid, 'system', system, 'field', field, 'unit', unit, 'priority', priority)
+                               ORDER BY gateway_id IS NULL, priority, code), '[]')
+        FROM device_code_maps WHERE gateway_id IS NULL OR gateway_id = ${gatewayId}) AS codes,
+     (SELECT COALESCE(json_agg(json_build_object('unit', unit, 'ucum', to_unit, 'scale', factor, 'offset', addend)
+                               ORDER BY gateway_id IS NULL, unit), '[]')
+        FROM device_unit_maps WHERE gateway_id IS NULL OR gateway_id = ${gatewayId}) AS units`;
 }

@@ -1,6 +1,7 @@
 import type { EntityManager } from 'typeorm';
-import type { DeviceReading, Pcd01Header } from '../hl7/index.js';
+import type { DeviceReading, Mappings, Pcd01Header } from '../hl7/index.js';
 import type { BoundMonitor } from './binding.js';
+import { mappingColumns } from './device-maps.js';
 import type { FeedMessage, MessageOutcome, UnboundReason } from './feed.entity.js';
 
 /** A gateway as the feed reads it, with the zone its times without offset are read in. */
@@ -19,13 +20,26 @@ export interface GatewayRow {
 /** A gateway's row says when it was last heard from to this many ms: writing it on every message would make all of its connections wait on one row. */
 const LAST_SEEN_RESOLUTION_MS = 1000;
 
+/** The answered message a resend repeats: same gateway and control id, accepted or refused. */
+export type OriginalMessage = Pick<FeedMessage, 'id' | 'ackCode' | 'detail' | 'clinicId'>;
+
+/** What the feed reads of a message's sender before the message itself. */
+export interface Heard {
+  gateway: GatewayRow;
+  /** The message this one resends (same control id), if it does. */
+  original: OriginalMessage | null;
+  /** The gateway's code and unit mappings (see `mappingColumns`). */
+  maps: Mappings;
+}
+
 /**
  * Records the sender (first time) or when it was last heard from (at most once a second); with the
  * zone of its clinic, or of Vigil's only clinic, or UTC. A known gateway's row is read, not written,
- * for the other messages of the same second: updates of one row wait on each other's commit.
+ * for the other messages of the same second: updates of one row wait on each other's commit. The
+ * same statement reads the message's original (a resend's) and the gateway's mappings.
  */
-export async function touchGateway(m: EntityManager, h: Pcd01Header, peer: string, at: Date): Promise<GatewayRow> {
-  const [row] = await m.query<Array<GatewayRow & { clinicId: string | null }>>(
+export async function touchGateway(m: EntityManager, h: Pcd01Header, peer: string, at: Date): Promise<Heard> {
+  const [row] = await m.query<Array<GatewayRow & { original: OriginalMessage | null } & Mappings>>(
     `WITH cur AS (
        SELECT id, clinic_id, time_zone, processing_ids, clock_drift_count, clock_drift_warned_at, last_seen_at
          FROM hl7_gateways WHERE sending_application = $1 AND sending_facility = $2),
@@ -43,11 +57,15 @@ export async function touchGateway(m: EntityManager, h: Pcd01Header, peer: strin
        UNION ALL SELECT * FROM ins)
      SELECT g.id, g.clinic_id AS "clinicId", g.processing_ids AS "processingIds", g.time_zone IS NOT NULL AS "ownTimeZone",
             g.clock_drift_count AS "clockDriftCount", g.clock_drift_warned_at IS NOT NULL AS "clockDriftWarned",
-            COALESCE(g.time_zone, c.time_zone, (SELECT CASE WHEN count(*) = 1 THEN max(time_zone) END FROM clinics), 'UTC') AS "timeZone"
+            COALESCE(g.time_zone, c.time_zone, (SELECT CASE WHEN count(*) = 1 THEN max(time_zone) END FROM clinics), 'UTC') AS "timeZone",
+            (SELECT json_build_object('id', o.id, 'ackCode', o.ack_code, 'detail', o.detail, 'clinicId', o.clinic_id) FROM hl7_messages o
+              WHERE o.gateway_id = g.id AND o.control_id = $6 AND o.duplicate_of IS NULL AND o.ack_code IN ('AA', 'AE')) AS original,
+            ${mappingColumns('g.id')}
        FROM g LEFT JOIN clinics c ON c.id = g.clinic_id`,
-    [h.sendingApplication, h.sendingFacility, at, peer, LAST_SEEN_RESOLUTION_MS],
+    [h.sendingApplication, h.sendingFacility, at, peer, LAST_SEEN_RESOLUTION_MS, h.controlId || null],
   );
-  return row;
+  const { original, codes, units, ...gateway } = row;
+  return { gateway, original, maps: { codes, units } };
 }
 
 export async function clinicTimeZone(m: EntityManager, clinicId: string): Promise<string | null> {
@@ -66,20 +84,6 @@ export async function fallbackClinic(m: EntityManager, gateway: GatewayRow): Pro
 export async function learnClinic(m: EntityManager, gateway: GatewayRow, monitor: BoundMonitor | null): Promise<void> {
   if (monitor && !gateway.clinicId)
     await m.query(`UPDATE hl7_gateways SET clinic_id = $2 WHERE id = $1 AND clinic_id IS NULL`, [gateway.id, monitor.clinicId]);
-}
-
-/** The answered message a resend repeats: same gateway and control id, accepted or refused. */
-export async function originalOf(
-  m: EntityManager,
-  gatewayId: string,
-  controlId: string,
-): Promise<Pick<FeedMessage, 'id' | 'ackCode' | 'detail' | 'clinicId'> | null> {
-  const [row] = await m.query<Array<Pick<FeedMessage, 'id' | 'ackCode' | 'detail' | 'clinicId'>>>(
-    `SELECT id, ack_code AS "ackCode", detail, clinic_id AS "clinicId" FROM hl7_messages
-      WHERE gateway_id = $1 AND control_id = $2 AND duplicate_of IS NULL AND ack_code IN ('AA', 'AE')`,
-    [gatewayId, controlId],
-  );
-  return row ?? null;
 }
 
 export interface LogEntry {

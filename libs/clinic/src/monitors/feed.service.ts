@@ -14,12 +14,10 @@ import {
   type Mappings,
   type Pcd01Message,
 } from '../hl7/index.js';
-import { ClinicSettingsService } from '../settings/index.js';
 import { floorChanged } from '../session-views/index.js';
 import { VitalsIngestService, type MonitorFeed } from '../vitals/index.js';
-import { monitorOf, placeReading, type BoundMonitor } from './binding.js';
+import { bindReadings, monitorOf, type BoundMonitor } from './binding.js';
 import { ClockWatch } from './clock-drift.js';
-import { mappingsFor } from './device-maps.js';
 import {
   clinicTimeZone,
   completeLog,
@@ -27,9 +25,9 @@ import {
   keepUnbound,
   learnClinic,
   logMessage,
-  originalOf,
   touchGateway,
   type GatewayRow,
+  type OriginalMessage,
   type Unbound,
 } from './feed-log.js';
 import { claimClash, decode, entryOf, rawObservations, zoneNote, type LoggedFrame, type Received } from './feed-message.js';
@@ -61,7 +59,6 @@ export class Hl7FeedService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly ingest: VitalsIngestService,
-    private readonly settings: ClinicSettingsService,
     private readonly retractions: FeedRetractions,
     private readonly clockWatch: ClockWatch,
   ) {}
@@ -95,12 +92,8 @@ export class Hl7FeedService {
   }
 
   private async handle(rx: Received): Promise<FeedAnswer> {
-    const gateway = await touchGateway(this.dataSource.manager, rx.header, rx.peer, rx.at);
-    if (rx.header.controlId) {
-      const original = await originalOf(this.dataSource.manager, gateway.id, rx.header.controlId);
-      if (original) return this.repeat(rx, gateway, original);
-    }
-    const maps = await mappingsFor(this.dataSource.manager, gateway.id);
+    const { gateway, original, maps } = await touchGateway(this.dataSource.manager, rx.header, rx.peer, rx.at);
+    if (original) return this.repeat(rx, gateway, original);
     const msg = await this.parse(rx, gateway, maps);
     await this.clockWatch.observe(gateway, msg.header.messageTime?.at ?? null, rx.at, () => this.clinicOf(msg, gateway));
     const rejected = msg.problems.filter((p) => p.ack === 'AR');
@@ -142,20 +135,20 @@ export class Hl7FeedService {
       outcome: 'accepted',
       detail: {},
     });
-    const monitor = await monitorOf(m, msg, gateway.clinicId);
+    const { monitor, places, lateAfterMin } = await bindReadings(m, msg, gateway.clinicId);
     await learnClinic(m, gateway, monitor);
     const clinicId = monitor?.clinicId ?? (await fallbackClinic(m, gateway));
     const deviceId = msg.eui64 ?? msg.location ?? rx.header.sendingApplication;
     const bySession = new Map<string, DeviceReading[]>();
     const unbound: Unbound[] = [];
-    for (const reading of msg.readings) {
-      const place = await placeReading(m, monitor, reading, msg.patientMrn);
+    msg.readings.forEach((reading, i) => {
+      const place = places[i];
       if ('unbound' in place) unbound.push({ reading, reason: place.unbound });
       else bySession.set(place.sessionId, [...(bySession.get(place.sessionId) ?? []), reading]);
-    }
+    });
     const feed = { gatewayId: gateway.id, controlId: rx.header.controlId, messageId };
-    const lateAfterMin = bySession.size ? (await this.settings.forClinic(monitor!.clinicId, m)).lateReadingPageAfterMin : 0;
-    const sessions = await this.chart(monitor, bySession, deviceId, feed, { receivedAt: rx.at, lateAfterMin });
+    if (bySession.size && lateAfterMin === null) throw DomainError.notFound('Clinic settings');
+    const sessions = await this.chart(monitor, bySession, deviceId, feed, { receivedAt: rx.at, lateAfterMin: lateAfterMin ?? 0 });
     const kept = await keepUnbound(m, unbound, {
       clinicId,
       messageId,
@@ -256,11 +249,7 @@ export class Hl7FeedService {
   }
 
   /** A resend: the first answer again (with an ACK of its own), nothing stored; logged as a duplicate. */
-  private async repeat(
-    rx: Received,
-    gateway: GatewayRow,
-    original: { id: string; ackCode: 'AA' | 'AE' | 'AR' | null; detail: Record<string, unknown>; clinicId: string | null },
-  ): Promise<FeedAnswer> {
+  private async repeat(rx: Received, gateway: GatewayRow, original: OriginalMessage): Promise<FeedAnswer> {
     const code = original.ackCode === 'AE' ? 'AE' : 'AA';
     const problems = (original.detail['problems'] as Hl7Problem[] | undefined) ?? [];
     const ack = this.ack(rx, code, problems);

@@ -2,16 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, DomainError, ErrorCode, TransactionRunner, type Actor, type FieldProblem } from '#platform';
 import { PatientsService } from '../patients/index.js';
-import {
-  mergeThresholds,
-  ProtocolsService,
-  thresholdProblems,
-  type ProtocolVersion,
-  type ThresholdOverrides,
-  type ThresholdSet,
-} from '../protocols/index.js';
+import { mergeThresholds, ProtocolsService, thresholdProblems, type ThresholdOverrides, type ThresholdSet } from '../protocols/index.js';
 import { ClinicSettings, ClinicSettingsService } from '../settings/index.js';
-import { effectiveThresholds, patientOverrides } from './effective-thresholds.js';
+import { effectiveThresholds } from './effective-thresholds.js';
 import { PatientThresholds } from './patient-thresholds.entity.js';
 import { ThresholdChecks } from './threshold-checks.js';
 
@@ -53,27 +46,6 @@ export class ThresholdsService {
         effective: effectiveThresholds(settings, p),
       })),
     };
-  }
-
-  /**
-   * What each of these sessions' readings are judged on (`key` names a session): the clinic
-   * settings read once per clinic, every patient's overrides in one query.
-   */
-  async effectiveFor(
-    m: EntityManager,
-    sessions: Array<{ key: string; clinicId: string; patientId: string; protocol: Pick<ProtocolVersion, 'thresholds'> }>,
-  ): Promise<Map<string, ThresholdSet>> {
-    const overrides = await patientOverrides(
-      m,
-      sessions.map((s) => s.patientId),
-    );
-    const settings = new Map<string, ClinicSettings>();
-    const out = new Map<string, ThresholdSet>();
-    for (const s of sessions) {
-      if (!settings.has(s.clinicId)) settings.set(s.clinicId, await this.settings.forClinic(s.clinicId, m));
-      out.set(s.key, effectiveThresholds(settings.get(s.clinicId)!, s.protocol, overrides.get(s.patientId) ?? null));
-    }
-    return out;
   }
 
   /** An edit's thresholds that are not a threshold set (unknown measure, a value out of range), named by path; not given, not judged. */

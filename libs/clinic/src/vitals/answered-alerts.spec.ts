@@ -1,4 +1,4 @@
-import { alertsAnsweredBy } from './answered-alerts.js';
+import { alertKey, alertsAnsweredBy, alertsToClear } from './answered-alerts.js';
 
 const start = new Date('2026-11-29T10:00:00Z');
 const min = (m: number) => new Date(start.getTime() + m * 60_000);
@@ -28,5 +28,18 @@ describe('the warnings a reading answers (they clear themselves)', () => {
     expect(alertsAnsweredBy({ id: 'r1', sessionId: 's1', measuredAt: min(41), systolic: 1, diastolic: 1 }, null, esketamine)).toHaveLength(
       1,
     );
+  });
+
+  it('only an alert unresolved on that session is cleared', () => {
+    const answered = [
+      ...alertsAnsweredBy({ id: 'r1', sessionId: 's1', measuredAt: min(41), systolic: 130, diastolic: 80 }, start, esketamine),
+      ...alertsAnsweredBy({ id: 'r2', sessionId: 's2', measuredAt: min(41), systolic: 130, diastolic: 80 }, start, esketamine),
+    ];
+    const unresolved = new Set([alertKey('s1', 'rems-40-min-bp'), alertKey('s2', 'vitals-overdue'), alertKey('s2', 'spo2')]);
+    expect(alertsToClear(answered, unresolved).map((a) => `${a.sessionId} ${a.measure}`)).toEqual([
+      's1 rems-40-min-bp',
+      's2 vitals-overdue',
+    ]);
+    expect(alertsToClear(answered, new Set())).toEqual([]);
   });
 });

@@ -34,3 +34,15 @@ export function alertsAnsweredBy(
   }
   return out;
 }
+
+/** A session's alert on one measure, as `unresolved` sets name it. */
+export const alertKey = (sessionId: string, measure: string) => `${sessionId} ${measure}`;
+
+/**
+ * Of the alerts readings answer, those that can be there to clear: unresolved when the group's
+ * sessions were locked (`unresolved`, with what the group raised). None can be raised meanwhile by
+ * anyone else: raising an alert takes a key share of its session's row, which the lock holds off.
+ */
+export function alertsToClear(answered: AnsweredAlert[], unresolved: Set<string>): AnsweredAlert[] {
+  return answered.filter((a) => unresolved.has(alertKey(a.sessionId, a.measure)));
+}

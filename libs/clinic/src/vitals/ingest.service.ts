@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, LessThan, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import {
   AuditService,
   Clock,
@@ -17,23 +17,14 @@ import { alertView, AlertsService, type AlertView } from '../alerts/index.js';
 import { ClinicEventBus } from '../events/index.js';
 import { ProtocolsService } from '../protocols/index.js';
 import { isDosed, SessionsService, VITALS_STATUSES, type Session } from '../sessions/index.js';
-import { ThresholdsService } from '../thresholds/index.js';
-import { alertsAnsweredBy } from './answered-alerts.js';
-import type { EarlierDeviceReading } from './evaluate.js';
+import { alertKey, alertsAnsweredBy, alertsToClear } from './answered-alerts.js';
 import { GroupCommitter, type Outcome } from './group-commit.js';
-import {
-  alertsToRaise,
-  deviceKey,
-  judgeReadings,
-  type AlertToRaise,
-  type Judgement,
-  type SessionContext,
-  type Submission,
-} from './judge.js';
+import { alertsToRaise, judgeReadings, type AlertToRaise, type Judgement, type SessionContext, type Submission } from './judge.js';
+import { judgingContexts } from './judging-context.js';
 import { readingProblems } from './plausibility.js';
 import type { NewReading, ReadingView, Recorder } from './reading.js';
-import { insertReadings, markSuperseded } from './reading-rows.js';
-import { VitalReading } from './vital-reading.entity.js';
+import { earlierDeviceReadings, insertReadings, markSuperseded } from './reading-rows.js';
+import type { VitalReading } from './vital-reading.entity.js';
 import { overdueWork, readingEveryMin } from './vitals-overdue.js';
 
 export interface RecordResult {
@@ -62,7 +53,6 @@ export class VitalsIngestService {
     private readonly clock: Clock,
     private readonly sessions: SessionsService,
     private readonly protocols: ProtocolsService,
-    private readonly thresholds: ThresholdsService,
     private readonly alerts: AlertsService,
     private readonly pendingWork: PendingWorkService,
     private readonly events: ClinicEventBus,
@@ -98,15 +88,16 @@ export class VitalsIngestService {
     const outcomes: Array<Outcome<RecordResult>> = [];
     const { accepted, sessions } = await this.admit(tx.manager, subs, outcomes);
     if (accepted.length === 0) return outcomes;
-    const { contexts, stored } = await this.loadContext(tx.manager, subs, accepted, sessions);
+    const { contexts, stored, unresolved } = await this.loadContext(tx.manager, subs, accepted, sessions);
     const judgement = judgeReadings(subs, accepted, contexts, stored, { newId: randomUUID, recordedAt: new Date() });
-    const toRaise = alertsToRaise(judgement.judged, await this.deviceHistory(tx.manager, judgement.historyBefore), subs);
+    const toRaise = alertsToRaise(judgement.judged, await earlierDeviceReadings(tx.manager, judgement.historyBefore), subs);
     await this.persist(tx, judgement, contexts);
     const raised = await this.raiseAlerts(tx, subs, accepted, toRaise);
-    await this.alerts.clearAnswered(
-      tx,
-      judgement.judged.flatMap(({ row, context }) => alertsAnsweredBy(row, context.s.dosingStartedAt, context.protocol.vitals)),
+    for (const { alert } of toRaise) unresolved.add(alertKey(alert.session.id, alert.measure));
+    const answered = judgement.judged.flatMap(({ row, context }) =>
+      alertsAnsweredBy(row, context.s.dosingStartedAt, context.protocol.vitals),
     );
+    await this.alerts.clearAnswered(tx, alertsToClear(answered, unresolved));
     await this.scheduleOverdue(tx, contexts);
     await this.auditAndAnswer(tx, subs, accepted, judgement, raised, outcomes);
     return outcomes;
@@ -129,57 +120,21 @@ export class VitalsIngestService {
     return { accepted, sessions };
   }
 
-  /** What judging needs: per session its protocol, effective thresholds and baseline; the device readings already stored. */
+  /** What judging needs: per session its protocol, effective thresholds and baseline; the device readings already stored (one statement). */
   private async loadContext(
     m: EntityManager,
     subs: Submission[],
     accepted: number[],
     locked: Map<string, Session>,
-  ): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading> }> {
+  ): Promise<{ contexts: Map<string, SessionContext>; stored: Map<string, VitalReading>; unresolved: Set<string> }> {
     const sessions = [...new Set(accepted.map((i) => subs[i].sessionId))].map((id) => locked.get(id)!);
-    const protocols = new Map<string, SessionContext['protocol']>();
-    for (const s of sessions) protocols.set(s.id, await this.protocols.version(s.clinicId, s.protocolVersionId, m));
-    const thresholds = await this.thresholds.effectiveFor(
+    const withProtocols: Array<{ s: Session; protocol: SessionContext['protocol'] }> = [];
+    for (const s of sessions) withProtocols.push({ s, protocol: await this.protocols.version(s.clinicId, s.protocolVersionId, m) });
+    return judgingContexts(
       m,
-      sessions.map((s) => ({ key: s.id, clinicId: s.clinicId, patientId: s.patientId, protocol: protocols.get(s.id)! })),
-    );
-    const baselineIds = sessions.flatMap((s) => (s.baselineReadingId ? [s.baselineReadingId] : []));
-    const baselines = new Map(baselineIds.length ? (await m.findBy(VitalReading, { id: In(baselineIds) })).map((r) => [r.id, r]) : []);
-    const contexts = new Map<string, SessionContext>();
-    for (const s of sessions) {
-      const baseline = (s.baselineReadingId && baselines.get(s.baselineReadingId)) || null;
-      contexts.set(s.id, {
-        s,
-        protocol: protocols.get(s.id)!,
-        t: thresholds.get(s.id)!,
-        baseline,
-        preDoseMoaas: baseline?.moaas ?? (await latestPreDoseMoaas(m, s.id)),
-        changed: false,
-        requestId: null,
-      });
-    }
-    const stored = await storedDeviceReadings(
-      m,
+      withProtocols,
       accepted.flatMap((i) => subs[i].input.map((r) => ({ sessionId: subs[i].sessionId, ...r }))),
     );
-    return { contexts, stored };
-  }
-
-  /** Per session whose device warning needs it: its 50 latest device readings stored before that reading. */
-  private async deviceHistory(m: EntityManager, before: Map<string, Date>): Promise<Map<string, EarlierDeviceReading[]>> {
-    const history = new Map<string, EarlierDeviceReading[]>();
-    for (const [sessionId, at] of before) {
-      const rows = await m.find(VitalReading, {
-        where: { sessionId, source: 'device', measuredAt: LessThan(at) },
-        order: { measuredAt: 'DESC' },
-        take: 50,
-      });
-      history.set(
-        sessionId,
-        rows.reverse().map((r) => ({ deviceId: r.deviceId, measuredAt: r.measuredAt, breached: r.breaches.map((b) => b.measure) })),
-      );
-    }
-    return history;
   }
 
   /** The new readings in one statement; the sessions they moved on follow (ReadingsRecorded: one statement too). */
@@ -280,36 +235,4 @@ function refusalOf(s: Session, sub: Submission): DomainError | null {
     );
   const problems = sub.input.flatMap((r, i) => readingProblems(r, sub.now, s.checkedInAt, sub.batch ? `readings[${i}].` : ''));
   return problems.length ? DomainError.validation(problems) : null;
-}
-
-/** Current readings of these (session, device, measured at) already stored: a resend writes nothing, a correction supersedes them. */
-async function storedDeviceReadings(
-  m: EntityManager,
-  readings: Array<{ sessionId: string; deviceId?: string | null; measuredAt: Date }>,
-): Promise<Map<string, VitalReading>> {
-  const keyed = readings.filter((r) => r.deviceId);
-  if (keyed.length === 0) return new Map();
-  // One index probe per key (LATERAL, kept from being flattened by OFFSET 0): as a plain join the
-  // planner may hash it against every stored reading (bench/RESULTS.md: 500-reading batches stalled on it).
-  const found: Array<{ id: string }> = await m.query(
-    `SELECT v.id FROM unnest($1::uuid[], $2::text[], $3::timestamptz[]) AS k(session_id, device_id, measured_at)
-       CROSS JOIN LATERAL (
-         SELECT r.id FROM vital_readings r
-          WHERE r.session_id = k.session_id AND r.device_id = k.device_id AND r.measured_at = k.measured_at AND r.superseded_at IS NULL
-         OFFSET 0
-       ) v`,
-    [keyed.map((r) => r.sessionId), keyed.map((r) => r.deviceId), keyed.map((r) => r.measuredAt)],
-  );
-  if (found.length === 0) return new Map();
-  const rows = await m.findBy(VitalReading, { id: In(found.map((f) => f.id)) });
-  return new Map(rows.map((r) => [deviceKey(r.sessionId, r.deviceId!, r.measuredAt), r]));
-}
-
-async function latestPreDoseMoaas(m: EntityManager, sessionId: string): Promise<number | null> {
-  const row = await m
-    .createQueryBuilder(VitalReading, 'v')
-    .where(`v.session_id = :sessionId AND v.phase = 'pre-dose' AND v.moaas IS NOT NULL`, { sessionId })
-    .orderBy('v.measured_at', 'DESC')
-    .getOne();
-  return row?.moaas ?? null;
 }

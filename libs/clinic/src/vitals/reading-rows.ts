@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { Breach, EarlierDeviceReading } from './evaluate.js';
 import type { VitalReading } from './vital-reading.entity.js';
 
 /** All of a group's new readings in one statement. */
@@ -55,4 +56,27 @@ export async function markSuperseded(m: EntityManager, rows: VitalReading[]): Pr
       WHERE v.id = k.id AND v.superseded_at IS NULL`,
     [rows.map((r) => r.id), rows.map((r) => r.supersededAt), rows.map((r) => r.supersededBy), rows.map((r) => r.supersededByReadingId)],
   );
+}
+
+/**
+ * Per session, the device readings stored before a time (its 50 latest, current ones, oldest
+ * first): what a device warning's run is judged on. One statement for all the sessions.
+ */
+export async function earlierDeviceReadings(m: EntityManager, before: Map<string, Date>): Promise<Map<string, EarlierDeviceReading[]>> {
+  const history = new Map<string, EarlierDeviceReading[]>([...before.keys()].map((id) => [id, []]));
+  if (before.size === 0) return history;
+  const rows = await m.query<Array<{ sessionId: string; deviceId: string | null; measuredAt: Date; breaches: Breach[] }>>(
+    `SELECT k.session_id AS "sessionId", r.device_id AS "deviceId", r.measured_at AS "measuredAt", r.breaches
+       FROM unnest($1::uuid[], $2::timestamptz[]) AS k(session_id, before)
+       CROSS JOIN LATERAL (
+         SELECT v.device_id, v.measured_at, v.breaches FROM vital_readings v
+          WHERE v.session_id = k.session_id AND v.source = 'device' AND v.measured_at < k.before AND v.superseded_at IS NULL
+          ORDER BY v.measured_at DESC LIMIT 50
+       ) r
+      ORDER BY k.session_id, r.measured_at`,
+    [[...before.keys()], [...before.values()]],
+  );
+  for (const r of rows)
+    history.get(r.sessionId)!.push({ deviceId: r.deviceId, measuredAt: r.measuredAt, breached: r.breaches.map((b) => b.measure) });
+  return history;
 }
