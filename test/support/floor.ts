@@ -18,7 +18,8 @@ export async function floorStaff(ds: DataSource, http: TestAgent, timeZone: stri
 }
 
 /**
- * A patient seated in `chair` (a free label, or a registered chair by id), taken by the nurse to `status`: ready (checked in, pre-checked, a
+ * A patient seated in `chair` (a free label, or a registered chair by id), taken by the nurse to `status`: checked in (no pre-checks,
+ * no baseline), ready (checked in, pre-checked, a
  * baseline measured `baselineAgoMin` ago), dosing (started at 0.5 mg/kg), or observation (dosing
  * ended early). Returns the session id.
  */
@@ -26,7 +27,7 @@ export async function seat(
   http: TestAgent,
   staff: Staff,
   chair: string | { chairId: string },
-  status: 'ready' | 'dosing' | 'observation',
+  status: 'checked_in' | 'ready' | 'dosing' | 'observation',
   patient: { firstName: string; lastName: string; dateOfBirth: string },
   baselineAgoMin = 0,
 ): Promise<string> {
@@ -40,6 +41,7 @@ export async function seat(
   const { id } = await post('/sessions', { patientId, protocol: 'ketamine-iv-standard' }, 201);
   const place = typeof chair === 'string' ? { chairLabel: chair } : chair;
   await post(`/sessions/${id}/check-in`, { ...place, anesthesiologistUserId: staff.anesthesiologist.id }, 200);
+  if (status === 'checked_in') return id;
   await post(
     `/sessions/${id}/pre-checks`,
     { transportHome: 'escort', escortName: 'Rui', pregnancyStatus: 'not-pregnant', cssrsScreener: 'negative' },

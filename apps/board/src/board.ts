@@ -5,6 +5,7 @@ import { clockText, dayText, zoneName } from './format.js';
 import { attachUnbound, discardUnbound, recordVitals, resolveAlert } from './forms.js';
 import { discharge, endDosing, startDosing } from './lifecycle-forms.js';
 import { observationCheck } from './observation-form.js';
+import { preChecks } from './prechecks-form.js';
 import { BoardStream, type ConnectionState } from './stream.js';
 import { TileView, type TileAction } from './tile.js';
 import type { Frame, WallAlert, WallBoard } from './types.js';
@@ -229,6 +230,7 @@ export class Board implements Frame {
     // The floor read again as the form opens: the server's clock it stamps the reading with is then this minute's.
     else if (a.kind === 'vitals') recordVitals(this.api, a.sessionId, chair, () => this.now(), this.read());
     else if (a.kind === 'observation') observationCheck(this.api, tile, () => void this.read());
+    else if (a.kind === 'prechecks') preChecks(this.api, tile, this, () => void this.read());
     else if (a.kind === 'start')
       startDosing(this.api, tile, () => void this.read()).catch((err: Error) => notify(`The start form could not open: ${err.message}`));
     else if (a.kind === 'end') endDosing(this.api, tile, this, () => void this.read());

@@ -1,4 +1,4 @@
-import { ageText, alarmOf, alertText, clockText, duration, isStale, phaseText, zoneName } from './format.js';
+import { ageText, alarmOf, alertText, clockText, duration, isStale, lastAtClock, phaseText, zoneName } from './format.js';
 
 describe('what the board shows', () => {
   it.each([
@@ -62,5 +62,17 @@ describe('what the board shows', () => {
     expect(clockText(at, 'America/Los_Angeles')).toBe('09:05:09');
     expect(clockText(at, 'Europe/Paris', false)).toBe('18:05');
     expect(zoneName(at, 'America/Los_Angeles')).toBe('PDT');
+  });
+
+  it.each([
+    ['07:30', '2026-03-03T13:45:20.500Z', '2026-03-03T13:30:00.000Z'],
+    ['22:10', '2026-03-03T13:45:20.500Z', '2026-03-03T04:10:00.000Z'],
+    ['07:45', '2026-03-03T13:45:20.500Z', '2026-03-03T13:45:00.000Z'],
+  ])('%s typed on a Chicago clock at %s was %s', (typed, now, at) => {
+    expect(lastAtClock(typed, Date.parse(now), 'America/Chicago')?.toISOString()).toBe(at);
+  });
+
+  it('reads no time from an empty field', () => {
+    expect(lastAtClock('', Date.now(), 'UTC')).toBeNull();
   });
 });

@@ -91,3 +91,16 @@ export function phaseText(status: string, eligibleAt: string | null, now: number
 /** A value is stale once older than `staleAfterMin`. */
 export const isStale = (measuredAt: string, staleAfterMin: number, now: number): boolean =>
   now - Date.parse(measuredAt) > staleAfterMin * 60_000;
+
+/**
+ * The instant a time of day typed on the clinic's clock ("07:30") last was, at or before `now`:
+ * earlier today in the clinic's zone, else yesterday (a patient's last meal the evening before).
+ */
+export function lastAtClock(hhmm: string, now: number, timeZone: string): Date | null {
+  const typed = /^(\d\d):(\d\d)$/.exec(hhmm);
+  if (!typed) return null;
+  const [hour, minute, second] = clockText(new Date(now), timeZone).split(':').map(Number);
+  const nowMin = hour * 60 + minute;
+  const back = (nowMin - (Number(typed[1]) * 60 + Number(typed[2])) + 1440) % 1440;
+  return new Date(now - second * 1000 - (now % 1000) - back * 60_000);
+}

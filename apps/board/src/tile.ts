@@ -12,16 +12,17 @@ export type TileAction =
   | { kind: 'resolve'; sessionId: string; alertId: string }
   | { [K in LifecycleStep]: { kind: K; sessionId: string } }[LifecycleStep];
 
-/** The step of its life a session takes next at the chair (start, end of dosing, discharge), by its status. */
-export type LifecycleStep = 'start' | 'end' | 'discharge';
+/** The step of its life a session takes next at the chair (pre-checks, start, end of dosing, discharge), by its status. */
+export type LifecycleStep = 'prechecks' | 'start' | 'end' | 'discharge';
 const NEXT_STEP: Record<string, { kind: LifecycleStep; label: string }> = {
+  checked_in: { kind: 'prechecks', label: 'Pre-checks' },
   ready: { kind: 'start', label: 'Start dosing' },
   dosing: { kind: 'end', label: 'End dosing' },
   paused: { kind: 'end', label: 'End dosing' },
   observation: { kind: 'discharge', label: 'Discharge' },
   aborted: { kind: 'discharge', label: 'Discharge' },
 };
-const isStep = (action: string): action is LifecycleStep => action === 'start' || action === 'end' || action === 'discharge';
+const isStep = (action: string): action is LifecycleStep => Object.values(NEXT_STEP).some((s) => s.kind === action);
 
 const LEVEL_MARK = { critical: '▲▲ CRITICAL', warning: '◆ WARNING', none: '' } as const;
 const NUMERICS = [

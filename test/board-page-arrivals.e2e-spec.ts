@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import {
+  ARTIFACTS,
+  axeViolations,
+  chromiumAvailable,
+  signIn,
+  startBoardFloor,
+  TABLET,
+  unexpectedErrors,
+  WALL,
+  type AxeViolation,
+  type BoardFloor,
+  type Viewer,
+} from './support/board-page.js';
+import { bearer, PASSWORD } from './support/factories.js';
+import { seat } from './support/floor.js';
+
+const CLINIC_ZONE = 'America/Chicago';
+const BROWSER_ZONE = 'Europe/Lisbon';
+const PATIENT = { firstName: 'Mirela', lastName: 'Oyelaran-Holm', dateOfBirth: '1979-08-30' };
+
+const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
+
+/*
+ * The steps before a session is ready, from the board: a nurse records the pre-session checklist
+ * from the tile of a patient just checked in, by keyboard; the screener left unanswered is refused
+ * beside its question with nothing stored, then the answers are taken and the tile reads "ready to
+ * dose" on the wall screen and an anesthesiologist's tablet within 2 s; the dialog has no axe fault.
+ */
+(chromiumAvailable() ? describe : describe.skip)('the wall board page in Chromium: before a session is ready', () => {
+  let f: BoardFloor;
+  let nurse: Viewer;
+  let doctor: Viewer;
+  let id = '';
+  const tile = (v: Viewer) => v.page.locator(`[data-session-id="${id}"]`);
+  const session = async () =>
+    (await f.t.http.get(`/api/v1/sessions/${id}`).set(bearer(f.s.token.nurse))).body as {
+      status: string;
+      preChecks: Record<string, unknown> | null;
+    };
+
+  beforeAll(async () => {
+    f = await startBoardFloor({ timeZone: CLINIC_ZONE, browserZone: BROWSER_ZONE });
+    id = await seat(f.t.http, f.s, 'Chair 3', 'checked_in', PATIENT);
+    [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
+    await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
+    await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
+    for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+  }, 120_000);
+
+  afterAll(() => f?.close(), 60_000);
+
+  it('offers the pre-checks on the tile of a session checked in, to nurses and anesthesiologists', async () => {
+    for (const v of [nurse, doctor])
+      await tile(v).locator('button[data-action=prechecks]', { hasText: 'Pre-checks…' }).waitFor({ timeout: 3000 });
+    await expect(tile(nurse).locator('[data-testid=phase]').textContent()).resolves.toBe('checked in');
+    await expect(tile(nurse).locator('button[data-action=start]').count()).resolves.toBe(0);
+  });
+
+  it('refuses the checklist without the C-SSRS screener beside its question; nothing is stored', async () => {
+    const { page } = nurse;
+    await tile(nurse).getByRole('button', { name: 'Pre-checks, Chair 3' }).focus();
+    await page.keyboard.press('Enter');
+    const form = page.locator('dialog form.prechecks-form');
+    // By keyboard: Space answers "Going home", Tab to the escort's name, then to "Pregnancy".
+    await form.locator('input[name=transportHome][value=escort]:focus').waitFor({ timeout: 2000 });
+    await page.keyboard.press('Space');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('Rui Holm');
+    await page.keyboard.press('Tab');
+    await form.locator('input[name=pregnancyStatus]:focus').waitFor({ timeout: 1000 });
+    await page.keyboard.press('Space');
+    await form.locator('button[type=submit]').click();
+    await form.locator('[data-error-for=cssrsScreener]:not(:empty)').waitFor({ timeout: 2000 });
+    await form.locator('input[name=cssrsScreener][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
+    expect(await session()).toEqual(expect.objectContaining({ status: 'checked_in', preChecks: null }));
+    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    await page.locator('dialog').screenshot({ path: join(ARTIFACTS, 'prechecks-refused.png') });
+  });
+
+  it('records the checklist: the tile reads "ready to dose" on both screens within 2 s', async () => {
+    const { page } = nurse;
+    const form = page.locator('dialog form.prechecks-form');
+    // The focus is on the screener's first answer: Space chooses "Negative".
+    await page.keyboard.press('Space');
+    await form.locator('button[type=submit]').click();
+    await form.waitFor({ state: 'detached', timeout: 2000 });
+    const started = Date.now();
+    for (const v of [nurse, doctor])
+      await tile(v)
+        .locator('[data-testid=phase][data-status=ready]', { hasText: 'ready to dose' })
+        .waitFor({ timeout: 2000 - (Date.now() - started) });
+    expect(Date.now() - started).toBeLessThan(2000);
+    await tile(doctor).locator('button[data-action=start]', { hasText: 'Start dosing…' }).waitFor({ timeout: 1000 });
+    expect((await session()).preChecks).toEqual(
+      expect.objectContaining({
+        transportHome: 'escort',
+        escortName: 'Rui Holm',
+        pregnancyStatus: 'not-pregnant',
+        cssrsScreener: 'negative',
+        recordedBy: f.s.nurse.id,
+      }),
+    );
+  });
+
+  it('raised no page error, and no console error but the refusals the tests asked for', () => {
+    expect(unexpectedErrors(f.viewers, /status of 400 /)).toEqual([]);
+  });
+});
