@@ -1,4 +1,5 @@
 import { ApiError, ENDED, type Api } from './api.js';
+import { ArrivalsPanel, checkInArrival, readArrivals } from './arrivals.js';
 import { openDetail } from './detail.js';
 import { $, setAttr, setText } from './dom.js';
 import { clockText, dayText, zoneName } from './format.js';
@@ -43,6 +44,7 @@ export class Board implements Frame {
   private lastRead = 0;
   private readonly unbound: UnboundPanel;
   private readonly unboundSource: UnboundSource;
+  private readonly arrivals: ArrivalsPanel;
 
   constructor(
     private readonly api: Api,
@@ -51,6 +53,11 @@ export class Board implements Frame {
   ) {
     this.unbound = new UnboundPanel($(document, '#unbound'), (a) => this.actOnUnbound(a));
     this.unboundSource = new UnboundSource(api);
+    this.arrivals = new ArrivalsPanel($(document, '#arrivals'), (a) => {
+      void checkInArrival(api, a, this.timeZone, () => void this.read()).catch((err: Error) =>
+        notify(`The check-in form could not open: ${err.message}`),
+      );
+    });
     this.stream = new BoardStream(api, {
       open: () => void this.read(),
       alert: (type, data) => this.alertEvent(type, data),
@@ -97,6 +104,7 @@ export class Board implements Frame {
     this.tiles.clear();
     this.root.hidden = true;
     this.unbound.render([], false, this.timeZone);
+    this.arrivals.render([], this.timeZone);
   }
 
   /** Reads the floor; a read asked for while one is under way is made once it ends. */
@@ -114,11 +122,19 @@ export class Board implements Frame {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         this.lastRead = Date.now();
         const sent = Date.now();
-        const [board, unbound] = await Promise.all([this.api.call<WallBoard>('GET', '/board'), this.unboundSource.read()]);
+        const asked = this.data !== null;
+        const [board, unbound, arrivals] = await Promise.all([
+          this.api.call<WallBoard>('GET', '/board'),
+          this.unboundSource.read(),
+          // Today is the clinic's: until its zone is known (the first read), the arrivals wait for the next read.
+          asked ? readArrivals(this.api, this.now(), this.timeZone) : null,
+        ]);
         if (this.stopped) return;
         this.offset = Date.parse(board.now) - (sent + Date.now()) / 2;
         this.render(board);
         if (unbound) this.renderUnbound(unbound.groups, unbound.truncated);
+        if (arrivals) this.arrivals.render(arrivals, this.timeZone);
+        else if (!asked) this.readAgain = true;
       } while (this.readAgain);
     } catch (err) {
       if (err instanceof ApiError && err.status === 403) this.onRefused('The board is for nurses and anesthesiologists.');
