@@ -11,9 +11,9 @@ import {
   unexpectedErrors,
   WALL,
   wallClock,
-  type AxeViolation,
   type BoardFloor,
   type Viewer,
+  axeFaults,
 } from './support/board-page.js';
 import { bearer, PASSWORD } from './support/factories.js';
 import { seat } from './support/floor.js';
@@ -27,8 +27,6 @@ const PATIENTS = {
 };
 
 /** What axe-core finds (its WCAG A and AA rules and best practices), one line each: the page must have none, minor ones included. */
-const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
-
 /*
  * Alerts and actions from the tile, in Chromium, with the keyboard only where a person would: a
  * critical reading turning its tile critical within 2 s, an anesthesiologist acknowledging and
@@ -56,7 +54,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
   it('has a sign-in form without accessibility faults', async () => {
     await doctor.page.goto(`${f.baseUrl}/board/`);
     await doctor.page.locator('input[name=email]').waitFor({ timeout: 5000 });
-    expect(faults(await axeViolations(doctor.page))).toEqual([]);
+    expect(axeFaults(await axeViolations(doctor.page))).toEqual([]);
   });
 
   it('turns a tile critical within 2 s of a hypertensive reading posted through the API, in words and shape as well as colour', async () => {
@@ -113,7 +111,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await page.keyboard.press('Enter');
     await form.locator('[data-error-for=note]:not(:empty)').waitFor({ timeout: 2000 });
     await form.locator('textarea[name=note][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
-    expect(faults(await axeViolations(page))).toEqual([]);
+    expect(axeFaults(await axeViolations(page))).toEqual([]);
     await page.keyboard.type('Labetalol 10 mg IV; BP 150/90 at 5 min');
     await page.keyboard.press('Tab');
     await page.keyboard.press('Tab');
@@ -130,7 +128,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     expect((await post(`/sessions/${id.chair2}/vitals`, vitals({ spo2: 85 }))).status).toBe(201);
     for (const v of [nurse, doctor]) await tile(v, 'chair2').locator('.alert[data-level=critical]').waitFor({ timeout: 2000 });
     await doctor.page.getByRole('button', { name: /^Acknowledge, critical alert, Chair 2: SpO2 85/ }).waitFor({ timeout: 1000 });
-    for (const v of [nurse, doctor]) expect(faults(await axeViolations(v.page))).toEqual([]);
+    for (const v of [nurse, doctor]) expect(axeFaults(await axeViolations(v.page))).toEqual([]);
     // The line saying what the board is not.
     await expect(nurse.page.getByRole('contentinfo').textContent()).resolves.toMatch(
       /Secondary display\. Vigil's board is not the monitor's alarm/,
@@ -154,7 +152,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await form.locator('[data-error-for=systolic]:not(:empty)').waitFor({ timeout: 2000 });
     await form.locator('input[name=systolic][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
     expect(await count()).toBe(before);
-    expect(faults(await axeViolations(page))).toEqual([]);
+    expect(axeFaults(await axeViolations(page))).toEqual([]);
     await form.locator('input[name=systolic]').fill('128');
     await page.keyboard.press('Enter');
     await form.waitFor({ state: 'detached', timeout: 2000 });
@@ -176,7 +174,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     expect(wallClock(CLINIC_ZONE).map((hm) => hm.slice(0, 2))).toContain(firstTime.split(' ').at(-1)!.slice(0, 2));
     const shown = (await detail.textContent())!;
     for (const p of Object.values(PATIENTS)) expect(shown).not.toContain(p.lastName);
-    expect(faults(await axeViolations(page))).toEqual([]);
+    expect(axeFaults(await axeViolations(page))).toEqual([]);
     await page.screenshot({ path: join(ARTIFACTS, 'session-detail-1920x1080.png') });
     await page.keyboard.press('Escape');
     await detail.waitFor({ state: 'detached', timeout: 2000 });

@@ -3,16 +3,14 @@ import {
   ARTIFACTS,
   axeViolations,
   chromiumAvailable,
-  signIn,
   startBoardFloor,
-  TABLET,
   unexpectedErrors,
-  WALL,
-  type AxeViolation,
   type BoardFloor,
   type Viewer,
+  axeFaults,
+  nurseAndAnesthesiologist,
 } from './support/board-page.js';
-import { bearer, PASSWORD } from './support/factories.js';
+import { bearer } from './support/factories.js';
 import { seat } from './support/floor.js';
 import { consentedPatient } from './support/sessions.js';
 
@@ -25,8 +23,6 @@ const BROWSER_ZONE = 'Europe/Lisbon';
 const PATIENT = { firstName: 'Mirela', lastName: 'Oyelaran-Holm', dateOfBirth: '1979-08-30' };
 const ARRIVING = { firstName: 'Kwabena', lastName: 'Sørensen-Abiodun', dateOfBirth: '1990-02-11' };
 const ALL_DAY = [['00:00', '23:59']];
-
-const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
 
 /*
  * The steps before a session is ready, from the board: a nurse records the pre-session checklist
@@ -54,10 +50,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     f = await startBoardFloor({ timeZone: CLINIC_ZONE, browserZone: BROWSER_ZONE });
     id = await seat(f.t.http, f.s, 'Chair 3', 'checked_in', PATIENT);
     appointmentId = await bookToday();
-    [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
-    await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
-    await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
-    for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+    [nurse, doctor] = await nurseAndAnesthesiologist(f);
   }, 120_000);
 
   afterAll(() => f?.close(), 60_000);
@@ -98,7 +91,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await form.locator('[data-error-for=cssrsScreener]:not(:empty)').waitFor({ timeout: 2000 });
     await form.locator('input[name=cssrsScreener][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
     expect(await session()).toEqual(expect.objectContaining({ status: 'checked_in', preChecks: null }));
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await page.locator('dialog').screenshot({ path: join(ARTIFACTS, 'prechecks-refused.png') });
   });
 
@@ -132,7 +125,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     const row = page.locator(`[data-testid=arrival][data-appointment-id="${appointmentId}"]`);
     await row.waitFor({ timeout: 3000 });
     await expect(row.textContent()).resolves.toMatch(/^\d\d:\d\dKSChair 5ketamine-iv-standardCheck in…$/);
-    expect(faults(await axeViolations(page, '#arrivals'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, '#arrivals'))).toEqual([]);
     await row.getByRole('button', { name: /^Check in KS, \d\d:\d\d, Chair 5$/ }).focus();
     await page.keyboard.press('Enter');
     const form = page.locator('dialog form.check-in-form');
@@ -147,7 +140,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
       return (page.body.items as Array<{ id: string; status: string; sessionId: string | null }>).find((a) => a.id === appointmentId);
     };
     expect(await appointment()).toEqual(expect.objectContaining({ status: 'booked', sessionId: null }));
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await form.locator('select[name=anesthesiologistUserId]').selectOption({ label: 'Dr Ada Okafor' });
     await page.locator('dialog').screenshot({ path: join(ARTIFACTS, 'arrivals-check-in.png') });
     await form.locator('button[type=submit]').click();

@@ -3,15 +3,13 @@ import { startTestApp, type TestApp } from './support/app.js';
 import {
   ARTIFACTS,
   chromiumAvailable,
-  signIn,
   startBoardFloor,
-  TABLET,
   unexpectedErrors,
-  WALL,
   type BoardFloor,
   type Viewer,
+  nurseAndAnesthesiologist,
 } from './support/board-page.js';
-import { bearer, PASSWORD } from './support/factories.js';
+import { bearer } from './support/factories.js';
 import { seat } from './support/floor.js';
 import { vitals } from './support/sessions.js';
 
@@ -63,10 +61,7 @@ const BROWSER_ZONE = 'America/New_York';
       lastName: 'Quintana',
       dateOfBirth: '1990-07-30',
     });
-    [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
-    await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
-    await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
-    for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+    [nurse, doctor] = await nurseAndAnesthesiologist(f);
   }, 120_000);
 
   afterAll(async () => {

@@ -5,16 +5,14 @@ import {
   ARTIFACTS,
   axeViolations,
   chromiumAvailable,
-  signIn,
   startBoardFloor,
-  TABLET,
   unexpectedErrors,
-  WALL,
-  type AxeViolation,
   type BoardFloor,
   type Viewer,
+  axeFaults,
+  nurseAndAnesthesiologist,
 } from './support/board-page.js';
-import { bearer, PASSWORD } from './support/factories.js';
+import { bearer } from './support/factories.js';
 import { seat } from './support/floor.js';
 import { ADDRESS, product, receive, registration } from './support/ledger.js';
 
@@ -26,8 +24,6 @@ const PATIENTS = {
   // A dose drawn from the ledger's stock records where the patient lives.
   chair8: { firstName: 'Teodoro', lastName: 'Blažević', dateOfBirth: '1994-01-27', address: ADDRESS },
 };
-
-const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
 
 /*
  * A morning at the chairs from the board alone, in Chromium: a nurse starts a ready session from its
@@ -72,10 +68,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     id.chair4 = await seat(f.t.http, f.s, 'Chair 4', 'ready', PATIENTS.chair4);
     id.chair6 = await seat(f.t.http, f.s, 'Chair 6', 'ready', PATIENTS.chair6, 45);
     id.chair8 = await seat(f.t.http, f.s, 'Chair 8', 'ready', PATIENTS.chair8);
-    [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
-    await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
-    await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
-    for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+    [nurse, doctor] = await nurseAndAnesthesiologist(f);
   }, 120_000);
 
   afterAll(() => f?.close(), 60_000);
@@ -97,7 +90,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     const general = gated.locator('[data-error-for=form]');
     await general.locator('li').first().waitFor({ timeout: 3000 });
     await expect(general.textContent()).resolves.toMatch(/^The session cannot start\..*no complete baseline .* in the last 30 minutes/);
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await shot(page, 'lifecycle-start-refused-gate.png');
     await page.keyboard.press('Escape');
     await gated.waitFor({ state: 'detached', timeout: 2000 });
@@ -120,7 +113,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await form.locator('input[name=lotNumber][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
     expect(await session('chair4')).toEqual(expect.objectContaining({ status: 'ready', dosingStartedAt: null }));
     await expect(tile(nurse, 'chair4').locator('[data-testid=phase]').textContent()).resolves.toBe('ready to dose');
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await shot(page, 'lifecycle-start-refused-lot.png');
   });
 
@@ -149,7 +142,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     // Sent without a container: refused beside the field, nothing drawn.
     await form.locator('button[type=submit]').click();
     await form.locator('[data-error-for=containerId]:not(:empty)').waitFor({ timeout: 2000 });
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await select.selectOption(vial);
     await shot(page, 'lifecycle-start-container.png');
     await form.locator('button[type=submit]').click();
@@ -172,7 +165,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await form.locator('[data-error-for=reason]', { hasText: /^dosing ends \d+ min early;.*: say why$/ }).waitFor({ timeout: 2000 });
     await form.locator('textarea[name=reason][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
     expect(await session('chair4')).toEqual(expect.objectContaining({ status: 'dosing', dosingEndedAt: null }));
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await page.keyboard.type('nausea; stopped early');
     await shot(page, 'lifecycle-end-dosing.png');
     await form.locator('button[type=submit]').click();
@@ -203,7 +196,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     await form.locator('[data-error-for=cadss6Total]:not(:empty)').waitFor({ timeout: 2000 });
     await form.locator('input[name=cadss6Total][aria-invalid=true]:focus').waitFor({ timeout: 2000 });
     expect(await checks('chair4')).toEqual([]);
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await shot(page, 'observation-check-refused.png');
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
@@ -240,7 +233,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     expect(general).toMatch(/\d+ min of the 30-min minimum observation remain/);
     expect(general).toContain('no blood pressure measured since the end of dosing');
     expect(await session('chair4')).toEqual(expect.objectContaining({ status: 'observation' }));
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     await shot(page, 'lifecycle-discharge-refused.png');
     await page.keyboard.press('Escape');
     await form.waitFor({ state: 'detached', timeout: 2000 });

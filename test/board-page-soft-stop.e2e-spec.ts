@@ -3,20 +3,16 @@ import {
   ARTIFACTS,
   axeViolations,
   chromiumAvailable,
-  signIn,
   startBoardFloor,
-  TABLET,
   unexpectedErrors,
-  WALL,
-  type AxeViolation,
   type BoardFloor,
   type Viewer,
+  axeFaults,
+  nurseAndAnesthesiologist,
 } from './support/board-page.js';
-import { bearer, PASSWORD } from './support/factories.js';
+import { bearer } from './support/factories.js';
 import { seat } from './support/floor.js';
 import { vitals } from './support/sessions.js';
-
-const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
 
 /*
  * A soft stop at the start, from the board: a ready patient's baseline blood pressure is high
@@ -45,10 +41,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
       .set(bearer(f.s.token.nurse))
       .send(vitals({ systolic: 160, diastolic: 100 }));
     expect(high.status).toBe(201);
-    [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
-    await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
-    await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
-    for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+    [nurse, doctor] = await nurseAndAnesthesiologist(f);
   }, 120_000);
 
   afterAll(() => f?.close(), 60_000);
@@ -73,7 +66,7 @@ const faults = (violations: AxeViolation[]) => violations.map((v) => `${v.impact
     const reason = form(doctor).locator('textarea[name=override-BASELINE_BP_HIGH]');
     await reason.waitFor({ timeout: 1000 });
     expect(await session()).toEqual(expect.objectContaining({ status: 'ready' }));
-    expect(faults(await axeViolations(page, 'dialog'))).toEqual([]);
+    expect(axeFaults(await axeViolations(page, 'dialog'))).toEqual([]);
     // Too short a reason: refused beside its field.
     await reason.fill('ok');
     await form(doctor).locator('button[type=submit]').click();

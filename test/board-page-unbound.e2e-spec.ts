@@ -5,15 +5,13 @@ import {
   ARTIFACTS,
   axeViolations,
   chromiumAvailable,
-  signIn,
   startBoardFloor,
-  TABLET,
   unexpectedErrors,
-  WALL,
   type BoardFloor,
   type Viewer,
+  nurseAndAnesthesiologist,
 } from './support/board-page.js';
-import { bearer, PASSWORD } from './support/factories.js';
+import { bearer } from './support/factories.js';
 import { seat } from './support/floor.js';
 import { oru } from './support/hl7-samples.js';
 import { exchange, framed } from './support/mllp.js';
@@ -83,10 +81,7 @@ const clinicClock = (at: Date) =>
     // Its baseline is 5 min old, so the monitor's readings below (65 s and 5 s ago) are the newest it has.
     chair7 = await seat(f.t.http, f.s, 'Chair 7', 'dosing', { firstName: 'Ingrid', lastName: 'Halvorsen', dateOfBirth: '1972-03-19' }, 5);
     await seat(f.t.http, f.s, 'Chair 2', 'observation', { firstName: 'Beatriz', lastName: 'Quintana', dateOfBirth: '1990-07-30' });
-    [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
-    await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
-    await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
-    for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+    [nurse, doctor] = await nurseAndAnesthesiologist(f);
   }, 120_000);
 
   afterAll(() => f?.close(), 60_000);

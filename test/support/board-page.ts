@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { Clock } from '../../libs/platform/src/index.js';
 import { startTestApp, type TestApp } from './app.js';
-import type { Staff } from './factories.js';
+import { PASSWORD, type Staff } from './factories.js';
 import { floorStaff } from './floor.js';
 
 /*
@@ -224,4 +224,17 @@ export async function tabTo(page: Page, selector: string, max = 60): Promise<Arr
     if (f.match) return walk;
   }
   throw new Error(`${max} presses of Tab never reached ${selector}: ${walk.map((w) => w.what).join(' → ')}`);
+}
+
+/** Axe's findings as one line each (impact, rule, help, where), for an assertion that prints them. */
+export const axeFaults = (violations: AxeViolation[]): string[] =>
+  violations.map((v) => `${v.impact ?? ''} ${v.id}: ${v.help} (${v.targets.join(', ')})`);
+
+/** The floor's nurse on the wall screen and its anesthesiologist on a tablet, both signed in and live. */
+export async function nurseAndAnesthesiologist(f: BoardFloor): Promise<[Viewer, Viewer]> {
+  const [nurse, doctor] = await Promise.all([f.open(WALL), f.open(TABLET)]);
+  await signIn(nurse.page, f.baseUrl, f.s.nurse.email, PASSWORD);
+  await signIn(doctor.page, f.baseUrl, f.s.anesthesiologist.email, PASSWORD);
+  for (const v of [nurse, doctor]) await v.page.locator('#conn[data-connection=live]').waitFor({ timeout: 5000 });
+  return [nurse, doctor];
 }
