@@ -33,6 +33,15 @@ describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () =>
   }, 60_000);
   afterAll(async () => {
     for (const c of streams) c.close();
+    // Each hang-up is audited after the fact; the app stays up until every one is written.
+    const closed = async () => {
+      const [{ n }] = await t.runtime.dataSource.query<Array<{ n: number }>>(
+        `SELECT count(*)::int AS n FROM audit_events WHERE clinic_id = $1 AND action = 'alert.stream.close'`,
+        [s.clinic.id],
+      );
+      return n >= streams.length;
+    };
+    if (streams.length > 0) await until('every hang-up to be audited', closed, 50_000);
     await t.close();
   }, 60_000);
 

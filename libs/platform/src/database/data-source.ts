@@ -38,6 +38,11 @@ type QueryFn = (...args: unknown[]) => unknown;
  * not answered within INTERACTIVE_QUERY_DEADLINE_MS closes its connection, which fails that query
  * and every later one of its transaction at once. Jobs, sweeps and migrations have no deadline:
  * nobody waits on them, and a long migration is legitimate.
+ *
+ * The deadline judges PostgreSQL, not this process: when the timer fires after the event loop was
+ * busy (a burst of stream writes), the answer may already sit unread in the socket. Timers run
+ * before I/O in each turn of the loop, so the timer only arms a check for after this turn's I/O
+ * (`setImmediate`); an answer read in between settles the query and nothing is given up.
  */
 class DeadlineClient extends pg.Client {
   constructor(config?: string | pg.ClientConfig) {
@@ -45,20 +50,24 @@ class DeadlineClient extends pg.Client {
     const query = this.query.bind(this) as QueryFn;
     (this as unknown as { query: QueryFn }).query = (...args: unknown[]) => {
       if (!requestContext.current()?.interactive) return query(...args);
-      const timer = setTimeout(() => this.giveUp(), INTERACTIVE_QUERY_DEADLINE_MS);
+      let settled = false;
+      const timer = setTimeout(() => setImmediate(() => settled || this.giveUp()), INTERACTIVE_QUERY_DEADLINE_MS);
+      const settle = () => {
+        settled = true;
+        clearTimeout(timer);
+      };
       const last = args.length - 1;
       const callback = args[last];
       if (typeof callback === 'function') {
         args[last] = (...result: unknown[]) => {
-          clearTimeout(timer);
+          settle();
           (callback as QueryFn)(...result);
         };
         return query(...args);
       }
       const answer = query(...args);
-      const clear = () => clearTimeout(timer);
-      if (answer instanceof Promise) answer.then(clear, clear);
-      else clear();
+      if (answer instanceof Promise) answer.then(settle, settle);
+      else settle();
       return answer;
     };
   }
