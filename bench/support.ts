@@ -29,15 +29,27 @@ export interface BenchStack {
   close(): Promise<void>;
 }
 
+const API_SCRIPT = 'dist/apps/api/src/main.js';
+
 export const SERVER_URL =
   process.env['BENCH_DATABASE_URL'] ?? process.env['TEST_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const REDIS_URL = process.env['BENCH_REDIS_URL'] ?? process.env['TEST_REDIS_URL'] ?? 'redis://127.0.0.1:6379';
 const ADMIN_PASSWORD = 'bench administrator password 0123';
 const STAFF_PASSWORD = 'bench staff password 0123';
 
+/** The Node flags `npm run start:api` starts the API with (its heap's size), so the bench runs the API as it is run. */
+function apiStartFlags(): string[] {
+  const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts['start:api'].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1).filter((w) => w.startsWith('--'));
+}
+
 function start(script: string, env: Record<string, string>, healthUrl: string): Promise<ChildProcess> {
   // BENCH_NODE_ARGS: flags for the API and worker processes, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`.
-  const nodeArgs = (process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [
+    ...(script === API_SCRIPT ? apiStartFlags() : []),
+    ...(process.env['BENCH_NODE_ARGS'] ?? '').split(' ').filter(Boolean),
+  ];
   const child = spawn(process.execPath, [...nodeArgs, script], {
     env: { PATH: process.env['PATH'] ?? '', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
@@ -105,7 +117,7 @@ export async function startStack(opts: { worker?: boolean; env?: Record<string, 
     await rm(dataDir, { recursive: true, force: true });
   };
   try {
-    api = await start('dist/apps/api/src/main.js', env, `${url}/health/ready`);
+    api = await start(API_SCRIPT, env, `${url}/health/ready`);
     if (opts.worker) {
       const workerPort = await freePort();
       worker = await start(
@@ -129,7 +141,7 @@ export async function startStack(opts: { worker?: boolean; env?: Record<string, 
 export async function anotherApi(stack: BenchStack): Promise<{ url: string; close(): Promise<void> }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const child = await start('dist/apps/api/src/main.js', { ...stack.env, PORT: String(port) }, `${url}/health/ready`);
+  const child = await start(API_SCRIPT, { ...stack.env, PORT: String(port) }, `${url}/health/ready`);
   return { url, close: () => stop(child) };
 }
 
