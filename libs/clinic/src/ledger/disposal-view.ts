@@ -54,12 +54,11 @@ type Raw = Record<string, string | number | boolean | null>;
 
 /** The disposal with its containers (from their events), its witnesses' names and the registrant. */
 export async function disposalView(m: EntityManager, d: CsDisposal): Promise<DisposalView> {
-  const [registration, clinic, witness1, witness2] = await Promise.all([
-    m.findOneByOrFail(CsRegistration, { id: d.registrationId }),
-    m.findOneByOrFail(Clinic, { id: d.clinicId }),
-    m.findOneByOrFail(User, { id: d.witness1UserId }),
-    m.findOneByOrFail(User, { id: d.witness2UserId }),
-  ]);
+  // One after another: `m` may be a transaction's manager, whose one connection runs one query at a time.
+  const registration = await m.findOneByOrFail(CsRegistration, { id: d.registrationId });
+  const clinic = await m.findOneByOrFail(Clinic, { id: d.clinicId });
+  const witness1 = await m.findOneByOrFail(User, { id: d.witness1UserId });
+  const witness2 = await m.findOneByOrFail(User, { id: d.witness2UserId });
   const rows = await m.query<Raw[]>(
     `SELECT e.id AS event_id, e.quantity::text AS quantity, e.quantity_mg::text AS mg, e.unit AS quantity_unit,
             (e.data->>'fullPackage')::boolean AS full, c.id AS container_id, c.lot, c.seq, c.ndc, ${PRODUCT_SQL}, p.dea_code

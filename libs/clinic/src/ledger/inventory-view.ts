@@ -64,10 +64,9 @@ export interface InventoryView {
 type Raw = Record<string, string | number | boolean | null>;
 
 export async function inventoryView(m: EntityManager, inv: CsInventory): Promise<InventoryView> {
-  const [taker, witness] = await Promise.all([
-    m.findOneByOrFail(User, { id: inv.takenBy }),
-    m.findOneByOrFail(User, { id: inv.witnessUserId }),
-  ]);
+  // One after another: `m` may be a transaction's manager, whose one connection runs one query at a time.
+  const taker = await m.findOneByOrFail(User, { id: inv.takenBy });
+  const witness = await m.findOneByOrFail(User, { id: inv.witnessUserId });
   const rows = await m.query<Raw[]>(
     `SELECT e.id AS event_id, e.quantity::text AS quantity, e.quantity_mg::text AS mg, e.data->>'expected' AS expected,
             e.data->>'variance' AS variance, e.data->>'method' AS method, (e.data->>'sealed')::boolean AS sealed, d.id AS discrepancy_id,
