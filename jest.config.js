@@ -35,7 +35,7 @@ export default {
   testPathIgnorePatterns: ['/node_modules/', ...(phaseIgnores[process.env.VIGIL_TEST_PHASE] ?? [])],
   setupFiles: ['<rootDir>/test/support/setup-env.ts'],
   // Every answer the in-process API sends is checked against openapi.json (test/support/answer-watcher.ts).
-  setupFilesAfterEnv: ['<rootDir>/test/support/response-contract.setup.ts'],
+  setupFilesAfterEnv: ['<rootDir>/test/support/response-contract.setup.ts', '<rootDir>/test/support/serial-queries.setup.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.mjs',
   globalTeardown: '<rootDir>/test/support/global-teardown.mjs',
   testTimeout: 30000,
