@@ -2,7 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { bearer, clinicWithStaff, type Staff } from '../support/factories.js';
 import { sessionAt, vitals } from '../support/sessions.js';
-import { openStream, until, type StreamClient } from '../support/sse.js';
+import { until } from '../support/sse.js';
+import { StreamCrowd } from '../support/stream-crowd.js';
 
 const api = '/api/v1';
 /** Open streams in one clinic; ALERT_STREAM_FAULT_STREAMS=1500 reproduces the load that once refused emergencies. */
@@ -14,14 +15,17 @@ const SESSIONS = 8;
  * while emergencies and vitals are written: each write answers without 503, each alert is
  * stored, and every open stream receives every event. Each clinic's new events are read once per
  * notification on the streams' own connection, so the streams never take the writes' connections.
+ * The stream clients run in a process of their own, as a clinic's screens do.
  */
 describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () => {
   let t: TestApp;
   let s: Staff;
   let baseUrl: string;
-  const streams: StreamClient[] = [];
+  let crowd: StreamCrowd;
+  let opened = 0;
   beforeAll(async () => {
-    // Every stream comes from this one test process: lift the per-address connection cap (a reverse proxy's case).
+    crowd = StreamCrowd.start();
+    // Every stream comes from one process on this machine: lift the per-address connection cap (a reverse proxy's case).
     t = await startTestApp({
       ALERT_STREAMS_PER_USER: String(STREAMS),
       ALERT_STREAMS_PER_PROCESS: String(STREAMS),
@@ -32,16 +36,16 @@ describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () =>
     s = await clinicWithStaff(t.runtime.dataSource, t.http);
   }, 60_000);
   afterAll(async () => {
-    for (const c of streams) c.close();
+    crowd.close();
     // Each hang-up is audited after the fact; the app stays up until every one is written.
     const closed = async () => {
       const [{ n }] = await t.runtime.dataSource.query<Array<{ n: number }>>(
         `SELECT count(*)::int AS n FROM audit_events WHERE clinic_id = $1 AND action = 'alert.stream.close'`,
         [s.clinic.id],
       );
-      return n >= streams.length;
+      return n >= opened;
     };
-    if (streams.length > 0) await until('every hang-up to be audited', closed, 50_000);
+    if (opened > 0) await until('every hang-up to be audited', closed, 50_000);
     await t.close();
   }, 60_000);
 
@@ -52,13 +56,9 @@ describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () =>
       'SELECT COALESCE(MAX(id), 0)::text AS max FROM alert_events WHERE clinic_id = $1',
       [s.clinic.id],
     );
-    for (let i = 0; i < STREAMS; i += 100) {
-      const batch = await Promise.all(
-        Array.from({ length: Math.min(100, STREAMS - i) }, () => openStream(baseUrl, s.token.nurse, { 'Last-Event-ID': max })),
-      );
-      expect(batch.map((c) => c.status).filter((x) => x !== 200)).toEqual([]);
-      streams.push(...batch);
-    }
+    const statuses = await crowd.open(`${baseUrl}/api/v1/alerts/stream`, s.token.nurse, { 'Last-Event-ID': max }, STREAMS);
+    opened = statuses.length;
+    expect(statuses.filter((x) => x !== 200)).toEqual([]);
     const writes = await Promise.all(
       sessions.flatMap((id) => [
         t.http
@@ -86,9 +86,11 @@ describe(`${STREAMS} alert streams in one clinic while alerts are raised`, () =>
     expect(alerts[0].n).toBe(String(SESSIONS));
     const expected = stored.map((e) => e.id);
     expect(expected.length).toBeGreaterThanOrEqual(SESSIONS);
-    await until('every stream to receive every event', () => streams.every((c) => c.events.length >= expected.length), 60_000);
-    const wrong = streams.filter((c) => JSON.stringify(c.events.map((e) => e.id)) !== JSON.stringify(expected));
-    expect(wrong.length).toBe(0);
-    expect(streams.filter((c) => c.ended)).toEqual([]);
+    const sequences = async () => (await crowd.report()).sequences;
+    const everyEvent = async () => Object.keys(await sequences()).every((ids) => (JSON.parse(ids) as string[]).length >= expected.length);
+    await until('every stream to receive every event', everyEvent, 60_000);
+    const report = await crowd.report();
+    expect(report.sequences).toEqual({ [JSON.stringify(expected)]: STREAMS });
+    expect(report.ended).toBe(0);
   }, 240_000);
 });
