@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import type TestAgent from 'supertest/lib/agent.js';
@@ -52,10 +53,36 @@ export async function startTestApp(overrides: Record<string, string> = {}, opts:
     runtime,
     http: request(app.getHttpServer()),
     async close() {
-      await app.close();
-      await runtime.close();
+      const watchdog = setTimeout(() => void reportSlowClose(runtime.databaseUrl), SLOW_CLOSE_MS);
+      try {
+        await app.close();
+        await runtime.close();
+      } finally {
+        clearTimeout(watchdog);
+      }
     },
   };
+}
+
+/** A close that takes this long is reported (it takes a few seconds at most; once it hung for 90 s). */
+const SLOW_CLOSE_MS = 30_000;
+
+/** What the app's database connections are doing while its close hangs: who waits, on what. */
+async function reportSlowClose(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  try {
+    await client.connect();
+    const { rows } = await client.query(
+      `SELECT pid, application_name, state, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by,
+              now() - xact_start AS in_transaction_for, left(query, 200) AS query
+         FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    console.error(`the app has not closed after ${SLOW_CLOSE_MS / 1000} s; its database's connections:\n${JSON.stringify(rows, null, 1)}`);
+  } catch (err) {
+    console.error(`the app has not closed after ${SLOW_CLOSE_MS / 1000} s (its connections unreadable: ${(err as Error).message})`);
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
 
 /**
