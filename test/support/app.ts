@@ -54,18 +54,30 @@ export async function startTestApp(overrides: Record<string, string> = {}, opts:
     http: request(app.getHttpServer()),
     async close() {
       const watchdog = setTimeout(() => void reportSlowClose(runtime.databaseUrl), SLOW_CLOSE_MS);
+      let limit: NodeJS.Timeout | undefined;
       try {
-        await app.close();
+        // As a stopping process gives up after its shutdown deadline (main.ts), the test app stops waiting after CLOSE_LIMIT_MS.
+        const closing = app.close().then(() => true);
+        const waited = new Promise<boolean>((resolve) => (limit = setTimeout(() => resolve(false), CLOSE_LIMIT_MS)));
+        if (!(await Promise.race([closing, waited])))
+          console.error(`the app did not close within ${CLOSE_LIMIT_MS / 1000} s; its database is closed under it`);
+        closing.catch((err: Error) => console.error(`the app's close failed: ${err.message}`));
         await runtime.close();
       } finally {
         clearTimeout(watchdog);
+        clearTimeout(limit);
       }
     },
   };
 }
 
-/** A close that takes this long is reported (it takes a few seconds at most; once it hung for 90 s). */
+/**
+ * A close that takes SLOW_CLOSE_MS is reported, and not waited for past CLOSE_LIMIT_MS: it takes
+ * a few seconds, but the queue file's embedded worker has twice hung for over 90 s in CI with
+ * every database connection idle (the cause is not found; the report says what they were doing).
+ */
 const SLOW_CLOSE_MS = 30_000;
+const CLOSE_LIMIT_MS = 45_000;
 
 /** What the app's database connections are doing while its close hangs: who waits, on what. */
 async function reportSlowClose(databaseUrl: string): Promise<void> {
